@@ -1,0 +1,123 @@
+// What one simulation run produced: the metrics of PRODUCT.md, plain data. Writers in this folder
+// turn it into text, JSON, CSV and HTML strings; engine/io puts those in files.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faultline {
+
+// Why a call failed at a service (PRODUCT.md: error counts by cause).
+enum class Cause : unsigned char { timeout, rejected, circuit_open, dependency, injected, host_down };
+inline constexpr int kCauseCount = 6;
+const char* to_string(Cause c);
+
+struct Counts {
+  std::uint64_t requests = 0;
+  std::uint64_t ok = 0;        // successful, including degraded
+  std::uint64_t degraded = 0;  // served by a fallback
+  std::uint64_t failed = 0;
+  double availability() const { return requests ? double(ok) / double(requests) : 1.0; }
+};
+
+struct LatencySummary {
+  double p50 = 0, p95 = 0, p99 = 0, mean = 0;  // seconds
+};
+
+// One user-facing series (a feature, a segment or a region), per bucket and in total.
+struct Series {
+  std::string name;
+  double slo = 0;  // features only
+  Counts total;
+  std::vector<Counts> buckets;
+  LatencySummary latency;
+};
+
+struct ServiceReport {
+  std::string name;
+  Counts total;
+  std::array<std::uint64_t, kCauseCount> errors{};  // by Cause
+  LatencySummary latency;
+  double time_unhealthy = 0;  // seconds in buckets below the health threshold
+  std::optional<double> ttr;  // from first unhealthy bucket to the start of its first healthy stretch
+  std::vector<Counts> buckets;
+  std::vector<double> p99_by_bucket;  // seconds, 0 when no completed call
+};
+
+struct EdgeReport {
+  std::string from, to;
+  std::uint64_t requests = 0;  // calls the caller wanted to make
+  std::uint64_t attempts = 0;  // including retries
+  std::uint64_t failures = 0;  // calls that failed after retries
+  double amplification() const { return requests ? double(attempts) / double(requests) : 0.0; }
+};
+
+struct IncidentTimeline {
+  std::optional<double> impact_start, detected, acknowledged, diagnosed, mitigated, recovered;
+  std::string detected_by;   // monitor name
+  std::string mitigated_by;  // action name
+  static std::optional<double> since(const std::optional<double>& t, const std::optional<double>& start) {
+    if (!t || !start) return std::nullopt;
+    return *t - *start;
+  }
+  std::optional<double> ttd() const { return since(detected, impact_start); }
+  std::optional<double> tta() const { return since(acknowledged, impact_start); }
+  std::optional<double> ttm() const { return since(mitigated, impact_start); }
+  std::optional<double> ttr() const { return since(recovered, impact_start); }
+};
+
+// A service that became unhealthy and what carried the failure to it.
+struct PropagationStep {
+  double time = 0;
+  std::string service;
+  std::string via;    // "fault:<name>" or "edge:<from>-><to>"
+  std::string cause;  // dominant cause in its first unhealthy bucket
+};
+
+// Something that happened to the platform or the response: fault start/end, alert, action.
+struct Event {
+  double time = 0;
+  std::string kind;    // fault_start, fault_end, alert, action, detected, acknowledged, ...
+  std::string name;
+  std::string detail;
+};
+
+struct Provenance {
+  std::string faultline_version;
+  std::string scenario_name;
+  std::string scenario_origin;
+  std::string scenario_hash;
+  std::uint64_t seed = 0;
+  std::map<std::string, std::string> overrides;
+  std::map<std::string, std::string> parameters;  // resolved top-level parameters
+};
+
+struct Summary {
+  Counts requests;               // user requests, after client retries
+  double users_affected = 0;     // represented users with >= 1 failed request
+  double user_minutes_lost = 0;
+  double sessions_lost = 0;      // represented users logged out
+  std::uint64_t service_calls = 0;  // calls simulated (attempts), for speed figures
+  std::uint64_t events = 0;         // simulation events processed
+};
+
+struct Report {
+  Provenance provenance;
+  double duration = 0;
+  double bucket = 0;
+  Summary summary;
+  IncidentTimeline incident;
+  std::vector<Series> features;
+  std::vector<Series> segments;
+  std::vector<Series> regions;
+  std::vector<ServiceReport> services;
+  std::vector<EdgeReport> edges;
+  std::vector<PropagationStep> propagation;
+  std::vector<Event> events;
+};
+
+}  // namespace faultline

@@ -1,0 +1,234 @@
+// The scenario: validated, immutable description of a platform, its traffic, its faults and the
+// response to them. Built by the loader (engine/io), read by the graph analyses, the simulation and
+// the report. It knows nothing about TOML, SimGrid or files: every entity carries the source position
+// it came from so that errors found later (graph cycles, say) still point into the file.
+#pragma once
+
+#include "scenario/distribution.hpp"
+#include "scenario/source.hpp"
+#include "scenario/status.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faultline {
+
+using Seconds = double;
+
+struct ScenarioInfo {
+  std::string name;
+  std::string description;
+  Seconds duration = 3600;
+  std::uint64_t seed = 1;
+  Seconds bucket = 10;
+  Source source;
+};
+
+struct Zone {
+  std::string name;
+  std::string region;
+  int hosts = 1;
+  Source source;
+};
+
+// One latency override between two zones or two regions (symmetric).
+struct LinkOverride {
+  std::string a, b;
+  Seconds latency = 0;
+  Source source;
+};
+
+struct Network {
+  Seconds intra_zone = 0.0002;   // host to host inside one zone
+  Seconds inter_zone = 0.001;    // between zones of one region
+  Seconds inter_region = 0.07;   // between regions
+  std::vector<LinkOverride> links;
+};
+
+struct HealthCheck {
+  Seconds interval = 5;
+  int unhealthy_threshold = 2;  // consecutive failed checks before a replica leaves rotation
+  int healthy_threshold = 1;    // consecutive passed checks before it comes back
+};
+
+struct Service {
+  std::string name;
+  int replicas = 1;
+  std::vector<std::string> zones;  // replicas are spread round-robin over these
+  int workers = 8;                 // concurrent requests per replica
+  int queue = 64;                  // waiting requests per replica beyond the workers
+  Distribution service_time = Distribution::constant(0.005);
+  Seconds restart_time = 30;
+  HealthCheck health_check;
+  Source source;
+};
+
+enum class DependencyKind { hard, soft, control };
+
+struct BackOff {
+  Seconds base_interval = 0.025;
+  Seconds max_interval = 0.25;
+};
+
+enum class Jitter { none, full, equal, decorrelated };
+
+struct RetryPolicy {
+  int num_retries = 0;
+  std::optional<Seconds> per_try_timeout;  // absent: the dependency's timeout
+  std::vector<std::string> retry_on = {"5xx", "reset", "connect-failure"};
+  BackOff back_off;
+  Jitter jitter = Jitter::full;
+};
+
+// What a soft dependency's failure does to the caller.
+enum class Fallback { degrade, fail, ignore };
+
+struct Dependency {
+  std::string from, to;
+  DependencyKind kind = DependencyKind::hard;
+  double calls = 1.0;                 // mean calls per request; the fraction is a Bernoulli draw
+  std::vector<std::string> features;  // empty: every feature
+  Seconds timeout = 1.0;
+  RetryPolicy retry_policy;
+  Fallback fallback = Fallback::degrade;  // soft edges only
+  // Control edges: the caller resolves `to` periodically and serves from its cache meanwhile.
+  bool fail_static = true;   // keep last-known entries when the control plane errs or returns none
+  Seconds refresh = 30;      // how often the caller refreshes
+  Seconds cache_ttl = 300;   // how long entries stay usable after the last good refresh
+  std::map<Status, Status> error_mapping;  // callee failure status -> status the caller surfaces
+  Source source;
+};
+
+struct Feature {
+  std::string name;
+  std::string entry;
+  double share = 0;  // of the user request rate (normalised over features)
+  double slo = 0.999;
+  Source source;
+};
+
+struct TrafficStep {
+  Seconds at = 0;
+  double multiplier = 1;
+};
+
+enum class TrafficPattern { constant, piecewise, diurnal };
+
+struct Segment {
+  std::string name;
+  double share = 1;
+  std::vector<std::string> features;  // empty: every feature
+  Source source;
+};
+
+struct Traffic {
+  double rate = 100;             // simulated user requests per second
+  double users = 1e6;            // population those requests represent
+  int sample_users = 100000;     // simulated users who carry the identities for users_affected
+  TrafficPattern pattern = TrafficPattern::constant;
+  std::vector<TrafficStep> steps;  // piecewise: rate multiplier from `at` on
+  Seconds diurnal_period = 86400;
+  Seconds diurnal_peak = 72000;    // time of day of the peak
+  double diurnal_trough = 0.3;     // trough rate as a fraction of the peak
+  std::vector<Segment> segments;   // empty: one segment "all"
+  std::map<std::string, double> region_share;  // empty: equal over regions with zones
+};
+
+enum class ClientAction { error, retry, logout, ignore };
+
+struct Client {
+  std::map<Status, ClientAction> on_status;
+  int retries = 2;              // client retries for statuses mapped to "retry"
+  Seconds retry_delay = 1.0;
+  Seconds timeout = 10.0;
+  std::string relogin_feature;  // a logged-out user's next request is this feature (empty: none)
+};
+
+enum class FaultKind { host_crash, service_crash, zone_outage, latency, error_rate, control_plane };
+enum class SelectorMode { one, all, fixed, percent };
+enum class ControlPlaneBehaviour { missing, errors };
+
+struct Fault {
+  std::string name;  // default "fault[i]"
+  FaultKind kind = FaultKind::host_crash;
+  std::string target;
+  SelectorMode mode = SelectorMode::all;
+  double value = 0;
+  Seconds at = 0;
+  std::optional<Seconds> duration;  // absent: until an action ends it, or the end of the run
+  Distribution delay = Distribution::constant(0);  // latency
+  double rate = 1.0;                               // error_rate: fraction of calls that fail
+  Status status = Status::UNAVAILABLE;             // error_rate, control_plane
+  ControlPlaneBehaviour behaviour = ControlPlaneBehaviour::missing;  // control_plane
+  Source source;
+};
+
+enum class CompareOp { lt, le, gt, ge };
+
+struct Monitor {
+  std::string name;
+  std::string metric;  // feature.<f>.availability, service.<s>.availability|error_rate|p99_latency
+  CompareOp op = CompareOp::lt;
+  double threshold = 0;
+  Seconds for_ = 0;
+  Source source;
+};
+
+struct Incident {
+  Seconds acknowledge = 300;  // after detection
+  Seconds diagnose = 900;     // after acknowledgement
+  Seconds stable_for = 300;   // recovery needs every feature at SLO for this long
+};
+
+enum class ActionKind { switch_dependency, rollback, restart };
+enum class Trigger { at, detected, acknowledged, diagnosed, monitor };
+
+struct Action {
+  std::string name;
+  ActionKind kind = ActionKind::rollback;
+  Trigger trigger = Trigger::at;
+  Seconds at = 0;          // Trigger::at
+  std::string monitor;     // Trigger::monitor
+  Seconds delay = 0;       // after the trigger
+  std::string fault;       // rollback: the fault it ends
+  std::string service;     // restart: the service restarted
+  std::vector<std::string> services;  // switch_dependency: callers switched (empty: all callers)
+  std::string from, to;    // switch_dependency: old and new target
+  Source source;
+};
+
+struct Scenario {
+  int schema_version = 1;
+  ScenarioInfo info;
+  std::vector<Zone> zones;
+  Network network;
+  std::vector<Service> services;
+  std::vector<Dependency> dependencies;
+  std::vector<Feature> features;
+  Traffic traffic;
+  Client client;
+  std::vector<Fault> faults;
+  std::vector<Monitor> monitors;
+  Incident incident;
+  std::vector<Action> actions;
+  std::string origin;  // file the scenario came from ("<embedded>" for the demo)
+  std::string text_hash;  // hash of the source text, for provenance
+  std::map<std::string, std::string> overrides;  // --set KEY=VALUE applied, for provenance
+
+  const Service* find_service(const std::string& name) const;
+  const Zone* find_zone(const std::string& name) const;
+  const Feature* find_feature(const std::string& name) const;
+  const Fault* find_fault(const std::string& name) const;
+  std::vector<std::string> regions() const;  // in order of first appearance
+};
+
+const char* to_string(DependencyKind k);
+const char* to_string(FaultKind k);
+const char* to_string(ActionKind k);
+const char* to_string(ClientAction a);
+const char* to_string(SelectorMode m);
+
+}  // namespace faultline
