@@ -171,7 +171,7 @@ enum class CompareOp { lt, le, gt, ge };
 struct Monitor {
   std::string name;
   std::string metric;  // feature.<f>.availability, service.<s>.availability|error_rate|p99_latency
-  CompareOp op = CompareOp::lt;
+  CompareOp op = CompareOp::lt;  // `below` -> lt, `above` -> gt
   double threshold = 0;
   Seconds for_ = 0;
   Source source;
