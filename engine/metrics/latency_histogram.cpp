@@ -1,0 +1,55 @@
+#include "metrics/latency_histogram.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace faultline {
+
+namespace {
+constexpr double kMin = 1e-6;
+
+int bin_of(double s) {
+  if (s < kMin) return 0;
+  int b = 1 + int(std::floor(std::log10(s / kMin) * LatencyHistogram::kBinsPerDecade));
+  return std::min(b, LatencyHistogram::kBins - 1);
+}
+
+// Geometric middle of a bin: the value reported for every latency in it.
+double value_of(int bin) {
+  if (bin == 0) return kMin / 2;
+  double lo = kMin * std::pow(10.0, double(bin - 1) / LatencyHistogram::kBinsPerDecade);
+  return lo * std::pow(10.0, 0.5 / LatencyHistogram::kBinsPerDecade);
+}
+}  // namespace
+
+void LatencyHistogram::add(double seconds) {
+  ++bins_[std::size_t(bin_of(seconds))];
+  ++count_;
+  sum_ += seconds;
+}
+
+void LatencyHistogram::merge(const LatencyHistogram& o) {
+  for (int i = 0; i < kBins; ++i) bins_[std::size_t(i)] += o.bins_[std::size_t(i)];
+  count_ += o.count_;
+  sum_ += o.sum_;
+}
+
+void LatencyHistogram::clear() {
+  bins_.fill(0);
+  count_ = 0;
+  sum_ = 0;
+}
+
+double LatencyHistogram::percentile(double q) const {
+  if (!count_) return 0;
+  // The smallest bin at which the cumulative count reaches q of the total (nearest-rank).
+  std::uint64_t rank = std::max<std::uint64_t>(1, std::uint64_t(std::ceil(q * double(count_))));
+  std::uint64_t seen = 0;
+  for (int i = 0; i < kBins; ++i) {
+    seen += bins_[std::size_t(i)];
+    if (seen >= rank) return value_of(i);
+  }
+  return value_of(kBins - 1);
+}
+
+}  // namespace faultline

@@ -1,0 +1,209 @@
+#include "metrics/recorder.hpp"
+
+#include "metrics/incident_stages.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace faultline {
+
+namespace {
+void count(Counts& c, Outcome o) {
+  ++c.requests;
+  if (o == Outcome::failed) {
+    ++c.failed;
+  } else {
+    ++c.ok;
+    if (o == Outcome::degraded) ++c.degraded;
+  }
+}
+
+Series make_series(const std::string& name, double slo, int buckets) {
+  Series s;
+  s.name = name;
+  s.slo = slo;
+  s.buckets.resize(std::size_t(buckets));
+  return s;
+}
+}  // namespace
+
+MetricsRecorder::MetricsRecorder(const Scenario& s, const Topology& t) : scenario_(s) {
+  bucket_ = s.info.bucket;
+  buckets_ = std::max(1, int(std::ceil(s.info.duration / bucket_ - 1e-9)));
+  user_scale_ = s.traffic.users / double(std::max(1, s.traffic.sample_users));
+  for (const Feature& f : s.features) features_.push_back(make_series(f.name, f.slo, buckets_));
+  feature_latency_.resize(features_.size());
+  if (s.traffic.segments.empty())
+    segments_.push_back(make_series("all", 0, buckets_));
+  for (const Segment& g : s.traffic.segments) segments_.push_back(make_series(g.name, 0, buckets_));
+  for (const std::string& r : t.regions) regions_.push_back(make_series(r, 0, buckets_));
+  std::size_t slots = s.faults.size() + s.dependencies.size() + 1;
+  for (const Service& svc : s.services) {
+    ServiceReport r;
+    r.name = svc.name;
+    r.buckets.resize(std::size_t(buckets_));
+    r.p99_by_bucket.resize(std::size_t(buckets_));
+    services_.push_back(std::move(r));
+    ServiceState st;
+    st.cause_by_bucket.resize(std::size_t(buckets_));
+    st.blame_counts.assign(slots, 0);
+    service_state_.push_back(std::move(st));
+  }
+  for (const Dependency& d : s.dependencies) {
+    EdgeReport e;
+    e.from = d.from;
+    e.to = d.to;
+    edges_.push_back(e);
+  }
+  user_failed_.assign(std::size_t(std::max(1, s.traffic.sample_users)), 0);
+}
+
+int MetricsRecorder::bucket_of(double t) const {
+  return std::clamp(int(t / bucket_), 0, buckets_ - 1);
+}
+
+void MetricsRecorder::user_request(int feature, int segment, int region, std::uint32_t user, double t, Outcome o,
+                                   double latency) {
+  int b = bucket_of(t);
+  count(requests_, o);
+  Series& f = features_[std::size_t(feature)];
+  count(f.total, o);
+  count(f.buckets[std::size_t(b)], o);
+  if (o != Outcome::failed) feature_latency_[std::size_t(feature)].add(latency);
+  Series& g = segments_[std::size_t(segment)];
+  count(g.total, o);
+  count(g.buckets[std::size_t(b)], o);
+  Series& r = regions_[std::size_t(region)];
+  count(r.total, o);
+  count(r.buckets[std::size_t(b)], o);
+  if (o == Outcome::failed) user_failed_[user] = 1;
+}
+
+void MetricsRecorder::logout(std::uint32_t) { ++logouts_; }
+
+std::uint32_t MetricsRecorder::blame_slot(Blame b) const {
+  switch (b.kind) {
+    case Blame::Kind::none: return 0;
+    case Blame::Kind::fault: return 1 + std::uint32_t(b.index);
+    case Blame::Kind::edge: return 1 + std::uint32_t(scenario_.faults.size()) + std::uint32_t(b.index);
+  }
+  return 0;
+}
+
+std::string MetricsRecorder::blame_name(std::uint32_t slot) const {
+  if (slot == 0) return "overload";
+  if (slot <= scenario_.faults.size()) return "fault:" + scenario_.faults[slot - 1].name;
+  const Dependency& d = scenario_.dependencies[slot - 1 - scenario_.faults.size()];
+  return "edge:" + d.from + "->" + d.to;
+}
+
+void MetricsRecorder::attempt(int service, double t, bool ok, Cause cause, double latency, Blame blame,
+                              double failed_at) {
+  int b = bucket_of(t);
+  ServiceReport& r = services_[std::size_t(service)];
+  ServiceState& st = service_state_[std::size_t(service)];
+  Counts& c = r.buckets[std::size_t(b)];
+  ++c.requests;
+  ++r.total.requests;
+  if (ok) {
+    ++c.ok;
+    ++r.total.ok;
+    st.all.add(latency);
+    st.current.add(latency);
+    return;
+  }
+  ++c.failed;
+  ++r.total.failed;
+  ++r.errors[std::size_t(cause)];
+  ++st.cause_by_bucket[std::size_t(b)][std::size_t(cause)];
+  if (st.first_failure_in_bucket < 0 || failed_at < st.first_failure_in_bucket) st.first_failure_in_bucket = failed_at;
+  std::uint32_t slot = blame_slot(blame);
+  if (st.blame_counts[slot]++ == 0) st.touched.push_back(slot);
+}
+
+void MetricsRecorder::event(double t, std::string kind, std::string name, std::string detail) {
+  events_.push_back(Event{t, std::move(kind), std::move(name), std::move(detail)});
+}
+
+void MetricsRecorder::close_bucket(int b) {
+  for (std::size_t s = 0; s < services_.size(); ++s) {
+    ServiceReport& r = services_[s];
+    ServiceState& st = service_state_[s];
+    r.p99_by_bucket[std::size_t(b)] = st.current.percentile(0.99);
+    st.current.clear();
+    const Counts& c = r.buckets[std::size_t(b)];
+    bool unhealthy = c.requests && c.availability() < kHealthyAvailability;
+    if (unhealthy && !st.became_unhealthy) {
+      st.became_unhealthy = true;
+      const auto& causes = st.cause_by_bucket[std::size_t(b)];
+      std::size_t worst_cause = std::size_t(std::max_element(causes.begin(), causes.end()) - causes.begin());
+      // The blame with most failures; ties go to the lowest slot (faults before edges) for stability.
+      std::uint32_t worst = 0, most = 0;
+      std::sort(st.touched.begin(), st.touched.end());
+      for (std::uint32_t slot : st.touched)
+        if (st.blame_counts[slot] > most) {
+          most = st.blame_counts[slot];
+          worst = slot;
+        }
+      propagation_.push_back(PropagationStep{st.first_failure_in_bucket, r.name, blame_name(worst),
+                                             to_string(Cause(worst_cause))});
+    }
+    for (std::uint32_t slot : st.touched) st.blame_counts[slot] = 0;
+    st.touched.clear();
+    st.first_failure_in_bucket = -1;
+  }
+}
+
+void MetricsRecorder::fill(Report& r) const {
+  r.duration = scenario_.info.duration;
+  r.bucket = bucket_;
+  r.features = features_;
+  for (std::size_t f = 0; f < r.features.size(); ++f) {
+    const LatencyHistogram& h = feature_latency_[f];
+    r.features[f].latency = {h.percentile(0.5), h.percentile(0.95), h.percentile(0.99), h.mean()};
+  }
+  r.segments = segments_;
+  r.regions = regions_;
+  r.services = services_;
+  for (std::size_t s = 0; s < r.services.size(); ++s) {
+    ServiceReport& sr = r.services[s];
+    const LatencyHistogram& h = service_state_[s].all;
+    sr.latency = {h.percentile(0.5), h.percentile(0.95), h.percentile(0.99), h.mean()};
+    std::vector<bool> healthy(sr.buckets.size());
+    std::size_t unhealthy = 0;
+    for (std::size_t b = 0; b < sr.buckets.size(); ++b) {
+      const Counts& c = sr.buckets[b];
+      healthy[b] = !(c.requests && c.availability() < kHealthyAvailability);
+      if (!healthy[b]) ++unhealthy;
+    }
+    sr.time_unhealthy = double(unhealthy) * bucket_;
+    ImpactWindow w = impact_window(healthy, bucket_, scenario_.incident.stable_for);
+    sr.ttr = IncidentTimeline::since(w.recovered, w.impact_start);
+  }
+  r.edges = edges_;
+  r.propagation = propagation_;
+  // In time order; at equal times a service hit by a fault comes before those it dragged down.
+  std::stable_sort(r.propagation.begin(), r.propagation.end(), [](const PropagationStep& a, const PropagationStep& b) {
+    if (a.time != b.time) return a.time < b.time;
+    return a.via.rfind("fault:", 0) == 0 && b.via.rfind("fault:", 0) != 0;
+  });
+  r.events = events_;
+  std::stable_sort(r.events.begin(), r.events.end(), [](const Event& a, const Event& b) { return a.time < b.time; });
+
+  r.summary.requests = requests_;
+  std::size_t affected = std::size_t(std::count(user_failed_.begin(), user_failed_.end(), 1));
+  r.summary.users_affected = double(affected) * user_scale_;
+  r.summary.sessions_lost = double(logouts_) * user_scale_;
+  double lost = 0;
+  for (int b = 0; b < buckets_; ++b) {
+    std::uint64_t req = 0, failed = 0;
+    for (const Series& f : features_) {
+      req += f.buckets[std::size_t(b)].requests;
+      failed += f.buckets[std::size_t(b)].failed;
+    }
+    if (req) lost += double(failed) / double(req) * scenario_.traffic.users * bucket_ / 60.0;
+  }
+  r.summary.user_minutes_lost = lost;
+}
+
+}  // namespace faultline

@@ -1,0 +1,85 @@
+// Collects what happened during a run (user requests, calls to services, retries, platform events)
+// into per-bucket series, and turns them into the metrics of the Report at the end.
+#pragma once
+
+#include "metrics/latency_histogram.hpp"
+#include "model/topology.hpp"
+#include "report/report.hpp"
+#include "scenario/scenario.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace faultline {
+
+enum class Outcome { ok, degraded, failed };
+
+// What carried a failure to a service: a fault, a dependency edge, or nothing known (overload).
+struct Blame {
+  enum class Kind : unsigned char { none, fault, edge } kind = Kind::none;
+  int index = -1;
+  static Blame fault(int f) { return {Kind::fault, f}; }
+  static Blame edge(int e) { return {Kind::edge, e}; }
+};
+
+class MetricsRecorder {
+ public:
+  MetricsRecorder(const Scenario& s, const Topology& t);
+
+  int bucket_count() const { return buckets_; }
+  int bucket_of(double t) const;
+
+  void user_request(int feature, int segment, int region, std::uint32_t user, double t, Outcome o, double latency);
+  void logout(std::uint32_t user);
+  // One attempt at a service as its caller saw it end at t (ok, or failed with a cause at failed_at,
+  // the time the failure happened where it happened, which orders the propagation chain).
+  void attempt(int service, double t, bool ok, Cause cause, double latency, Blame blame, double failed_at);
+  void edge_request(int edge) { ++edges_[std::size_t(edge)].requests; }
+  void edge_attempt(int edge) { ++edges_[std::size_t(edge)].attempts; }
+  void edge_failure(int edge) { ++edges_[std::size_t(edge)].failures; }
+  void event(double t, std::string kind, std::string name, std::string detail = {});
+
+  // Called once per bucket, in order, when simulated time passes its end.
+  void close_bucket(int b);
+
+  // Sampled metrics of closed buckets, for monitors.
+  const Counts& feature_bucket(int f, int b) const { return features_[std::size_t(f)].buckets[std::size_t(b)]; }
+  const Counts& service_bucket(int s, int b) const { return services_[std::size_t(s)].buckets[std::size_t(b)]; }
+  double service_p99(int s, int b) const { return services_[std::size_t(s)].p99_by_bucket[std::size_t(b)]; }
+
+  // A service is unhealthy in a bucket where fewer than this share of the calls to it succeeded.
+  static constexpr double kHealthyAvailability = 0.99;
+
+  // Everything but provenance and the incident's response stages, which the model knows.
+  void fill(Report& r) const;
+
+ private:
+  struct ServiceState {
+    std::vector<std::array<std::uint32_t, kCauseCount>> cause_by_bucket;
+    LatencyHistogram all, current;
+    std::vector<std::uint32_t> blame_counts;  // by blame slot, for the current bucket
+    std::vector<std::uint32_t> touched;
+    double first_failure_in_bucket = -1;
+    bool became_unhealthy = false;
+  };
+  std::uint32_t blame_slot(Blame b) const;
+  std::string blame_name(std::uint32_t slot) const;
+
+  const Scenario& scenario_;
+  int buckets_;
+  double bucket_;
+  double user_scale_;
+  std::vector<Series> features_, segments_, regions_;
+  std::vector<LatencyHistogram> feature_latency_;
+  std::vector<ServiceReport> services_;
+  std::vector<ServiceState> service_state_;
+  std::vector<EdgeReport> edges_;
+  std::vector<PropagationStep> propagation_;
+  std::vector<Event> events_;
+  Counts requests_;
+  std::vector<std::uint8_t> user_failed_;
+  std::uint64_t logouts_ = 0;
+};
+
+}  // namespace faultline

@@ -1,0 +1,101 @@
+// run_without_kernel: the model over a platform that obeys its commands at once, for unit tests and
+// closed-form verification of the behaviour alone.
+#include "model/network_table.hpp"
+#include "model/platform_model.hpp"
+
+#include <queue>
+
+namespace faultline {
+
+namespace {
+
+class DirectPlatform final : public PlatformPort {
+ public:
+  struct Pending {
+    double time;
+    std::uint64_t seq;
+    PlatformCommand command;
+    int ready_replica = -1;        // >= 0: a restarted process becomes ready
+    std::uint32_t incarnation = 0;
+    bool operator>(const Pending& o) const { return time > o.time || (time == o.time && seq > o.seq); }
+  };
+
+  DirectPlatform(const Scenario& s, const Topology& t) : s_(s), t_(t), incarnation_(t.replicas.size(), 0) {}
+
+  double latency(int a, int b) override { return table_latency(s_, t_, a, b); }
+  double horizon() const override { return pending_.empty() ? PlatformModel::kNever : pending_.top().time; }
+  void command(double t, const PlatformCommand& c) override { pending_.push(Pending{t, seq_++, c, -1, 0}); }
+
+  // Applies everything due at the earliest pending time.
+  void apply_next(PlatformModel& m) {
+    double t = pending_.top().time;
+    while (!pending_.empty() && pending_.top().time == t) {
+      Pending p = pending_.top();
+      pending_.pop();
+      if (p.ready_replica >= 0) {
+        if (p.incarnation == incarnation_[std::size_t(p.ready_replica)]) m.on_replica_ready(p.ready_replica, t);
+        continue;
+      }
+      const PlatformCommand& c = p.command;
+      switch (c.kind) {
+        case PlatformCommand::Kind::hosts_down:
+          for (int h : c.hosts) {
+            for (int r : t_.host_replicas[std::size_t(h)]) ++incarnation_[std::size_t(r)];
+            m.on_host_state(h, false, t);
+          }
+          break;
+        case PlatformCommand::Kind::hosts_up:
+          for (int h : c.hosts) {
+            m.on_host_state(h, true, t);
+            for (int r : t_.host_replicas[std::size_t(h)]) boot(r, t);
+          }
+          break;
+        case PlatformCommand::Kind::kill_replicas:
+          for (int r : c.replicas) {
+            ++incarnation_[std::size_t(r)];
+            m.on_replica_down(r, t);
+          }
+          break;
+        case PlatformCommand::Kind::restart_replicas:
+          for (int r : c.replicas) boot(r, t);
+          break;
+      }
+    }
+  }
+
+ private:
+  void boot(int r, double t) {
+    std::uint32_t inc = ++incarnation_[std::size_t(r)];
+    double restart = s_.services[std::size_t(t_.replicas[std::size_t(r)].service)].restart_time;
+    pending_.push(Pending{t + restart, seq_++, {}, r, inc});
+  }
+
+  const Scenario& s_;
+  const Topology& t_;
+  std::vector<std::uint32_t> incarnation_;
+  std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;
+  std::uint64_t seq_ = 0;
+};
+
+}  // namespace
+
+Report run_without_kernel(const Scenario& s, std::uint64_t seed) {
+  Topology topo = Topology::build(s);
+  DirectPlatform platform(s, topo);
+  PlatformModel model(s, topo, seed, platform);
+  model.start();
+  const double end = s.info.duration;
+  while (true) {
+    double tc = platform.horizon(), tm = model.next_event_time();
+    if (tm < tc && tm < end) {
+      model.run_until(end);
+    } else if (tc < end) {
+      platform.apply_next(model);
+    } else {
+      break;
+    }
+  }
+  return model.finish();
+}
+
+}  // namespace faultline

@@ -1,0 +1,1151 @@
+#include "model/platform_model.hpp"
+
+#include "metrics/incident_stages.hpp"
+#include "metrics/recorder.hpp"
+#include "model/event_queue.hpp"
+#include "model/pool.hpp"
+#include "model/random.hpp"
+#include "model/retry_policy.hpp"
+#include "model/traffic_shape.hpp"
+#include "scenario/errors.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <fmt/format.h>
+
+namespace faultline {
+
+namespace {
+
+enum EventType : std::uint32_t {
+  kArrival,
+  kAttemptArrive,
+  kServiceDone,
+  kReply,
+  kAttemptTimeout,
+  kCallDeadline,
+  kRetry,
+  kClientRetry,
+  kBucketTick,
+  kFaultStart,
+  kFaultEnd,
+  kAction,
+  kControlRefresh,
+  kHealthOut,
+  kHealthIn,
+  kStage,
+};
+
+enum Stage : std::uint32_t { kAcknowledged, kDiagnosed };
+
+struct Result {
+  bool ok = true;
+  bool degraded = false;
+  Status status = Status::OK;
+  Cause cause = Cause::dependency;
+  bool connect_failure = false;
+  Blame blame;
+  double at = -1;  // when the failure happened where it happened (the callee's clock), -1: on arrival
+};
+
+struct UserRequest {
+  int feature = 0, segment = 0, region = 0;
+  std::uint32_t user = 0;
+  double start = 0;
+  int client_attempts = 0;
+};
+
+struct Call {
+  Handle parent = 0;     // job (edge calls) or user request (root calls)
+  int edge = -1;         // -1: the client calling a feature's entry
+  int service = 0;       // target
+  int feature = 0;
+  int caller_replica = -1;
+  int caller_region = 0;
+  int attempts = 0;
+  double prev_back_off = 0;
+  Handle attempt = 0;
+  bool done = false;
+};
+
+struct Attempt {
+  Handle call = 0;
+  int replica = -1;
+  int service = 0;
+  int feature = 0;
+  double sent = 0;
+  double back_latency = 0;
+  bool caller_done = false;  // the caller has its answer (a reply or its own timeout)
+  bool server_done = false;  // the callee will send nothing more
+  bool lost = false;         // reached a dead host: the caller can only time out
+  Blame lost_blame;
+  Result result;
+};
+
+struct Job {
+  Handle attempt = 0;
+  int replica = 0;
+  std::uint32_t epoch = 0;
+  int feature = 0;
+  int pending = 0;
+  bool degraded = false;
+  bool done = false;
+};
+
+struct Replica {
+  bool host_up = true;
+  bool process_up = true;
+  bool ready = true;
+  bool in_rotation = true;
+  std::uint32_t epoch = 0;        // bumped when the process dies: its jobs are gone
+  std::uint32_t health_token = 0; // bumped on each state change: stale health events are ignored
+  int busy = 0;
+  std::deque<Handle> queue;
+  int down_fault = -1;            // the fault that took it down, for blame
+};
+
+struct Resolver {  // a caller's cache of what a control plane told it
+  bool broken = false;
+  Status status = Status::OK;
+  double last_good = 0;
+  std::uint32_t generation = 0;
+};
+
+struct FaultState {
+  bool active = false;
+  bool done = false;
+  std::vector<int> hosts;
+  std::vector<int> replicas;
+  int service = -1;
+  int edge = -1;
+};
+
+struct MonitorState {
+  int kind = 0;  // 0 feature availability, 1 service availability, 2 service error rate, 3 service p99
+  int index = 0;
+  double true_since = -1;
+  bool firing = false;
+};
+
+bool carries(const std::vector<std::string>& features, const std::string& f) {
+  return features.empty() || std::find(features.begin(), features.end(), f) != features.end();
+}
+
+}  // namespace
+
+struct PlatformModel::Impl {
+  const Scenario& s;
+  const Topology& topo;
+  PlatformPort& port;
+  std::uint64_t seed;
+  double end;
+  double now = 0;
+  EventQueue q;
+  MetricsRecorder rec;
+  TrafficShape traffic;
+
+  RandomStream arrivals_rng, users_rng, client_rng;
+  std::vector<RandomStream> service_rng, edge_rng, fault_rng;
+
+  std::vector<int> service_of_name_index;
+  std::vector<int> edge_target;                         // current target of each dependency
+  std::vector<int> edge_from;
+  std::vector<std::vector<std::vector<int>>> children;  // [service][feature] -> hard/soft edges
+  std::vector<std::vector<std::vector<int>>> controls;  // [service][feature] -> control edges
+  std::vector<std::uint32_t> timeout_lane;              // per edge (per-try)
+  std::vector<std::uint32_t> deadline_lane;             // per edge (overall), when per_try_timeout is set
+  std::uint32_t client_lane = 0;
+  std::vector<Resolver> resolvers;                      // per edge (control edges only)
+  std::vector<std::vector<std::vector<int>>> region_replicas;  // [service][region]
+  std::vector<std::uint32_t> rr;                        // round-robin cursor per service
+
+  std::vector<Replica> replicas;
+  std::vector<FaultState> faults;
+  std::vector<std::vector<int>> service_faults;  // latency / error_rate / control_plane by target service
+  std::vector<std::vector<int>> edge_faults;     // latency / error_rate by target edge
+  std::vector<MonitorState> monitors;
+  std::vector<bool> action_done;
+  std::vector<std::uint8_t> logged_out;
+  int relogin_feature = -1;
+
+  Pool<UserRequest> requests;
+  Pool<Call> calls;
+  Pool<Attempt> attempts;
+  Pool<Job> jobs;
+
+  IncidentTimeline incident;
+  int next_bucket = 0;
+  std::uint64_t events = 0, calls_sent = 0;
+  std::size_t peak_in_flight = 0;
+
+  Impl(const Scenario& sc, const Topology& t, std::uint64_t sd, PlatformPort& p)
+      : s(sc), topo(t), port(p), seed(sd), end(sc.info.duration), rec(sc, t),
+        traffic(sc, int(t.regions.size())), arrivals_rng(sd, "traffic.arrivals"), users_rng(sd, "traffic.users"),
+        client_rng(sd, "client") {
+    const std::size_t ns = s.services.size(), nf = s.features.size(), ne = s.dependencies.size();
+    for (const Service& svc : s.services) service_rng.emplace_back(sd, "service." + svc.name);
+    auto service_index = [&](const std::string& name) {
+      for (std::size_t i = 0; i < ns; ++i)
+        if (s.services[i].name == name) return int(i);
+      throw InternalError("unknown service '" + name + "' in a validated scenario");
+    };
+    children.assign(ns, std::vector<std::vector<int>>(nf));
+    controls.assign(ns, std::vector<std::vector<int>>(nf));
+    resolvers.resize(ne);
+    for (std::size_t e = 0; e < ne; ++e) {
+      const Dependency& d = s.dependencies[e];
+      edge_rng.emplace_back(sd, "dependency." + d.from + "->" + d.to);
+      int from = service_index(d.from);
+      edge_from.push_back(from);
+      edge_target.push_back(service_index(d.to));
+      for (std::size_t f = 0; f < nf; ++f)
+        if (carries(d.features, s.features[f].name))
+          (d.kind == DependencyKind::control ? controls : children)[std::size_t(from)][f].push_back(int(e));
+      double per_try = d.retry_policy.per_try_timeout.value_or(d.timeout);
+      timeout_lane.push_back(q.lane_for(per_try));
+      deadline_lane.push_back(d.retry_policy.per_try_timeout ? q.lane_for(d.timeout) : 0);
+    }
+    client_lane = q.lane_for(s.client.timeout);
+    region_replicas.assign(ns, std::vector<std::vector<int>>(topo.regions.size()));
+    for (std::size_t r = 0; r < topo.replicas.size(); ++r)
+      region_replicas[std::size_t(topo.replicas[r].service)][std::size_t(topo.replicas[r].region)].push_back(int(r));
+    rr.assign(ns, 0);
+    replicas.resize(topo.replicas.size());
+    faults.resize(s.faults.size());
+    service_faults.resize(ns);
+    edge_faults.resize(ne);
+    for (std::size_t i = 0; i < s.faults.size(); ++i) fault_rng.emplace_back(sd, "fault." + s.faults[i].name);
+    action_done.assign(s.actions.size(), false);
+    logged_out.assign(std::size_t(std::max(1, s.traffic.sample_users)), 0);
+    if (!s.client.relogin_feature.empty())
+      for (std::size_t f = 0; f < nf; ++f)
+        if (s.features[f].name == s.client.relogin_feature) relogin_feature = int(f);
+    resolve_faults();
+    resolve_monitors();
+  }
+
+  // ---- set-up -------------------------------------------------------------------------------
+
+  int find_service(const std::string& name) const {
+    for (std::size_t i = 0; i < s.services.size(); ++i)
+      if (s.services[i].name == name) return int(i);
+    return -1;
+  }
+
+  int find_edge(const std::string& target) const {
+    auto arrow = target.find("->");
+    if (arrow == std::string::npos) return -1;
+    std::string from = target.substr(0, arrow), to = target.substr(arrow + 2);
+    for (std::size_t e = 0; e < s.dependencies.size(); ++e)
+      if (s.dependencies[e].from == from && s.dependencies[e].to == to) return int(e);
+    return -1;
+  }
+
+  // Picks which of `n` candidates a fault's selector hits, from the fault's own random stream.
+  std::vector<int> select(const Fault& f, RandomStream& rng, int n) {
+    std::vector<int> all(std::size_t(std::max(0, n)));
+    for (int i = 0; i < n; ++i) all[std::size_t(i)] = i;
+    int k = n;
+    switch (f.mode) {
+      case SelectorMode::all: return all;
+      case SelectorMode::one: k = std::min(1, n); break;
+      case SelectorMode::fixed: k = std::min(n, int(f.value)); break;
+      case SelectorMode::percent: k = std::min(n, int(std::ceil(f.value / 100.0 * n - 1e-9))); break;
+    }
+    // Partial Fisher-Yates: the first k of a seeded shuffle, then back in topology order.
+    for (int i = 0; i < k; ++i) std::swap(all[std::size_t(i)], all[std::size_t(i + int(rng.below(std::uint64_t(n - i))))]);
+    all.resize(std::size_t(k));
+    std::sort(all.begin(), all.end());
+    return all;
+  }
+
+  void resolve_faults() {
+    for (std::size_t i = 0; i < s.faults.size(); ++i) {
+      const Fault& f = s.faults[i];
+      FaultState& st = faults[i];
+      RandomStream& rng = fault_rng[i];
+      switch (f.kind) {
+        case FaultKind::host_crash: {
+          std::vector<int> candidates;
+          if (int h = topo.host_index(f.target); h >= 0) {
+            candidates.push_back(h);
+          } else if (int z = topo.zone_index(f.target); z >= 0) {
+            candidates = topo.zone_hosts[std::size_t(z)];
+          } else if (int sv = find_service(f.target); sv >= 0) {
+            for (int r : topo.service_replicas[std::size_t(sv)]) {
+              int h2 = topo.replicas[std::size_t(r)].host;
+              if (std::find(candidates.begin(), candidates.end(), h2) == candidates.end()) candidates.push_back(h2);
+            }
+          }
+          for (int k : select(f, rng, int(candidates.size()))) st.hosts.push_back(candidates[std::size_t(k)]);
+          break;
+        }
+        case FaultKind::zone_outage: {
+          int z = topo.zone_index(f.target);
+          if (z >= 0) st.hosts = topo.zone_hosts[std::size_t(z)];
+          break;
+        }
+        case FaultKind::service_crash:
+        case FaultKind::latency:
+        case FaultKind::error_rate:
+        case FaultKind::control_plane: {
+          if (int e = find_edge(f.target); e >= 0) {
+            st.edge = e;
+            edge_faults[std::size_t(e)].push_back(int(i));
+          } else if (int sv = find_service(f.target); sv >= 0) {
+            st.service = sv;
+            const auto& reps = topo.service_replicas[std::size_t(sv)];
+            for (int k : select(f, rng, int(reps.size()))) st.replicas.push_back(reps[std::size_t(k)]);
+            if (f.kind != FaultKind::service_crash) service_faults[std::size_t(sv)].push_back(int(i));
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  void resolve_monitors() {
+    for (const Monitor& m : s.monitors) {
+      MonitorState st;
+      // metric: feature.<name>.availability | service.<name>.<availability|error_rate|p99_latency>
+      auto first = m.metric.find('.');
+      auto last = m.metric.rfind('.');
+      std::string scope = m.metric.substr(0, first), name = m.metric.substr(first + 1, last - first - 1),
+                  what = m.metric.substr(last + 1);
+      if (scope == "feature") {
+        st.kind = 0;
+        st.index = -1;
+        for (std::size_t f = 0; f < s.features.size(); ++f)
+          if (s.features[f].name == name) st.index = int(f);
+      } else {
+        st.kind = what == "availability" ? 1 : what == "error_rate" ? 2 : 3;
+        st.index = find_service(name);
+      }
+      if (st.index < 0) throw InternalError("monitor metric '" + m.metric + "' names nothing");
+      monitors.push_back(st);
+    }
+  }
+
+  void start() {
+    schedule_next_arrival(0);
+    q.push(std::min(end, s.info.bucket), kBucketTick, 0);
+    for (std::size_t i = 0; i < s.faults.size(); ++i) q.push(s.faults[i].at, kFaultStart, std::uint32_t(i));
+    for (std::size_t a = 0; a < s.actions.size(); ++a)
+      if (s.actions[a].trigger == Trigger::at) q.push(s.actions[a].at + s.actions[a].delay, kAction, std::uint32_t(a));
+    for (std::size_t e = 0; e < s.dependencies.size(); ++e) {
+      const Dependency& d = s.dependencies[e];
+      if (d.kind != DependencyKind::control) continue;
+      // Callers refresh out of phase with each other, as real resolvers do.
+      q.push(edge_rng[e].uniform(0, d.refresh), kControlRefresh, std::uint32_t(e), resolvers[e].generation);
+    }
+  }
+
+  // ---- traffic ------------------------------------------------------------------------------
+
+  void schedule_next_arrival(double from) {
+    // Non-homogeneous Poisson arrivals by thinning against the peak rate.
+    double t = from;
+    double peak = traffic.max_rate();
+    if (peak <= 0) return;
+    while (true) {
+      t += arrivals_rng.exponential(1.0 / peak);
+      if (t >= end) return;
+      if (arrivals_rng.uniform() * peak < traffic.rate_at(t)) break;
+    }
+    q.push(t, kArrival);
+  }
+
+  void on_arrival() {
+    schedule_next_arrival(now);
+    TrafficShape::Draw d = traffic.draw(users_rng);
+    Handle h = requests.acquire();
+    UserRequest& u = requests[h];
+    u.feature = d.feature;
+    if (relogin_feature >= 0 && logged_out[d.user]) u.feature = relogin_feature;
+    u.segment = d.segment;
+    u.user = d.user;
+    u.region = traffic.region_of(d.user);
+    u.start = now;
+    peak_in_flight = std::max(peak_in_flight, requests.live());
+    start_root_call(h);
+  }
+
+  void start_root_call(Handle ur) {
+    UserRequest& u = requests[ur];
+    ++u.client_attempts;
+    Handle ch = calls.acquire();
+    Call& c = calls[ch];
+    c.parent = ur;
+    c.edge = -1;
+    c.service = find_service(s.features[std::size_t(u.feature)].entry);
+    c.feature = u.feature;
+    c.caller_region = u.region;
+    send_attempt(ch);
+  }
+
+  void on_root_result(Call& c, const Result& r) {
+    Handle ur = c.parent;
+    UserRequest& u = requests[ur];
+    if (r.ok) {
+      if (u.feature == relogin_feature) logged_out[u.user] = 0;
+      finish_user_request(ur, r.degraded ? Outcome::degraded : Outcome::ok);
+      return;
+    }
+    auto it = s.client.on_status.find(r.status);
+    ClientAction action = it == s.client.on_status.end() ? ClientAction::error : it->second;
+    switch (action) {
+      case ClientAction::logout:
+        if (!logged_out[u.user]) {
+          logged_out[u.user] = 1;
+          rec.logout(u.user);
+        }
+        finish_user_request(ur, Outcome::failed);
+        return;
+      case ClientAction::retry:
+        if (u.client_attempts <= s.client.retries) {
+          q.push(now + s.client.retry_delay, kClientRetry, 0, ur);
+          return;
+        }
+        finish_user_request(ur, Outcome::failed);
+        return;
+      case ClientAction::ignore: finish_user_request(ur, Outcome::degraded); return;
+      case ClientAction::error: finish_user_request(ur, Outcome::failed); return;
+    }
+  }
+
+  void finish_user_request(Handle ur, Outcome o) {
+    const UserRequest& u = requests[ur];
+    rec.user_request(u.feature, u.segment, u.region, u.user, now, o, now - u.start);
+    requests.release(ur);
+  }
+
+  // ---- calls and attempts -------------------------------------------------------------------
+
+  int pick_replica(int service, int region) {
+    std::uint32_t& cursor = rr[std::size_t(service)];
+    const auto& local = region_replicas[std::size_t(service)][std::size_t(region)];
+    for (std::size_t i = 0; i < local.size(); ++i) {
+      int r = local[(cursor + i) % local.size()];
+      if (replicas[std::size_t(r)].in_rotation) {
+        cursor += std::uint32_t(i + 1);
+        return r;
+      }
+    }
+    const auto& all = topo.service_replicas[std::size_t(service)];
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      int r = all[(cursor + i) % all.size()];
+      if (replicas[std::size_t(r)].in_rotation) {
+        cursor += std::uint32_t(i + 1);
+        return r;
+      }
+    }
+    return -1;
+  }
+
+  Blame down_blame(int service) const {
+    for (int r : topo.service_replicas[std::size_t(service)])
+      if (replicas[std::size_t(r)].down_fault >= 0) return Blame::fault(replicas[std::size_t(r)].down_fault);
+    return {};
+  }
+
+  double fault_delay(const std::vector<int>& list, int replica) {
+    double extra = 0;
+    for (int f : list) {
+      const FaultState& st = faults[std::size_t(f)];
+      if (!st.active || s.faults[std::size_t(f)].kind != FaultKind::latency) continue;
+      if (replica >= 0 && std::find(st.replicas.begin(), st.replicas.end(), replica) == st.replicas.end()) continue;
+      extra += fault_rng[std::size_t(f)].sample(s.faults[std::size_t(f)].delay);
+    }
+    return extra;
+  }
+
+  // An injected error: the first active error_rate fault in `list` that strikes this call.
+  int injected_error(const std::vector<int>& list, int replica) {
+    for (int f : list) {
+      const FaultState& st = faults[std::size_t(f)];
+      if (!st.active || s.faults[std::size_t(f)].kind != FaultKind::error_rate) continue;
+      if (replica >= 0 && std::find(st.replicas.begin(), st.replicas.end(), replica) == st.replicas.end()) continue;
+      if (fault_rng[std::size_t(f)].bernoulli(s.faults[std::size_t(f)].rate)) return f;
+    }
+    return -1;
+  }
+
+  void send_attempt(Handle ch) {
+    Call& c = calls[ch];
+    ++c.attempts;
+    ++calls_sent;
+    if (c.edge >= 0) rec.edge_attempt(c.edge);
+    Handle ah = attempts.acquire();
+    Attempt& a = attempts[ah];
+    c.attempt = ah;
+    a.call = ch;
+    a.service = c.service;
+    a.feature = c.feature;
+    a.sent = now;
+    int caller_host = c.caller_replica >= 0 ? topo.replicas[std::size_t(c.caller_replica)].host : -1;
+    int r = pick_replica(c.service, c.caller_region);
+    a.replica = r;
+    if (r < 0) {  // no healthy upstream: refused at once
+      a.server_done = true;
+      complete_attempt(ah, Result{false, false, Status::UNAVAILABLE, Cause::host_down, true, down_blame(c.service)});
+      return;
+    }
+    const ReplicaInfo& ri = topo.replicas[std::size_t(r)];
+    double there, back;
+    if (caller_host >= 0) {
+      there = port.latency(caller_host, ri.host);
+      back = port.latency(ri.host, caller_host);
+    } else {  // the user's client: no cost inside its region, the inter-region hop otherwise
+      there = back = ri.region == c.caller_region ? 0.0 : s.network.inter_region;
+    }
+    if (c.edge >= 0) {
+      const auto& ef = edge_faults[std::size_t(c.edge)];
+      if (!ef.empty()) {
+        there += fault_delay(ef, -1);
+        if (int f = injected_error(ef, -1); f >= 0) {  // an abort injected on the path, as a fault filter does
+          a.server_done = true;
+          a.result = Result{false, false, s.faults[std::size_t(f)].status, Cause::injected, false, Blame::fault(f)};
+          q.push(now + there + back, kReply, 0, ah);
+          arm_timeout(c, ah);
+          return;
+        }
+      }
+    }
+    a.back_latency = back;
+    q.push(now + there, kAttemptArrive, std::uint32_t(r), ah);
+    arm_timeout(c, ah);
+  }
+
+  void arm_timeout(const Call& c, Handle ah) {
+    q.push_lane(c.edge >= 0 ? timeout_lane[std::size_t(c.edge)] : client_lane, now, kAttemptTimeout, 0, ah);
+    if (c.edge >= 0 && c.attempts == 1 && s.dependencies[std::size_t(c.edge)].retry_policy.per_try_timeout)
+      q.push_lane(deadline_lane[std::size_t(c.edge)], now, kCallDeadline, 0, attempts[ah].call);
+  }
+
+  void release_attempt_if_finished(Handle ah) {
+    const Attempt& a = attempts[ah];
+    if (a.caller_done && a.server_done) attempts.release(ah);
+  }
+
+  // The callee's side is over: answer the caller (if still listening) after the network delay.
+  void reply(Handle ah, const Result& r) {
+    Attempt& a = attempts[ah];
+    a.server_done = true;
+    if (a.caller_done) {
+      attempts.release(ah);
+      return;
+    }
+    a.result = r;
+    if (!r.ok && r.at < 0) a.result.at = now;
+    q.push(now + a.back_latency, kReply, 0, ah);
+  }
+
+  void on_attempt_arrive(int r, Handle ah) {
+    Attempt& a = attempts[ah];
+    Replica& rep = replicas[std::size_t(r)];
+    if (!rep.host_up) {  // nothing answers: the caller will time out
+      a.server_done = true;
+      a.lost = true;
+      a.lost_blame = rep.down_fault >= 0 ? Blame::fault(rep.down_fault) : Blame{};
+      release_attempt_if_finished(ah);
+      return;
+    }
+    if (!rep.process_up || !rep.ready) {  // host up, nothing listening: refused
+      reply(ah, Result{false, false, Status::UNAVAILABLE, Cause::host_down, true,
+                       rep.down_fault >= 0 ? Blame::fault(rep.down_fault) : Blame{}});
+      return;
+    }
+    const Service& svc = s.services[std::size_t(a.service)];
+    Handle jh = jobs.acquire();
+    Job& j = jobs[jh];
+    j.attempt = ah;
+    j.replica = r;
+    j.epoch = rep.epoch;
+    j.feature = a.feature;
+    if (rep.busy < svc.workers) {
+      start_job(jh);
+    } else if (int(rep.queue.size()) < svc.queue) {
+      rep.queue.push_back(jh);
+    } else {
+      jobs.release(jh);
+      reply(ah, Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, {}});
+    }
+  }
+
+  void start_job(Handle jh) {
+    Job& j = jobs[jh];
+    Replica& rep = replicas[std::size_t(j.replica)];
+    ++rep.busy;
+    int service = topo.replicas[std::size_t(j.replica)].service;
+    // A caller whose resolver lost its entries cannot reach anything: it fails before doing work.
+    for (int e : controls[std::size_t(service)][std::size_t(j.feature)]) {
+      const Resolver& res = resolvers[std::size_t(e)];
+      if (res.broken) {
+        finish_job(jh, Result{false, false, mapped(e, res.status), Cause::dependency, false, Blame::edge(e)});
+        return;
+      }
+    }
+    double t = service_rng[std::size_t(service)].sample(s.services[std::size_t(service)].service_time);
+    const auto& sf = service_faults[std::size_t(service)];
+    if (!sf.empty()) t += fault_delay(sf, j.replica);
+    q.push(now + t, kServiceDone, std::uint32_t(j.replica), jh);
+  }
+
+  Status mapped(int edge, Status st) const {
+    const auto& m = s.dependencies[std::size_t(edge)].error_mapping;
+    auto it = m.find(st);
+    return it == m.end() ? st : it->second;
+  }
+
+  void on_service_done(int r, Handle jh) {
+    if (!jobs.alive(jh)) return;
+    Job& j = jobs[jh];
+    if (j.epoch != replicas[std::size_t(r)].epoch) {  // the process died under it
+      drop_job(jh);
+      return;
+    }
+    int service = topo.replicas[std::size_t(r)].service;
+    const auto& sf = service_faults[std::size_t(service)];
+    if (!sf.empty()) {
+      if (int f = injected_error(sf, r); f >= 0) {
+        finish_job(jh, Result{false, false, s.faults[std::size_t(f)].status, Cause::injected, false, Blame::fault(f)});
+        return;
+      }
+    }
+    const auto& edges = children[std::size_t(service)][std::size_t(j.feature)];
+    int feature = j.feature;
+    for (int e : edges) {
+      const Dependency& d = s.dependencies[std::size_t(e)];
+      int n = int(d.calls);
+      if (edge_rng[std::size_t(e)].bernoulli(d.calls - n)) ++n;
+      for (int k = 0; k < n; ++k) {
+        Handle ch = calls.acquire();
+        Call& c = calls[ch];
+        c.parent = jh;
+        c.edge = e;
+        c.service = edge_target[std::size_t(e)];
+        c.feature = feature;
+        c.caller_replica = r;
+        c.caller_region = topo.replicas[std::size_t(r)].region;
+        ++jobs[jh].pending;
+        rec.edge_request(e);
+        send_attempt(ch);
+        if (!jobs.alive(jh) || jobs[jh].done) return;  // a child failed at once and failed the job
+      }
+    }
+    if (jobs[jh].pending == 0) finish_job(jh, Result{true, jobs[jh].degraded, Status::OK, Cause::dependency, false, {}});
+  }
+
+  void drop_job(Handle jh) {
+    Handle ah = jobs[jh].attempt;
+    jobs.release(jh);
+    Attempt& a = attempts[ah];
+    a.server_done = true;
+    a.lost = true;
+    release_attempt_if_finished(ah);
+  }
+
+  void finish_job(Handle jh, const Result& r) {
+    Job& j = jobs[jh];
+    j.done = true;
+    int rep_index = j.replica;
+    Handle ah = j.attempt;
+    jobs.release(jh);
+    Replica& rep = replicas[std::size_t(rep_index)];
+    --rep.busy;
+    reply(ah, r);
+    while (!rep.queue.empty() && rep.busy < s.services[std::size_t(topo.replicas[std::size_t(rep_index)].service)].workers) {
+      Handle next = rep.queue.front();
+      rep.queue.pop_front();
+      start_job(next);
+    }
+  }
+
+  void on_reply(Handle ah) {
+    Attempt& a = attempts[ah];
+    if (a.caller_done) {
+      release_attempt_if_finished(ah);
+      return;
+    }
+    Result r = a.result;
+    complete_attempt(ah, r);
+  }
+
+  void on_attempt_timeout(Handle ah) {
+    if (!attempts.alive(ah)) return;
+    Attempt& a = attempts[ah];
+    if (a.caller_done) return;
+    Result r{false, false, Status::DEADLINE_EXCEEDED, a.lost ? Cause::host_down : Cause::timeout, false,
+             a.lost ? a.lost_blame : Blame{}};
+    complete_attempt(ah, r);
+  }
+
+  // The caller has the answer to one attempt: record it, then retry, or settle the call.
+  void complete_attempt(Handle ah, const Result& r) {
+    Attempt& a = attempts[ah];
+    a.caller_done = true;
+    Handle ch = a.call;
+    rec.attempt(a.service, now, r.ok, r.cause, now - a.sent, r.blame, r.at >= 0 ? r.at : now);
+    release_attempt_if_finished(ah);
+    if (!calls.alive(ch)) return;
+    Call& c = calls[ch];
+    if (c.done || c.attempt != ah) return;
+    if (c.edge < 0) {
+      c.done = true;
+      Call copy = c;
+      calls.release(ch);
+      on_root_result(copy, r);
+      return;
+    }
+    if (!r.ok) {
+      const RetryPolicy& p = s.dependencies[std::size_t(c.edge)].retry_policy;
+      AttemptFailure af{r.status, r.cause, r.connect_failure};
+      if (c.attempts <= p.num_retries && retry_allowed(p, af)) {
+        c.prev_back_off = retry_back_off(p, c.attempts, c.prev_back_off, edge_rng[std::size_t(c.edge)]);
+        q.push(now + c.prev_back_off, kRetry, 0, ch);
+        return;
+      }
+    }
+    settle_call(ch, r);
+  }
+
+  void settle_call(Handle ch, const Result& r) {
+    Call& c = calls[ch];
+    c.done = true;
+    int edge = c.edge;
+    Handle parent = c.parent;
+    calls.release(ch);
+    if (!r.ok) rec.edge_failure(edge);
+    if (!jobs.alive(parent)) return;
+    Job& j = jobs[parent];
+    if (j.done) return;
+    if (j.epoch != replicas[std::size_t(j.replica)].epoch) {  // the caller's process died while it waited
+      drop_job(parent);
+      return;
+    }
+    --j.pending;
+    if (r.ok) {
+      j.degraded |= r.degraded;
+    } else {
+      const Dependency& d = s.dependencies[std::size_t(edge)];
+      bool fails_caller = d.kind == DependencyKind::hard || (d.kind == DependencyKind::soft && d.fallback == Fallback::fail);
+      if (fails_caller) {
+        finish_job(parent, Result{false, false, mapped(edge, r.status), Cause::dependency, false, Blame::edge(edge)});
+        return;
+      }
+      if (d.fallback == Fallback::degrade) j.degraded = true;
+    }
+    if (j.pending == 0) finish_job(parent, Result{true, j.degraded, Status::OK, Cause::dependency, false, {}});
+  }
+
+  void on_retry(Handle ch) {
+    if (!calls.alive(ch) || calls[ch].done) return;
+    send_attempt(ch);
+  }
+
+  void on_call_deadline(Handle ch) {
+    if (!calls.alive(ch) || calls[ch].done) return;
+    Call& c = calls[ch];
+    if (attempts.alive(c.attempt)) {
+      Attempt& a = attempts[c.attempt];
+      if (!a.caller_done) {
+        a.caller_done = true;
+        rec.attempt(a.service, now, false, Cause::timeout, now - a.sent, {}, now);
+        release_attempt_if_finished(c.attempt);
+      }
+    }
+    settle_call(ch, Result{false, false, Status::DEADLINE_EXCEEDED, Cause::timeout, false, {}});
+  }
+
+  // ---- the platform under the model ----------------------------------------------------------
+
+  void replica_down(int r) {
+    Replica& rep = replicas[std::size_t(r)];
+    bool was_serving = rep.process_up && rep.ready;
+    rep.process_up = false;
+    rep.ready = false;
+    ++rep.epoch;
+    rep.busy = 0;
+    for (Handle jh : rep.queue) drop_job(jh);
+    rep.queue.clear();
+    ++rep.health_token;
+    if (was_serving || rep.in_rotation) {
+      const HealthCheck& hc = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].health_check;
+      q.push(now + hc.interval * hc.unhealthy_threshold, kHealthOut, std::uint32_t(r), rep.health_token);
+    }
+  }
+
+  void on_host_state(int host, bool up, double t) {
+    now = std::max(now, t);
+    for (int r : topo.host_replicas[std::size_t(host)]) {
+      Replica& rep = replicas[std::size_t(r)];
+      if (!up) {
+        rep.host_up = false;
+        replica_down(r);
+      } else {
+        rep.host_up = true;
+      }
+    }
+  }
+
+  void on_replica_down(int r, double t) {
+    now = std::max(now, t);
+    replica_down(r);
+  }
+
+  void on_replica_ready(int r, double t) {
+    now = std::max(now, t);
+    Replica& rep = replicas[std::size_t(r)];
+    rep.host_up = true;
+    rep.process_up = true;
+    rep.ready = true;
+    rep.down_fault = -1;
+    ++rep.health_token;
+    const HealthCheck& hc = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].health_check;
+    q.push(now + hc.interval * hc.healthy_threshold, kHealthIn, std::uint32_t(r), rep.health_token);
+  }
+
+  void on_health(int r, std::uint64_t token, bool in) {
+    Replica& rep = replicas[std::size_t(r)];
+    if (token != rep.health_token) return;
+    rep.in_rotation = in;
+  }
+
+  // ---- faults, monitors, actions -------------------------------------------------------------
+
+  void on_fault_start(int i) {
+    FaultState& st = faults[std::size_t(i)];
+    const Fault& f = s.faults[std::size_t(i)];
+    if (st.active || st.done) return;
+    st.active = true;
+    rec.event(now, "fault_start", f.name, describe_fault(i));
+    switch (f.kind) {
+      case FaultKind::host_crash:
+      case FaultKind::zone_outage:
+        for (int h : st.hosts)
+          for (int r : topo.host_replicas[std::size_t(h)]) replicas[std::size_t(r)].down_fault = i;
+        port.command(now, PlatformCommand{PlatformCommand::Kind::hosts_down, st.hosts, {}});
+        break;
+      case FaultKind::service_crash:
+        for (int r : st.replicas) replicas[std::size_t(r)].down_fault = i;
+        port.command(now, PlatformCommand{PlatformCommand::Kind::kill_replicas, {}, st.replicas});
+        break;
+      default: break;
+    }
+    if (f.duration) q.push(now + *f.duration, kFaultEnd, std::uint32_t(i));
+  }
+
+  std::string describe_fault(int i) const {
+    const Fault& f = s.faults[std::size_t(i)];
+    const FaultState& st = faults[std::size_t(i)];
+    std::string d = fmt::format("{} on {}", to_string(f.kind), f.target);
+    if (!st.hosts.empty() && f.kind == FaultKind::host_crash) d += fmt::format(" ({} host(s))", st.hosts.size());
+    if (!st.replicas.empty() && f.kind != FaultKind::control_plane)
+      d += fmt::format(" ({} of {} replica(s))", st.replicas.size(),
+                       topo.service_replicas[std::size_t(st.service)].size());
+    return d;
+  }
+
+  void end_fault(int i, const std::string& why) {
+    FaultState& st = faults[std::size_t(i)];
+    if (!st.active) return;
+    st.active = false;
+    st.done = true;
+    const Fault& f = s.faults[std::size_t(i)];
+    rec.event(now, "fault_end", f.name, why);
+    switch (f.kind) {
+      case FaultKind::host_crash:
+      case FaultKind::zone_outage:
+        port.command(now, PlatformCommand{PlatformCommand::Kind::hosts_up, st.hosts, {}});
+        break;
+      case FaultKind::service_crash:
+        port.command(now, PlatformCommand{PlatformCommand::Kind::restart_replicas, {}, st.replicas});
+        break;
+      default: break;
+    }
+  }
+
+  void on_control_refresh(int e, std::uint64_t generation) {
+    Resolver& res = resolvers[std::size_t(e)];
+    if (generation != res.generation) return;
+    const Dependency& d = s.dependencies[std::size_t(e)];
+    int cp = edge_target[std::size_t(e)];
+    // What the control plane answers now.
+    bool ok = true, missing = false;
+    Status status = Status::OK;
+    Blame blame;
+    for (int f : service_faults[std::size_t(cp)]) {
+      const Fault& fault = s.faults[std::size_t(f)];
+      if (!faults[std::size_t(f)].active) continue;
+      if (fault.kind == FaultKind::control_plane) {
+        ok = false;
+        missing = fault.behaviour == ControlPlaneBehaviour::missing;
+        status = fault.status;
+        blame = Blame::fault(f);
+        break;
+      }
+      if (fault.kind == FaultKind::error_rate && fault_rng[std::size_t(f)].bernoulli(fault.rate)) {
+        ok = false;
+        status = fault.status;
+        blame = Blame::fault(f);
+        break;
+      }
+    }
+    if (ok) {
+      bool any = false;
+      for (int r : topo.service_replicas[std::size_t(cp)]) any |= replicas[std::size_t(r)].in_rotation && replicas[std::size_t(r)].ready;
+      if (!any) {
+        ok = false;
+        status = Status::UNAVAILABLE;
+        blame = down_blame(cp);
+      }
+    }
+    rec.attempt(cp, now, ok, ok ? Cause::dependency : (blame.kind == Blame::Kind::fault ? Cause::injected : Cause::host_down),
+                0.0, blame, now);
+    if (ok) {
+      res.broken = false;
+      res.last_good = now;
+    } else if (!d.fail_static) {
+      // An authoritative "no such entry" replaces the cache at once; errors only once it has expired.
+      if (missing || now - res.last_good > d.cache_ttl) {
+        res.broken = true;
+        res.status = status;
+      }
+    }
+    q.push(now + d.refresh, kControlRefresh, std::uint32_t(e), res.generation);
+  }
+
+  void on_bucket_tick(int b) {
+    rec.close_bucket(b);
+    next_bucket = b + 1;
+    double bucket_start = b * s.info.bucket;
+    for (std::size_t m = 0; m < monitors.size(); ++m) {
+      MonitorState& st = monitors[m];
+      const Monitor& mon = s.monitors[m];
+      bool have = true;
+      double v = 0;
+      switch (st.kind) {
+        case 0: {
+          const Counts& c = rec.feature_bucket(st.index, b);
+          have = c.requests > 0;
+          v = c.availability();
+          break;
+        }
+        case 1:
+        case 2: {
+          const Counts& c = rec.service_bucket(st.index, b);
+          have = c.requests > 0;
+          v = st.kind == 1 ? c.availability() : 1 - c.availability();
+          break;
+        }
+        default: v = rec.service_p99(st.index, b); have = rec.service_bucket(st.index, b).requests > 0;
+      }
+      bool cond = have && (mon.op == CompareOp::lt ? v < mon.threshold
+                           : mon.op == CompareOp::le ? v <= mon.threshold
+                           : mon.op == CompareOp::gt ? v > mon.threshold
+                                                     : v >= mon.threshold);
+      if (!cond) {
+        if (st.firing) rec.event(now, "alert_resolved", mon.name, fmt::format("{} = {:.4g}", mon.metric, v));
+        st.firing = false;
+        st.true_since = -1;
+        continue;
+      }
+      if (st.true_since < 0) st.true_since = bucket_start;
+      if (!st.firing && now - st.true_since >= mon.for_ - 1e-9) {
+        st.firing = true;
+        rec.event(now, "alert", mon.name, fmt::format("{} = {:.4g}", mon.metric, v));
+        on_alert(int(m));
+      }
+    }
+    double next = std::min(end, (b + 2) * s.info.bucket);
+    if (b + 1 < rec.bucket_count()) q.push(next, kBucketTick, std::uint32_t(b + 1));
+  }
+
+  void schedule_actions(Trigger trigger, const std::string& monitor) {
+    for (std::size_t a = 0; a < s.actions.size(); ++a) {
+      const Action& act = s.actions[a];
+      if (act.trigger != trigger || (trigger == Trigger::monitor && act.monitor != monitor)) continue;
+      if (action_done[a]) continue;
+      action_done[a] = true;
+      q.push(now + act.delay, kAction, std::uint32_t(a));
+    }
+  }
+
+  void on_alert(int m) {
+    schedule_actions(Trigger::monitor, s.monitors[std::size_t(m)].name);
+    if (incident.detected) return;
+    incident.detected = now;
+    incident.detected_by = s.monitors[std::size_t(m)].name;
+    rec.event(now, "detected", s.monitors[std::size_t(m)].name);
+    schedule_actions(Trigger::detected, {});
+    q.push(now + s.incident.acknowledge, kStage, kAcknowledged);
+  }
+
+  void on_stage(std::uint32_t stage) {
+    if (stage == kAcknowledged) {
+      incident.acknowledged = now;
+      rec.event(now, "acknowledged", "incident");
+      schedule_actions(Trigger::acknowledged, {});
+      q.push(now + s.incident.diagnose, kStage, kDiagnosed);
+    } else {
+      incident.diagnosed = now;
+      rec.event(now, "diagnosed", "incident");
+      schedule_actions(Trigger::diagnosed, {});
+    }
+  }
+
+  bool service_has_active_fault(int service) const {
+    for (std::size_t i = 0; i < faults.size(); ++i) {
+      const FaultState& st = faults[i];
+      if (!st.active) continue;
+      if (st.service == service) return true;
+      for (int h : st.hosts)
+        for (int r : topo.host_replicas[std::size_t(h)])
+          if (topo.replicas[std::size_t(r)].service == service) return true;
+    }
+    return false;
+  }
+
+  void on_action(int a) {
+    const Action& act = s.actions[std::size_t(a)];
+    bool mitigates = false;
+    std::string detail;
+    switch (act.kind) {
+      case ActionKind::rollback: {
+        const Fault* f = s.find_fault(act.fault);
+        int i = f ? int(f - s.faults.data()) : -1;
+        if (i >= 0 && faults[std::size_t(i)].active) {
+          mitigates = true;
+          end_fault(i, "rolled back by " + act.name);
+        }
+        detail = "rollback of " + act.fault;
+        break;
+      }
+      case ActionKind::restart: {
+        int sv = find_service(act.service);
+        mitigates = service_has_active_fault(sv);
+        const auto& reps = topo.service_replicas[std::size_t(sv)];
+        std::vector<int> up;
+        for (int r : reps)
+          if (replicas[std::size_t(r)].host_up) up.push_back(r);
+        port.command(now, PlatformCommand{PlatformCommand::Kind::kill_replicas, {}, up});
+        port.command(now, PlatformCommand{PlatformCommand::Kind::restart_replicas, {}, up});
+        detail = fmt::format("restart of {} ({} replica(s))", act.service, up.size());
+        break;
+      }
+      case ActionKind::switch_dependency: {
+        int from = find_service(act.from), to = find_service(act.to);
+        mitigates = service_has_active_fault(from);
+        int switched = 0;
+        for (std::size_t e = 0; e < s.dependencies.size(); ++e) {
+          if (edge_target[e] != from) continue;
+          const std::string& caller = s.dependencies[e].from;
+          if (!act.services.empty() && std::find(act.services.begin(), act.services.end(), caller) == act.services.end())
+            continue;
+          edge_target[e] = to;
+          ++switched;
+          if (s.dependencies[e].kind == DependencyKind::control) {
+            // The caller re-resolves against its new source at once.
+            Resolver& res = resolvers[e];
+            ++res.generation;
+            q.push(now, kControlRefresh, std::uint32_t(e), res.generation);
+          }
+        }
+        detail = fmt::format("{} edge(s) switched from {} to {}", switched, act.from, act.to);
+        break;
+      }
+    }
+    rec.event(now, "action", act.name, detail);
+    if (mitigates && !incident.mitigated) {
+      incident.mitigated = now;
+      incident.mitigated_by = act.name;
+    }
+  }
+
+  // ---- the loop ------------------------------------------------------------------------------
+
+  void dispatch(const ModelEvent& e) {
+    switch (e.type) {
+      case kArrival: on_arrival(); break;
+      case kAttemptArrive: on_attempt_arrive(int(e.a), e.b); break;
+      case kServiceDone: on_service_done(int(e.a), e.b); break;
+      case kReply: on_reply(e.b); break;
+      case kAttemptTimeout: on_attempt_timeout(e.b); break;
+      case kCallDeadline: on_call_deadline(e.b); break;
+      case kRetry: on_retry(e.b); break;
+      case kClientRetry:
+        if (requests.alive(e.b)) start_root_call(e.b);
+        break;
+      case kBucketTick: on_bucket_tick(int(e.a)); break;
+      case kFaultStart: on_fault_start(int(e.a)); break;
+      case kFaultEnd: end_fault(int(e.a), "duration elapsed"); break;
+      case kAction: on_action(int(e.a)); break;
+      case kControlRefresh: on_control_refresh(int(e.a), e.b); break;
+      case kHealthOut: on_health(int(e.a), e.b, false); break;
+      case kHealthIn: on_health(int(e.a), e.b, true); break;
+      case kStage: on_stage(e.a); break;
+      default: throw InternalError(fmt::format("unknown event type {}", e.type));
+    }
+  }
+
+  void run_until(double limit) {
+    while (!q.empty()) {
+      double t = q.next_time();
+      if (t >= limit || t >= end || t >= port.horizon()) return;
+      ModelEvent e = q.pop();
+      now = e.time;
+      ++events;
+      dispatch(e);
+    }
+  }
+
+  Report finish() {
+    now = end;
+    while (next_bucket < rec.bucket_count()) rec.close_bucket(next_bucket++);
+    Report r;
+    rec.fill(r);
+    ImpactWindow w = impact_window(buckets_meeting_slo(r.features), s.info.bucket, s.incident.stable_for);
+    incident.impact_start = w.impact_start;
+    incident.recovered = w.recovered;
+    r.incident = incident;
+    r.summary.service_calls = calls_sent;
+    r.summary.events = events;
+    Provenance& p = r.provenance;
+    p.faultline_version = FAULTLINE_VERSION;
+    p.scenario_name = s.info.name;
+    p.scenario_origin = s.origin;
+    p.scenario_hash = s.text_hash;
+    p.seed = seed;
+    p.overrides = s.overrides;
+    p.parameters = {{"duration", fmt::format("{}", s.info.duration)},
+                    {"bucket", fmt::format("{}", s.info.bucket)},
+                    {"traffic.rate", fmt::format("{}", s.traffic.rate)},
+                    {"traffic.users", fmt::format("{}", s.traffic.users)},
+                    {"traffic.sample_users", fmt::format("{}", s.traffic.sample_users)},
+                    {"services", fmt::format("{}", s.services.size())},
+                    {"replicas", fmt::format("{}", topo.replicas.size())},
+                    {"hosts", fmt::format("{}", topo.hosts.size())},
+                    {"faults", fmt::format("{}", s.faults.size())}};
+    return r;
+  }
+};
+
+PlatformModel::PlatformModel(const Scenario& scenario, const Topology& topology, std::uint64_t seed, PlatformPort& port)
+    : impl_(std::make_unique<Impl>(scenario, topology, seed, port)) {}
+PlatformModel::~PlatformModel() = default;
+
+void PlatformModel::start() { impl_->start(); }
+double PlatformModel::next_event_time() const { return impl_->q.empty() ? kNever : impl_->q.next_time(); }
+void PlatformModel::run_until(double limit) { impl_->run_until(limit); }
+double PlatformModel::now() const { return impl_->now; }
+void PlatformModel::on_host_state(int host, bool up, double t) { impl_->on_host_state(host, up, t); }
+void PlatformModel::on_replica_down(int replica, double t) { impl_->on_replica_down(replica, t); }
+void PlatformModel::on_replica_ready(int replica, double t) { impl_->on_replica_ready(replica, t); }
+Report PlatformModel::finish() { return impl_->finish(); }
+std::uint64_t PlatformModel::events_processed() const { return impl_->events; }
+std::uint64_t PlatformModel::calls_simulated() const { return impl_->calls_sent; }
+std::size_t PlatformModel::in_flight() const { return impl_->requests.live(); }
+std::size_t PlatformModel::peak_in_flight() const { return impl_->peak_in_flight; }
+
+}  // namespace faultline

@@ -1,0 +1,82 @@
+// Small scenarios built in C++ for tests of the model and the kernel, without the TOML loader.
+#pragma once
+
+#include "scenario/scenario.hpp"
+
+#include <string>
+#include <vector>
+
+namespace faultline::testing {
+
+// One region "r1" with `zones` zones of `hosts` hosts each, one feature "f" entering at "front".
+inline Scenario basic_scenario(int zones = 1, int hosts = 4) {
+  Scenario s;
+  s.info.name = "test";
+  s.info.duration = 600;
+  s.info.bucket = 10;
+  s.origin = "<test>";
+  for (int z = 0; z < zones; ++z) s.zones.push_back(Zone{"z" + std::to_string(z), "r1", hosts, {}});
+  s.traffic.rate = 100;
+  s.traffic.users = 1000;
+  s.traffic.sample_users = 1000;
+  return s;
+}
+
+inline Service& add_service(Scenario& s, const std::string& name, int replicas = 1, int workers = 8, int queue = 64,
+                            Distribution st = Distribution::constant(0.005)) {
+  Service svc;
+  svc.name = name;
+  svc.replicas = replicas;
+  svc.workers = workers;
+  svc.queue = queue;
+  svc.service_time = st;
+  s.services.push_back(svc);
+  return s.services.back();
+}
+
+inline Dependency& add_dependency(Scenario& s, const std::string& from, const std::string& to,
+                                  DependencyKind kind = DependencyKind::hard) {
+  Dependency d;
+  d.from = from;
+  d.to = to;
+  d.kind = kind;
+  s.dependencies.push_back(d);
+  return s.dependencies.back();
+}
+
+inline Feature& add_feature(Scenario& s, const std::string& name, const std::string& entry, double share = 1) {
+  s.features.push_back(Feature{name, entry, share, 0.999, {}});
+  return s.features.back();
+}
+
+inline Fault& add_fault(Scenario& s, const std::string& name, FaultKind kind, const std::string& target, double at,
+                        std::optional<double> duration = std::nullopt) {
+  Fault f;
+  f.name = name;
+  f.kind = kind;
+  f.target = target;
+  f.at = at;
+  f.duration = duration;
+  s.faults.push_back(f);
+  return s.faults.back();
+}
+
+inline const Series& feature(const Report& r, const std::string& name) {
+  for (const Series& f : r.features)
+    if (f.name == name) return f;
+  throw std::runtime_error("no feature " + name);
+}
+
+inline const ServiceReport& service(const Report& r, const std::string& name) {
+  for (const ServiceReport& s : r.services)
+    if (s.name == name) return s;
+  throw std::runtime_error("no service " + name);
+}
+
+inline const EdgeReport& edge(const Report& r, const std::string& from, const std::string& to) {
+  for (const EdgeReport& e : r.edges)
+    if (e.from == from && e.to == to) return e;
+  throw std::runtime_error("no edge " + from + "->" + to);
+}
+
+}  // namespace faultline::testing
