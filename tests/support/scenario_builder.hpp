@@ -3,6 +3,7 @@
 
 #include "scenario/scenario.hpp"
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 

@@ -1,0 +1,432 @@
+#include "io/schema.hpp"
+
+#include "io/duration.hpp"
+#include "io/loader.hpp"
+#include "scenario/errors.hpp"
+#include "scenario/status.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace faultline {
+
+namespace {
+
+constexpr double kMinute = 60, kHour = 3600, kDay = 86400;
+
+using T = ValueType;
+
+SchemaKey row(std::string_view path, ValueType type) {
+  SchemaKey k;
+  k.path = path;
+  k.type = type;
+  return k;
+}
+
+std::vector<SchemaKey> build_schema() {
+  return {
+      row("schema_version", T::integer).need().says("Version of this file format; must be 1."),
+
+      row("scenario", T::section).need().says("What the scenario is called and how long it runs."),
+      row("scenario.name", T::name).need().says("Identifies the scenario in reports and names the default output directory."),
+      row("scenario.description", T::string).fallback("\"\"").says("Free text shown in reports."),
+      row("scenario.duration", T::duration).fallback("\"1h\"").above(0).at_most(400 * kDay)
+          .says("Simulated time the run covers."),
+      row("scenario.seed", T::integer).fallback("1").at_least(0)
+          .says("Seed of every random stream; the same scenario and seed give the same report."),
+      row("scenario.bucket", T::duration).fallback("\"10s\"").above(0)
+          .says("Resolution of the timeline; at most `duration`, and at most 1e6 buckets per run."),
+
+      row("zone[]", T::section_array).need().says("A failure domain: hosts that fail together, in a region."),
+      row("zone[].name", T::name).need().says("Unique zone name; hosts are named `<zone>-h<i>` from i = 0."),
+      row("zone[].region", T::name).need().says("The region the zone belongs to; regions exist through their zones."),
+      row("zone[].hosts", T::integer).fallback("1").within(1, 100000).in("hosts").says("Hosts in the zone."),
+
+      row("network", T::section).says("One-way latencies between hosts."),
+      row("network.intra_zone", T::duration).fallback("\"0.2ms\"").at_least(0).below(10)
+          .says("Between two hosts of one zone."),
+      row("network.inter_zone", T::duration).fallback("\"1ms\"").at_least(0).below(10)
+          .says("Between zones of one region."),
+      row("network.inter_region", T::duration).fallback("\"70ms\"").at_least(0).below(10)
+          .says("Between regions."),
+
+      row("link[]", T::section_array).says("A latency override between two zones or two regions (symmetric)."),
+      row("link[].between", T::name_list).need()
+          .says("Two zone names, or two region names."),
+      row("link[].latency", T::duration).need().at_least(0).below(10).says("One-way latency between the two."),
+
+      row("service[]", T::section_array).need().says("A service: identical replicas placed in zones."),
+      row("service[].name", T::name).need().says("Unique service name."),
+      row("service[].replicas", T::integer).fallback("1").within(1, 10000).in("replicas")
+          .says("Replicas, spread round-robin over `zones`."),
+      row("service[].zones", T::name_list).computed("every zone").says("Zones the replicas are placed in."),
+      row("service[].workers", T::integer).fallback("8").within(1, 100000).in("requests")
+          .says("Requests one replica serves concurrently."),
+      row("service[].queue", T::integer).fallback("64").within(0, 10000000).in("requests")
+          .says("Requests waiting per replica beyond the workers; more are rejected."),
+      row("service[].service_time", T::distribution).fallback("\"5ms\"").at_least(0)
+          .says("Time a worker spends on one request, excluding calls to dependencies."),
+      row("service[].restart_time", T::duration).fallback("\"30s\"").at_least(0)
+          .says("Time from a crash (or a restart action) until a replica serves again."),
+      row("service[].health_check", T::table).says("How the load balancer takes replicas out of rotation."),
+      row("service[].health_check.interval", T::duration).fallback("\"5s\"").above(0)
+          .says("Time between two checks of a replica."),
+      row("service[].health_check.unhealthy_threshold", T::integer).fallback("2").within(1, 100).in("checks")
+          .says("Consecutive failed checks before a replica leaves rotation."),
+      row("service[].health_check.healthy_threshold", T::integer).fallback("1").within(1, 100).in("checks")
+          .says("Consecutive passed checks before it returns."),
+
+      row("dependency[]", T::section_array).says("A call from one service to another."),
+      row("dependency[].from", T::name).need().says("The calling service."),
+      row("dependency[].to", T::name).need().says("The called service; must differ from `from`."),
+      row("dependency[].kind", T::choice).fallback("\"hard\"").one_of({"hard", "soft", "control"})
+          .says("`hard`: its failure fails the caller; `soft`: the caller applies `fallback`; `control`: "
+                "control plane or discovery, read periodically and served from the caller's cache."),
+      row("dependency[].calls", T::number).fallback("1.0").within(0, 100).in("calls/request")
+          .says("Mean calls per request; the fractional part is a random draw."),
+      row("dependency[].features", T::name_list).computed("every feature")
+          .says("Features whose requests take this edge."),
+      row("dependency[].timeout", T::duration).fallback("\"1s\"").above(0)
+          .says("Deadline of one call, retries included."),
+      row("dependency[].retry_policy", T::table).says("Envoy-style retries of failed calls."),
+      row("dependency[].retry_policy.num_retries", T::integer).fallback("0").within(0, 10).in("retries")
+          .says("Retries after the first try."),
+      row("dependency[].retry_policy.per_try_timeout", T::duration).above(0).computed("the dependency's `timeout`")
+          .says("Deadline of each try."),
+      row("dependency[].retry_policy.retry_on", T::string_list).fallback("[\"5xx\", \"reset\", \"connect-failure\"]")
+          .says("Conditions that are retried: `5xx`, `gateway-error`, `reset`, `connect-failure`, `timeout`, "
+                "`rejected`, or a status name."),
+      row("dependency[].retry_policy.retry_back_off", T::table).says("Exponential back-off between tries."),
+      row("dependency[].retry_policy.retry_back_off.base_interval", T::duration).fallback("\"25ms\"").above(0)
+          .says("Back-off before the first retry; doubles with each retry."),
+      row("dependency[].retry_policy.retry_back_off.max_interval", T::duration).computed("10 x `base_interval`")
+          .says("Cap of the back-off; at least `base_interval`."),
+      row("dependency[].retry_policy.jitter", T::choice).fallback("\"full\"")
+          .one_of({"none", "full", "equal", "decorrelated"}).says("How the back-off is randomised."),
+      row("dependency[].fallback", T::choice).fallback("\"degrade\"").one_of({"degrade", "fail", "ignore"})
+          .says("Soft edges only. What the caller does when the call fails: serve degraded, fail, or carry on "
+                "as if it succeeded."),
+      row("dependency[].fail_static", T::boolean).fallback("true")
+          .says("Control edges only. Keep serving the last known entries when the control plane fails or "
+                "returns none."),
+      row("dependency[].refresh", T::duration).fallback("\"30s\"").above(0)
+          .says("Control edges only. How often the caller refreshes its cache."),
+      row("dependency[].cache_ttl", T::duration).fallback("\"5m\"").at_least(0)
+          .says("Control edges only. How long entries stay usable after the last good refresh."),
+      row("dependency[].error_mapping", T::map)
+          .says("Which status the caller surfaces for a failure of the callee: `{NOT_FOUND = \"UNAVAILABLE\"}`."),
+      row("dependency[].error_mapping.*", T::status).says("Key: the callee's status; value: the caller's."),
+
+      row("feature[]", T::section_array).need().says("A user-facing operation (play, search, login, ...)."),
+      row("feature[].name", T::name).need().says("Unique feature name."),
+      row("feature[].entry", T::name).need().says("The service user requests for this feature arrive at."),
+      row("feature[].share", T::number).need().above(0).in("weight")
+          .says("Its part of the user request rate; shares are normalised over features."),
+      row("feature[].slo", T::number).fallback("0.999").above(0).at_most(1).in("fraction")
+          .says("Availability objective; impact starts when a feature falls below it."),
+
+      row("traffic", T::section).says("The user request stream."),
+      row("traffic.rate", T::number).fallback("100").above(0).in("requests/s")
+          .says("Simulated user requests per second (before the pattern's multiplier)."),
+      row("traffic.users", T::number).fallback("1e6").above(0).in("users")
+          .says("The user population those requests represent."),
+      row("traffic.sample_users", T::integer).fallback("100000").within(1, 10000000).in("users")
+          .says("Simulated user identities, scaled up to `users` for users affected."),
+      row("traffic.pattern", T::choice).fallback("\"constant\"").one_of({"constant", "piecewise", "diurnal"})
+          .says("How the rate changes over time."),
+      row("traffic.steps[]", T::table_array)
+          .says("Piecewise pattern only (required): the rate multiplier from each `at` on, in ascending `at`; "
+                "the rate is unchanged before the first."),
+      row("traffic.steps[].at", T::duration).need().at_least(0).says("When the step starts; before the end of the run."),
+      row("traffic.steps[].multiplier", T::number).need().at_least(0).in("x rate").says("Rate multiplier."),
+      row("traffic.diurnal", T::table).says("Diurnal pattern only: a cosine cycle between trough and peak."),
+      row("traffic.diurnal.period", T::duration).fallback("\"24h\"").above(0).says("Length of one cycle."),
+      row("traffic.diurnal.peak", T::duration).fallback("\"20h\"").at_least(0)
+          .says("Time of the peak within the cycle; less than `period`."),
+      row("traffic.diurnal.trough", T::number).fallback("0.3").within(0, 1).in("x peak rate")
+          .says("Trough rate as a fraction of the peak."),
+      row("traffic.region_share", T::map).computed("equal over regions")
+          .says("Where users are: `{eu = 0.6, us = 0.4}`; normalised; regions left out get no traffic."),
+      row("traffic.region_share.*", T::number).at_least(0).in("weight").says("Key: a region; value: its weight."),
+      row("traffic.segment[]", T::section_array).computed("one segment of every user")
+          .says("User populations (consumers, businesses) and the features they use."),
+      row("traffic.segment[].name", T::name).need().says("Unique segment name."),
+      row("traffic.segment[].share", T::number).fallback("1").above(0).in("weight")
+          .says("Its part of the users; normalised over segments."),
+      row("traffic.segment[].features", T::name_list).computed("every feature").says("Features its users request."),
+
+      row("client", T::section).says("What the user's app does with a failed request."),
+      row("client.on_status", T::map).says("Reaction per status: `{NOT_FOUND = \"logout\", UNAVAILABLE = \"retry\"}`."),
+      row("client.on_status.*", T::choice).one_of({"error", "retry", "logout", "ignore"})
+          .says("Key: a status name; `error` shows the failure, `retry` retries, `logout` ends the session, "
+                "`ignore` hides it."),
+      row("client.retries", T::integer).fallback("2").within(0, 10).in("retries")
+          .says("Client retries of a status mapped to `retry`."),
+      row("client.retry_delay", T::duration).fallback("\"1s\"").at_least(0).says("Wait before a client retry."),
+      row("client.timeout", T::duration).fallback("\"10s\"").above(0).says("The user gives up after this long."),
+      row("client.relogin_feature", T::name).computed("none")
+          .says("The feature a logged-out user requests next (login, say)."),
+
+      row("fault[]", T::section_array).says("Something that goes wrong, at a time."),
+      row("fault[].name", T::name).computed("`fault[i]`").says("Unique fault name; actions refer to it."),
+      row("fault[].kind", T::choice).need()
+          .one_of({"host_crash", "service_crash", "zone_outage", "latency", "error_rate", "control_plane"})
+          .says("What fails."),
+      row("fault[].target", T::string).need()
+          .says("host_crash: a host (`<zone>-h<i>`), a zone or a service (its hosts); service_crash, "
+                "control_plane: a service; zone_outage: a zone; latency, error_rate: a service or a dependency "
+                "written `from->to`."),
+      row("fault[].mode", T::choice).fallback("\"all\"").one_of({"one", "all", "fixed", "percent"})
+          .says("Which of the target's hosts or replicas are hit."),
+      row("fault[].value", T::number).in("count or %")
+          .says("Required by modes `fixed` (an integer >= 1) and `percent` (0 < value <= 100)."),
+      row("fault[].at", T::duration).need().at_least(0).says("Start; before the end of the run."),
+      row("fault[].duration", T::duration).above(0).computed("until an action ends it or the run ends")
+          .says("How long it lasts."),
+      row("fault[].delay", T::distribution).at_least(0).says("Latency faults only (required): extra delay per call."),
+      row("fault[].rate", T::number).fallback("1").above(0).at_most(1).in("fraction")
+          .says("Error-rate faults only: fraction of calls that fail."),
+      row("fault[].status", T::status).computed("`UNAVAILABLE` (error_rate), `NOT_FOUND` (control_plane)")
+          .says("error_rate and control_plane faults only: the status failures carry."),
+      row("fault[].behaviour", T::choice).fallback("\"missing\"").one_of({"missing", "errors"})
+          .says("Control-plane faults only: it returns no entries (`missing`) or fails (`errors`)."),
+
+      row("monitor[]", T::section_array).says("An alert; the first to fire marks detection."),
+      row("monitor[].name", T::name).need().says("Unique monitor name; actions refer to it as `monitor:<name>`."),
+      row("monitor[].metric", T::string).need()
+          .says("`feature.<f>.availability`, `service.<s>.availability`, `service.<s>.error_rate` or "
+                "`service.<s>.p99_latency`."),
+      row("monitor[].below", T::number)
+          .says("Fires when the metric is below this (give exactly one of `below` and `above`)."),
+      row("monitor[].above", T::number)
+          .says("Fires when the metric is above this; a duration string for p99_latency."),
+      row("monitor[].for", T::duration).fallback("\"0s\"").at_least(0)
+          .says("How long the condition must hold before it fires."),
+
+      row("incident", T::section).says("How people respond once a monitor fires."),
+      row("incident.acknowledge", T::duration).fallback("\"5m\"").at_least(0)
+          .says("From detection to acknowledgement."),
+      row("incident.diagnose", T::duration).fallback("\"15m\"").at_least(0)
+          .says("From acknowledgement until responders know what to change."),
+      row("incident.stable_for", T::duration).fallback("\"5m\"").above(0)
+          .says("Recovery needs every feature at its SLO for this long."),
+
+      row("action[]", T::section_array).says("A response: a rollback, a restart or a switch to another dependency."),
+      row("action[].name", T::name).computed("`action[i]`").says("Unique action name."),
+      row("action[].kind", T::choice).need().one_of({"switch_dependency", "rollback", "restart"})
+          .says("What it does."),
+      row("action[].at", T::duration).at_least(0)
+          .says("When it happens; before the end of the run. Give exactly one of `at` and `after`."),
+      row("action[].after", T::string)
+          .says("What triggers it: `detected`, `acknowledged`, `diagnosed` or `monitor:<name>`."),
+      row("action[].delay", T::duration).fallback("\"0s\"").at_least(0).says("Wait after the trigger."),
+      row("action[].fault", T::string).says("Rollback only (required): the fault it ends, by name (`fault[i]` for an unnamed one)."),
+      row("action[].service", T::name).says("Restart only (required): the service restarted."),
+      row("action[].services", T::name_list).computed("every caller of `from`")
+          .says("switch_dependency only: the callers switched."),
+      row("action[].from", T::name).says("switch_dependency only (required): the service callers stop calling."),
+      row("action[].to", T::name).says("switch_dependency only (required): the service they call instead."),
+
+      row("<distribution>", T::section)
+          .says("A distribution table, wherever a key takes one (`service_time`, `delay`)."),
+      row("<distribution>.dist", T::choice).need().one_of({"constant", "exponential", "lognormal", "uniform", "weibull"})
+          .says("The family; each takes the parameters noted below and no others."),
+      row("<distribution>.mean", T::duration).at_least(0)
+          .says("constant, exponential, lognormal (required): the mean; > 0 for exponential and lognormal."),
+      row("<distribution>.stddev", T::duration).at_least(0)
+          .says("lognormal (required): standard deviation of the value (not of its log)."),
+      row("<distribution>.min", T::duration).at_least(0).says("uniform (required): lower end."),
+      row("<distribution>.max", T::duration).at_least(0).says("uniform (required): upper end; above `min`."),
+      row("<distribution>.shape", T::number).above(0).says("weibull (required): shape k."),
+      row("<distribution>.scale", T::duration).above(0).says("weibull (required): scale lambda."),
+  };
+}
+
+std::string_view parent_of(std::string_view path) {
+  const auto dot = path.rfind('.');
+  return dot == std::string_view::npos ? std::string_view{} : path.substr(0, dot);
+}
+
+std::string_view last_segment(std::string_view path) {
+  const auto dot = path.rfind('.');
+  std::string_view name = dot == std::string_view::npos ? path : path.substr(dot + 1);
+  if (name.ends_with("[]")) name.remove_suffix(2);
+  return name;
+}
+
+
+std::string bound_value(const SchemaKey& key, double v) {
+  if (key.type == ValueType::duration || key.type == ValueType::distribution) return format_duration(v);
+  return fmt::format("{}", v);
+}
+
+}  // namespace
+
+const std::vector<SchemaKey>& schema_keys() {
+  static const std::vector<SchemaKey> keys = build_schema();
+  return keys;
+}
+
+const SchemaKey* find_schema_key(std::string_view path) {
+  for (const SchemaKey& k : schema_keys())
+    if (k.path == path) return &k;
+  return nullptr;
+}
+
+std::vector<std::string_view> schema_children(std::string_view table_path) {
+  std::vector<std::string_view> out;
+  for (const SchemaKey& k : schema_keys())
+    if (parent_of(k.path) == table_path && !last_segment(k.path).starts_with('<'))
+      out.push_back(last_segment(k.path));
+  return out;
+}
+
+std::string describe_bounds(const SchemaKey& key) {
+  if (key.min && key.max && key.min->inclusive && key.max->inclusive)
+    return fmt::format("{} .. {}", bound_value(key, key.min->value), bound_value(key, key.max->value));
+  std::vector<std::string> parts;
+  if (key.min) parts.push_back(fmt::format("{} {}", key.min->inclusive ? ">=" : ">", bound_value(key, key.min->value)));
+  if (key.max) parts.push_back(fmt::format("{} {}", key.max->inclusive ? "<=" : "<", bound_value(key, key.max->value)));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string describe_type(const SchemaKey& key) {
+  switch (key.type) {
+    case ValueType::section:
+    case ValueType::table: return "table";
+    case ValueType::section_array:
+    case ValueType::table_array: return "array of tables";
+    case ValueType::map: return "table";
+    case ValueType::string: return "string";
+    case ValueType::name: return "name";
+    case ValueType::name_list: return "list of names";
+    case ValueType::string_list: return "list of strings";
+    case ValueType::choice: {
+      std::vector<std::string> quoted;
+      for (std::string_view c : key.choices) quoted.push_back(fmt::format("`\"{}\"`", c));
+      return fmt::format("one of {}", fmt::join(quoted, ", "));
+    }
+    case ValueType::status: return "status name";
+    case ValueType::integer: return "integer";
+    case ValueType::number: return "number";
+    case ValueType::boolean: return "boolean";
+    case ValueType::duration: return "duration";
+    case ValueType::distribution: return "duration or distribution";
+  }
+  throw InternalError("unhandled schema value type");
+}
+
+const std::vector<std::string_view>& retry_conditions() {
+  static const std::vector<std::string_view> conditions = {"5xx",     "gateway-error", "reset",
+                                                           "connect-failure", "timeout", "rejected"};
+  return conditions;
+}
+
+namespace {
+
+std::string escape_cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// How a table is written in a file, for its heading: [scenario], [[service]], [[traffic.segment]].
+std::string heading_of(const SchemaKey& table) {
+  std::string dotted;
+  for (char c : table.path)
+    if (c != '[' && c != ']') dotted += c;
+  if (table.path == "<distribution>") return "Distribution tables";
+  return table.type == ValueType::section_array ? fmt::format("`[[{}]]`", dotted) : fmt::format("`[{}]`", dotted);
+}
+
+std::string default_cell(const SchemaKey& key) {
+  if (key.required) return "*required*";
+  if (!key.default_value.empty()) return fmt::format("`{}`", key.default_value);
+  if (!key.default_doc.empty()) return fmt::format("*{}*", key.default_doc);
+  const bool holds_keys = key.type == ValueType::table || key.type == ValueType::table_array || key.type == ValueType::map;
+  return holds_keys ? "" : "*none*";
+}
+
+bool is_heading(const SchemaKey& key) {
+  return key.type == ValueType::section || key.type == ValueType::section_array;
+}
+
+constexpr std::string_view kIntroduction = R"(<!-- Generated from the schema table in engine/io/schema.cpp: do not edit.
+     Regenerate with `build/faultline schema > scenarios/SCHEMA.md`. -->
+# Scenario files
+
+A scenario is a TOML file that describes a platform (zones, services and the dependencies between
+them), the users and their traffic, the faults injected and the people and automation responding.
+`faultline validate FILE` checks one without running it. Every key is listed below with its type,
+unit, default and bounds; a key not listed here is an error, as is a key that does not apply (a
+`fallback` on a hard dependency, a `rate` on a latency fault). Every error names the file, line,
+column and key path (`dependency[3].to`), and all errors are reported at once.
+
+## Conventions
+
+**Durations** are strings with a unit: `us`, `ms`, `s`, `m`, `h`, `d` (`"250ms"`, `"1.5s"`, `"30d"`),
+or several in a row (`"1h30m"`). A bare number is an error: write `"30s"`, not `30`.
+
+**Distributions.** A key of type *duration or distribution* takes a duration (a constant) or a
+table such as `{dist = "exponential", mean = "5ms"}`. Each family takes its own parameters:
+`constant` and `exponential` a `mean`; `lognormal` a `mean` and a `stddev`; `uniform` a `min` and a
+`max`; `weibull` a `shape` and a `scale`. Parameters other than `shape` are durations.
+
+**Names** of zones, regions, services, features, segments, faults, monitors and actions use the
+characters `A-Z a-z 0-9 _ . -` and are unique within their kind. A reference to an unknown name is
+an error that lists the known ones.
+
+**Status names** are gRPC codes: )";
+
+constexpr std::string_view kOverrides = R"(
+
+**Overrides.** `faultline run FILE --set KEY=VALUE` changes one value before validation. KEY is a
+dotted path in which an array of tables is addressed by element name or index
+(`service.auth.replicas`, `dependency[2].timeout`, `fault.cp-outage.duration`, `traffic.rate`);
+VALUE is read as a TOML value (`3`, `"2s"`, `true`, `[...]`) and otherwise as a string, so
+`--set scenario.duration=2h` works.
+)";
+
+}  // namespace
+
+std::string schema_markdown() {
+  std::string out(kIntroduction);
+  {
+    std::vector<std::string> names;
+    for (const std::string& s : status_names()) names.push_back(fmt::format("`{}`", s));
+    out += fmt::format("{}.", fmt::join(names, ", "));
+  }
+  out += kOverrides;
+
+  // A section's rows are the keys below it up to the next section; keys are shown relative to it.
+  std::string_view section_path;
+  bool top_level_started = false;
+  for (const SchemaKey& key : schema_keys()) {
+    if (is_heading(key)) {
+      section_path = key.path;
+      out += fmt::format("\n## {}\n\n{}", heading_of(key), key.doc);
+      if (key.required) out += key.type == ValueType::section_array ? " At least one is required." : " Required.";
+      else if (!key.default_doc.empty()) out += fmt::format(" Default: {}.", key.default_doc);
+      out += "\n\n| key | type | unit | default | bounds | description |\n|---|---|---|---|---|---|\n";
+      continue;
+    }
+    if (section_path.empty() && !top_level_started) {
+      out += "\n## Top level\n\n| key | type | unit | default | bounds | description |\n|---|---|---|---|---|---|\n";
+      top_level_started = true;
+    }
+    std::string_view relative = key.path;
+    if (!section_path.empty()) relative.remove_prefix(section_path.size() + 1);
+    const bool timed = key.type == ValueType::duration || key.type == ValueType::distribution;
+    const std::string unit = timed ? std::string("time") : std::string(key.unit);
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", relative, escape_cell(describe_type(key)),
+                       escape_cell(unit), escape_cell(default_cell(key)), escape_cell(describe_bounds(key)),
+                       escape_cell(key.doc));
+  }
+  return out;
+}
+
+}  // namespace faultline

@@ -1,0 +1,559 @@
+#include "report/html.hpp"
+
+#include "report/number_text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string_view>
+
+namespace faultline {
+
+namespace {
+
+// ---- text ------------------------------------------------------------------------------------------
+
+std::string escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string availability_or_dash(const Counts& c) { return c.requests ? percent_text(c.availability()) : "-"; }
+
+// ---- time windows ------------------------------------------------------------------------------------
+// A chart is a few hundred pixels wide but a run may have a million buckets: neighbouring buckets
+// are summed into windows so that there is about one window per pixel at most.
+
+struct Window {
+  double t0 = 0, t1 = 0;
+  Counts counts;
+};
+
+void add(Counts& sum, const Counts& c) {
+  sum.requests += c.requests;
+  sum.ok += c.ok;
+  sum.degraded += c.degraded;
+  sum.failed += c.failed;
+}
+
+std::vector<Window> windows(const Report& r, const std::vector<Counts>& buckets, std::size_t max_windows) {
+  const std::size_t per_window = std::max<std::size_t>(1, (buckets.size() + max_windows - 1) / max_windows);
+  std::vector<Window> out;
+  for (std::size_t first = 0; first < buckets.size(); first += per_window) {
+    const std::size_t last = std::min(buckets.size(), first + per_window);
+    Window w;
+    w.t0 = double(first) * r.bucket;
+    w.t1 = double(last) * r.bucket;
+    if (r.duration > w.t0) w.t1 = std::min(w.t1, r.duration);
+    for (std::size_t i = first; i < last; ++i) add(w.counts, buckets[i]);
+    out.push_back(w);
+  }
+  return out;
+}
+
+double run_length(const Report& r) {
+  double longest_series = 0;
+  for (const Series& f : r.features) longest_series = std::max(longest_series, double(f.buckets.size()) * r.bucket);
+  double t = r.duration > 0 ? r.duration : longest_series;
+  return t > 0 ? t : 1;
+}
+
+// ---- chart furniture --------------------------------------------------------------------------------
+
+constexpr double kChartWidth = 880;
+constexpr int kLabelRows = 3;
+constexpr double kLabelRowHeight = 12;
+constexpr double kLabelCharWidth = 6.4;  // about, at the 11px label font
+
+// The plot area of a chart and the mapping from time to x.
+struct Frame {
+  double left, top, right, bottom;  // plot area edges, in SVG units
+  double t_end;
+  double x(double t) const { return left + (right - left) * std::clamp(t / t_end, 0.0, 1.0); }
+};
+
+struct Stage {
+  const char* name;
+  double time;
+  const char* colour;
+};
+
+std::vector<Stage> incident_stages(const IncidentTimeline& i) {
+  std::vector<Stage> out;
+  auto add = [&](const char* name, const std::optional<double>& t, const char* colour) {
+    if (t) out.push_back({name, *t, colour});
+  };
+  add("impact start", i.impact_start, "#c0392b");
+  add("detected", i.detected, "#d35400");
+  add("acknowledged", i.acknowledged, "#9a7d0a");
+  add("diagnosed", i.diagnosed, "#7d3c98");
+  add("mitigated", i.mitigated, "#2471a3");
+  add("recovered", i.recovered, "#1e8449");
+  return out;
+}
+
+const char* stage_colour(const std::vector<Stage>& stages, std::string_view name) {
+  for (const Stage& s : stages)
+    if (name == s.name) return s.colour;
+  return "#888";
+}
+
+// Steps that give at most about eight labels along the time axis.
+double time_tick_step(double t_end) {
+  static const double kSteps[] = {1,    2,    5,     10,    15,    30,    60,     120,    300,    600,
+                                  900,  1800, 3600,  7200,  10800, 21600, 43200,  86400,  172800, 432000,
+                                  864000, 2592000};
+  for (double step : kSteps)
+    if (t_end / step <= 8) return step;
+  return t_end / 8;
+}
+
+void time_axis(std::string& svg, const Frame& f) {
+  const double step = time_tick_step(f.t_end);
+  svg += fmt::format("<line class=\"axis\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>", f.left,
+                     f.bottom, f.right, f.bottom);
+  for (int k = 0; k * step <= f.t_end + 1e-9; ++k) {
+    const double t = k * step, x = f.x(t);
+    svg += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>", x,
+                       f.bottom, f.bottom + 4);
+    // The last label would overhang the right edge when centred under its tick.
+    const std::string label = clock_text(t);
+    const bool overhangs = x + kLabelCharWidth * double(label.size()) / 2 > kChartWidth;
+    svg += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">{}</text>", x,
+                       f.bottom + 16, overhangs ? "end" : "middle", label);
+  }
+}
+
+// Stage labels sit in rows above the plot. Stages at the same moment (mitigated and recovered often
+// are) share one label; each label takes the first row where it clears the labels already placed, so
+// stages minutes apart (detected, acknowledged) stay legible.
+
+struct StageLabel {
+  std::vector<const Stage*> stages;
+  double x = 0;             // where the text is anchored
+  bool anchor_end = false;  // near the right edge the text runs leftwards
+  int row = 0;
+};
+
+std::vector<StageLabel> place_stage_labels(const Frame& f, const std::vector<Stage>& stages) {
+  std::vector<const Stage*> by_time;
+  for (const Stage& s : stages) by_time.push_back(&s);
+  std::stable_sort(by_time.begin(), by_time.end(), [](const Stage* a, const Stage* b) { return a->time < b->time; });
+  std::vector<StageLabel> labels;
+  for (const Stage* s : by_time) {
+    if (!labels.empty() && f.x(s->time) - f.x(labels.back().stages.back()->time) < 1.5)
+      labels.back().stages.push_back(s);
+    else
+      labels.push_back({{s}});
+  }
+  std::array<double, kLabelRows> row_end;
+  row_end.fill(-1e9);
+  for (StageLabel& label : labels) {
+    std::size_t chars = 0;
+    for (const Stage* s : label.stages) chars += std::string_view(s->name).size() + 2;
+    const double width = kLabelCharWidth * double(chars - 2), x = f.x(label.stages.front()->time);
+    label.anchor_end = x + 3 + width > kChartWidth - 4;
+    label.x = label.anchor_end ? x - 3 : x + 3;
+    const double begin = label.anchor_end ? label.x - width : label.x;
+    int row = 0;
+    while (row < kLabelRows && begin < row_end[row] + 6) ++row;
+    if (row == kLabelRows) row = int(std::min_element(row_end.begin(), row_end.end()) - row_end.begin());
+    label.row = row;
+    row_end[row] = begin + width;
+  }
+  return labels;
+}
+
+// Vertical lines at the incident stages, each with a tooltip, and their labels when asked for.
+void stage_markers(std::string& svg, const Frame& f, const std::vector<Stage>& stages, bool labelled) {
+  for (const StageLabel& label : place_stage_labels(f, stages)) {
+    const double label_y = f.top - kLabelRowHeight * (kLabelRows - 1 - label.row) - 4;
+    for (const Stage* s : label.stages)
+      svg += fmt::format(
+          "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" stroke-width=\"1.2\">"
+          "<title>{4} at +{5}</title></line>",
+          f.x(s->time), labelled ? label_y - 9 : f.top, f.bottom, s->colour, s->name, clock_text(s->time));
+    if (!labelled) continue;
+    svg += fmt::format("<text class=\"stage\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">", label.x, label_y,
+                       label.anchor_end ? "end" : "start");
+    for (std::size_t k = 0; k < label.stages.size(); ++k)
+      svg += fmt::format("{}<tspan fill=\"{}\">{}</tspan>", k ? ", " : "", label.stages[k]->colour,
+                         label.stages[k]->name);
+    svg += "</text>";
+  }
+}
+
+// ---- per-feature availability ------------------------------------------------------------------------
+
+// The lowest value on the availability axis and the tick step: low enough to show the worst window
+// and the SLO, on a round number, so a 99.9% SLO does not vanish against a 0..100% axis.
+std::pair<double, double> availability_range(const std::vector<Window>& ws, double slo) {
+  double lowest = slo > 0 ? slo : 1;
+  for (const Window& w : ws)
+    if (w.counts.requests) lowest = std::min(lowest, w.counts.availability());
+  const double span = std::max(1 - lowest, 1e-4) * 1.15;
+  double step = 1;
+  for (double candidate : {1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5}) {
+    if (span / candidate <= 5) {
+      step = candidate;
+      break;
+    }
+  }
+  const double low = std::max(0.0, std::floor((1 - span) / step + 1e-9) * step);
+  return {low, step};
+}
+
+std::string feature_chart(const Report& r, const Series& feature, const std::vector<Stage>& stages) {
+  const double height = 220;
+  const Frame f{62, 8 + kLabelRowHeight * kLabelRows, kChartWidth - 78, height - 28, run_length(r)};
+  const std::vector<Window> ws = windows(r, feature.buckets, std::size_t(f.right - f.left));
+  const auto [low, step] = availability_range(ws, feature.slo);
+  auto y = [&](double a) { return f.bottom - (f.bottom - f.top) * std::clamp((a - low) / (1 - low), 0.0, 1.0); };
+
+  std::string svg = fmt::format(
+      "<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"availability of {} over time\">",
+      kChartWidth, height, escape(feature.name));
+  // The impact period, shaded: from impact start to recovery (or the end of the run).
+  if (const auto& impact = r.incident.impact_start) {
+    const double x0 = f.x(*impact), x1 = f.x(r.incident.recovered.value_or(f.t_end));
+    svg += fmt::format("<rect class=\"impact\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>", x0,
+                       f.top, std::max(0.0, x1 - x0), f.bottom - f.top);
+  }
+  const int decimals = std::max(0, int(std::ceil(-std::log10(step * 100) - 1e-9)));
+  for (int k = 0; low + k * step <= 1 + 1e-9; ++k) {
+    const double a = low + k * step;
+    svg += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>", f.left, y(a),
+                       f.right, y(a));
+    svg += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{:.{}f}%</text>",
+                       f.left - 6, y(a) + 4, std::min(a, 1.0) * 100, decimals);
+  }
+  time_axis(svg, f);
+  if (feature.slo > 0) {
+    svg += fmt::format("<line class=\"slo\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>", f.left,
+                       y(feature.slo), f.right, y(feature.slo));
+    svg += fmt::format("<text class=\"slo-label\" x=\"{:.1f}\" y=\"{:.1f}\">SLO {}</text>", f.right + 4,
+                       y(feature.slo) + 4, slo_text(feature.slo));
+  }
+  // A step line, one level per window; windows without requests leave a gap (undefined, not 100%).
+  std::string points;
+  auto flush = [&] {
+    if (!points.empty()) svg += "<polyline class=\"availability\" points=\"" + points + "\"/>";
+    points.clear();
+  };
+  for (const Window& w : ws) {
+    if (!w.counts.requests) {
+      flush();
+      continue;
+    }
+    const double yy = y(w.counts.availability());
+    points += fmt::format("{}{:.1f},{:.1f} {:.1f},{:.1f}", points.empty() ? "" : " ", f.x(w.t0), yy, f.x(w.t1), yy);
+  }
+  flush();
+  stage_markers(svg, f, stages, true);
+  return svg + "</svg>";
+}
+
+// ---- services heat strip -----------------------------------------------------------------------------
+
+struct Level {
+  double at_least;
+  const char* colour;
+  const char* label;
+};
+constexpr Level kLevels[] = {{0.999, "#1a9850", "&ge; 99.9%"}, {0.99, "#91cf60", "&ge; 99%"},
+                             {0.95, "#d9ef8b", "&ge; 95%"},    {0.9, "#fee08b", "&ge; 90%"},
+                             {0.5, "#fc8d59", "&ge; 50%"},     {0, "#d73027", "&lt; 50%"}};
+constexpr const char* kNoTraffic = "#e6e6e6";
+
+const char* level_colour(const Counts& c) {
+  if (!c.requests) return kNoTraffic;
+  for (const Level& l : kLevels)
+    if (c.availability() >= l.at_least) return l.colour;
+  return kLevels[std::size(kLevels) - 1].colour;
+}
+
+std::string service_heat_strip(const Report& r, const std::vector<Stage>& stages) {
+  const double label_width = 170, row = 18, top = 6;
+  const double height = top + row * double(r.services.size()) + 26;
+  const Frame f{label_width, top, kChartWidth - 12, top + row * double(r.services.size()), run_length(r)};
+  std::string svg = fmt::format(
+      "<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"services' availability over "
+      "time\">",
+      kChartWidth, height);
+  for (std::size_t k = 0; k < r.services.size(); ++k) {
+    const ServiceReport& s = r.services[k];
+    const double y0 = top + row * double(k);
+    svg += fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>",
+                       label_width - 8, y0 + row / 2 + 4, escape(s.name));
+    const std::vector<Window> ws = windows(r, s.buckets, std::size_t(f.right - f.left));
+    // Neighbouring windows of the same colour are drawn as one rectangle: a small file, one tooltip.
+    for (std::size_t i = 0; i < ws.size();) {
+      const char* colour = level_colour(ws[i].counts);
+      Window run = ws[i];
+      std::size_t j = i + 1;
+      for (; j < ws.size() && level_colour(ws[j].counts) == colour; ++j) {
+        run.t1 = ws[j].t1;
+        add(run.counts, ws[j].counts);
+      }
+      const double x0 = f.x(run.t0), x1 = f.x(run.t1);
+      const std::string what =
+          run.counts.requests ? "availability " + percent_text(run.counts.availability()) : "no calls";
+      svg += fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{} +{} to +{}: {}"
+          "</title></rect>",
+          x0, y0 + 1, std::max(0.5, x1 - x0), row - 2, colour, escape(s.name), clock_text(run.t0),
+          clock_text(run.t1), what);
+      i = j;
+    }
+  }
+  time_axis(svg, f);
+  stage_markers(svg, f, stages, false);
+  svg += "</svg><p class=\"legend\">";
+  for (const Level& l : kLevels) svg += fmt::format("<span style=\"background:{}\"></span>{} ", l.colour, l.label);
+  return svg + fmt::format("<span style=\"background:{}\"></span>no calls</p>", kNoTraffic);
+}
+
+// ---- sections ----------------------------------------------------------------------------------------
+
+constexpr std::string_view kStyle = R"css(
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; margin: 0;
+       background: #fafafa; }
+main { max-width: 960px; margin: 0 auto; padding: 24px 20px 48px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 32px 0 10px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 18px 0 4px; }
+h3 .note { font-weight: normal; color: #666; font-size: 13px; }
+.sub { color: #666; margin: 0; }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; margin-top: 18px; }
+.card { background: #fff; border: 1px solid #e2e2e2; border-radius: 6px; padding: 10px 14px; min-width: 120px; }
+.card .value { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.card .name { color: #666; font-size: 12px; }
+table { border-collapse: collapse; background: #fff; font-variant-numeric: tabular-nums; }
+th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+th { font-weight: 600; border-bottom: 1px solid #ccc; }
+td.num, th.num { text-align: right; }
+.missed { color: #c0392b; font-weight: 600; }
+.met { color: #1e8449; }
+.swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; border-radius: 2px; }
+svg.chart { width: 100%; height: auto; background: #fff; border: 1px solid #e2e2e2; border-radius: 4px; }
+svg .axis { stroke: #999; stroke-width: 1; }
+svg .grid { stroke: #eee; stroke-width: 1; }
+svg .tick, svg .label { font-size: 11px; fill: #555; }
+svg .stage { font-size: 11px; }
+svg .slo { stroke: #c0392b; stroke-width: 1; stroke-dasharray: 5 4; }
+svg .slo-label { font-size: 11px; fill: #c0392b; }
+svg .availability { fill: none; stroke: #2c3e50; stroke-width: 1.6; stroke-linejoin: round; }
+svg .impact { fill: #fbeaea; }
+.legend { font-size: 12px; color: #555; }
+.legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 10px; vertical-align: -2px; }
+ol.chain { padding-left: 22px; }
+ol.chain .t { font-variant-numeric: tabular-nums; color: #666; display: inline-block; min-width: 70px; }
+.muted { color: #777; }
+code { font-size: 13px; }
+)css";
+
+void page_header(std::string& out, const Report& r) {
+  const Provenance& p = r.provenance;
+  out += fmt::format("<header><h1>{}</h1><p class=\"sub\">seed {} &middot; duration {} &middot; buckets of {} "
+                     "&middot; faultline {}</p></header>\n",
+                     escape(p.scenario_name), p.seed, clock_text(r.duration), duration_text(r.bucket),
+                     escape(p.faultline_version));
+  const Counts& c = r.summary.requests;
+  auto card = [&](const std::string& value, const char* name) {
+    out += fmt::format("<div class=\"card\"><div class=\"value\">{}</div><div class=\"name\">{}</div></div>",
+                       escape(value), name);
+  };
+  out += "<section class=\"cards\">";
+  card(availability_or_dash(c), "user availability");
+  card(grouped(c.requests), "user requests");
+  card(abbreviated(r.summary.users_affected), "users affected");
+  card(abbreviated(r.summary.user_minutes_lost), "user-minutes lost");
+  card(abbreviated(r.summary.sessions_lost), "sessions lost");
+  card(span_text(r.incident.ttr()), "time to recover");
+  out += "</section>\n";
+}
+
+void incident_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+  const IncidentTimeline& i = r.incident;
+  out += "<h2>Incident timeline</h2>\n<table><tr><th>stage</th><th class=\"num\">at</th><th class=\"num\">since "
+         "impact</th><th>by</th></tr>\n";
+  auto row = [&](const char* name, const std::optional<double>& at, const std::optional<double>& since,
+                 const std::string& by) {
+    out += fmt::format(
+        "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td><td class=\"num\">{}</td>"
+        "<td class=\"num\">{}</td><td>{}</td></tr>\n",
+        at ? stage_colour(stages, name) : "transparent", name, offset_text(at), since ? span_text(since) : "",
+        escape(by));
+  };
+  row("impact start", i.impact_start, std::nullopt, "");
+  row("detected", i.detected, i.ttd(), i.detected_by);
+  row("acknowledged", i.acknowledged, i.tta(), "");
+  row("diagnosed", i.diagnosed, IncidentTimeline::since(i.diagnosed, i.impact_start), "");
+  row("mitigated", i.mitigated, i.ttm(), i.mitigated_by);
+  row("recovered", i.recovered, i.ttr(), "");
+  out += "</table>\n";
+}
+
+void series_table(std::string& out, const std::vector<Series>& all, const char* kind, bool with_slo) {
+  out += fmt::format("<table><tr><th>{}</th><th class=\"num\">requests</th><th class=\"num\">availability</th>", kind);
+  if (with_slo) out += "<th class=\"num\">SLO</th><th>status</th>";
+  out += "<th class=\"num\">degraded</th><th class=\"num\">failed</th><th class=\"num\">p99</th></tr>\n";
+  for (const Series& s : all) {
+    const Counts& c = s.total;
+    out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>", escape(s.name),
+                       grouped(c.requests), availability_or_dash(c));
+    if (with_slo) {
+      const bool met = c.availability() >= s.slo;
+      out += fmt::format("<td class=\"num\">{}</td><td class=\"{}\">{}</td>", slo_text(s.slo),
+                         !c.requests ? "muted" : met ? "met" : "missed",
+                         !c.requests ? "no traffic" : met ? "met" : "missed");
+    }
+    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       grouped(c.degraded), grouped(c.failed), latency_text(s.latency.p99));
+  }
+  out += "</table>\n";
+}
+
+void features_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+  out += "<h2>Features</h2>\n";
+  if (r.features.empty()) {
+    out += "<p class=\"muted\">No features in this report.</p>\n";
+    return;
+  }
+  series_table(out, r.features, "feature", true);
+  for (const Series& f : r.features) {
+    out += fmt::format("<h3>{} <span class=\"note\">availability {} &middot; SLO {}</span></h3>\n", escape(f.name),
+                       availability_or_dash(f.total), slo_text(f.slo));
+    out += feature_chart(r, f, stages) + "\n";
+  }
+  if (!r.segments.empty()) {
+    out += "<h3>Segments</h3>\n";
+    series_table(out, r.segments, "segment", false);
+  }
+  if (!r.regions.empty()) {
+    out += "<h3>Regions</h3>\n";
+    series_table(out, r.regions, "region", false);
+  }
+}
+
+void services_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+  out += "<h2>Services</h2>\n";
+  if (r.services.empty()) {
+    out += "<p class=\"muted\">No services in this report.</p>\n";
+    return;
+  }
+  out += service_heat_strip(r, stages) + "\n";
+  out += "<table><tr><th>service</th><th class=\"num\">calls</th><th class=\"num\">availability</th>"
+         "<th class=\"num\">failed</th><th>errors by cause</th><th class=\"num\">p50</th><th class=\"num\">p95</th>"
+         "<th class=\"num\">p99</th><th class=\"num\">unhealthy</th><th class=\"num\">ttr</th></tr>\n";
+  for (const ServiceReport& s : r.services) {
+    std::string errors;
+    for (int c = 0; c < kCauseCount; ++c)
+      if (s.errors[c])
+        errors += fmt::format("{}{} {}", errors.empty() ? "" : ", ", to_string(Cause(c)), grouped(s.errors[c]));
+    out += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>"
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+        "<td class=\"num\">{}</td></tr>\n",
+        escape(s.name), grouped(s.total.requests), availability_or_dash(s.total), grouped(s.total.failed), errors,
+        latency_text(s.latency.p50), latency_text(s.latency.p95), latency_text(s.latency.p99),
+        s.time_unhealthy > 0 ? clock_text(s.time_unhealthy) : "", s.ttr ? clock_text(*s.ttr) : "");
+  }
+  out += "</table>\n";
+}
+
+void propagation_section(std::string& out, const Report& r) {
+  out += "<h2>Propagation</h2>\n";
+  if (r.propagation.empty()) {
+    out += "<p class=\"muted\">No service became unhealthy.</p>\n";
+    return;
+  }
+  out += "<p class=\"muted\">Services in the order they became unhealthy, with what carried the failure to "
+         "them.</p>\n<ol class=\"chain\">\n";
+  for (const PropagationStep& p : r.propagation) {
+    out += fmt::format("<li><span class=\"t\">{}</span><b>{}</b> &larr; <code>{}</code>", offset_text(p.time),
+                       escape(p.service), escape(p.via));
+    if (!p.cause.empty()) out += fmt::format(" <span class=\"muted\">({})</span>", escape(p.cause));
+    out += "</li>\n";
+  }
+  out += "</ol>\n";
+}
+
+void edges_section(std::string& out, const Report& r) {
+  if (r.edges.empty()) return;
+  out += "<h2>Calls between services</h2>\n<table><tr><th>from</th><th>to</th><th class=\"num\">requests</th>"
+         "<th class=\"num\">attempts</th><th class=\"num\">amplification</th><th class=\"num\">failures</th></tr>\n";
+  for (const EdgeReport& e : r.edges)
+    out += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+        "<td class=\"num\">{}</td></tr>\n",
+        escape(e.from), escape(e.to), grouped(e.requests), grouped(e.attempts),
+        e.requests ? fmt::format("{:.2f}&times;", e.amplification()) : "-", grouped(e.failures));
+  out += "</table>\n";
+}
+
+void events_section(std::string& out, const Report& r) {
+  out += "<h2>Events</h2>\n";
+  if (r.events.empty()) {
+    out += "<p class=\"muted\">No events.</p>\n";
+    return;
+  }
+  out += "<table><tr><th class=\"num\">time</th><th>kind</th><th>name</th><th>detail</th></tr>\n";
+  for (const Event& e : r.events)
+    out += fmt::format("<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", offset_text(e.time),
+                       escape(e.kind), escape(e.name), escape(e.detail));
+  out += "</table>\n";
+}
+
+void provenance_section(std::string& out, const Report& r) {
+  const Provenance& p = r.provenance;
+  out += "<h2>Provenance</h2>\n<table>\n";
+  auto row = [&](const std::string& key, const std::string& value) {
+    out += fmt::format("<tr><th>{}</th><td><code>{}</code></td></tr>\n", escape(key), escape(value));
+  };
+  row("faultline version", p.faultline_version);
+  row("scenario", p.scenario_name);
+  row("origin", p.scenario_origin);
+  row("scenario hash", p.scenario_hash);
+  row("seed", std::to_string(p.seed));
+  for (const auto& [key, value] : p.overrides) row("--set " + key, value);
+  for (const auto& [key, value] : p.parameters) row(key, value);
+  row("simulated", fmt::format("{} service calls, {} events", grouped(r.summary.service_calls),
+                               grouped(r.summary.events)));
+  out += "</table>\n";
+}
+
+}  // namespace
+
+std::string report_html(const Report& r) {
+  const std::vector<Stage> stages = incident_stages(r.incident);
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += fmt::format("<title>faultline: {} (seed {})</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n",
+                     escape(r.provenance.scenario_name), r.provenance.seed, kStyle);
+  page_header(out, r);
+  incident_section(out, r, stages);
+  features_section(out, r, stages);
+  services_section(out, r, stages);
+  propagation_section(out, r);
+  edges_section(out, r);
+  events_section(out, r);
+  provenance_section(out, r);
+  out += "</main>\n</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace faultline

@@ -1,0 +1,379 @@
+#include "report/json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+namespace faultline {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+// ---- writing -------------------------------------------------------------------------------------
+// nlohmann prints doubles as the shortest text that round-trips (Grisu2), so the wire format loses
+// nothing and the same double always gives the same characters.
+
+ordered_json optional_number(const std::optional<double>& v) {
+  return v ? ordered_json(*v) : ordered_json(nullptr);
+}
+
+ordered_json latency_json(const LatencySummary& l) {
+  return {{"p50", l.p50}, {"p95", l.p95}, {"p99", l.p99}, {"mean", l.mean}};
+}
+
+ordered_json buckets_json(const std::vector<Counts>& buckets) {
+  ordered_json requests = ordered_json::array(), ok = ordered_json::array(),
+               degraded = ordered_json::array(), failed = ordered_json::array();
+  for (const Counts& c : buckets) {
+    requests.push_back(c.requests);
+    ok.push_back(c.ok);
+    degraded.push_back(c.degraded);
+    failed.push_back(c.failed);
+  }
+  return {{"requests", std::move(requests)}, {"ok", std::move(ok)},
+          {"degraded", std::move(degraded)}, {"failed", std::move(failed)}};
+}
+
+ordered_json series_json(const std::vector<Series>& all) {
+  ordered_json out = ordered_json::array();
+  for (const Series& s : all) {
+    out.push_back({{"name", s.name},
+                   {"slo", s.slo},
+                   {"availability", s.total.availability()},
+                   {"requests", s.total.requests},
+                   {"ok", s.total.ok},
+                   {"degraded", s.total.degraded},
+                   {"failed", s.total.failed},
+                   {"latency", latency_json(s.latency)},
+                   {"buckets", buckets_json(s.buckets)}});
+  }
+  return out;
+}
+
+ordered_json services_json(const std::vector<ServiceReport>& services) {
+  ordered_json out = ordered_json::array();
+  for (const ServiceReport& s : services) {
+    ordered_json errors = ordered_json::object();
+    for (int c = 0; c < kCauseCount; ++c) errors[to_string(Cause(c))] = s.errors[c];
+    out.push_back({{"name", s.name},
+                   {"availability", s.total.availability()},
+                   {"requests", s.total.requests},
+                   {"ok", s.total.ok},
+                   {"degraded", s.total.degraded},
+                   {"failed", s.total.failed},
+                   {"errors", std::move(errors)},
+                   {"latency", latency_json(s.latency)},
+                   {"time_unhealthy", s.time_unhealthy},
+                   {"ttr", optional_number(s.ttr)},
+                   {"buckets", buckets_json(s.buckets)},
+                   {"p99_by_bucket", s.p99_by_bucket}});
+  }
+  return out;
+}
+
+ordered_json provenance_json(const Provenance& p) {
+  ordered_json overrides = ordered_json::object(), parameters = ordered_json::object();
+  for (const auto& [k, v] : p.overrides) overrides[k] = v;  // std::map: sorted, hence stable
+  for (const auto& [k, v] : p.parameters) parameters[k] = v;
+  return {{"faultline_version", p.faultline_version},
+          {"scenario_name", p.scenario_name},
+          {"scenario_origin", p.scenario_origin},
+          {"scenario_hash", p.scenario_hash},
+          {"seed", p.seed},
+          {"overrides", std::move(overrides)},
+          {"parameters", std::move(parameters)}};
+}
+
+ordered_json incident_json(const IncidentTimeline& i) {
+  return {{"impact_start", optional_number(i.impact_start)},
+          {"detected", optional_number(i.detected)},
+          {"acknowledged", optional_number(i.acknowledged)},
+          {"diagnosed", optional_number(i.diagnosed)},
+          {"mitigated", optional_number(i.mitigated)},
+          {"recovered", optional_number(i.recovered)},
+          {"detected_by", i.detected_by},
+          {"mitigated_by", i.mitigated_by},
+          {"ttd", optional_number(i.ttd())},
+          {"tta", optional_number(i.tta())},
+          {"ttm", optional_number(i.ttm())},
+          {"ttr", optional_number(i.ttr())}};
+}
+
+ordered_json summary_json(const Summary& s) {
+  return {{"requests", s.requests.requests},
+          {"ok", s.requests.ok},
+          {"degraded", s.requests.degraded},
+          {"failed", s.requests.failed},
+          {"availability", s.requests.availability()},
+          {"users_affected", s.users_affected},
+          {"user_minutes_lost", s.user_minutes_lost},
+          {"sessions_lost", s.sessions_lost},
+          {"service_calls", s.service_calls},
+          {"events", s.events}};
+}
+
+// Two-space indentation like dump(2), except that an array of numbers or strings stays on one line:
+// a run has hundreds of buckets per series and a value per line would make the file unreadable.
+// Scalars still go through dump(), so numbers are printed exactly as nlohmann prints them.
+void write_pretty(const ordered_json& j, int depth, std::string& out) {
+  const auto dump = [](const ordered_json& v) {
+    return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  const std::string indent(2 * (depth + 1), ' '), closing(2 * depth, ' ');
+  if (j.is_object() && !j.empty()) {
+    out += "{\n";
+    bool first = true;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      out += first ? "" : ",\n";
+      first = false;
+      out += indent + dump(ordered_json(it.key())) + ": ";
+      write_pretty(it.value(), depth + 1, out);
+    }
+    out += "\n" + closing + "}";
+  } else if (j.is_array() && !j.empty() &&
+             std::any_of(j.begin(), j.end(), [](const ordered_json& v) { return v.is_structured(); })) {
+    out += "[\n";
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      out += (i ? ",\n" : "") + indent;
+      write_pretty(j[i], depth + 1, out);
+    }
+    out += "\n" + closing + "]";
+  } else if (j.is_array()) {
+    out += "[";
+    for (std::size_t i = 0; i < j.size(); ++i) out += (i ? ", " : "") + dump(j[i]);
+    out += "]";
+  } else {
+    out += dump(j);
+  }
+}
+
+// ---- reading -------------------------------------------------------------------------------------
+// A view of one JSON node that knows its key path, so a malformed report names what is wrong.
+
+class Node {
+ public:
+  Node(const nlohmann::json& value, std::string path) : value_(value), path_(std::move(path)) {}
+
+  Node operator[](const char* key) const {
+    if (!value_.is_object()) fail("expected an object");
+    auto it = value_.find(key);
+    std::string child = path_.empty() ? key : path_ + "." + key;
+    if (it == value_.end()) throw ReportFormatError("report JSON: missing key '" + child + "'");
+    return Node(*it, std::move(child));
+  }
+
+  template <class Visit>
+  void for_each(Visit visit) const {
+    if (!value_.is_array()) fail("expected an array");
+    for (std::size_t i = 0; i < value_.size(); ++i)
+      visit(Node(value_[i], path_ + "[" + std::to_string(i) + "]"));
+  }
+
+  std::size_t size() const {
+    if (!value_.is_array()) fail("expected an array");
+    return value_.size();
+  }
+
+  // Non-finite doubles are written as null (JSON has no NaN): read them back as NaN.
+  double number() const {
+    if (value_.is_null()) return std::numeric_limits<double>::quiet_NaN();
+    if (!value_.is_number()) fail("expected a number");
+    return value_.get<double>();
+  }
+
+  std::optional<double> optional_number() const {
+    if (value_.is_null()) return std::nullopt;
+    return number();
+  }
+
+  std::uint64_t count() const {
+    if (!value_.is_number_unsigned()) fail("expected a non-negative integer");
+    return value_.get<std::uint64_t>();
+  }
+
+  std::string text() const {
+    if (!value_.is_string()) fail("expected a string");
+    return value_.get<std::string>();
+  }
+
+  std::map<std::string, std::string> text_map() const {
+    if (!value_.is_object()) fail("expected an object");
+    std::map<std::string, std::string> out;
+    for (auto it = value_.begin(); it != value_.end(); ++it)
+      out[it.key()] = Node(it.value(), path_ + "." + it.key()).text();
+    return out;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    throw ReportFormatError("report JSON: " + (path_.empty() ? std::string("top level") : path_) +
+                            ": " + what);
+  }
+
+  const nlohmann::json& value_;
+  std::string path_;
+};
+
+LatencySummary read_latency(const Node& n) {
+  return {n["p50"].number(), n["p95"].number(), n["p99"].number(), n["mean"].number()};
+}
+
+Counts read_total(const Node& n) {
+  Counts c;
+  c.requests = n["requests"].count();
+  c.ok = n["ok"].count();
+  c.degraded = n["degraded"].count();
+  c.failed = n["failed"].count();
+  return c;
+}
+
+std::vector<Counts> read_buckets(const Node& n) {
+  std::vector<Counts> out(n["requests"].size());
+  auto column = [&](const char* key, std::uint64_t Counts::*field) {
+    Node values = n[key];
+    if (values.size() != out.size())
+      throw ReportFormatError(std::string("report JSON: bucket arrays differ in length at '") + key +
+                              "'");
+    std::size_t i = 0;
+    values.for_each([&](const Node& v) { out[i++].*field = v.count(); });
+  };
+  column("requests", &Counts::requests);
+  column("ok", &Counts::ok);
+  column("degraded", &Counts::degraded);
+  column("failed", &Counts::failed);
+  return out;
+}
+
+std::vector<Series> read_series(const Node& n) {
+  std::vector<Series> out;
+  n.for_each([&](const Node& s) {
+    Series series;
+    series.name = s["name"].text();
+    series.slo = s["slo"].number();
+    series.total = read_total(s);
+    series.buckets = read_buckets(s["buckets"]);
+    series.latency = read_latency(s["latency"]);
+    out.push_back(std::move(series));
+  });
+  return out;
+}
+
+std::vector<ServiceReport> read_services(const Node& n) {
+  std::vector<ServiceReport> out;
+  n.for_each([&](const Node& s) {
+    ServiceReport service;
+    service.name = s["name"].text();
+    service.total = read_total(s);
+    Node errors = s["errors"];
+    for (int c = 0; c < kCauseCount; ++c) service.errors[c] = errors[to_string(Cause(c))].count();
+    service.latency = read_latency(s["latency"]);
+    service.time_unhealthy = s["time_unhealthy"].number();
+    service.ttr = s["ttr"].optional_number();
+    service.buckets = read_buckets(s["buckets"]);
+    s["p99_by_bucket"].for_each([&](const Node& v) { service.p99_by_bucket.push_back(v.number()); });
+    out.push_back(std::move(service));
+  });
+  return out;
+}
+
+}  // namespace
+
+std::string report_to_json(const Report& r) {
+  ordered_json edges = ordered_json::array();
+  for (const EdgeReport& e : r.edges)
+    edges.push_back({{"from", e.from},
+                     {"to", e.to},
+                     {"requests", e.requests},
+                     {"attempts", e.attempts},
+                     {"failures", e.failures},
+                     {"amplification", e.amplification()}});
+  ordered_json propagation = ordered_json::array();
+  for (const PropagationStep& p : r.propagation)
+    propagation.push_back(
+        {{"time", p.time}, {"service", p.service}, {"via", p.via}, {"cause", p.cause}});
+  ordered_json events = ordered_json::array();
+  for (const Event& e : r.events)
+    events.push_back({{"time", e.time}, {"kind", e.kind}, {"name", e.name}, {"detail", e.detail}});
+
+  ordered_json out = {{"provenance", provenance_json(r.provenance)},
+                      {"duration", r.duration},
+                      {"bucket", r.bucket},
+                      {"summary", summary_json(r.summary)},
+                      {"incident", incident_json(r.incident)},
+                      {"features", series_json(r.features)},
+                      {"segments", series_json(r.segments)},
+                      {"regions", series_json(r.regions)},
+                      {"services", services_json(r.services)},
+                      {"edges", std::move(edges)},
+                      {"propagation", std::move(propagation)},
+                      {"events", std::move(events)}};
+  // Invalid UTF-8 (never expected: names come from TOML, which is UTF-8) is replaced rather than
+  // allowed to lose the whole report.
+  std::string text;
+  write_pretty(out, 0, text);
+  return text + "\n";
+}
+
+Report report_from_json(std::string_view text) {
+  nlohmann::json parsed;
+  try {
+    parsed = nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw ReportFormatError(std::string("report JSON: ") + e.what());
+  }
+  const Node root(parsed, "");
+  Report r;
+
+  Node p = root["provenance"];
+  r.provenance.faultline_version = p["faultline_version"].text();
+  r.provenance.scenario_name = p["scenario_name"].text();
+  r.provenance.scenario_origin = p["scenario_origin"].text();
+  r.provenance.scenario_hash = p["scenario_hash"].text();
+  r.provenance.seed = p["seed"].count();
+  r.provenance.overrides = p["overrides"].text_map();
+  r.provenance.parameters = p["parameters"].text_map();
+
+  r.duration = root["duration"].number();
+  r.bucket = root["bucket"].number();
+
+  Node s = root["summary"];
+  r.summary.requests = read_total(s);
+  r.summary.users_affected = s["users_affected"].number();
+  r.summary.user_minutes_lost = s["user_minutes_lost"].number();
+  r.summary.sessions_lost = s["sessions_lost"].number();
+  r.summary.service_calls = s["service_calls"].count();
+  r.summary.events = s["events"].count();
+
+  Node i = root["incident"];
+  r.incident.impact_start = i["impact_start"].optional_number();
+  r.incident.detected = i["detected"].optional_number();
+  r.incident.acknowledged = i["acknowledged"].optional_number();
+  r.incident.diagnosed = i["diagnosed"].optional_number();
+  r.incident.mitigated = i["mitigated"].optional_number();
+  r.incident.recovered = i["recovered"].optional_number();
+  r.incident.detected_by = i["detected_by"].text();
+  r.incident.mitigated_by = i["mitigated_by"].text();
+
+  r.features = read_series(root["features"]);
+  r.segments = read_series(root["segments"]);
+  r.regions = read_series(root["regions"]);
+  r.services = read_services(root["services"]);
+
+  root["edges"].for_each([&](const Node& e) {
+    r.edges.push_back({e["from"].text(), e["to"].text(), e["requests"].count(), e["attempts"].count(),
+                       e["failures"].count()});
+  });
+  root["propagation"].for_each([&](const Node& n) {
+    r.propagation.push_back({n["time"].number(), n["service"].text(), n["via"].text(), n["cause"].text()});
+  });
+  root["events"].for_each([&](const Node& n) {
+    r.events.push_back({n["time"].number(), n["kind"].text(), n["name"].text(), n["detail"].text()});
+  });
+  return r;
+}
+
+}  // namespace faultline

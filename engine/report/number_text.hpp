@@ -1,0 +1,39 @@
+// How numbers read in the text summary and the HTML report: one place, so both say the same thing
+// and golden files stay stable (fixed decimals, no locale).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace faultline {
+
+// Seconds as a clock, rounded to the second: "02:05", "1:02:05".
+std::string clock_text(double seconds);
+
+// A time since the start of the run: "+02:05", "+1:02:05"; "never" when absent.
+std::string offset_text(const std::optional<double>& seconds);
+
+// A span: clock_text, or "never" when absent.
+std::string span_text(const std::optional<double>& seconds);
+
+// A setting written the way a scenario writes durations: "250ms", "10s", "5m", "2h", "1.5s".
+std::string duration_text(double seconds);
+
+// A large quantity with three significant digits and a unit: "950", "12.3k", "1.20M", "4.56B".
+std::string abbreviated(double n);
+
+// An exact count with thousands separators: "1,234,567".
+std::string grouped(std::uint64_t n);
+
+// A fraction as a percentage with `decimals` decimals. Never rounds to 100% (or 0%) a fraction that
+// is not exactly 1 (or 0): a run with failures must not read as perfect.
+std::string percent_text(double fraction, int decimals = 3);
+
+// An SLO as people write it: 0.999 -> "99.9%", 0.99995 -> "99.995%".
+std::string slo_text(double slo);
+
+// A latency with a unit that keeps three significant digits: "850us", "12.5ms", "1.25s".
+std::string latency_text(double seconds);
+
+}  // namespace faultline

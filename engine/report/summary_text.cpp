@@ -1,0 +1,186 @@
+#include "report/summary_text.hpp"
+
+#include "report/number_text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string_view>
+
+namespace faultline {
+
+namespace {
+
+constexpr std::size_t kColumns = 100;
+constexpr std::size_t kMaxNameWidth = 28;
+constexpr std::size_t kWorstServicesShown = 5;
+constexpr std::size_t kPropagationStepsShown = 20;
+
+// Long names would push the tables past 100 columns: cut them, marking the cut.
+std::string fit(std::string_view name, std::size_t width = kMaxNameWidth) {
+  if (name.size() <= width) return std::string(name);
+  return std::string(name.substr(0, width - 1)) + "~";
+}
+
+double fraction(std::uint64_t part, std::uint64_t whole) { return whole ? double(part) / double(whole) : 0.0; }
+
+template <class Item, class Name>
+std::size_t name_width(const std::vector<Item>& items, Name name, std::size_t at_least) {
+  std::size_t w = at_least;
+  for (const Item& item : items) w = std::max(w, fit(name(item)).size());
+  return w;
+}
+
+void header(std::string& out, const Report& r) {
+  const Provenance& p = r.provenance;
+  out += fmt::format("faultline {}   scenario {}   seed {}\n", p.faultline_version, p.scenario_name, p.seed);
+  if (!p.scenario_origin.empty()) out += fmt::format("origin     {}\n", p.scenario_origin);
+  if (!p.overrides.empty()) {
+    std::string list;
+    for (const auto& [key, value] : p.overrides) list += (list.empty() ? "" : ", ") + key + "=" + value;
+    out += fmt::format("overrides  {}\n", list);
+  }
+  out += fmt::format("duration   {} (buckets of {})\n", clock_text(r.duration), duration_text(r.bucket));
+  const Counts& c = r.summary.requests;
+  out += fmt::format("\nuser requests {}   availability {}   degraded {}   failed {}\n", grouped(c.requests),
+                     percent_text(c.availability()), percent_text(fraction(c.degraded, c.requests)),
+                     grouped(c.failed));
+}
+
+// Features carry an SLO and a verdict; segments and regions only what their users saw.
+void series_table(std::string& out, const char* title, const std::vector<Series>& all, bool with_slo) {
+  if (all.empty()) return;
+  std::size_t w = name_width(all, [](const Series& s) { return s.name; }, 10);
+  out += fmt::format("\n{:<{}}  {:>13}  {:>12}", title, w + 2, "requests", "availability");
+  if (with_slo) out += fmt::format("  {:>8}  {:<10}", "SLO", "status");
+  out += fmt::format("  {:>9}\n", "degraded");
+  for (const Series& s : all) {
+    const Counts& c = s.total;
+    std::string availability = c.requests ? percent_text(c.availability()) : "-";
+    out += fmt::format("  {:<{}}  {:>13}  {:>12}", fit(s.name), w, grouped(c.requests), availability);
+    if (with_slo) {
+      std::string status = !c.requests ? "no traffic" : c.availability() >= s.slo ? "met" : "MISSED";
+      out += fmt::format("  {:>8}  {:<10}", slo_text(s.slo), status);
+    }
+    std::string degraded = c.requests ? percent_text(fraction(c.degraded, c.requests)) : "-";
+    out += fmt::format("  {:>9}\n", degraded);
+  }
+}
+
+void user_impact(std::string& out, const Summary& s) {
+  out += "\nusers\n";
+  out += fmt::format("  affected           {}\n", abbreviated(s.users_affected));
+  out += fmt::format("  user-minutes lost  {}\n", abbreviated(s.user_minutes_lost));
+  out += fmt::format("  sessions lost      {}\n", abbreviated(s.sessions_lost));
+}
+
+void incident_timeline(std::string& out, const IncidentTimeline& i) {
+  out += "\nincident (from the start of the run)\n";
+  auto stage = [&](const char* name, const std::optional<double>& at, const char* span_name,
+                   const std::optional<double>& span, const std::string& by) {
+    std::string line = fmt::format("  {:<13} {:<10}", name, offset_text(at));
+    if (span_name) line += fmt::format("  {} {:<8}", span_name, span_text(span));
+    if (!by.empty()) line += "  by " + fit(by, 40);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  };
+  stage("impact start", i.impact_start, nullptr, {}, "");
+  stage("detected", i.detected, "ttd", i.ttd(), i.detected_by);
+  stage("acknowledged", i.acknowledged, "tta", i.tta(), "");
+  stage("diagnosed", i.diagnosed, nullptr, {}, "");
+  stage("mitigated", i.mitigated, "ttm", i.ttm(), i.mitigated_by);
+  stage("recovered", i.recovered, "ttr", i.ttr(), "");
+}
+
+std::string errors_by_cause(const ServiceReport& s) {
+  std::string list;
+  for (int c = 0; c < kCauseCount; ++c) {
+    if (!s.errors[c]) continue;
+    list += fmt::format("{}{} {}", list.empty() ? "" : ", ", to_string(Cause(c)), abbreviated(double(s.errors[c])));
+  }
+  return list.empty() ? "-" : list;
+}
+
+void worst_services(std::string& out, const std::vector<ServiceReport>& services) {
+  std::vector<const ServiceReport*> failing;
+  for (const ServiceReport& s : services)
+    if (s.total.failed > 0) failing.push_back(&s);
+  if (failing.empty()) {
+    out += "\nworst services: none had a failed call\n";
+    return;
+  }
+  // Ties broken by name so the order never depends on how the simulation listed them.
+  std::stable_sort(failing.begin(), failing.end(), [](const ServiceReport* a, const ServiceReport* b) {
+    if (a->total.availability() != b->total.availability())
+      return a->total.availability() < b->total.availability();
+    return a->name < b->name;
+  });
+  if (failing.size() > kWorstServicesShown) failing.resize(kWorstServicesShown);
+  std::size_t w = 14;
+  for (const ServiceReport* s : failing) w = std::max(w, fit(s->name).size());
+  out += fmt::format("\n{:<{}}  {:>12}  {:>8}  {:>9}  {}\n", "worst services", w + 2, "availability", "p99",
+                     "unhealthy", "errors");
+  for (const ServiceReport* s : failing) {
+    std::string row = fmt::format("  {:<{}}  {:>12}  {:>8}  {:>9}", fit(s->name), w,
+                                  percent_text(s->total.availability()), latency_text(s->latency.p99),
+                                  clock_text(s->time_unhealthy));
+    std::string errors = errors_by_cause(*s);
+    // Keep within 100 columns: a long error list continues on its own line under the column.
+    if (row.size() + 2 + errors.size() <= kColumns)
+      out += row + "  " + errors + "\n";
+    else
+      out += row + "\n" + std::string(8, ' ') + "errors: " + errors + "\n";
+  }
+}
+
+void propagation_chain(std::string& out, const std::vector<PropagationStep>& steps) {
+  if (steps.empty()) {
+    out += "\npropagation: no service became unhealthy\n";
+    return;
+  }
+  out += "\npropagation (service <- what carried the failure to it)\n";
+  std::size_t shown = std::min(steps.size(), kPropagationStepsShown);
+  std::size_t w = 8;
+  for (std::size_t k = 0; k < shown; ++k) w = std::max(w, fit(steps[k].service).size());
+  for (std::size_t k = 0; k < shown; ++k) {
+    const PropagationStep& p = steps[k];
+    std::string line = fmt::format("  {:<10} {:<{}}  <- {}", offset_text(p.time), fit(p.service), w, p.via);
+    if (!p.cause.empty()) line += " (" + p.cause + ")";
+    out += line + "\n";
+  }
+  if (steps.size() > shown) out += fmt::format("  ... and {} more (see report.json)\n", steps.size() - shown);
+}
+
+// The last word on the width: free text (origins, overrides, long edge names) is cut, marked by "~".
+std::string clip_lines(const std::string& text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    out += line.size() <= kColumns ? std::string(line) : fit(line, kColumns);
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_summary(const Report& r) {
+  std::string out;
+  header(out, r);
+  series_table(out, "features", r.features, true);
+  series_table(out, "segments", r.segments, false);
+  series_table(out, "regions", r.regions, false);
+  user_impact(out, r.summary);
+  incident_timeline(out, r.incident);
+  worst_services(out, r.services);
+  propagation_chain(out, r.propagation);
+  out += fmt::format("\nsimulated {} service calls, {} events\n", abbreviated(double(r.summary.service_calls)),
+                     abbreviated(double(r.summary.events)));
+  return clip_lines(out);
+}
+
+}  // namespace faultline

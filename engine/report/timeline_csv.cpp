@@ -1,0 +1,47 @@
+#include "report/timeline_csv.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace faultline {
+
+namespace {
+
+// RFC 4180: quote a field only when it holds a separator, a quote or a line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void append_rows(std::string& out, const Report& r, const char* kind, const std::string& name,
+                 const std::vector<Counts>& buckets) {
+  const std::string label = csv_field(name);
+  for (std::size_t i = 0; i < buckets.size(); ++i) {
+    const Counts& c = buckets[i];
+    // The last bucket ends with the run, which need not be a whole number of buckets.
+    double t_start = double(i) * r.bucket;
+    double t_end = std::min(double(i + 1) * r.bucket, std::max(r.duration, t_start));
+    std::string availability = c.requests ? fmt::format("{:.9g}", c.availability()) : "";
+    out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{}\n", t_start, t_end, kind, label, c.requests, c.ok,
+                       c.degraded, c.failed, availability);
+  }
+}
+
+}  // namespace
+
+std::string timeline_csv(const Report& r) {
+  std::string out = "t_start,t_end,kind,name,requests,ok,degraded,failed,availability\n";
+  for (const Series& s : r.features) append_rows(out, r, "feature", s.name, s.buckets);
+  for (const Series& s : r.segments) append_rows(out, r, "segment", s.name, s.buckets);
+  for (const Series& s : r.regions) append_rows(out, r, "region", s.name, s.buckets);
+  for (const ServiceReport& s : r.services) append_rows(out, r, "service", s.name, s.buckets);
+  return out;
+}
+
+}  // namespace faultline

@@ -1,0 +1,15 @@
+// The timeline in long format, one row per bucket per series, ready for pandas or a spreadsheet:
+//   t_start,t_end,kind,name,requests,ok,degraded,failed,availability
+// kind is feature, segment, region or service; rows are grouped by series (in report order), then by
+// time. availability is empty for a bucket without requests (undefined, not perfect).
+#pragma once
+
+#include "report/report.hpp"
+
+#include <string>
+
+namespace faultline {
+
+std::string timeline_csv(const Report& r);
+
+}  // namespace faultline

@@ -1,0 +1,45 @@
+#include "simulation/simgrid_engine.hpp"
+
+#include "scenario/errors.hpp"
+
+#include <simgrid/s4u/Engine.hpp>
+#include <xbt/log.h>
+
+#include <string>
+#include <vector>
+
+namespace faultline {
+
+namespace {
+bool engine_created = false;
+}  // namespace
+
+bool SimgridEngine::used_in_this_process() { return engine_created; }
+
+SimgridEngine::SimgridEngine() {
+  if (engine_created || simgrid::s4u::Engine::has_instance())
+    throw InternalError(
+        "a SimGrid engine was already created in this process; SimGrid cannot run twice in one process "
+        "(use simulate_isolated)");
+  engine_created = true;
+  // Before the engine exists, so that nothing it prints while parsing its configuration gets through.
+  xbt_log_control_set("root.thres:critical");
+  std::vector<std::string> args = {
+      "faultline",
+      "--log=root.thres:critical",
+      "--cfg=network/model:CM02",
+      "--cfg=contexts/nthreads:1",
+      "--cfg=debug/verbose-exit:0",
+  };
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int argc = int(args.size());
+  engine_ = std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
+}
+
+SimgridEngine::~SimgridEngine() = default;
+
+void SimgridEngine::run() { engine_->run(); }
+
+}  // namespace faultline

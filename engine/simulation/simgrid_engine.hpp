@@ -1,0 +1,34 @@
+// The one SimGrid engine a process may ever have, configured the way faultline needs it: literal
+// latencies (CM02: the default LV08 model multiplies them by 13.01), one scheduling thread (more
+// breaks determinism) and no log output. SimGrid keeps global state (the clock, static signals)
+// after its Engine is destroyed, so a second engine in the same process would silently give wrong
+// results: constructing a second SimgridEngine throws InternalError instead. Fork to run again
+// (see child_process.hpp).
+#pragma once
+
+#include <memory>
+
+namespace simgrid::s4u {
+class Engine;
+}
+
+namespace faultline {
+
+class SimgridEngine {
+ public:
+  SimgridEngine();
+  ~SimgridEngine();
+  SimgridEngine(const SimgridEngine&) = delete;
+  SimgridEngine& operator=(const SimgridEngine&) = delete;
+
+  simgrid::s4u::Engine& get() { return *engine_; }
+  void run();
+
+  // Whether this process has already created a SimGrid engine (then it cannot create another).
+  static bool used_in_this_process();
+
+ private:
+  std::unique_ptr<simgrid::s4u::Engine> engine_;
+};
+
+}  // namespace faultline

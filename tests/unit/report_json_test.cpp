@@ -1,0 +1,117 @@
+#include "report/json.hpp"
+#include "report_sample.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+using namespace faultline;
+using faultline::test::sample_report;
+
+TEST_CASE("report JSON is byte-identical for the same report", "[report][json]") {
+  CHECK(report_to_json(sample_report()) == report_to_json(sample_report()));
+}
+
+TEST_CASE("report JSON is indented, with arrays of numbers on one line", "[report][json]") {
+  const std::string text = report_to_json(sample_report());
+  CHECK(text.rfind("{\n  \"provenance\": {\n    \"faultline_version\": \"0.1.0\",\n", 0) == 0);
+  CHECK(text.find("\"failed\": [0, 0, 60, 20, 0, 0]") != std::string::npos);
+  CHECK(text.find("\"events\": [\n    {\n      \"time\": 1200.0,") != std::string::npos);
+  CHECK(text.back() == '\n');
+}
+
+TEST_CASE("report JSON keeps the documented key order", "[report][json]") {
+  const auto j = nlohmann::ordered_json::parse(report_to_json(sample_report()));
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  CHECK(keys == std::vector<std::string>{"provenance", "duration", "bucket", "summary", "incident", "features",
+                                         "segments", "regions", "services", "edges", "propagation", "events"});
+  std::vector<std::string> incident;
+  for (auto it = j["incident"].begin(); it != j["incident"].end(); ++it) incident.push_back(it.key());
+  CHECK(incident == std::vector<std::string>{"impact_start", "detected", "acknowledged", "diagnosed", "mitigated",
+                                             "recovered", "detected_by", "mitigated_by", "ttd", "tta", "ttm", "ttr"});
+  std::vector<std::string> errors;
+  for (auto it = j["services"][0]["errors"].begin(); it != j["services"][0]["errors"].end(); ++it)
+    errors.push_back(it.key());
+  CHECK(errors ==
+        std::vector<std::string>{"timeout", "rejected", "circuit_open", "dependency", "injected", "host_down"});
+}
+
+TEST_CASE("report JSON writes the derived metrics and null for stages that never happened", "[report][json]") {
+  const auto j = nlohmann::json::parse(report_to_json(sample_report()));
+  CHECK(j["summary"]["availability"].get<double>() == 0.9);
+  CHECK(j["summary"]["requests"].get<std::uint64_t>() == 1000);
+  CHECK(j["incident"]["ttd"].get<double>() == 90);
+  CHECK(j["incident"]["ttm"].get<double>() == 1200);
+  CHECK(j["incident"]["diagnosed"].is_null());
+  CHECK(j["incident"]["recovered"].is_null());
+  CHECK(j["incident"]["ttr"].is_null());
+  CHECK(j["features"][0]["name"] == "play");
+  CHECK(j["features"][0]["buckets"]["failed"] == nlohmann::json::array({0, 0, 60, 20, 0, 0}));
+  CHECK(j["features"][0]["latency"]["p99"].get<double>() == 1.0 / 3.0);
+  CHECK(j["services"][0]["errors"]["injected"] == 70);
+  CHECK(j["services"][0]["ttr"] == 900.0);
+  CHECK(j["services"][1]["ttr"].is_null());
+  CHECK(j["edges"][0]["amplification"].get<double>() == 2.4);
+  CHECK(j["edges"][1]["amplification"].get<double>() == 0);
+  CHECK(j["propagation"][1]["via"] == "edge:playlist->storage");
+  CHECK(j["provenance"]["seed"].get<std::uint64_t>() == std::numeric_limits<std::uint64_t>::max());
+  CHECK(j["provenance"]["overrides"]["traffic.rate"] == "200");
+}
+
+TEST_CASE("report_from_json is the exact inverse of report_to_json", "[report][json]") {
+  const Report original = sample_report();
+  const std::string text = report_to_json(original);
+  const Report back = report_from_json(text);
+
+  CHECK(report_to_json(back) == text);
+  // Doubles that have no short decimal form come back bit for bit.
+  CHECK(back.features[0].latency.p50 == original.features[0].latency.p50);  // 0.1 + 0.2
+  CHECK(back.features[0].latency.p99 == original.features[0].latency.p99);  // 1/3
+  CHECK(back.summary.users_affected == 12345.6);
+  CHECK(back.provenance.seed == original.provenance.seed);
+  CHECK(back.provenance.parameters == original.provenance.parameters);
+  CHECK(back.incident.impact_start == original.incident.impact_start);
+  CHECK_FALSE(back.incident.diagnosed.has_value());
+  CHECK(back.incident.detected_by == "play-availability");
+  REQUIRE(back.services.size() == 3);
+  CHECK(back.services[0].errors == original.services[0].errors);
+  CHECK(back.services[0].p99_by_bucket == original.services[0].p99_by_bucket);
+  CHECK(back.services[0].ttr == std::optional<double>(900));
+  CHECK_FALSE(back.services[1].ttr.has_value());
+  REQUIRE(back.features[0].buckets.size() == 6);
+  CHECK(back.features[0].buckets[2].degraded == 30);
+  CHECK(back.segments[1].name == "businesses, shops");
+  CHECK(back.edges[0].attempts == 1200);
+  CHECK(back.events[2].detail == original.events[2].detail);
+}
+
+TEST_CASE("an empty report round-trips", "[report][json]") {
+  const Report empty;
+  CHECK(report_to_json(report_from_json(report_to_json(empty))) == report_to_json(empty));
+}
+
+TEST_CASE("a non-finite double is written as null and read back as NaN", "[report][json]") {
+  Report r = sample_report();
+  r.services[0].latency.p99 = std::nan("");
+  const std::string text = report_to_json(r);
+  CHECK(nlohmann::json::parse(text)["services"][0]["latency"]["p99"].is_null());
+  CHECK(std::isnan(report_from_json(text).services[0].latency.p99));
+}
+
+TEST_CASE("malformed report JSON is rejected with the key path", "[report][json]") {
+  CHECK_THROWS_AS(report_from_json("{not json"), ReportFormatError);
+
+  auto j = nlohmann::json::parse(report_to_json(sample_report()));
+  j["services"][1].erase("latency");
+  CHECK_THROWS_WITH(report_from_json(j.dump()), Catch::Contains("services[1].latency"));
+
+  j = nlohmann::json::parse(report_to_json(sample_report()));
+  j["summary"]["failed"] = -3;
+  CHECK_THROWS_WITH(report_from_json(j.dump()), Catch::Contains("summary.failed"));
+
+  j = nlohmann::json::parse(report_to_json(sample_report()));
+  j["features"][0]["buckets"]["ok"].erase(0);
+  CHECK_THROWS_AS(report_from_json(j.dump()), ReportFormatError);
+}

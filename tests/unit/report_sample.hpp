@@ -1,0 +1,83 @@
+// A small hand-made Report for the report-format tests: an outage of `storage` that takes `play`
+// below its SLO, is detected and mitigated but never recovers within the run.
+#pragma once
+
+#include "report/report.hpp"
+
+#include <limits>
+
+namespace faultline::test {
+
+inline Counts counts(std::uint64_t requests, std::uint64_t ok, std::uint64_t degraded = 0) {
+  return {requests, ok, degraded, requests - ok};
+}
+
+inline Report sample_report() {
+  Report r;
+  r.provenance = {"0.1.0", "sample-outage", "scenarios/sample.toml", "00c0ffee12345678",
+                  std::numeric_limits<std::uint64_t>::max(), {{"traffic.rate", "200"}},
+                  {{"bucket", "600"}, {"duration", "3500"}}};
+  r.duration = 3500;  // deliberately not a whole number of buckets: the last one is short
+  r.bucket = 600;
+  r.summary.requests = counts(1000, 900, 50);
+  r.summary.users_affected = 12345.6;
+  r.summary.user_minutes_lost = 2.5e7;
+  r.summary.sessions_lost = 1500;
+  r.summary.service_calls = 123456789;
+  r.summary.events = 987654321;
+  r.incident.impact_start = 1200;
+  r.incident.detected = 1290;
+  r.incident.acknowledged = 1500;
+  r.incident.mitigated = 2400;
+  r.incident.detected_by = "play-availability";
+  r.incident.mitigated_by = "rollback-config";
+
+  Series play{"play", 0.999, counts(600, 520, 30), {}, {0.1 + 0.2, 0.5, 1.0 / 3.0, 0.125}};
+  play.buckets = {counts(100, 100), counts(100, 100), counts(100, 40, 30), counts(100, 80),
+                  counts(0, 0),     counts(200, 200)};
+  Series search{"search", 0.99, counts(400, 380, 20), {}, {0.01, 0.02, 0.03, 0.015}};
+  search.buckets = {counts(60, 60), counts(60, 60), counts(80, 60, 20), counts(60, 60), counts(70, 70),
+                    counts(70, 70)};
+  r.features = {play, search};
+  Series consumers{"consumers", 0, counts(700, 620), play.buckets, {}};
+  Series businesses{"businesses, shops", 0, counts(300, 280), search.buckets, {}};
+  r.segments = {consumers, businesses};
+  Series eu{"eu", 0, r.summary.requests, play.buckets, {}};
+  r.regions = {eu};
+
+  ServiceReport storage;
+  storage.name = "storage";
+  storage.total = counts(2000, 1900);
+  storage.errors[int(Cause::timeout)] = 30;
+  storage.errors[int(Cause::injected)] = 70;
+  storage.latency = {0.002, 0.01, 1.5, 0.05};
+  storage.time_unhealthy = 1200;
+  storage.ttr = 900;
+  storage.buckets = {counts(300, 300), counts(300, 300), counts(400, 300), counts(300, 300),
+                     counts(300, 300), counts(400, 400)};
+  storage.p99_by_bucket = {0.004, 0.004, 1.5, 0.2, 0.004, 0.004};
+  ServiceReport playlist = storage;
+  playlist.name = "playlist";
+  playlist.total = counts(1000, 980);
+  playlist.errors = {};
+  playlist.errors[int(Cause::dependency)] = 20;
+  playlist.ttr.reset();
+  playlist.time_unhealthy = 600;
+  ServiceReport auth = storage;
+  auth.name = "auth";
+  auth.total = counts(500, 500);
+  auth.errors = {};
+  auth.ttr.reset();
+  auth.time_unhealthy = 0;
+  r.services = {storage, playlist, auth};
+
+  r.edges = {{"playlist", "storage", 500, 1200, 100}, {"frontend", "auth", 0, 0, 0}};
+  r.propagation = {{1200, "storage", "fault:storage-crash", "injected"},
+                   {1210, "playlist", "edge:playlist->storage", "dependency"}};
+  r.events = {{1200, "fault_start", "storage-crash", "service_crash on storage"},
+              {1290, "alert", "play-availability", "feature.play.availability < 0.99 for 1m"},
+              {2400, "action", "rollback-config", "ends \"storage-crash\", <script>alert(1)</script>"}};
+  return r;
+}
+
+}  // namespace faultline::test

@@ -1,0 +1,113 @@
+#include "report/summary_text.hpp"
+#include "report_sample.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+using namespace faultline;
+using Catch::Contains;
+using faultline::test::sample_report;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+std::string line_starting(const std::string& text, const std::string& start) {
+  for (const std::string& line : lines_of(text))
+    if (line.rfind(start, 0) == 0) return line;
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("the summary names the scenario, seed and duration", "[report][summary]") {
+  const std::string s = format_summary(sample_report());
+  CHECK_THAT(s, Contains("scenario sample-outage"));
+  CHECK_THAT(s, Contains("seed 18446744073709551615"));
+  CHECK_THAT(s, Contains("duration   58:20"));
+  CHECK_THAT(s, Contains("overrides  traffic.rate=200"));
+  CHECK_THAT(s, Contains("user requests 1,000   availability 90.000%"));
+}
+
+TEST_CASE("the summary gives each feature its verdict against the SLO", "[report][summary]") {
+  const std::string s = format_summary(sample_report());
+  const std::string play = line_starting(s, "  play ");
+  CHECK_THAT(play, Contains("600") && Contains("86.667%") && Contains("99.9%") && Contains("MISSED") &&
+                       Contains("5.000%"));
+  const std::string search = line_starting(s, "  search ");
+  CHECK_THAT(search, Contains("95.000%") && Contains("99%") && Contains("MISSED"));
+  CHECK_THAT(line_starting(s, "  businesses, shops"), Contains("93.333%"));
+  CHECK_THAT(line_starting(s, "  eu "), Contains("90.000%"));
+
+  Report r = sample_report();
+  r.features[1].total = test::counts(400, 400);
+  r.features[1].buckets.clear();
+  CHECK_THAT(line_starting(format_summary(r), "  search "), Contains(" met"));
+}
+
+TEST_CASE("the summary abbreviates large user figures", "[report][summary]") {
+  const std::string s = format_summary(sample_report());
+  CHECK_THAT(line_starting(s, "  affected"), Contains("12.3k"));
+  CHECK_THAT(line_starting(s, "  user-minutes lost"), Contains("25.0M"));
+  CHECK_THAT(line_starting(s, "  sessions lost"), Contains("1.50k"));
+}
+
+TEST_CASE("the incident timeline shows offsets from the start and never for stages that did not happen",
+          "[report][summary]") {
+  const std::string s = format_summary(sample_report());
+  CHECK_THAT(line_starting(s, "  impact start"), Contains("+20:00"));
+  const std::string detected = line_starting(s, "  detected");
+  CHECK_THAT(detected, Contains("+21:30") && Contains("ttd 01:30") && Contains("by play-availability"));
+  CHECK_THAT(line_starting(s, "  diagnosed"), Contains("never"));
+  CHECK_THAT(line_starting(s, "  mitigated"), Contains("+40:00") && Contains("ttm 20:00") &&
+                                                  Contains("by rollback-config"));
+  const std::string recovered = line_starting(s, "  recovered");
+  CHECK_THAT(recovered, Contains("never") && Contains("ttr never"));
+
+  Report quiet;
+  const std::string none = format_summary(quiet);
+  CHECK_THAT(line_starting(none, "  impact start"), Contains("never"));
+  CHECK_THAT(none, Contains("worst services: none"));
+  CHECK_THAT(none, Contains("propagation: no service became unhealthy"));
+}
+
+TEST_CASE("the worst services come first with their errors by cause; healthy ones are left out",
+          "[report][summary]") {
+  const std::string s = format_summary(sample_report());
+  const std::string storage = line_starting(s, "  storage");
+  CHECK_THAT(storage, Contains("95.000%") && Contains("1.50s") && Contains("timeout 30, injected 70"));
+  CHECK_THAT(line_starting(s, "  playlist"), Contains("dependency 20"));
+  CHECK(s.find("  storage") < s.find("  playlist"));
+  CHECK(line_starting(s, "  auth").empty());
+}
+
+TEST_CASE("the propagation chain reads service <- via (cause)", "[report][summary]") {
+  const std::string s = format_summary(sample_report());
+  CHECK_THAT(s, Contains("+20:00     storage   <- fault:storage-crash (injected)"));
+  CHECK_THAT(s, Contains("+20:10     playlist  <- edge:playlist->storage (dependency)"));
+}
+
+TEST_CASE("the summary fits in 100 columns even with long names", "[report][summary]") {
+  Report r = sample_report();
+  const std::string long_name(70, 'x');
+  r.features[0].name = long_name;
+  r.services[0].name = long_name;
+  r.services[0].errors = {123456, 234567, 345678, 456789, 567890, 678901};
+  r.propagation[0].service = long_name;
+  r.propagation[0].via = "edge:" + long_name + "->" + long_name;
+  r.provenance.scenario_origin = "/very/long/path/" + long_name + "/" + long_name + ".toml";
+  for (const std::string& line : lines_of(format_summary(r))) {
+    INFO(line);
+    CHECK(line.size() <= 100);
+  }
+}
+
+TEST_CASE("the summary is the same text for the same report", "[report][summary]") {
+  CHECK(format_summary(sample_report()) == format_summary(sample_report()));
+}
