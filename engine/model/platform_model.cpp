@@ -901,8 +901,10 @@ struct PlatformModel::Impl {
         blame = down_blame(cp);
       }
     }
+    // The refresh is a call to the control plane: it takes one of its service times.
+    double took = service_rng[std::size_t(cp)].sample(s.services[std::size_t(cp)].service_time);
     rec.attempt(cp, now, ok, ok ? Cause::dependency : (blame.kind == Blame::Kind::fault ? Cause::injected : Cause::host_down),
-                0.0, blame, now);
+                took, blame, now);
     if (ok) {
       res.broken = false;
       res.last_good = now;
@@ -1043,14 +1045,9 @@ struct PlatformModel::Impl {
           const std::string& caller = s.dependencies[e].from;
           if (!act.services.empty() && std::find(act.services.begin(), act.services.end(), caller) == act.services.end())
             continue;
+          // A control edge picks up its new source at its next refresh, as a config push does.
           edge_target[e] = to;
           ++switched;
-          if (s.dependencies[e].kind == DependencyKind::control) {
-            // The caller re-resolves against its new source at once.
-            Resolver& res = resolvers[e];
-            ++res.generation;
-            q.push(now, kControlRefresh, std::uint32_t(e), res.generation);
-          }
         }
         detail = fmt::format("{} edge(s) switched from {} to {}", switched, act.from, act.to);
         break;
