@@ -6,7 +6,42 @@ namespace faultline {
 
 void EventQueue::push(double time, std::uint32_t type, std::uint32_t a, std::uint64_t b) {
   heap_.push_back(ModelEvent{time, next_seq_++, type, a, b});
-  std::push_heap(heap_.begin(), heap_.end(), Later{});
+  sift_up(heap_.size() - 1);
+}
+
+void EventQueue::sift_up(std::size_t i) {
+  ModelEvent e = heap_[i];
+  while (i > 0) {
+    std::size_t parent = (i - 1) / 4;
+    if (!earlier(e, heap_[parent])) break;
+    heap_[i] = heap_[parent];
+    i = parent;
+  }
+  heap_[i] = e;
+}
+
+void EventQueue::sift_down(std::size_t i) {
+  const std::size_t n = heap_.size();
+  ModelEvent e = heap_[i];
+  while (true) {
+    std::size_t first = 4 * i + 1;
+    if (first >= n) break;
+    std::size_t best = first, last = std::min(first + 4, n);
+    for (std::size_t c = first + 1; c < last; ++c)
+      if (earlier(heap_[c], heap_[best])) best = c;
+    if (!earlier(heap_[best], e)) break;
+    heap_[i] = heap_[best];
+    i = best;
+  }
+  heap_[i] = e;
+}
+
+ModelEvent EventQueue::pop_heap_top() {
+  ModelEvent top = heap_.front();
+  heap_.front() = heap_.back();
+  heap_.pop_back();
+  if (!heap_.empty()) sift_down(0);
+  return top;
 }
 
 std::uint32_t EventQueue::lane_for(double delay) {
@@ -50,17 +85,29 @@ ModelEvent EventQueue::pop() {
   int l = lane_events_ ? best_lane() : -1;
   if (l >= 0) {
     const ModelEvent& le = lanes_[std::size_t(l)].events.front();
-    if (heap_.empty() || Later{}(heap_.front(), le)) {
+    if (heap_.empty() || earlier(le, heap_.front())) {
       ModelEvent e = le;
       lanes_[std::size_t(l)].events.pop_front();
       --lane_events_;
       return e;
     }
   }
-  std::pop_heap(heap_.begin(), heap_.end(), Later{});
-  ModelEvent e = heap_.back();
-  heap_.pop_back();
-  return e;
+  return pop_heap_top();
+}
+
+bool EventQueue::pop_before(double limit, ModelEvent& out) {
+  int l = lane_events_ ? best_lane() : -1;
+  const ModelEvent* lane_front = l >= 0 ? &lanes_[std::size_t(l)].events.front() : nullptr;
+  if (lane_front && (heap_.empty() || earlier(*lane_front, heap_.front()))) {
+    if (lane_front->time >= limit) return false;
+    out = *lane_front;
+    lanes_[std::size_t(l)].events.pop_front();
+    --lane_events_;
+    return true;
+  }
+  if (heap_.empty() || heap_.front().time >= limit) return false;
+  out = pop_heap_top();
+  return true;
 }
 
 }  // namespace faultline

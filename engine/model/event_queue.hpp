@@ -31,19 +31,23 @@ class EventQueue {
   bool empty() const { return heap_.empty() && lane_events_ == 0; }
   double next_time() const;
   ModelEvent pop();  // precondition: !empty()
+  // Takes the next event if it is before `limit`: one look at the lanes instead of two.
+  bool pop_before(double limit, ModelEvent& out);
   std::size_t size() const { return heap_.size() + lane_events_; }
 
  private:
-  struct Later {
-    bool operator()(const ModelEvent& x, const ModelEvent& y) const {
-      return x.time > y.time || (x.time == y.time && x.seq > y.seq);
-    }
-  };
   struct Lane {
     double delay;
     std::deque<ModelEvent> events;
   };
   int best_lane() const;  // -1 when every lane is empty
+  static bool earlier(const ModelEvent& x, const ModelEvent& y) {
+    return x.time < y.time || (x.time == y.time && x.seq < y.seq);
+  }
+  // A 4-ary heap: half the depth of a binary one, and a node's children share a cache line or two.
+  void sift_up(std::size_t i);
+  void sift_down(std::size_t i);
+  ModelEvent pop_heap_top();
 
   std::vector<ModelEvent> heap_;
   std::vector<Lane> lanes_;

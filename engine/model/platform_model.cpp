@@ -1087,10 +1087,9 @@ struct PlatformModel::Impl {
   }
 
   void run_until(double limit) {
-    while (!q.empty()) {
-      double t = q.next_time();
-      if (t >= limit || t >= end || t >= port.horizon()) return;
-      ModelEvent e = q.pop();
+    ModelEvent e;
+    // The horizon only moves when the model itself commands the platform: re-read it after each event.
+    while (q.pop_before(std::min({limit, end, port.horizon()}), e)) {
       now = e.time;
       ++events;
       dispatch(e);
@@ -1108,6 +1107,7 @@ struct PlatformModel::Impl {
     r.incident = incident;
     r.summary.service_calls = calls_sent;
     r.summary.events = events;
+    r.summary.peak_in_flight = peak_in_flight;
     Provenance& p = r.provenance;
     p.faultline_version = FAULTLINE_VERSION;
     p.scenario_name = s.info.name;

@@ -113,7 +113,8 @@ ordered_json summary_json(const Summary& s) {
           {"user_minutes_lost", s.user_minutes_lost},
           {"sessions_lost", s.sessions_lost},
           {"service_calls", s.service_calls},
-          {"events", s.events}};
+          {"events", s.events},
+          {"peak_in_flight", s.peak_in_flight}};
 }
 
 // Two-space indentation like dump(2), except that an array of numbers or strings stays on one line:
@@ -347,6 +348,7 @@ Report report_from_json(std::string_view text) {
   r.summary.sessions_lost = s["sessions_lost"].number();
   r.summary.service_calls = s["service_calls"].count();
   r.summary.events = s["events"].count();
+  r.summary.peak_in_flight = s["peak_in_flight"].count();
 
   Node i = root["incident"];
   r.incident.impact_start = i["impact_start"].optional_number();

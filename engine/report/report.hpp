@@ -103,6 +103,7 @@ struct Summary {
   double sessions_lost = 0;      // represented users logged out
   std::uint64_t service_calls = 0;  // calls simulated (attempts), for speed figures
   std::uint64_t events = 0;         // simulation events processed
+  std::uint64_t peak_in_flight = 0; // most user requests unanswered at once
 };
 
 struct Report {
