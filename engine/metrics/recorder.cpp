@@ -37,6 +37,8 @@ MetricsRecorder::MetricsRecorder(const Scenario& s, const Topology& t) : scenari
     segments_.push_back(make_series("all", 0, buckets_));
   for (const Segment& g : s.traffic.segments) segments_.push_back(make_series(g.name, 0, buckets_));
   for (const std::string& r : t.regions) regions_.push_back(make_series(r, 0, buckets_));
+  segment_latency_.resize(segments_.size());
+  region_latency_.resize(regions_.size());
   std::size_t slots = s.faults.size() + s.dependencies.size() + 1;
   for (const Service& svc : s.services) {
     ServiceReport r;
@@ -69,7 +71,11 @@ void MetricsRecorder::user_request(int feature, int segment, int region, std::ui
   Series& f = features_[std::size_t(feature)];
   count(f.total, o);
   count(f.buckets[std::size_t(b)], o);
-  if (o != Outcome::failed) feature_latency_[std::size_t(feature)].add(latency);
+  if (o != Outcome::failed) {
+    feature_latency_[std::size_t(feature)].add(latency);
+    segment_latency_[std::size_t(segment)].add(latency);
+    region_latency_[std::size_t(region)].add(latency);
+  }
   Series& g = segments_[std::size_t(segment)];
   count(g.total, o);
   count(g.buckets[std::size_t(b)], o);
@@ -157,13 +163,16 @@ void MetricsRecorder::close_bucket(int b) {
 void MetricsRecorder::fill(Report& r) const {
   r.duration = scenario_.info.duration;
   r.bucket = bucket_;
-  r.features = features_;
-  for (std::size_t f = 0; f < r.features.size(); ++f) {
-    const LatencyHistogram& h = feature_latency_[f];
-    r.features[f].latency = {h.percentile(0.5), h.percentile(0.95), h.percentile(0.99), h.mean()};
-  }
-  r.segments = segments_;
-  r.regions = regions_;
+  auto with_latency = [](std::vector<Series> series, const std::vector<LatencyHistogram>& latency) {
+    for (std::size_t i = 0; i < series.size(); ++i) {
+      const LatencyHistogram& h = latency[i];
+      series[i].latency = {h.percentile(0.5), h.percentile(0.95), h.percentile(0.99), h.mean()};
+    }
+    return series;
+  };
+  r.features = with_latency(features_, feature_latency_);
+  r.segments = with_latency(segments_, segment_latency_);
+  r.regions = with_latency(regions_, region_latency_);
   r.services = services_;
   for (std::size_t s = 0; s < r.services.size(); ++s) {
     ServiceReport& sr = r.services[s];

@@ -71,7 +71,7 @@ class MetricsRecorder {
   double bucket_;
   double user_scale_;
   std::vector<Series> features_, segments_, regions_;
-  std::vector<LatencyHistogram> feature_latency_;
+  std::vector<LatencyHistogram> feature_latency_, segment_latency_, region_latency_;
   std::vector<ServiceReport> services_;
   std::vector<ServiceState> service_state_;
   std::vector<EdgeReport> edges_;
