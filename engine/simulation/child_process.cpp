@@ -120,7 +120,10 @@ std::string run_in_child_process(const ChildWork& work, const ProgressSink& on_p
     throw InternalError(std::string("cannot fork: ") + std::strerror(err));
   }
   if (pid == 0) {
-    ::close(fds[0]);
+    // Keep only the standard streams and our own pipe: a write end of another run's pipe, forked
+    // from another thread at the same moment, would otherwise hold that run's reader open.
+    if (fds[1] > 3) ::close_range(3, unsigned(fds[1]) - 1, 0);
+    ::close_range(unsigned(fds[1]) + 1, ~0U, 0);
     run_child(fds[1], work);
   }
   ::close(fds[1]);

@@ -55,7 +55,20 @@ class NaiveActorModel {
  public:
   NaiveActorModel(const Scenario& s, const Topology& t, SimgridPlatform& p, std::uint64_t seed)
       : s_(s), t_(t), platform_(p), seed_(seed) {
-    for (const ReplicaInfo& r : t.replicas) replica_mailbox_.push_back(sg4::Mailbox::by_name("replica/" + r.name));
+    for (const ReplicaInfo& r : t.replicas) {
+      replica_mailbox_.push_back(sg4::Mailbox::by_name("replica/" + r.name));
+      queue_limit_.push_back(s.services[std::size_t(r.service)].queue);
+    }
+    waiting_.assign(t.replicas.size(), 0);
+    // Callers prefer replicas in their own region, as the request-level model does.
+    local_replicas_.assign(s.services.size(), std::vector<std::vector<int>>(t.regions.size()));
+    for (std::size_t sv = 0; sv < s.services.size(); ++sv)
+      for (std::size_t region = 0; region < t.regions.size(); ++region) {
+        auto& local = local_replicas_[sv][region];
+        for (int r : t.service_replicas[sv])
+          if (t.replicas[std::size_t(r)].region == int(region)) local.push_back(r);
+        if (local.empty()) local = t.service_replicas[sv];
+      }
     auto service_index = [&](const std::string& name) {
       const Service* svc = s.find_service(name);
       return svc ? int(svc - s.services.data()) : -1;
@@ -90,10 +103,18 @@ class NaiveActorModel {
             ->daemonize();
     }
     for (int g = 0; g < kGenerators; ++g) {
-      sg4::Host* host = platform_.host(g % int(platform_.host_count()));
+      // Users in every region: generator g sits in region g mod regions.
+      const int region = g % int(t_.regions.size());
+      int first_host = 0;
+      for (std::size_t z = 0; z < t_.zones.size(); ++z)
+        if (t_.zone_region[z] == region && !t_.zone_hosts[z].empty()) {
+          first_host = t_.zone_hosts[z][0];
+          break;
+        }
+      sg4::Host* host = platform_.host(first_host);
       sg4::Mailbox* replies = sg4::Mailbox::by_name("users/" + std::to_string(g));
-      sg4::Actor::create("generator/" + std::to_string(g), host, [this, g, replies] {
-        guarded([&] { generate(g, replies); });
+      sg4::Actor::create("generator/" + std::to_string(g), host, [this, g, region, replies] {
+        guarded([&] { generate(g, region, replies); });
       })->daemonize();
       sg4::Actor::create("collector/" + std::to_string(g), host, [this, replies] {
         guarded([&] { collect(replies); });
@@ -135,24 +156,44 @@ class NaiveActorModel {
       } catch (const simgrid::Exception&) {
         continue;  // the caller gave up mid-transfer
       }
+      --waiting_[std::size_t(replica)];
       sg4::this_actor::sleep_for(service_time);
       if (req->depth < kMaxDepth)
         for (const Call& c : calls_[std::size_t(me.service)][std::size_t(req->feature)])
-          for (long i = 0; i < c.count; ++i) call(c, *req, replies, next_replica);
+          for (long i = 0; i < c.count; ++i) call(c, me.region, *req, replies, next_replica);
       // Detached: a caller that gave up finds the reply on its mailbox later and drops it by id.
       req->reply_to->put_init(new Reply{req->id}, kReplyBytes)->detach([](void* p) { delete static_cast<Reply*>(p); });
     }
   }
 
-  void call(const Call& c, const Request& parent, sg4::Mailbox* replies, std::vector<std::size_t>& next_replica) {
-    const auto& candidates = t_.service_replicas[std::size_t(c.callee)];
+  // Whether replica r's queue has room; the request counts as waiting there from now on.
+  bool admit(int r) {
+    int& waiting = waiting_[std::size_t(r)];
+    if (waiting >= queue_limit_[std::size_t(r)]) return false;
+    ++waiting;
+    return true;
+  }
+
+  void call(const Call& c, int region, const Request& parent, sg4::Mailbox* replies,
+            std::vector<std::size_t>& next_replica) {
+    const auto& candidates = local_replicas_[std::size_t(c.callee)][std::size_t(region)];
     const int r = candidates[next_replica[std::size_t(c.callee)]++ % candidates.size()];
+    if (!admit(r)) {  // the callee's queue is full: rejected at once
+      ++stats_.failed_calls;
+      return;
+    }
     const std::uint64_t id = next_id_++;
     const double deadline = sg4::Engine::get_clock() + c.timeout;
     auto req = std::make_unique<Request>(Request{id, parent.feature, parent.depth + 1, replies});
     try {
       replica_mailbox_[std::size_t(r)]->put(req.get(), kRequestBytes, c.timeout);
-      req.release();  // the callee owns it now
+    } catch (const simgrid::Exception&) {
+      --waiting_[std::size_t(r)];  // withdrawn, or failed in transfer: the callee never got it
+      ++stats_.failed_calls;
+      return;
+    }
+    req.release();  // the callee owns it now
+    try {
       while (true) {
         const double left = deadline - sg4::Engine::get_clock();
         if (left <= 0) break;
@@ -163,12 +204,12 @@ class NaiveActorModel {
         }
       }
     } catch (const simgrid::Exception&) {
-      // Timed out (put or get), or the transfer failed: the call failed.
+      // timed out waiting for the reply
     }
     ++stats_.failed_calls;
   }
 
-  void generate(int g, sg4::Mailbox* replies) {
+  void generate(int g, int region, sg4::Mailbox* replies) {
     RandomStream rng(seed_, "naive/generator/" + std::to_string(g));
     const double mean_gap = kGenerators / std::max(s_.traffic.rate, 1e-9);
     std::vector<std::size_t> next_replica(s_.features.size(), 0);
@@ -178,17 +219,28 @@ class NaiveActorModel {
       const auto f = std::size_t(std::lower_bound(cumulative_share_.begin(), cumulative_share_.end(), u) -
                                  cumulative_share_.begin());
       const std::size_t feature = std::min(f, s_.features.size() - 1);
-      const auto& entries = t_.service_replicas[std::size_t(entry_[feature])];
+      const auto& entries = local_replicas_[std::size_t(entry_[feature])][std::size_t(region)];
       const int r = entries[next_replica[feature]++ % entries.size()];
+      ++stats_.user_requests;
+      if (!admit(r)) {
+        ++stats_.user_rejected;
+        continue;
+      }
+      // Detached, so that arrivals stay Poisson whatever the platform does; the queue bound above
+      // keeps the number waiting finite.
       replica_mailbox_[std::size_t(r)]
           ->put_init(new Request{next_id_++, int(feature), 0, replies}, kRequestBytes)
           ->detach([](void* p) { delete static_cast<Request*>(p); });
-      ++stats_.user_requests;
-      stats_.peak_in_flight = std::max(stats_.peak_in_flight, stats_.user_requests - stats_.user_replies);
+      const std::uint64_t in_flight = stats_.user_requests - stats_.user_rejected - stats_.user_replies;
+      stats_.peak_in_flight = std::max(stats_.peak_in_flight, in_flight);
     }
   }
 
   void collect(sg4::Mailbox* replies) {
+    // A permanent receiver: replies flow to the collector as soon as they are sent, as on a TCP
+    // socket. Receiving them one get() at a time, each waiting a whole network latency, would
+    // throttle the users on the far side of a region to a few replies per second.
+    replies->set_receiver(sg4::Actor::self());
     while (true) {
       std::unique_ptr<Reply> reply(replies->get<Reply>());
       ++stats_.user_replies;
@@ -201,6 +253,9 @@ class NaiveActorModel {
   SimgridPlatform& platform_;
   const std::uint64_t seed_;
   std::vector<sg4::Mailbox*> replica_mailbox_;
+  std::vector<int> queue_limit_;  // by replica: its service's queue
+  std::vector<int> waiting_;      // by replica: requests sent to it and not yet taken by a worker
+  std::vector<std::vector<std::vector<int>>> local_replicas_;  // by service, by region (all when none)
   std::vector<std::vector<std::vector<Call>>> calls_;  // by service, by feature
   std::vector<int> entry_;                             // by feature: its entry service
   std::vector<double> cumulative_share_;               // by feature, normalised
@@ -211,8 +266,9 @@ class NaiveActorModel {
 
 std::string to_text(const NaiveRunStats& st) {
   char buf[400];
-  std::snprintf(buf, sizeof buf, "%llu %llu %llu %llu %llu %.17g %.17g", (unsigned long long)st.calls,
+  std::snprintf(buf, sizeof buf, "%llu %llu %llu %llu %llu %llu %.17g %.17g", (unsigned long long)st.calls,
                 (unsigned long long)st.failed_calls, (unsigned long long)st.user_requests,
+                (unsigned long long)st.user_rejected,
                 (unsigned long long)st.user_replies, (unsigned long long)st.peak_in_flight, st.simulated_seconds,
                 st.wall_seconds);
   return buf;
@@ -221,12 +277,13 @@ std::string to_text(const NaiveRunStats& st) {
 NaiveRunStats from_text(const std::string& text) {
   NaiveRunStats st;
   std::istringstream in(text);
-  unsigned long long calls, failed, requests, replies, peak;
-  if (!(in >> calls >> failed >> requests >> replies >> peak >> st.simulated_seconds >> st.wall_seconds))
+  unsigned long long calls, failed, requests, rejected, replies, peak;
+  if (!(in >> calls >> failed >> requests >> rejected >> replies >> peak >> st.simulated_seconds >> st.wall_seconds))
     throw InternalError("unreadable naive-model result: " + text);
   st.calls = calls;
   st.failed_calls = failed;
   st.user_requests = requests;
+  st.user_rejected = rejected;
   st.user_replies = replies;
   st.peak_in_flight = peak;
   return st;
@@ -237,7 +294,9 @@ NaiveRunStats from_text(const std::string& text) {
 NaiveRunStats run_naive_actor_model(const Scenario& s, std::uint64_t seed, double sim_seconds) {
   if (s.features.empty() || s.services.empty()) return NaiveRunStats{};
   return from_text(run_in_child_process([&](const ProgressSink&) {
-    SimgridEngine engine;
+    // Tens of thousands of worker actors: small stacks without guard pages, or the process runs out
+    // of memory mappings (one or two per actor stack otherwise).
+    SimgridEngine engine({"contexts/stack-size:64", "contexts/guard-size:0"});
     const Topology t = Topology::build(s);
     SimgridPlatform platform(s, t);
     NaiveActorModel model(s, t, platform, seed);

@@ -4,10 +4,14 @@
 //
 //   - `workers` worker actors per replica share the replica's mailbox; a worker sleeps the service's
 //     mean service time, then calls each hard and soft dependency of the request's feature
-//     round(calls) times (a put to a callee replica chosen round-robin, then a get of the reply on
-//     its own mailbox, both bounded by the edge's timeout), then replies to its caller;
-//   - a few generator actors send user requests to the features' entry services, Poisson at
-//     traffic.rate (features drawn by share); a collector per generator receives the replies.
+//     round(calls) times (a put to a callee replica chosen round-robin among those in its region,
+//     then a get of the reply on its own mailbox, both bounded by the edge's timeout), then replies
+//     to its caller;
+//   - a request finding `queue` requests already waiting at a replica is rejected at once, so an
+//     overloaded platform keeps a bounded number of requests in flight;
+//   - a few generator actors (spread over the regions) send user requests to the features' entry
+//     services, Poisson at traffic.rate (constant; features drawn by share); a collector per
+//     generator receives the replies;
 //   - replies carry the request id: a reply for a call its caller gave up on is dropped.
 #pragma once
 
@@ -19,8 +23,9 @@ namespace faultline {
 
 struct NaiveRunStats {
   std::uint64_t calls = 0;          // request/response pairs completed, user requests included
-  std::uint64_t failed_calls = 0;   // calls that timed out
-  std::uint64_t user_requests = 0;  // sent by the generators
+  std::uint64_t failed_calls = 0;   // calls rejected (full queue) or timed out
+  std::uint64_t user_requests = 0;  // made by the generators
+  std::uint64_t user_rejected = 0;  // not sent: the entry replica's queue was full
   std::uint64_t user_replies = 0;   // answered before the end
   std::uint64_t peak_in_flight = 0;  // user requests sent and not yet answered, at most
   double simulated_seconds = 0;

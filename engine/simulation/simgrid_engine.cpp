@@ -16,7 +16,7 @@ bool engine_created = false;
 
 bool SimgridEngine::used_in_this_process() { return engine_created; }
 
-SimgridEngine::SimgridEngine() {
+SimgridEngine::SimgridEngine(const std::vector<std::string>& extra_config) {
   if (engine_created || simgrid::s4u::Engine::has_instance())
     throw InternalError(
         "a SimGrid engine was already created in this process; SimGrid cannot run twice in one process "
@@ -31,6 +31,7 @@ SimgridEngine::SimgridEngine() {
       "--cfg=contexts/nthreads:1",
       "--cfg=debug/verbose-exit:0",
   };
+  for (const std::string& c : extra_config) args.push_back("--cfg=" + c);
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace simgrid::s4u {
 class Engine;
@@ -16,7 +18,8 @@ namespace faultline {
 
 class SimgridEngine {
  public:
-  SimgridEngine();
+  // `extra_config`: more --cfg flags, e.g. small actor stacks for models with many actors.
+  explicit SimgridEngine(const std::vector<std::string>& extra_config = {});
   ~SimgridEngine();
   SimgridEngine(const SimgridEngine&) = delete;
   SimgridEngine& operator=(const SimgridEngine&) = delete;

@@ -36,7 +36,6 @@ SimgridPlatform::SimgridPlatform(const Scenario& s, const Topology& t) {
   // Regions: each a star zone whose gateway to the root sits in a small "core" zone of its own
   // (a gateway must live inside a child zone for SimGrid's recursive routing to find it).
   std::vector<sg4::NetZone*> region_zones;
-  std::vector<simgrid::kernel::routing::NetPoint*> region_gateways;
   const double region_half = at_least_zero((n.inter_region - n.inter_zone) / 2);
   for (const std::string& r : t.regions) {
     sg4::NetZone* rz = sg4::create_star_zone("region/" + r);
@@ -49,7 +48,6 @@ SimgridPlatform::SimgridPlatform(const Scenario& s, const Topology& t) {
     sg4::Link* uplink = root->create_link("region/" + r + "/uplink", kLinkBandwidth)->set_latency(region_half)->seal();
     root->add_route(rz->get_netpoint(), nullptr, gateway, nullptr, {sg4::LinkInRoute(uplink)}, true);
     region_zones.push_back(rz);
-    region_gateways.push_back(gateway);
     region_uplinks_.push_back(uplink);
   }
 

@@ -163,7 +163,7 @@ TEST_CASE("simulate_isolated reports progress up to the end", "[simulation][simu
   CHECK(seen.back() == s.info.duration);
 }
 
-TEST_CASE("simulate works once per process; simulate_isolated any number of times", "[simulation][simulate]") {
+TEST_CASE("simulate works once per process, simulate_isolated any number of times", "[simulation][simulate]") {
   const Scenario s = platform_faults();
   const std::string out = run_in_child_process([&](const ProgressSink&) {
     std::string log = std::to_string(simulate(s, 1).summary.requests.requests);

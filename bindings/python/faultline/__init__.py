@@ -1,0 +1,33 @@
+"""faultline: chaos and outage simulation of a service platform, from Python.
+
+    import faultline
+    sc = faultline.load("scenarios/spotify-2022-03-08.toml")    # or faultline.demo_scenario()
+    res = faultline.run(sc.set("traffic.rate", 50), seed=7)
+    res.summary, res.incident, res.timeline, res.plot()
+    faultline.replicate(sc, runs=5, jobs=2)
+
+The same engine as the ``faultline`` command line: a run here and ``faultline run`` with the same
+scenario, overrides and seed produce byte-identical report.json text (``Result.to_json()``).
+"""
+
+# errors first: the C++ extension looks its exception classes up there when it is imported.
+from .errors import ScenarioError, SimulationError
+from ._faultline import Diagnostic, __version__
+from .scenario import DEMO_SCENARIO, Scenario, demo_scenario, load, load_text
+from .result import Result
+from .runs import replicate, replicate_seeds, run
+
+__all__ = [
+    "DEMO_SCENARIO",
+    "Diagnostic",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "SimulationError",
+    "demo_scenario",
+    "load",
+    "load_text",
+    "replicate",
+    "replicate_seeds",
+    "run",
+]

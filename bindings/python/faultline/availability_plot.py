@@ -1,0 +1,76 @@
+"""The picture of an outage: what users saw of each feature over time, against its SLO, with the
+incident stages marked. Drawn on a bare matplotlib Figure (no pyplot), so making plots in a loop
+leaves nothing behind in pyplot's global list of open figures.
+"""
+
+import numpy as np
+
+from .result import INCIDENT_STAGES
+
+__all__ = ["plot_availability"]
+
+_STAGE_LABELS = {
+    "impact_start": "impact",
+    "detected": "detected",
+    "acknowledged": "acknowledged",
+    "diagnosed": "diagnosed",
+    "mitigated": "mitigated",
+    "recovered": "recovered",
+}
+
+
+def plot_availability(result, ax=None):
+    """Draw a Result's feature availability into ``ax`` (a new Figure when None); return the Figure."""
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        figure = Figure(figsize=(10, 4.5), layout="constrained")
+        ax = figure.subplots()
+    else:
+        figure = ax.figure
+
+    report, timeline = result.report, result.timeline
+    duration = report["duration"]
+    unit, scale = ("h", 3600.0) if duration >= 3 * 3600 else ("min", 60.0)
+
+    for index, feature in enumerate(report["features"]):
+        colour = f"C{index % 10}"
+        rows = timeline[(timeline.kind == "feature") & (timeline.name == feature["name"])]
+        # Steps over whole buckets: the value is the bucket's, from its start to its end; a bucket
+        # without requests (NaN) is a gap.
+        edges = np.append(rows.t_start.to_numpy(), rows.t_end.to_numpy()[-1:]) / scale
+        ax.stairs(rows.availability.to_numpy(), edges, color=colour, linewidth=1.4, label=feature["name"],
+                  baseline=None)
+        ax.axhline(feature["slo"], color=colour, linestyle="--", linewidth=0.8, alpha=0.8)
+
+    # Stage names run down the left of their marker from just under availability 1: while users are
+    # fine the curves sit at the top, and during the incident there is room below them.
+    for time, names in _stage_groups(report["incident"], duration):
+        ax.axvline(time / scale, color="0.35", linestyle=":", linewidth=1)
+        ax.text(time / scale, 0.94, " / ".join(names) + " ", rotation=90, fontsize=8, color="0.25",
+                ha="right", va="top", transform=ax.get_xaxis_transform())
+
+    provenance = report["provenance"]
+    ax.set_title(f"{provenance['scenario_name']} (seed {provenance['seed']})", fontsize=10)
+    ax.set_xlabel(f"time ({unit})")
+    ax.set_ylabel("availability (dashed: SLO)")
+    ax.set_xlim(0, duration / scale)
+    ax.set_ylim(-0.02, 1.04)
+    if report["features"]:
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+    return figure
+
+
+def _stage_groups(incident, duration):
+    """Stages that happened, grouped when their labels would run into each other (closer than 2% of
+    the run), as (time of the first, [labels])."""
+    # Stable sort by time: stages at the same moment keep their logical order.
+    happened = sorted(((incident[s], s) for s in INCIDENT_STAGES if incident.get(s) is not None),
+                      key=lambda stage: stage[0])
+    groups = []
+    for time, stage in happened:
+        if groups and time - groups[-1][0] < 0.02 * duration:
+            groups[-1][1].append(_STAGE_LABELS[stage])
+        else:
+            groups.append((time, [_STAGE_LABELS[stage]]))
+    return groups

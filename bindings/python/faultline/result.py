@@ -1,0 +1,149 @@
+"""What one run produced, as Python data: the report dict and pandas views of its parts.
+
+Everything here is read from the report JSON the engine wrote (the very text ``faultline run
+--format json`` prints), so the CLI and Python never disagree. The layout is documented in the C++
+headers engine/report/report.hpp and engine/report/json.hpp.
+"""
+
+import functools
+import json
+
+__all__ = ["Result"]
+
+# Incident stages in the order they happen (PRODUCT.md: incident timeline).
+INCIDENT_STAGES = ("impact_start", "detected", "acknowledged", "diagnosed", "mitigated", "recovered")
+# Durations measured from impact_start.
+INCIDENT_DURATIONS = ("ttd", "tta", "ttm", "ttr")
+
+_TIMELINE_COLUMNS = ["t_start", "t_end", "kind", "name", "requests", "ok", "degraded", "failed", "availability"]
+# Report sections with per-bucket counts, and the kind each gets in the timeline (as in timeline.csv).
+_TIMELINE_SECTIONS = (("features", "feature"), ("segments", "segment"), ("regions", "region"), ("services", "service"))
+
+
+class Result:
+    """One simulation run. Made by :func:`faultline.run`, or from a report the CLI wrote:
+    ``Result(pathlib.Path("out/NAME/report.json").read_text())``."""
+
+    def __init__(self, report_json):
+        self._json = report_json
+        self._report = json.loads(report_json)
+
+    # --- plain data ---------------------------------------------------------------------------------
+    @property
+    def report(self):
+        """The full report (report.json as a dict)."""
+        return self._report
+
+    def to_json(self):
+        """The report.json text, byte for byte what the CLI writes for the same scenario and seed."""
+        return self._json
+
+    @property
+    def seed(self):
+        return self._report["provenance"]["seed"]
+
+    @property
+    def summary(self):
+        """The report's summary plus ``feature.<name>.availability`` for every feature."""
+        summary = dict(self._report["summary"])
+        for feature in self._report["features"]:
+            summary[f"feature.{feature['name']}.availability"] = feature["availability"]
+        return summary
+
+    @property
+    def incident(self):
+        """Incident stages and ttd/tta/ttm/ttr, in seconds; None for a stage that never happened."""
+        return dict(self._report["incident"])
+
+    # --- tables -------------------------------------------------------------------------------------
+    @functools.cached_property
+    def timeline(self):
+        """One row per bucket per series (feature, segment, region, service), as in timeline.csv.
+
+        Columns: t_start, t_end (seconds), kind, name, requests, ok, degraded, failed, availability
+        (NaN in a bucket without requests).
+        """
+        import numpy as np
+        import pandas as pd
+
+        duration, bucket = self._report["duration"], self._report["bucket"]
+        parts = []
+        for section, kind in _TIMELINE_SECTIONS:
+            for series in self._report[section]:
+                counts = {c: np.asarray(series["buckets"][c], dtype=np.int64) for c in ("requests", "ok", "degraded", "failed")}
+                n = len(counts["requests"])
+                t_start = np.arange(n, dtype=float) * bucket
+                # The last bucket ends with the run, which need not be a whole number of buckets.
+                t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    availability = np.where(counts["requests"] > 0, counts["ok"] / counts["requests"], np.nan)
+                parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "kind": kind, "name": series["name"],
+                                           **counts, "availability": availability}))
+        if not parts:
+            return pd.DataFrame({c: [] for c in _TIMELINE_COLUMNS})
+        return pd.concat(parts, ignore_index=True)[_TIMELINE_COLUMNS]
+
+    @functools.cached_property
+    def services(self):
+        """One row per service, indexed by name: availability, counts, ``errors_<cause>`` for each cause,
+        latency p50/p95/p99/latency_mean (seconds), time_unhealthy and ttr (seconds; NaN if never unhealthy).
+        """
+        import pandas as pd
+
+        rows = []
+        for s in self._report["services"]:
+            row = {"service": s["name"], "availability": s["availability"]}
+            row.update({c: s[c] for c in ("requests", "ok", "degraded", "failed")})
+            row.update({f"errors_{cause}": n for cause, n in s["errors"].items()})
+            latency = s["latency"]
+            row.update(p50=latency["p50"], p95=latency["p95"], p99=latency["p99"], latency_mean=latency["mean"])
+            row.update(time_unhealthy=s["time_unhealthy"], ttr=_number(s["ttr"]))
+            rows.append(row)
+        return pd.DataFrame(rows, columns=None if rows else ["service"]).set_index("service")
+
+    @functools.cached_property
+    def features(self):
+        """One row per user feature, indexed by name: slo, availability, counts, latency (seconds)."""
+        import pandas as pd
+
+        rows = []
+        for f in self._report["features"]:
+            latency = f["latency"]
+            rows.append({"feature": f["name"], "slo": f["slo"], "availability": f["availability"],
+                         **{c: f[c] for c in ("requests", "ok", "degraded", "failed")},
+                         "p50": latency["p50"], "p95": latency["p95"], "p99": latency["p99"],
+                         "latency_mean": latency["mean"]})
+        return pd.DataFrame(rows, columns=None if rows else ["feature"]).set_index("feature")
+
+    @functools.cached_property
+    def propagation(self):
+        """The causal chain: one row per service that became unhealthy, in order: time (seconds),
+        service, via (``fault:<name>`` or ``edge:<from>-><to>``) and the dominant cause."""
+        import pandas as pd
+
+        return pd.DataFrame(self._report["propagation"], columns=["time", "service", "via", "cause"])
+
+    @functools.cached_property
+    def events(self):
+        """Faults starting and ending, alerts, actions and incident stages: time, kind, name, detail."""
+        import pandas as pd
+
+        return pd.DataFrame(self._report["events"], columns=["time", "kind", "name", "detail"])
+
+    # --- pictures -----------------------------------------------------------------------------------
+    def plot(self, ax=None):
+        """Per-feature availability over time, each feature's SLO as a dashed line in its colour, and
+        the incident stages as vertical markers. Draws into ``ax`` when given; returns the Figure."""
+        from .availability_plot import plot_availability
+
+        return plot_availability(self, ax)
+
+    def __repr__(self):
+        p, s, i = self._report["provenance"], self._report["summary"], self._report["incident"]
+        ttr = "never" if i["ttr"] is None else f"{i['ttr']:g} s"
+        return (f"<Result {p['scenario_name']!r} seed={p['seed']}: availability {s['availability']:.4f}, "
+                f"users affected {s['users_affected']:.0f}, sessions lost {s['sessions_lost']:.0f}, ttr {ttr}>")
+
+
+def _number(value):
+    return float("nan") if value is None else value

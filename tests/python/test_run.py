@@ -1,0 +1,243 @@
+"""Running scenarios from Python: determinism, agreement with the CLI, many runs, failures."""
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import faultline
+
+
+def test_same_seed_gives_the_same_report_and_another_seed_another(tiny):
+    first = faultline.run(tiny, seed=3).to_json()
+    assert faultline.run(tiny, seed=3).to_json() == first
+    other = faultline.run(tiny, seed=4)
+    assert other.to_json() != first
+    assert other.seed == 4
+
+
+def test_the_seed_defaults_to_the_scenarios(tiny):
+    assert faultline.run(tiny).seed == 11
+    assert faultline.run(tiny.set("scenario.seed", 99)).seed == 99
+
+
+def test_same_seed_gives_the_same_report_in_another_process(tiny, tiny_path, python_env):
+    code = (
+        "import sys, faultline\n"
+        "sys.stdout.write(faultline.run(faultline.load(sys.argv[1]), seed=8).to_json())\n"
+    )
+    other = subprocess.run([sys.executable, "-c", code, str(tiny_path)], env=python_env, capture_output=True,
+                           text=True, check=True, timeout=120)
+    assert other.stdout == faultline.run(tiny, seed=8).to_json()
+
+
+def test_python_and_cli_reports_are_byte_identical(tiny, tiny_path, cli, tmp_path):
+    out = tmp_path / "cli-out"
+    printed = subprocess.run(
+        [str(cli), "run", str(tiny_path), "--seed", "21", "--set", "traffic.rate=30", "--set", "scenario.duration=10m",
+         "--format", "json", "--out", str(out), "--quiet"],
+        capture_output=True, text=True, check=True, timeout=120)
+    result = faultline.run(tiny.with_overrides({"traffic.rate": 30, "scenario.duration": "10m"}), seed=21)
+    assert result.to_json() == printed.stdout
+    assert (out / "report.json").read_text() == printed.stdout
+    assert result.report == json.loads(printed.stdout)
+
+
+def test_the_demo_matches_faultline_demo(cli, tmp_path):
+    printed = subprocess.run([str(cli), "demo", "--set", "scenario.duration=65m", "--format", "json", "--out",
+                              str(tmp_path), "--quiet"], capture_output=True, text=True, check=True, timeout=120)
+    result = faultline.run(faultline.demo_scenario().set("scenario.duration", "65m"))
+    assert result.to_json() == printed.stdout
+
+
+def test_timeline_matches_the_cli_timeline_csv(tiny, tiny_path, cli, tmp_path):
+    import pandas as pd
+
+    subprocess.run([str(cli), "run", str(tiny_path), "--seed", "2", "--out", str(tmp_path), "--quiet"],
+                   capture_output=True, check=True, timeout=120)
+    from_csv = pd.read_csv(tmp_path / "timeline.csv", keep_default_na=False, na_values={"availability": [""]})
+    timeline = faultline.run(tiny, seed=2).timeline
+    assert list(timeline.columns) == list(from_csv.columns)
+    pd.testing.assert_frame_equal(timeline, from_csv, check_dtype=False, rtol=1e-8)
+
+
+def test_many_runs_in_one_interpreter(tiny):
+    short = tiny.set("scenario.duration", "3m")
+    reports = [faultline.run(short, seed=s % 3).to_json() for s in range(12)]
+    assert reports[:3] * 4 == reports
+    assert len(set(reports)) == 3
+
+
+def test_summary_has_the_report_summary_and_each_features_availability(tiny_result):
+    summary = tiny_result.summary
+    report = tiny_result.report
+    for key, value in report["summary"].items():
+        assert summary[key] == value
+    assert summary["feature.play.availability"] == report["features"][0]["availability"]
+    assert summary["feature.search.availability"] == report["features"][1]["availability"]
+    assert 0 < summary["availability"] < 1  # the crash cost requests
+    assert summary["sessions_lost"] > 0  # UNAVAILABLE logs users out in this scenario
+
+
+def test_incident_has_the_stages_and_none_for_what_never_happened(tiny_result, tiny):
+    incident = tiny_result.incident
+    assert incident["impact_start"] == 120.0  # the crash at 2m, in the first bucket after it
+    assert incident["detected_by"] == "play-availability"
+    assert incident["ttd"] == incident["detected"] - incident["impact_start"]
+    assert incident["mitigated"] is None and incident["ttm"] is None  # no action in this scenario
+
+    calm = faultline.run(tiny.set("fault[0].at", "14m").set("fault[0].duration", "30s"))
+    assert calm.incident["detected"] is None and calm.incident["ttd"] is None
+
+
+def test_timeline_has_one_row_per_bucket_per_series(tiny_result):
+    timeline = tiny_result.timeline
+    assert list(timeline.columns) == ["t_start", "t_end", "kind", "name", "requests", "ok", "degraded", "failed",
+                                      "availability"]
+    buckets = 900 // 30
+    kinds = set(map(tuple, timeline[["kind", "name"]].drop_duplicates().to_numpy()))
+    assert {k for k, _ in kinds} <= {"feature", "segment", "region", "service"}
+    assert {("feature", "play"), ("feature", "search"), ("service", "frontend"), ("service", "storage")} <= kinds
+    assert len(timeline) == buckets * len(kinds)
+    play = timeline[(timeline.kind == "feature") & (timeline.name == "play")]
+    assert list(play.t_start) == [30.0 * i for i in range(buckets)]
+    assert list(play.t_end) == [30.0 * (i + 1) for i in range(buckets)]
+    assert play.requests.sum() == tiny_result.report["features"][0]["requests"]
+    assert (play.ok + play.failed == play.requests).all()
+    during_crash = play[(play.t_start >= 150) & (play.t_end <= 270)]
+    assert (during_crash.availability < 0.5).all()
+    assert play.availability.iloc[0] == 1.0
+
+
+def test_services_and_propagation_tables(tiny_result):
+    services = tiny_result.services
+    assert list(services.index) == ["frontend", "storage"]
+    for column in ["availability", "requests", "errors_timeout", "errors_host_down", "errors_dependency", "p50",
+                   "p95", "p99", "time_unhealthy", "ttr"]:
+        assert column in services.columns, column
+    assert services.loc["storage", "errors_host_down"] > 0
+    assert services.loc["frontend", "errors_dependency"] > 0
+
+    propagation = tiny_result.propagation
+    assert list(propagation.columns) == ["time", "service", "via", "cause"]
+    assert list(propagation.service[:2]) == ["storage", "frontend"]
+    assert list(propagation.via[:2]) == ["fault:storage-crash", "edge:frontend->storage"]
+    assert propagation.time.is_monotonic_increasing
+
+
+def test_plot_returns_a_figure_with_each_feature_and_its_slo(tiny_result, tmp_path):
+    from matplotlib.figure import Figure
+
+    figure = tiny_result.plot()
+    assert isinstance(figure, Figure)
+    (ax,) = figure.axes
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["play", "search"]
+    slo_lines = [line for line in ax.get_lines() if list(line.get_ydata()) == [0.99, 0.99]]
+    assert len(slo_lines) == 2
+    stage_labels = " ".join(t.get_text() for t in ax.texts)
+    assert "impact" in stage_labels and "detected" in stage_labels
+    figure.savefig(tmp_path / "plot.png")
+    assert (tmp_path / "plot.png").stat().st_size > 0
+
+
+def test_plot_draws_into_given_axes(tiny_result):
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    left, right = figure.subplots(1, 2)
+    assert tiny_result.plot(ax=right) is figure
+    assert not left.get_lines() and right.get_lines()
+
+
+def test_parallel_replicate_equals_sequential(tiny):
+    short = tiny.set("scenario.duration", "6m")
+    sequential = faultline.replicate(short, runs=4, jobs=1)
+    parallel = faultline.replicate(short, runs=4, jobs=3)
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(sequential, parallel)
+    assert list(sequential.seed) == [11, 12, 13, 14]
+    assert sequential.index.name == "run" and list(sequential.index) == [0, 1, 2, 3]
+    assert list(sequential.columns[:9]) == ["seed", "availability", "users_affected", "user_minutes_lost",
+                                            "sessions_lost", "ttd", "tta", "ttm", "ttr"]
+    assert "feature.play.availability" in sequential.columns
+    # The seeds differ, so the runs do; run i is `run(seed=11 + i)`.
+    assert sequential.users_affected.nunique() > 1
+    assert sequential.loc[2, "availability"] == faultline.run(short, seed=13).summary["availability"]
+
+
+def test_fail_static_twin_loses_no_sessions(repo_root):
+    # Both scenarios break the control plane at 1h; 70 minutes is enough to see the difference.
+    scenarios = repo_root / "scenarios"
+    original = faultline.load(scenarios / "spotify-2022-03-08.toml").set("scenario.duration", "70m")
+    twin = faultline.load(scenarios / "spotify-2022-03-08-fail-static.toml").set("scenario.duration", "70m")
+    assert faultline.run(original).summary["sessions_lost"] > 0
+    assert faultline.run(twin).summary["sessions_lost"] == 0
+
+
+def _simulation_children():
+    """PIDs of this process's children (the forked simulation runs)."""
+    children = []
+    for task in pathlib.Path(f"/proc/{os.getpid()}/task").iterdir():
+        children += [int(p) for p in (task / "children").read_text().split()]
+    return children
+
+
+def test_a_child_that_dies_is_a_simulation_error_and_the_interpreter_survives(tiny):
+    before = set(_simulation_children())
+    long_run = faultline.demo_scenario()
+    outcome = {}
+
+    def run_demo():
+        try:
+            faultline.run(long_run)
+        except BaseException as error:  # noqa: B902 (the test inspects whatever happened)
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run_demo)
+    worker.start()
+    deadline = time.monotonic() + 30
+    victims = []
+    while not victims and time.monotonic() < deadline:
+        victims = [pid for pid in _simulation_children() if pid not in before]
+        time.sleep(0.02)
+    assert victims, "the run never forked a child"
+    os.kill(victims[0], signal.SIGKILL)
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    error = outcome.get("error")
+    assert isinstance(error, faultline.SimulationError), repr(error)
+    assert isinstance(error, RuntimeError)
+    assert "signal 9" in str(error)
+    # Nothing left behind, and the next run works.
+    assert not [pid for pid in _simulation_children() if pid not in before]
+    assert faultline.run(tiny.set("scenario.duration", "3m")).summary["requests"] > 0
+
+
+def test_ctrl_c_during_a_run_is_a_keyboard_interrupt(python_env):
+    # In a separate interpreter: the SIGINT goes to that interpreter only (not its simulation child),
+    # as when someone runs `kill -INT`; the run must stop promptly and take its child down with it.
+    code = (
+        "import os, signal, threading, time, faultline\n"
+        "threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+        "started = time.monotonic()\n"
+        "try:\n"
+        "    faultline.run(faultline.demo_scenario())\n"
+        "    print('finished')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', round(time.monotonic() - started, 1))\n"
+        "print('children', open(f'/proc/{os.getpid()}/task/{os.getpid()}/children').read().split())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=python_env, capture_output=True, text=True, timeout=120)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0, done.stderr
+    assert lines[0].startswith("interrupted"), done.stdout
+    assert float(lines[0].split()[1]) < 2.5  # a full demo run takes ~3 s
+    assert lines[1] == "children []"
