@@ -3,6 +3,7 @@
 #include "metrics/incident_stages.hpp"
 #include "metrics/recorder.hpp"
 #include "model/event_queue.hpp"
+#include "model/fault_plan.hpp"
 #include "model/pool.hpp"
 #include "model/random.hpp"
 #include "model/retry_policy.hpp"
@@ -112,15 +113,6 @@ struct Resolver {  // a caller's cache of what a control plane told it
   std::uint32_t generation = 0;
 };
 
-struct FaultState {
-  bool active = false;
-  bool done = false;
-  std::vector<int> hosts;
-  std::vector<int> replicas;
-  int service = -1;
-  int edge = -1;
-};
-
 struct MonitorState {
   int kind = 0;  // 0 feature availability, 1 service availability, 2 service error rate, 3 service p99
   int index = 0;
@@ -146,7 +138,7 @@ struct PlatformModel::Impl {
   TrafficShape traffic;
 
   RandomStream arrivals_rng, users_rng, client_rng;
-  std::vector<RandomStream> service_rng, edge_rng, fault_rng;
+  std::vector<RandomStream> service_rng, edge_rng;
 
   std::vector<int> service_of_name_index;
   std::vector<int> edge_target;                         // current target of each dependency
@@ -161,9 +153,7 @@ struct PlatformModel::Impl {
   std::vector<std::uint32_t> rr;                        // round-robin cursor per service
 
   std::vector<Replica> replicas;
-  std::vector<FaultState> faults;
-  std::vector<std::vector<int>> service_faults;  // latency / error_rate / control_plane by target service
-  std::vector<std::vector<int>> edge_faults;     // latency / error_rate by target edge
+  FaultPlan faults;
   std::vector<MonitorState> monitors;
   std::vector<bool> action_done;
   std::vector<std::uint8_t> logged_out;
@@ -181,7 +171,7 @@ struct PlatformModel::Impl {
 
   Impl(const Scenario& sc, const Topology& t, std::uint64_t sd, PlatformPort& p)
       : s(sc), topo(t), port(p), seed(sd), end(sc.info.duration), rec(sc, t),
-        traffic(sc, int(t.regions.size())), arrivals_rng(sd, "traffic.arrivals"), users_rng(sd, "traffic.users"),
+        traffic(sc, int(t.regions.size())), faults(sc, t, sd), arrivals_rng(sd, "traffic.arrivals"), users_rng(sd, "traffic.users"),
         client_rng(sd, "client") {
     const std::size_t ns = s.services.size(), nf = s.features.size(), ne = s.dependencies.size();
     for (const Service& svc : s.services) service_rng.emplace_back(sd, "service." + svc.name);
@@ -212,16 +202,11 @@ struct PlatformModel::Impl {
       region_replicas[std::size_t(topo.replicas[r].service)][std::size_t(topo.replicas[r].region)].push_back(int(r));
     rr.assign(ns, 0);
     replicas.resize(topo.replicas.size());
-    faults.resize(s.faults.size());
-    service_faults.resize(ns);
-    edge_faults.resize(ne);
-    for (std::size_t i = 0; i < s.faults.size(); ++i) fault_rng.emplace_back(sd, "fault." + s.faults[i].name);
     action_done.assign(s.actions.size(), false);
     logged_out.assign(std::size_t(std::max(1, s.traffic.sample_users)), 0);
     if (!s.client.relogin_feature.empty())
       for (std::size_t f = 0; f < nf; ++f)
         if (s.features[f].name == s.client.relogin_feature) relogin_feature = int(f);
-    resolve_faults();
     resolve_monitors();
   }
 
@@ -231,78 +216,6 @@ struct PlatformModel::Impl {
     for (std::size_t i = 0; i < s.services.size(); ++i)
       if (s.services[i].name == name) return int(i);
     return -1;
-  }
-
-  int find_edge(const std::string& target) const {
-    auto arrow = target.find("->");
-    if (arrow == std::string::npos) return -1;
-    std::string from = target.substr(0, arrow), to = target.substr(arrow + 2);
-    for (std::size_t e = 0; e < s.dependencies.size(); ++e)
-      if (s.dependencies[e].from == from && s.dependencies[e].to == to) return int(e);
-    return -1;
-  }
-
-  // Picks which of `n` candidates a fault's selector hits, from the fault's own random stream.
-  std::vector<int> select(const Fault& f, RandomStream& rng, int n) {
-    std::vector<int> all(std::size_t(std::max(0, n)));
-    for (int i = 0; i < n; ++i) all[std::size_t(i)] = i;
-    int k = n;
-    switch (f.mode) {
-      case SelectorMode::all: return all;
-      case SelectorMode::one: k = std::min(1, n); break;
-      case SelectorMode::fixed: k = std::min(n, int(f.value)); break;
-      case SelectorMode::percent: k = std::min(n, int(std::ceil(f.value / 100.0 * n - 1e-9))); break;
-    }
-    // Partial Fisher-Yates: the first k of a seeded shuffle, then back in topology order.
-    for (int i = 0; i < k; ++i) std::swap(all[std::size_t(i)], all[std::size_t(i + int(rng.below(std::uint64_t(n - i))))]);
-    all.resize(std::size_t(k));
-    std::sort(all.begin(), all.end());
-    return all;
-  }
-
-  void resolve_faults() {
-    for (std::size_t i = 0; i < s.faults.size(); ++i) {
-      const Fault& f = s.faults[i];
-      FaultState& st = faults[i];
-      RandomStream& rng = fault_rng[i];
-      switch (f.kind) {
-        case FaultKind::host_crash: {
-          std::vector<int> candidates;
-          if (int h = topo.host_index(f.target); h >= 0) {
-            candidates.push_back(h);
-          } else if (int z = topo.zone_index(f.target); z >= 0) {
-            candidates = topo.zone_hosts[std::size_t(z)];
-          } else if (int sv = find_service(f.target); sv >= 0) {
-            for (int r : topo.service_replicas[std::size_t(sv)]) {
-              int h2 = topo.replicas[std::size_t(r)].host;
-              if (std::find(candidates.begin(), candidates.end(), h2) == candidates.end()) candidates.push_back(h2);
-            }
-          }
-          for (int k : select(f, rng, int(candidates.size()))) st.hosts.push_back(candidates[std::size_t(k)]);
-          break;
-        }
-        case FaultKind::zone_outage: {
-          int z = topo.zone_index(f.target);
-          if (z >= 0) st.hosts = topo.zone_hosts[std::size_t(z)];
-          break;
-        }
-        case FaultKind::service_crash:
-        case FaultKind::latency:
-        case FaultKind::error_rate:
-        case FaultKind::control_plane: {
-          if (int e = find_edge(f.target); e >= 0) {
-            st.edge = e;
-            edge_faults[std::size_t(e)].push_back(int(i));
-          } else if (int sv = find_service(f.target); sv >= 0) {
-            st.service = sv;
-            const auto& reps = topo.service_replicas[std::size_t(sv)];
-            for (int k : select(f, rng, int(reps.size()))) st.replicas.push_back(reps[std::size_t(k)]);
-            if (f.kind != FaultKind::service_crash) service_faults[std::size_t(sv)].push_back(int(i));
-          }
-          break;
-        }
-      }
-    }
   }
 
   void resolve_monitors() {
@@ -449,28 +362,6 @@ struct PlatformModel::Impl {
     return {};
   }
 
-  double fault_delay(const std::vector<int>& list, int replica) {
-    double extra = 0;
-    for (int f : list) {
-      const FaultState& st = faults[std::size_t(f)];
-      if (!st.active || s.faults[std::size_t(f)].kind != FaultKind::latency) continue;
-      if (replica >= 0 && std::find(st.replicas.begin(), st.replicas.end(), replica) == st.replicas.end()) continue;
-      extra += fault_rng[std::size_t(f)].sample(s.faults[std::size_t(f)].delay);
-    }
-    return extra;
-  }
-
-  // An injected error: the first active error_rate fault in `list` that strikes this call.
-  int injected_error(const std::vector<int>& list, int replica) {
-    for (int f : list) {
-      const FaultState& st = faults[std::size_t(f)];
-      if (!st.active || s.faults[std::size_t(f)].kind != FaultKind::error_rate) continue;
-      if (replica >= 0 && std::find(st.replicas.begin(), st.replicas.end(), replica) == st.replicas.end()) continue;
-      if (fault_rng[std::size_t(f)].bernoulli(s.faults[std::size_t(f)].rate)) return f;
-    }
-    return -1;
-  }
-
   void send_attempt(Handle ch) {
     Call& c = calls[ch];
     ++c.attempts;
@@ -499,11 +390,10 @@ struct PlatformModel::Impl {
     } else {  // the user's client: no cost inside its region, the inter-region hop otherwise
       there = back = ri.region == c.caller_region ? 0.0 : s.network.inter_region;
     }
-    if (c.edge >= 0) {
-      const auto& ef = edge_faults[std::size_t(c.edge)];
-      if (!ef.empty()) {
-        there += fault_delay(ef, -1);
-        if (int f = injected_error(ef, -1); f >= 0) {  // an abort injected on the path, as a fault filter does
+    if (c.edge >= 0 && faults.touches_edge(c.edge)) {
+      {
+        there += faults.added_delay_on(c.edge);
+        if (int f = faults.injected_error_on(c.edge); f >= 0) {  // an abort injected on the path, as a fault filter does
           a.server_done = true;
           a.result = Result{false, false, s.faults[std::size_t(f)].status, Cause::injected, false, Blame::fault(f)};
           q.push(now + there + back, kReply, 0, ah);
@@ -587,8 +477,7 @@ struct PlatformModel::Impl {
       }
     }
     double t = service_rng[std::size_t(service)].sample(s.services[std::size_t(service)].service_time);
-    const auto& sf = service_faults[std::size_t(service)];
-    if (!sf.empty()) t += fault_delay(sf, j.replica);
+    if (faults.touches_service(service)) t += faults.added_delay_at(service, j.replica);
     q.push(now + t, kServiceDone, std::uint32_t(j.replica), jh);
   }
 
@@ -606,9 +495,8 @@ struct PlatformModel::Impl {
       return;
     }
     int service = topo.replicas[std::size_t(r)].service;
-    const auto& sf = service_faults[std::size_t(service)];
-    if (!sf.empty()) {
-      if (int f = injected_error(sf, r); f >= 0) {
+    if (faults.touches_service(service)) {
+      if (int f = faults.injected_error_at(service, r); f >= 0) {
         finish_job(jh, Result{false, false, s.faults[std::size_t(f)].status, Cause::injected, false, Blame::fault(f)});
         return;
       }
@@ -815,55 +703,26 @@ struct PlatformModel::Impl {
   // ---- faults, monitors, actions -------------------------------------------------------------
 
   void on_fault_start(int i) {
-    FaultState& st = faults[std::size_t(i)];
     const Fault& f = s.faults[std::size_t(i)];
-    if (st.active || st.done) return;
-    st.active = true;
-    rec.event(now, "fault_start", f.name, describe_fault(i));
-    switch (f.kind) {
-      case FaultKind::host_crash:
-      case FaultKind::zone_outage:
-        for (int h : st.hosts)
-          for (int r : topo.host_replicas[std::size_t(h)]) replicas[std::size_t(r)].down_fault = i;
-        port.command(now, PlatformCommand{PlatformCommand::Kind::hosts_down, st.hosts, {}});
-        break;
-      case FaultKind::service_crash:
-        for (int r : st.replicas) replicas[std::size_t(r)].down_fault = i;
-        port.command(now, PlatformCommand{PlatformCommand::Kind::kill_replicas, {}, st.replicas});
-        break;
-      default: break;
+    if (faults.active(i)) return;
+    std::optional<PlatformCommand> command = faults.start(i);
+    if (!faults.active(i)) return;  // it already ran its course
+    rec.event(now, "fault_start", f.name, faults.describe(i));
+    if (command) {
+      // Replicas taken down by this fault blame it until they are ready again.
+      for (int h : command->hosts)
+        for (int r : topo.host_replicas[std::size_t(h)]) replicas[std::size_t(r)].down_fault = i;
+      for (int r : command->replicas) replicas[std::size_t(r)].down_fault = i;
+      port.command(now, *command);
     }
     if (f.duration) q.push(now + *f.duration, kFaultEnd, std::uint32_t(i));
   }
 
-  std::string describe_fault(int i) const {
-    const Fault& f = s.faults[std::size_t(i)];
-    const FaultState& st = faults[std::size_t(i)];
-    std::string d = fmt::format("{} on {}", to_string(f.kind), f.target);
-    if (!st.hosts.empty() && f.kind == FaultKind::host_crash) d += fmt::format(" ({} host(s))", st.hosts.size());
-    if (!st.replicas.empty() && f.kind != FaultKind::control_plane)
-      d += fmt::format(" ({} of {} replica(s))", st.replicas.size(),
-                       topo.service_replicas[std::size_t(st.service)].size());
-    return d;
-  }
-
   void end_fault(int i, const std::string& why) {
-    FaultState& st = faults[std::size_t(i)];
-    if (!st.active) return;
-    st.active = false;
-    st.done = true;
-    const Fault& f = s.faults[std::size_t(i)];
-    rec.event(now, "fault_end", f.name, why);
-    switch (f.kind) {
-      case FaultKind::host_crash:
-      case FaultKind::zone_outage:
-        port.command(now, PlatformCommand{PlatformCommand::Kind::hosts_up, st.hosts, {}});
-        break;
-      case FaultKind::service_crash:
-        port.command(now, PlatformCommand{PlatformCommand::Kind::restart_replicas, {}, st.replicas});
-        break;
-      default: break;
-    }
+    if (!faults.active(i)) return;
+    std::optional<PlatformCommand> command = faults.end(i);
+    rec.event(now, "fault_end", s.faults[std::size_t(i)].name, why);
+    if (command) port.command(now, *command);
   }
 
   void on_control_refresh(int e, std::uint64_t generation) {
@@ -872,26 +731,10 @@ struct PlatformModel::Impl {
     const Dependency& d = s.dependencies[std::size_t(e)];
     int cp = edge_target[std::size_t(e)];
     // What the control plane answers now.
-    bool ok = true, missing = false;
-    Status status = Status::OK;
-    Blame blame;
-    for (int f : service_faults[std::size_t(cp)]) {
-      const Fault& fault = s.faults[std::size_t(f)];
-      if (!faults[std::size_t(f)].active) continue;
-      if (fault.kind == FaultKind::control_plane) {
-        ok = false;
-        missing = fault.behaviour == ControlPlaneBehaviour::missing;
-        status = fault.status;
-        blame = Blame::fault(f);
-        break;
-      }
-      if (fault.kind == FaultKind::error_rate && fault_rng[std::size_t(f)].bernoulli(fault.rate)) {
-        ok = false;
-        status = fault.status;
-        blame = Blame::fault(f);
-        break;
-      }
-    }
+    FaultPlan::ControlAnswer answer = faults.control_plane_answer(cp);
+    bool ok = answer.ok, missing = answer.missing;
+    Status status = answer.status;
+    Blame blame = answer.fault >= 0 ? Blame::fault(answer.fault) : Blame{};
     if (ok) {
       bool any = false;
       for (int r : topo.service_replicas[std::size_t(cp)]) any |= replicas[std::size_t(r)].in_rotation && replicas[std::size_t(r)].ready;
@@ -997,18 +840,6 @@ struct PlatformModel::Impl {
     }
   }
 
-  bool service_has_active_fault(int service) const {
-    for (std::size_t i = 0; i < faults.size(); ++i) {
-      const FaultState& st = faults[i];
-      if (!st.active) continue;
-      if (st.service == service) return true;
-      for (int h : st.hosts)
-        for (int r : topo.host_replicas[std::size_t(h)])
-          if (topo.replicas[std::size_t(r)].service == service) return true;
-    }
-    return false;
-  }
-
   void on_action(int a) {
     const Action& act = s.actions[std::size_t(a)];
     bool mitigates = false;
@@ -1017,7 +848,7 @@ struct PlatformModel::Impl {
       case ActionKind::rollback: {
         const Fault* f = s.find_fault(act.fault);
         int i = f ? int(f - s.faults.data()) : -1;
-        if (i >= 0 && faults[std::size_t(i)].active) {
+        if (i >= 0 && faults.active(i)) {
           mitigates = true;
           end_fault(i, "rolled back by " + act.name);
         }
@@ -1026,7 +857,7 @@ struct PlatformModel::Impl {
       }
       case ActionKind::restart: {
         int sv = find_service(act.service);
-        mitigates = service_has_active_fault(sv);
+        mitigates = faults.hits_service(sv);
         const auto& reps = topo.service_replicas[std::size_t(sv)];
         std::vector<int> up;
         for (int r : reps)
@@ -1038,7 +869,7 @@ struct PlatformModel::Impl {
       }
       case ActionKind::switch_dependency: {
         int from = find_service(act.from), to = find_service(act.to);
-        mitigates = service_has_active_fault(from);
+        mitigates = faults.hits_service(from);
         int switched = 0;
         for (std::size_t e = 0; e < s.dependencies.size(); ++e) {
           if (edge_target[e] != from) continue;
