@@ -224,6 +224,25 @@ class ScenarioReader {
         if (auto v = hc->integer("unhealthy_threshold")) svc.health_check.unhealthy_threshold = static_cast<int>(*v);
         if (auto v = hc->integer("healthy_threshold")) svc.health_check.healthy_threshold = static_cast<int>(*v);
       }
+      if (auto v = t.text("queue_discipline"))
+        svc.queue_discipline = from_choice<QueueDiscipline>(*v, {{"fifo", QueueDiscipline::fifo},
+                                                                 {"lifo", QueueDiscipline::lifo}});
+      if (t.has("max_queue_wait"))
+        if (auto v = t.duration("max_queue_wait")) svc.max_queue_wait = *v;
+      if (auto v = t.duration("error_cost")) svc.error_cost = *v;
+      if (auto v = t.boolean("deadline_propagation")) svc.deadline_propagation = *v;
+      if (auto v = t.text("load_balancer"))
+        svc.load_balancer = from_choice<LoadBalancer>(*v, {{"round_robin", LoadBalancer::round_robin},
+                                                          {"random", LoadBalancer::random},
+                                                          {"least_request", LoadBalancer::least_request},
+                                                          {"zone_aware", LoadBalancer::zone_aware}});
+      if (auto od = t.has("outlier_detection") ? t.table("outlier_detection") : std::nullopt) {
+        OutlierDetection& o = svc.outlier_detection;
+        o.enabled = true;
+        if (auto v = od->integer("consecutive_5xx")) o.consecutive_5xx = static_cast<int>(*v);
+        if (auto v = od->duration("base_ejection_time")) o.base_ejection_time = *v;
+        if (auto v = od->number("max_ejection_percent")) o.max_ejection_percent = *v;
+      }
       s_.services.push_back(std::move(svc));
     }
   }
@@ -290,6 +309,23 @@ class ScenarioReader {
         }
       if (auto v = t.duration("timeout")) dep.timeout = *v;
       if (auto rp = t.table("retry_policy")) read_retry_policy(*rp, dep.retry_policy);
+      if (auto cb = t.has("circuit_breakers") ? t.table("circuit_breakers") : std::nullopt) {
+        CircuitBreakers& b = dep.circuit_breakers;
+        b.enabled = true;
+        if (auto v = cb->integer("max_requests")) b.max_requests = static_cast<int>(*v);
+        if (auto v = cb->integer("max_pending_requests")) b.max_pending_requests = static_cast<int>(*v);
+        if (auto v = cb->integer("max_retries")) b.max_retries = static_cast<int>(*v);
+      }
+      if (auto ct = t.has("cache") ? t.table("cache") : std::nullopt) {
+        Cache& c = dep.cache;
+        c.enabled = true;
+        if (auto v = ct->number("hit_ratio")) c.hit_ratio = *v;
+        if (auto v = ct->duration("ttl")) c.ttl = *v;
+        if (auto v = ct->duration("refresh")) c.refresh = *v;
+        if (auto v = ct->duration("warmup")) c.warmup = *v;
+        if (auto v = ct->boolean("serve_stale")) c.serve_stale = *v;
+        if (dep.kind == DependencyKind::control) ct->error("hit_ratio", "control edges have their own cache (refresh, cache_ttl)");
+      }
 
       // Keys of one kind of edge on another are mistakes (a fallback on a hard edge would be ignored).
       const bool soft = kind && dep.kind == DependencyKind::soft;
@@ -359,6 +395,11 @@ class ScenarioReader {
                                                {"full", Jitter::full},
                                                {"equal", Jitter::equal},
                                                {"decorrelated", Jitter::decorrelated}});
+    if (auto b = rp.has("retry_budget") ? rp.table("retry_budget") : std::nullopt) {
+      policy.retry_budget.enabled = true;
+      if (auto v = b->number("budget_percent")) policy.retry_budget.budget_percent = *v;
+      if (auto v = b->integer("min_retry_concurrency")) policy.retry_budget.min_retry_concurrency = static_cast<int>(*v);
+    }
   }
 
   void read_traffic(TableReader& root) {

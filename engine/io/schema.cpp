@@ -76,6 +76,28 @@ std::vector<SchemaKey> build_schema() {
           .says("Consecutive failed checks before a replica leaves rotation."),
       row("service[].health_check.healthy_threshold", T::integer).fallback("1").within(1, 100).in("checks")
           .says("Consecutive passed checks before it returns."),
+      row("service[].queue_discipline", T::choice).fallback("\"fifo\"").one_of({"fifo", "lifo"})
+          .says("Which queued request a free worker takes: the oldest (`fifo`) or the newest (`lifo`)."),
+      row("service[].max_queue_wait", T::duration).above(0).computed("no bound")
+          .says("Admission control: reject a request whose expected wait in the queue is longer, and drop "
+                "queued requests that waited longer."),
+      row("service[].error_cost", T::duration).fallback("\"0s\"").at_least(0)
+          .says("Extra worker time spent on a request that fails (error handling, logging)."),
+      row("service[].deadline_propagation", T::boolean).fallback("false")
+          .says("Skip queued work, and calls to dependencies, for callers that have already given up. "
+                "Without it the work is done and its answer thrown away."),
+      row("service[].load_balancer", T::choice).fallback("\"round_robin\"")
+          .one_of({"round_robin", "random", "least_request", "zone_aware"})
+          .says("How callers pick among its replicas (always in their own region first; `zone_aware`: in "
+                "their own zone first; `least_request`: the less loaded of two random replicas)."),
+      row("service[].outlier_detection", T::table)
+          .says("Envoy outlier detection: eject replicas whose calls keep failing. Present: enabled."),
+      row("service[].outlier_detection.consecutive_5xx", T::integer).fallback("5").within(1, 100000).in("calls")
+          .says("Consecutive failed calls (server errors or timeouts) that eject a replica."),
+      row("service[].outlier_detection.base_ejection_time", T::duration).fallback("\"30s\"").above(0)
+          .says("Ejection time; multiplied by how many times the replica has been ejected."),
+      row("service[].outlier_detection.max_ejection_percent", T::number).fallback("10").within(0, 100)
+          .in("percent").says("Most replicas ejected at once (at least one may always be)."),
 
       row("dependency[]", T::section_array).says("A call from one service to another."),
       row("dependency[].from", T::name).need().says("The calling service."),
@@ -104,6 +126,33 @@ std::vector<SchemaKey> build_schema() {
           .says("Cap of the back-off; at least `base_interval`."),
       row("dependency[].retry_policy.jitter", T::choice).fallback("\"full\"")
           .one_of({"none", "full", "equal", "decorrelated"}).says("How the back-off is randomised."),
+      row("dependency[].retry_policy.retry_budget", T::table)
+          .says("Envoy retry budget of each caller replica on this edge. Present: enabled."),
+      row("dependency[].retry_policy.retry_budget.budget_percent", T::number).fallback("20").within(0, 100)
+          .in("percent").says("Retries in flight allowed, as a share of the requests in flight."),
+      row("dependency[].retry_policy.retry_budget.min_retry_concurrency", T::integer).fallback("3")
+          .within(0, 1000000).in("retries").says("Retries in flight always allowed."),
+      row("dependency[].circuit_breakers", T::table)
+          .says("Envoy circuit breakers of each caller replica on this edge; over a limit a call fails at once "
+                "(cause `circuit_open`). Present: enabled."),
+      row("dependency[].circuit_breakers.max_requests", T::integer).fallback("1024").within(1, 100000000)
+          .in("requests").says("Attempts in flight."),
+      row("dependency[].circuit_breakers.max_pending_requests", T::integer).fallback("1024")
+          .within(0, 100000000).in("requests").says("Attempts waiting in the callee's queue."),
+      row("dependency[].circuit_breakers.max_retries", T::integer).fallback("3").within(0, 100000000)
+          .in("retries").says("Retries in flight."),
+      row("dependency[].cache", T::table)
+          .says("A cache in front of the callee, held by the caller. Present: enabled."),
+      row("dependency[].cache.hit_ratio", T::number).fallback("0.9").within(0, 1)
+          .says("Share of calls a warm, fresh cache answers."),
+      row("dependency[].cache.ttl", T::duration).fallback("\"10m\"").above(0)
+          .says("How long the cached data stays usable after the last good refresh."),
+      row("dependency[].cache.refresh", T::duration).fallback("\"1m\"").above(0)
+          .says("How often the caller refreshes the data from the callee (a real call)."),
+      row("dependency[].cache.warmup", T::duration).fallback("\"2m\"").at_least(0)
+          .says("After the data expired, time for the hit ratio to climb back once refreshes succeed."),
+      row("dependency[].cache.serve_stale", T::boolean).fallback("false")
+          .says("Answer a failed miss from expired data (fail static)."),
       row("dependency[].fallback", T::choice).fallback("\"degrade\"").one_of({"degrade", "fail", "ignore"})
           .says("Soft edges only. What the caller does when the call fails: serve degraded, fail, or carry on "
                 "as if it succeeded."),

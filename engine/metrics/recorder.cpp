@@ -45,6 +45,7 @@ MetricsRecorder::MetricsRecorder(const Scenario& s, const Topology& t) : scenari
     r.name = svc.name;
     r.buckets.resize(std::size_t(buckets_));
     r.p99_by_bucket.resize(std::size_t(buckets_));
+    r.ejected_by_bucket.resize(std::size_t(buckets_));
     services_.push_back(std::move(r));
     ServiceState st;
     st.cause_by_bucket.resize(std::size_t(buckets_));
@@ -55,6 +56,7 @@ MetricsRecorder::MetricsRecorder(const Scenario& s, const Topology& t) : scenari
     EdgeReport e;
     e.from = d.from;
     e.to = d.to;
+    e.circuit_open_by_bucket.resize(std::size_t(buckets_));
     edges_.push_back(e);
   }
   user_failed_.assign(std::size_t(std::max(1, s.traffic.sample_users)), 0);
@@ -127,6 +129,14 @@ void MetricsRecorder::attempt(int service, double t, bool ok, Cause cause, doubl
   if (st.blame_counts[slot]++ == 0) st.touched.push_back(slot);
 }
 
+void MetricsRecorder::ejected(int service, double t, int count) {
+  ServiceReport& r = services_[std::size_t(service)];
+  ServiceState& st = service_state_[std::size_t(service)];
+  st.ejected_now = count;
+  int& slot = r.ejected_by_bucket[std::size_t(bucket_of(t))];
+  slot = std::max(slot, count);
+}
+
 void MetricsRecorder::event(double t, std::string kind, std::string name, std::string detail) {
   events_.push_back(Event{t, std::move(kind), std::move(name), std::move(detail)});
 }
@@ -136,6 +146,8 @@ void MetricsRecorder::close_bucket(int b) {
     ServiceReport& r = services_[s];
     ServiceState& st = service_state_[s];
     r.p99_by_bucket[std::size_t(b)] = st.current.percentile(0.99);
+    // Ejections that outlast a bucket show in the next ones too.
+    if (b + 1 < buckets_) r.ejected_by_bucket[std::size_t(b + 1)] = std::max(r.ejected_by_bucket[std::size_t(b + 1)], st.ejected_now);
     st.current.clear();
     const Counts& c = r.buckets[std::size_t(b)];
     bool unhealthy = c.requests && c.availability() < kHealthyAvailability;

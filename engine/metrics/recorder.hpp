@@ -38,6 +38,14 @@ class MetricsRecorder {
   void edge_request(int edge) { ++edges_[std::size_t(edge)].requests; }
   void edge_attempt(int edge) { ++edges_[std::size_t(edge)].attempts; }
   void edge_failure(int edge) { ++edges_[std::size_t(edge)].failures; }
+  void cache_hit(int edge) { ++edges_[std::size_t(edge)].cache_hits; }
+  void circuit_open(int edge, double t) {
+    EdgeReport& e = edges_[std::size_t(edge)];
+    ++e.circuit_open;
+    ++e.circuit_open_by_bucket[std::size_t(bucket_of(t))];
+  }
+  // Outlier detection now has `count` replicas of the service ejected.
+  void ejected(int service, double t, int count);
   void event(double t, std::string kind, std::string name, std::string detail = {});
 
   // Called once per bucket, in order, when simulated time passes its end.
@@ -62,6 +70,7 @@ class MetricsRecorder {
     std::vector<std::uint32_t> touched;
     double first_failure_in_bucket = -1;
     bool became_unhealthy = false;
+    int ejected_now = 0;
   };
   std::uint32_t blame_slot(Blame b) const;
   std::string blame_name(std::uint32_t slot) const;

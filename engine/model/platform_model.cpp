@@ -3,9 +3,12 @@
 #include "metrics/incident_stages.hpp"
 #include "metrics/recorder.hpp"
 #include "model/event_queue.hpp"
+#include "model/call_limits.hpp"
 #include "model/fault_plan.hpp"
+#include "model/outlier_detector.hpp"
 #include "model/pool.hpp"
 #include "model/random.hpp"
+#include "model/response_cache.hpp"
 #include "model/retry_policy.hpp"
 #include "model/traffic_shape.hpp"
 #include "scenario/errors.hpp"
@@ -36,6 +39,9 @@ enum EventType : std::uint32_t {
   kHealthOut,
   kHealthIn,
   kStage,
+  kErrorCostDone,
+  kUneject,
+  kCacheRefresh,
 };
 
 enum Stage : std::uint32_t { kAcknowledged, kDiagnosed };
@@ -68,6 +74,7 @@ struct Call {
   double prev_back_off = 0;
   Handle attempt = 0;
   bool done = false;
+  bool refresh = false;  // a cache refresh, not a request's call
 };
 
 struct Attempt {
@@ -80,6 +87,10 @@ struct Attempt {
   bool caller_done = false;  // the caller has its answer (a reply or its own timeout)
   bool server_done = false;  // the callee will send nothing more
   bool lost = false;         // reached a dead host: the caller can only time out
+  bool queued = false;       // waiting in the callee's queue
+  bool retry = false;
+  int edge = -1;
+  int caller_slot = -1;      // the caller replica's CallLimits on this edge, -1: none
   Blame lost_blame;
   Result result;
 };
@@ -92,6 +103,9 @@ struct Job {
   int pending = 0;
   bool degraded = false;
   bool done = false;
+  double enqueued_at = 0;
+  double started = 0;
+  Result deferred;  // the failure it replies once its error_cost is paid
 };
 
 struct Replica {
@@ -151,6 +165,13 @@ struct PlatformModel::Impl {
   std::vector<Resolver> resolvers;                      // per edge (control edges only)
   std::vector<std::vector<std::vector<int>>> region_replicas;  // [service][region]
   std::vector<std::uint32_t> rr;                        // round-robin cursor per service
+  std::vector<std::vector<std::vector<int>>> zone_replicas;  // [service][zone]
+  std::vector<int> replica_pos;                         // index of a replica within its service
+  std::vector<OutlierDetector> outliers;                // per service
+  std::vector<std::vector<CallLimits>> limits;          // [edge][caller replica position]
+  std::vector<ResponseCache> caches;                    // per edge
+  std::vector<double> hold_estimate;                    // per replica: smoothed time a worker holds a request
+  RandomStream lb_rng;
 
   std::vector<Replica> replicas;
   FaultPlan faults;
@@ -171,7 +192,7 @@ struct PlatformModel::Impl {
 
   Impl(const Scenario& sc, const Topology& t, std::uint64_t sd, PlatformPort& p)
       : s(sc), topo(t), port(p), seed(sd), end(sc.info.duration), rec(sc, t),
-        traffic(sc, int(t.regions.size())), faults(sc, t, sd), arrivals_rng(sd, "traffic.arrivals"), users_rng(sd, "traffic.users"),
+        traffic(sc, int(t.regions.size())), faults(sc, t, sd), lb_rng(sd, "load_balancer"), arrivals_rng(sd, "traffic.arrivals"), users_rng(sd, "traffic.users"),
         client_rng(sd, "client") {
     const std::size_t ns = s.services.size(), nf = s.features.size(), ne = s.dependencies.size();
     for (const Service& svc : s.services) service_rng.emplace_back(sd, "service." + svc.name);
@@ -201,6 +222,24 @@ struct PlatformModel::Impl {
     for (std::size_t r = 0; r < topo.replicas.size(); ++r)
       region_replicas[std::size_t(topo.replicas[r].service)][std::size_t(topo.replicas[r].region)].push_back(int(r));
     rr.assign(ns, 0);
+    zone_replicas.assign(ns, std::vector<std::vector<int>>(topo.zones.size()));
+    replica_pos.assign(topo.replicas.size(), 0);
+    for (std::size_t sv = 0; sv < ns; ++sv) {
+      const auto& reps = topo.service_replicas[sv];
+      for (std::size_t i = 0; i < reps.size(); ++i) {
+        replica_pos[std::size_t(reps[i])] = int(i);
+        zone_replicas[sv][std::size_t(topo.replicas[std::size_t(reps[i])].zone)].push_back(reps[i]);
+      }
+      outliers.emplace_back(s.services[sv].outlier_detection, int(reps.size()));
+    }
+    for (std::size_t e = 0; e < ne; ++e) {
+      const Dependency& d = s.dependencies[e];
+      limits.emplace_back(topo.service_replicas[std::size_t(edge_from[e])].size(),
+                          CallLimits(d.circuit_breakers, d.retry_policy.retry_budget));
+      caches.emplace_back(d.cache);
+    }
+    for (const ReplicaInfo& ri : topo.replicas)
+      hold_estimate.push_back(s.services[std::size_t(ri.service)].service_time.expected());
     replicas.resize(topo.replicas.size());
     action_done.assign(s.actions.size(), false);
     logged_out.assign(std::size_t(std::max(1, s.traffic.sample_users)), 0);
@@ -248,6 +287,7 @@ struct PlatformModel::Impl {
       if (s.actions[a].trigger == Trigger::at) q.push(s.actions[a].at + s.actions[a].delay, kAction, std::uint32_t(a));
     for (std::size_t e = 0; e < s.dependencies.size(); ++e) {
       const Dependency& d = s.dependencies[e];
+      if (d.cache.enabled) q.push(edge_rng[e].uniform(0, d.cache.refresh), kCacheRefresh, std::uint32_t(e));
       if (d.kind != DependencyKind::control) continue;
       // Callers refresh out of phase with each other, as real resolvers do.
       q.push(edge_rng[e].uniform(0, d.refresh), kControlRefresh, std::uint32_t(e), resolvers[e].generation);
@@ -335,23 +375,54 @@ struct PlatformModel::Impl {
 
   // ---- calls and attempts -------------------------------------------------------------------
 
-  int pick_replica(int service, int region) {
+  bool available(int service, int r) const {
+    return replicas[std::size_t(r)].in_rotation && !outliers[std::size_t(service)].ejected(replica_pos[std::size_t(r)]);
+  }
+
+  // The next available replica of `list` in round-robin order, or -1.
+  int round_robin(int service, const std::vector<int>& list) {
     std::uint32_t& cursor = rr[std::size_t(service)];
-    const auto& local = region_replicas[std::size_t(service)][std::size_t(region)];
-    for (std::size_t i = 0; i < local.size(); ++i) {
-      int r = local[(cursor + i) % local.size()];
-      if (replicas[std::size_t(r)].in_rotation) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      int r = list[(cursor + i) % list.size()];
+      if (available(service, r)) {
         cursor += std::uint32_t(i + 1);
         return r;
       }
     }
-    const auto& all = topo.service_replicas[std::size_t(service)];
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      int r = all[(cursor + i) % all.size()];
-      if (replicas[std::size_t(r)].in_rotation) {
-        cursor += std::uint32_t(i + 1);
-        return r;
+    return -1;
+  }
+
+  // Random choice (one candidate) or the better of two random choices (least_request).
+  int sample_replica(int service, const std::vector<int>& list, bool least_request) {
+    thread_local std::vector<int> candidates;
+    candidates.clear();
+    for (int r : list)
+      if (available(service, r)) candidates.push_back(r);
+    if (candidates.empty()) return -1;
+    int a = candidates[lb_rng.below(candidates.size())];
+    if (!least_request || candidates.size() == 1) return a;
+    int b = candidates[lb_rng.below(candidates.size())];
+    auto load = [&](int r) { return replicas[std::size_t(r)].busy + int(replicas[std::size_t(r)].queue.size()); };
+    return load(b) < load(a) ? b : a;
+  }
+
+  // Callers stay in their region while it has an available replica (zone_aware: in their zone first).
+  int pick_replica(int service, int region, int zone) {
+    const Service& svc = s.services[std::size_t(service)];
+    std::vector<const std::vector<int>*> tiers;
+    if (svc.load_balancer == LoadBalancer::zone_aware && zone >= 0)
+      tiers.push_back(&zone_replicas[std::size_t(service)][std::size_t(zone)]);
+    tiers.push_back(&region_replicas[std::size_t(service)][std::size_t(region)]);
+    tiers.push_back(&topo.service_replicas[std::size_t(service)]);
+    for (const std::vector<int>* tier : tiers) {
+      int r = -1;
+      switch (svc.load_balancer) {
+        case LoadBalancer::round_robin:
+        case LoadBalancer::zone_aware: r = round_robin(service, *tier); break;
+        case LoadBalancer::random: r = sample_replica(service, *tier, false); break;
+        case LoadBalancer::least_request: r = sample_replica(service, *tier, true); break;
       }
+      if (r >= 0) return r;
     }
     return -1;
   }
@@ -362,11 +433,24 @@ struct PlatformModel::Impl {
     return {};
   }
 
+  int caller_slot(const Call& c) const {
+    return c.edge >= 0 && c.caller_replica >= 0 && !c.refresh ? replica_pos[std::size_t(c.caller_replica)] : -1;
+  }
+
   void send_attempt(Handle ch) {
     Call& c = calls[ch];
+    const bool retry = c.attempts > 0;
+    const int slot = caller_slot(c);
+    if (slot >= 0 && !limits[std::size_t(c.edge)][std::size_t(slot)].may_send(retry)) {
+      // A circuit breaker overflows: the caller fails the call at once, without a network trip.
+      rec.attempt(c.service, now, false, Cause::circuit_open, 0.0, Blame::edge(c.edge), now);
+      rec.circuit_open(c.edge, now);
+      settle_call(ch, Result{false, false, Status::UNAVAILABLE, Cause::circuit_open, false, Blame::edge(c.edge), now});
+      return;
+    }
     ++c.attempts;
     ++calls_sent;
-    if (c.edge >= 0) rec.edge_attempt(c.edge);
+    if (c.edge >= 0 && !c.refresh) rec.edge_attempt(c.edge);
     Handle ah = attempts.acquire();
     Attempt& a = attempts[ah];
     c.attempt = ah;
@@ -374,8 +458,13 @@ struct PlatformModel::Impl {
     a.service = c.service;
     a.feature = c.feature;
     a.sent = now;
+    a.retry = retry;
+    a.edge = c.edge;
+    a.caller_slot = slot;
+    if (slot >= 0) limits[std::size_t(c.edge)][std::size_t(slot)].attempt_sent(retry);
     int caller_host = c.caller_replica >= 0 ? topo.replicas[std::size_t(c.caller_replica)].host : -1;
-    int r = pick_replica(c.service, c.caller_region);
+    int caller_zone = c.caller_replica >= 0 ? topo.replicas[std::size_t(c.caller_replica)].zone : -1;
+    int r = pick_replica(c.service, c.caller_region, caller_zone);
     a.replica = r;
     if (r < 0) {  // no healthy upstream: refused at once
       a.server_done = true;
@@ -455,11 +544,56 @@ struct PlatformModel::Impl {
     j.feature = a.feature;
     if (rep.busy < svc.workers) {
       start_job(jh);
-    } else if (int(rep.queue.size()) < svc.queue) {
+      return;
+    }
+    // Admission control: shed a request whose expected wait is over the bound, before it waits.
+    bool too_long = svc.max_queue_wait &&
+                    double(rep.queue.size() + 1) * hold_estimate[std::size_t(r)] / svc.workers > *svc.max_queue_wait;
+    if (int(rep.queue.size()) < svc.queue && !too_long) {
+      j.enqueued_at = now;
       rep.queue.push_back(jh);
+      a.queued = true;
+      if (a.caller_slot >= 0) limits[std::size_t(a.edge)][std::size_t(a.caller_slot)].queued_at_callee();
     } else {
       jobs.release(jh);
       reply(ah, Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, {}});
+    }
+  }
+
+  void left_queue(Attempt& a) {
+    if (!a.queued) return;
+    a.queued = false;
+    if (a.caller_slot >= 0) limits[std::size_t(a.edge)][std::size_t(a.caller_slot)].left_callee_queue();
+  }
+
+  // Free workers take queued requests: oldest first (fifo) or newest first (lifo), skipping those
+  // that waited too long (load shedding) or whose caller gave up (deadline propagation).
+  void serve_queue(int rep_index) {
+    Replica& rep = replicas[std::size_t(rep_index)];
+    const Service& svc = s.services[std::size_t(topo.replicas[std::size_t(rep_index)].service)];
+    while (!rep.queue.empty() && rep.busy < svc.workers) {
+      Handle next;
+      if (svc.queue_discipline == QueueDiscipline::lifo) {
+        next = rep.queue.back();
+        rep.queue.pop_back();
+      } else {
+        next = rep.queue.front();
+        rep.queue.pop_front();
+      }
+      Handle ah = jobs[next].attempt;
+      left_queue(attempts[ah]);
+      if (svc.deadline_propagation && attempts[ah].caller_done) {
+        jobs.release(next);
+        attempts[ah].server_done = true;
+        release_attempt_if_finished(ah);
+        continue;
+      }
+      if (svc.max_queue_wait && now - jobs[next].enqueued_at > *svc.max_queue_wait) {
+        jobs.release(next);
+        reply(ah, Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, {}});
+        continue;
+      }
+      start_job(next);
     }
   }
 
@@ -467,6 +601,7 @@ struct PlatformModel::Impl {
     Job& j = jobs[jh];
     Replica& rep = replicas[std::size_t(j.replica)];
     ++rep.busy;
+    j.started = now;
     int service = topo.replicas[std::size_t(j.replica)].service;
     // A caller whose resolver lost its entries cannot reach anything: it fails before doing work.
     for (int e : controls[std::size_t(service)][std::size_t(j.feature)]) {
@@ -495,6 +630,11 @@ struct PlatformModel::Impl {
       return;
     }
     int service = topo.replicas[std::size_t(r)].service;
+    if (s.services[std::size_t(service)].deadline_propagation && attempts[j.attempt].caller_done) {
+      // Nobody waits for the answer: no calls to dependencies on its behalf.
+      finish_job(jh, Result{true, false, Status::OK, Cause::dependency, false, {}});
+      return;
+    }
     if (faults.touches_service(service)) {
       if (int f = faults.injected_error_at(service, r); f >= 0) {
         finish_job(jh, Result{false, false, s.faults[std::size_t(f)].status, Cause::injected, false, Blame::fault(f)});
@@ -508,6 +648,11 @@ struct PlatformModel::Impl {
       int n = int(d.calls);
       if (edge_rng[std::size_t(e)].bernoulli(d.calls - n)) ++n;
       for (int k = 0; k < n; ++k) {
+        if (d.cache.enabled && caches[std::size_t(e)].hit(now, edge_rng[std::size_t(e)])) {
+          rec.edge_request(e);
+          rec.cache_hit(e);
+          continue;
+        }
         Handle ch = calls.acquire();
         Call& c = calls[ch];
         c.parent = jh;
@@ -518,6 +663,7 @@ struct PlatformModel::Impl {
         c.caller_region = topo.replicas[std::size_t(r)].region;
         ++jobs[jh].pending;
         rec.edge_request(e);
+        limits[std::size_t(e)][std::size_t(replica_pos[std::size_t(r)])].call_started();
         send_attempt(ch);
         if (!jobs.alive(jh) || jobs[jh].done) return;  // a child failed at once and failed the job
       }
@@ -529,6 +675,7 @@ struct PlatformModel::Impl {
     Handle ah = jobs[jh].attempt;
     jobs.release(jh);
     Attempt& a = attempts[ah];
+    left_queue(a);
     a.server_done = true;
     a.lost = true;
     release_attempt_if_finished(ah);
@@ -536,18 +683,34 @@ struct PlatformModel::Impl {
 
   void finish_job(Handle jh, const Result& r) {
     Job& j = jobs[jh];
+    const Service& svc = s.services[std::size_t(topo.replicas[std::size_t(j.replica)].service)];
+    if (!r.ok && svc.error_cost > 0 && !j.done) {
+      // Handling the failure (logging, error paths) keeps the worker busy a little longer.
+      j.done = true;
+      j.deferred = r;
+      q.push(now + svc.error_cost, kErrorCostDone, std::uint32_t(j.replica), jh);
+      return;
+    }
     j.done = true;
     int rep_index = j.replica;
     Handle ah = j.attempt;
+    double held = now - j.started;
     jobs.release(jh);
     Replica& rep = replicas[std::size_t(rep_index)];
     --rep.busy;
+    hold_estimate[std::size_t(rep_index)] += 0.1 * (held - hold_estimate[std::size_t(rep_index)]);
     reply(ah, r);
-    while (!rep.queue.empty() && rep.busy < s.services[std::size_t(topo.replicas[std::size_t(rep_index)].service)].workers) {
-      Handle next = rep.queue.front();
-      rep.queue.pop_front();
-      start_job(next);
+    serve_queue(rep_index);
+  }
+
+  void on_error_cost_done(int r, Handle jh) {
+    if (!jobs.alive(jh)) return;
+    if (jobs[jh].epoch != replicas[std::size_t(r)].epoch) {
+      drop_job(jh);
+      return;
     }
+    Result deferred = jobs[jh].deferred;
+    finish_job(jh, deferred);
   }
 
   void on_reply(Handle ah) {
@@ -570,9 +733,25 @@ struct PlatformModel::Impl {
   }
 
   // The caller has the answer to one attempt: record it, then retry, or settle the call.
+  void attempt_over(Attempt& a, const Result& r) {
+    a.caller_done = true;
+    if (a.caller_slot >= 0) limits[std::size_t(a.edge)][std::size_t(a.caller_slot)].attempt_ended(a.retry);
+    if (a.replica >= 0) {
+      bool server_error = !r.ok && (is_server_error(r.status) || r.cause == Cause::timeout);
+      OutlierDetector& od = outliers[std::size_t(a.service)];
+      int pos = replica_pos[std::size_t(a.replica)];
+      if (auto until = od.record(pos, server_error, now)) {
+        rec.event(now, "outlier_ejected", topo.replicas[std::size_t(a.replica)].name,
+                  fmt::format("until +{:.0f}s", *until - now));
+        rec.ejected(a.service, now, od.ejected_count());
+        q.push(*until, kUneject, std::uint32_t(a.replica));
+      }
+    }
+  }
+
   void complete_attempt(Handle ah, const Result& r) {
     Attempt& a = attempts[ah];
-    a.caller_done = true;
+    attempt_over(a, r);
     Handle ch = a.call;
     rec.attempt(a.service, now, r.ok, r.cause, now - a.sent, r.blame, r.at >= 0 ? r.at : now);
     release_attempt_if_finished(ah);
@@ -589,7 +768,9 @@ struct PlatformModel::Impl {
     if (!r.ok) {
       const RetryPolicy& p = s.dependencies[std::size_t(c.edge)].retry_policy;
       AttemptFailure af{r.status, r.cause, r.connect_failure};
-      if (c.attempts <= p.num_retries && retry_allowed(p, af)) {
+      int slot = caller_slot(c);
+      bool within_limits = slot < 0 || limits[std::size_t(c.edge)][std::size_t(slot)].may_retry();
+      if (c.attempts <= p.num_retries && retry_allowed(p, af) && within_limits) {
         c.prev_back_off = retry_back_off(p, c.attempts, c.prev_back_off, edge_rng[std::size_t(c.edge)]);
         q.push(now + c.prev_back_off, kRetry, 0, ch);
         return;
@@ -598,12 +779,24 @@ struct PlatformModel::Impl {
     settle_call(ch, r);
   }
 
-  void settle_call(Handle ch, const Result& r) {
+  void settle_call(Handle ch, const Result& result) {
     Call& c = calls[ch];
     c.done = true;
     int edge = c.edge;
     Handle parent = c.parent;
+    bool refresh = c.refresh;
+    int slot = caller_slot(c);
     calls.release(ch);
+    if (refresh) {
+      caches[std::size_t(edge)].refreshed(result.ok, now);
+      return;
+    }
+    if (slot >= 0) limits[std::size_t(edge)][std::size_t(slot)].call_ended();
+    Result r = result;
+    if (!r.ok && s.dependencies[std::size_t(edge)].cache.enabled && caches[std::size_t(edge)].can_serve_stale()) {
+      r = Result{};  // answered from the expired cache (fail static)
+      rec.cache_hit(edge);
+    }
     if (!r.ok) rec.edge_failure(edge);
     if (!jobs.alive(parent)) return;
     Job& j = jobs[parent];
@@ -638,7 +831,7 @@ struct PlatformModel::Impl {
     if (attempts.alive(c.attempt)) {
       Attempt& a = attempts[c.attempt];
       if (!a.caller_done) {
-        a.caller_done = true;
+        attempt_over(a, Result{false, false, Status::DEADLINE_EXCEEDED, Cause::timeout, false, {}});
         rec.attempt(a.service, now, false, Cause::timeout, now - a.sent, {}, now);
         release_attempt_if_finished(c.attempt);
       }
@@ -723,6 +916,42 @@ struct PlatformModel::Impl {
     std::optional<PlatformCommand> command = faults.end(i);
     rec.event(now, "fault_end", s.faults[std::size_t(i)].name, why);
     if (command) port.command(now, *command);
+  }
+
+  // The caller refreshes its cache with a real call to the callee, from one of its replicas.
+  void on_cache_refresh(int e) {
+    const Dependency& d = s.dependencies[std::size_t(e)];
+    q.push(now + d.cache.refresh, kCacheRefresh, std::uint32_t(e));
+    int caller = -1;
+    for (int r : topo.service_replicas[std::size_t(edge_from[std::size_t(e)])])
+      if (replicas[std::size_t(r)].ready) {
+        caller = r;
+        break;
+      }
+    if (caller < 0) return;  // nothing left to refresh it
+    int feature = 0;
+    for (std::size_t f = 0; f < s.features.size(); ++f)
+      if (carries(d.features, s.features[f].name)) {
+        feature = int(f);
+        break;
+      }
+    Handle ch = calls.acquire();
+    Call& c = calls[ch];
+    c.parent = 0;  // no job waits for it
+    c.refresh = true;
+    c.edge = e;
+    c.service = edge_target[std::size_t(e)];
+    c.feature = feature;
+    c.caller_replica = caller;
+    c.caller_region = topo.replicas[std::size_t(caller)].region;
+    send_attempt(ch);
+  }
+
+  void on_uneject(int r) {
+    int service = topo.replicas[std::size_t(r)].service;
+    outliers[std::size_t(service)].return_to_rotation(replica_pos[std::size_t(r)]);
+    rec.event(now, "outlier_returned", topo.replicas[std::size_t(r)].name);
+    rec.ejected(service, now, outliers[std::size_t(service)].ejected_count());
   }
 
   void on_control_refresh(int e, std::uint64_t generation) {
@@ -913,6 +1142,9 @@ struct PlatformModel::Impl {
       case kHealthOut: on_health(int(e.a), e.b, false); break;
       case kHealthIn: on_health(int(e.a), e.b, true); break;
       case kStage: on_stage(e.a); break;
+      case kErrorCostDone: on_error_cost_done(int(e.a), e.b); break;
+      case kUneject: on_uneject(int(e.a)); break;
+      case kCacheRefresh: on_cache_refresh(int(e.a)); break;
       default: throw InternalError(fmt::format("unknown event type {}", e.type));
     }
   }

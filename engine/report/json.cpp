@@ -70,7 +70,8 @@ ordered_json services_json(const std::vector<ServiceReport>& services) {
                    {"time_unhealthy", s.time_unhealthy},
                    {"ttr", optional_number(s.ttr)},
                    {"buckets", buckets_json(s.buckets)},
-                   {"p99_by_bucket", s.p99_by_bucket}});
+                   {"p99_by_bucket", s.p99_by_bucket},
+                   {"ejected_by_bucket", s.ejected_by_bucket}});
   }
   return out;
 }
@@ -276,6 +277,7 @@ std::vector<ServiceReport> read_services(const Node& n) {
     service.ttr = s["ttr"].optional_number();
     service.buckets = read_buckets(s["buckets"]);
     s["p99_by_bucket"].for_each([&](const Node& v) { service.p99_by_bucket.push_back(v.number()); });
+    s["ejected_by_bucket"].for_each([&](const Node& v) { service.ejected_by_bucket.push_back(int(v.count())); });
     out.push_back(std::move(service));
   });
   return out;
@@ -291,7 +293,10 @@ std::string report_to_json(const Report& r) {
                      {"requests", e.requests},
                      {"attempts", e.attempts},
                      {"failures", e.failures},
-                     {"amplification", e.amplification()}});
+                     {"amplification", e.amplification()},
+                     {"cache_hits", e.cache_hits},
+                     {"circuit_open", e.circuit_open},
+                     {"circuit_open_by_bucket", e.circuit_open_by_bucket}});
   ordered_json propagation = ordered_json::array();
   for (const PropagationStep& p : r.propagation)
     propagation.push_back(
@@ -366,8 +371,11 @@ Report report_from_json(std::string_view text) {
   r.services = read_services(root["services"]);
 
   root["edges"].for_each([&](const Node& e) {
-    r.edges.push_back({e["from"].text(), e["to"].text(), e["requests"].count(), e["attempts"].count(),
-                       e["failures"].count()});
+    EdgeReport edge{e["from"].text(), e["to"].text(), e["requests"].count(), e["attempts"].count(),
+                    e["failures"].count(), e["cache_hits"].count(), e["circuit_open"].count(), {}};
+    e["circuit_open_by_bucket"].for_each(
+        [&](const Node& v) { edge.circuit_open_by_bucket.push_back(std::uint32_t(v.count())); });
+    r.edges.push_back(std::move(edge));
   });
   root["propagation"].for_each([&](const Node& n) {
     r.propagation.push_back({n["time"].number(), n["service"].text(), n["via"].text(), n["cause"].text()});

@@ -46,6 +46,7 @@ struct ServiceReport {
   std::optional<double> ttr;  // from first unhealthy bucket to the start of its first healthy stretch
   std::vector<Counts> buckets;
   std::vector<double> p99_by_bucket;  // seconds, 0 when no completed call
+  std::vector<int> ejected_by_bucket;  // most replicas ejected by outlier detection during the bucket
 };
 
 struct EdgeReport {
@@ -53,6 +54,9 @@ struct EdgeReport {
   std::uint64_t requests = 0;  // calls the caller wanted to make
   std::uint64_t attempts = 0;  // including retries
   std::uint64_t failures = 0;  // calls that failed after retries
+  std::uint64_t cache_hits = 0;    // calls answered by the caller's cache (fresh or stale)
+  std::uint64_t circuit_open = 0;  // attempts refused by the caller's circuit breakers
+  std::vector<std::uint32_t> circuit_open_by_bucket;
   double amplification() const { return requests ? double(attempts) / double(requests) : 0.0; }
 };
 

@@ -54,6 +54,18 @@ struct HealthCheck {
   int healthy_threshold = 1;    // consecutive passed checks before it comes back
 };
 
+enum class QueueDiscipline { fifo, lifo };
+enum class LoadBalancer { round_robin, random, least_request, zone_aware };
+
+// Envoy outlier detection: a replica that fails `consecutive_5xx` calls in a row is ejected from
+// rotation for base_ejection_time x (times ejected), while at most max_ejection_percent are out.
+struct OutlierDetection {
+  bool enabled = false;
+  int consecutive_5xx = 5;
+  double base_ejection_time = 30;
+  double max_ejection_percent = 10;
+};
+
 struct Service {
   std::string name;
   int replicas = 1;
@@ -63,6 +75,12 @@ struct Service {
   Distribution service_time = Distribution::constant(0.005);
   Seconds restart_time = 30;
   HealthCheck health_check;
+  QueueDiscipline queue_discipline = QueueDiscipline::fifo;
+  std::optional<Seconds> max_queue_wait;  // shed requests expected to wait longer (admission control)
+  Seconds error_cost = 0;                 // worker time spent on a request that fails (logging, handling)
+  bool deadline_propagation = false;      // skip work whose caller has already given up
+  LoadBalancer load_balancer = LoadBalancer::round_robin;  // how callers pick among its replicas
+  OutlierDetection outlier_detection;
   Source source;
 };
 
@@ -75,12 +93,43 @@ struct BackOff {
 
 enum class Jitter { none, full, equal, decorrelated };
 
+// Envoy retry budget: retries in flight stay under budget_percent of the requests in flight (but
+// min_retry_concurrency are always allowed).
+struct RetryBudget {
+  bool enabled = false;
+  double budget_percent = 20;
+  int min_retry_concurrency = 3;
+};
+
 struct RetryPolicy {
   int num_retries = 0;
   std::optional<Seconds> per_try_timeout;  // absent: the dependency's timeout
   std::vector<std::string> retry_on = {"5xx", "reset", "connect-failure"};
   BackOff back_off;
   Jitter jitter = Jitter::full;
+  RetryBudget retry_budget;
+};
+
+// Envoy circuit breakers of one caller replica towards one dependency: more concurrent requests,
+// requests queued at the callee, or retries than these fail at once (cause circuit_open).
+struct CircuitBreakers {
+  bool enabled = false;
+  int max_requests = 1024;
+  int max_pending_requests = 1024;
+  int max_retries = 3;
+};
+
+// A cache in front of a dependency: hits are served by the caller. The cached data is refreshed from
+// the callee every `refresh`; it is usable until `ttl` after the last good refresh (longer when
+// serve_stale), and after it expired it warms up again over `warmup` (a cold cache: misses go to the
+// callee).
+struct Cache {
+  bool enabled = false;
+  double hit_ratio = 0.9;
+  Seconds ttl = 600;
+  Seconds refresh = 60;
+  Seconds warmup = 120;
+  bool serve_stale = false;
 };
 
 // What a soft dependency's failure does to the caller.
@@ -93,6 +142,8 @@ struct Dependency {
   std::vector<std::string> features;  // empty: every feature
   Seconds timeout = 1.0;
   RetryPolicy retry_policy;
+  CircuitBreakers circuit_breakers;
+  Cache cache;
   Fallback fallback = Fallback::degrade;  // soft edges only
   // Control edges: the caller resolves `to` periodically and serves from its cache meanwhile.
   bool fail_static = true;   // keep last-known entries when the control plane errs or returns none
