@@ -19,8 +19,15 @@ std::string csv_field(const std::string& text) {
   return out + "\"";
 }
 
+// Per-bucket state of a service's protections: replicas ejected by outlier detection, calls to it
+// refused by its callers' circuit breakers. Empty for the other kinds of rows.
+struct ProtectionState {
+  const std::vector<int>* ejected = nullptr;
+  std::vector<std::uint64_t> circuit_open;
+};
+
 void append_rows(std::string& out, const Report& r, const char* kind, const std::string& name,
-                 const std::vector<Counts>& buckets) {
+                 const std::vector<Counts>& buckets, const ProtectionState& protection = {}) {
   const std::string label = csv_field(name);
   for (std::size_t i = 0; i < buckets.size(); ++i) {
     const Counts& c = buckets[i];
@@ -28,19 +35,33 @@ void append_rows(std::string& out, const Report& r, const char* kind, const std:
     double t_start = double(i) * r.bucket;
     double t_end = std::min(double(i + 1) * r.bucket, std::max(r.duration, t_start));
     std::string availability = c.requests ? fmt::format("{:.9g}", c.availability()) : "";
-    out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{}\n", t_start, t_end, kind, label, c.requests, c.ok,
-                       c.degraded, c.failed, availability);
+    std::string ejected, circuit_open;
+    if (protection.ejected) {
+      ejected = i < protection.ejected->size() ? std::to_string((*protection.ejected)[i]) : "0";
+      circuit_open = i < protection.circuit_open.size() ? std::to_string(protection.circuit_open[i]) : "0";
+    }
+    out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{},{},{}\n", t_start, t_end, kind, label, c.requests, c.ok,
+                       c.degraded, c.failed, availability, ejected, circuit_open);
   }
 }
 
 }  // namespace
 
 std::string timeline_csv(const Report& r) {
-  std::string out = "t_start,t_end,kind,name,requests,ok,degraded,failed,availability\n";
+  std::string out = "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open\n";
   for (const Series& s : r.features) append_rows(out, r, "feature", s.name, s.buckets);
   for (const Series& s : r.segments) append_rows(out, r, "segment", s.name, s.buckets);
   for (const Series& s : r.regions) append_rows(out, r, "region", s.name, s.buckets);
-  for (const ServiceReport& s : r.services) append_rows(out, r, "service", s.name, s.buckets);
+  for (const ServiceReport& s : r.services) {
+    ProtectionState protection;
+    protection.ejected = &s.ejected_by_bucket;
+    protection.circuit_open.assign(s.buckets.size(), 0);
+    for (const EdgeReport& e : r.edges)
+      if (e.to == s.name)
+        for (std::size_t b = 0; b < e.circuit_open_by_bucket.size() && b < s.buckets.size(); ++b)
+          protection.circuit_open[b] += e.circuit_open_by_bucket[b];
+    append_rows(out, r, "service", s.name, s.buckets, protection);
+  }
   return out;
 }
 

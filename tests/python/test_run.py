@@ -99,7 +99,7 @@ def test_incident_has_the_stages_and_none_for_what_never_happened(tiny_result, t
 def test_timeline_has_one_row_per_bucket_per_series(tiny_result):
     timeline = tiny_result.timeline
     assert list(timeline.columns) == ["t_start", "t_end", "kind", "name", "requests", "ok", "degraded", "failed",
-                                      "availability"]
+                                      "availability", "ejected", "circuit_open"]
     buckets = 900 // 30
     kinds = set(map(tuple, timeline[["kind", "name"]].drop_duplicates().to_numpy()))
     assert {k for k, _ in kinds} <= {"feature", "segment", "region", "service"}

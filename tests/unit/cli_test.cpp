@@ -163,7 +163,7 @@ TEST_CASE("cli: run prints the summary and writes the three report files", "[cli
   CHECK(report["provenance"]["seed"] == 3);
   CHECK(report["provenance"]["scenario_name"] == "cli-minimal");
   CHECK(lines_of(contents(cli.dir() / "reports/a/timeline.csv"))[0] ==
-        "t_start,t_end,kind,name,requests,ok,degraded,failed,availability");
+        "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open");
   CHECK_THAT(contents(cli.dir() / "reports/a/report.html"), Contains("<svg"));
 }
 

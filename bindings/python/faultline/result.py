@@ -15,7 +15,8 @@ INCIDENT_STAGES = ("impact_start", "detected", "acknowledged", "diagnosed", "mit
 # Durations measured from impact_start.
 INCIDENT_DURATIONS = ("ttd", "tta", "ttm", "ttr")
 
-_TIMELINE_COLUMNS = ["t_start", "t_end", "kind", "name", "requests", "ok", "degraded", "failed", "availability"]
+_TIMELINE_COLUMNS = ["t_start", "t_end", "kind", "name", "requests", "ok", "degraded", "failed", "availability",
+                     "ejected", "circuit_open"]
 # Report sections with per-bucket counts, and the kind each gets in the timeline (as in timeline.csv).
 _TIMELINE_SECTIONS = (("features", "feature"), ("segments", "segment"), ("regions", "region"), ("services", "service"))
 
@@ -61,7 +62,8 @@ class Result:
         """One row per bucket per series (feature, segment, region, service), as in timeline.csv.
 
         Columns: t_start, t_end (seconds), kind, name, requests, ok, degraded, failed, availability
-        (NaN in a bucket without requests).
+        (NaN in a bucket without requests), and for services ejected (replicas ejected by outlier
+        detection) and circuit_open (calls to it refused by its callers' circuit breakers); NaN otherwise.
         """
         import numpy as np
         import pandas as pd
@@ -77,8 +79,17 @@ class Result:
                 t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
                 with np.errstate(invalid="ignore", divide="ignore"):
                     availability = np.where(counts["requests"] > 0, counts["ok"] / counts["requests"], np.nan)
+                ejected = np.full(n, np.nan)
+                circuit_open = np.full(n, np.nan)
+                if kind == "service":
+                    ejected = np.asarray(series.get("ejected_by_bucket", [0] * n), dtype=float)
+                    circuit_open = np.zeros(n)
+                    for edge in self._report["edges"]:
+                        if edge["to"] == series["name"]:
+                            circuit_open += np.asarray(edge.get("circuit_open_by_bucket", [0] * n), dtype=float)
                 parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "kind": kind, "name": series["name"],
-                                           **counts, "availability": availability}))
+                                           **counts, "availability": availability, "ejected": ejected,
+                                           "circuit_open": circuit_open}))
         if not parts:
             return pd.DataFrame({c: [] for c in _TIMELINE_COLUMNS})
         return pd.concat(parts, ignore_index=True)[_TIMELINE_COLUMNS]
