@@ -79,7 +79,7 @@ Figures measure_naive(const Scenario& s, double sim_seconds) {
 }
 
 void print_row(const char* load, const char* mapping, const Figures& f) {
-  fmt::print("{:<9} {:<22} {:>8.0f} {:>12.3g} {:>8.2f} {:>14.3g} {:>14} {:>10.0f} {:>11.0f}\n", load, mapping, f.sim,
+  fmt::print("{:<9} {:<22} {:>8.1f} {:>12.3g} {:>8.2f} {:>14.3g} {:>14} {:>10.0f} {:>11.0f}\n", load, mapping, f.sim,
              f.calls, f.wall, f.calls_per_s(), f.events ? fmt::format("{:.3g}", f.events_per_s()) : "-",
              f.peak_rss_mb, f.in_flight);
   std::fflush(stdout);

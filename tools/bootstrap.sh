@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-demo}"
 BUILD="${FAULTLINE_BUILD_DIR:-build}"
+[[ "$BUILD" = /* ]] || BUILD="$PWD/$BUILD"  # absolute from here on
 
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -36,7 +37,7 @@ case "$what" in
   test)
     (cd "$BUILD" && ctest --output-on-failure -j"$(nproc)")
     if [[ -d tests/python ]] && ls tests/python/test_*.py >/dev/null 2>&1; then
-      PYTHONPATH="$PWD/$BUILD/bindings/python${PYTHONPATH:+:$PYTHONPATH}" FAULTLINE_BUILD_DIR="$PWD/$BUILD" \
+      PYTHONPATH="$BUILD/bindings/python${PYTHONPATH:+:$PYTHONPATH}" FAULTLINE_BUILD_DIR="$BUILD" \
         /usr/bin/python3 -m pytest -q tests/python
     fi
     ;;

@@ -2,6 +2,9 @@
 // text, runs one simulation in a forked child and hands back the report JSON. Everything users touch
 // (Scenario, Result, DataFrames, plots) is the pure-Python package beside it, which keeps the text of
 // a scenario and re-loads it here for each run.
+#include "experiment/comparison.hpp"
+#include "experiment/parameter_grid.hpp"
+#include "experiment/sweep.hpp"
 #include "io/loader.hpp"
 #include "report/json.hpp"
 #include "scenario/errors.hpp"
@@ -10,10 +13,14 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 namespace py = pybind11;
 using namespace faultline;
@@ -68,6 +75,152 @@ std::string simulate_to_json(const std::string& text, const std::string& origin,
     raise_pending_signal();
     throw;
   }
+}
+
+// --- experiments: the C++ sweep and comparison, so that Python and the CLI agree to the bit ---------
+
+// A signal seen while a sweep runs: the KeyboardInterrupt is pending in Python once we get back.
+struct SignalPending {};
+
+// Runs `work` (which runs a sweep) without the GIL; Ctrl-C stops it between runs.
+template <typename Work>
+void run_interruptible(Work&& work) {
+  SweepCallbacks callbacks;
+  callbacks.poll = [] {
+    py::gil_scoped_acquire locked;
+    if (PyErr_CheckSignals() != 0) throw SignalPending{};
+  };
+  try {
+    py::gil_scoped_release unlocked;
+    work(callbacks);
+  } catch (const SignalPending&) {
+    throw py::error_already_set();
+  } catch (const InternalError&) {
+    raise_pending_signal();
+    throw;
+  }
+}
+
+// Scenario arguments as the Python side keeps them: text, origin, overrides.
+using ScenarioArguments = std::tuple<std::string, std::string, Overrides>;
+
+ScenarioLoader loader_of(const std::string& text, const std::string& origin) {
+  return [text, origin](const Overrides& overrides) { return load_scenario_text(text, origin, overrides); };
+}
+
+ParameterGrid grid_of(const std::vector<std::pair<std::string, std::vector<std::string>>>& grid) {
+  std::vector<Parameter> parameters;
+  for (const auto& [key, values] : grid) parameters.push_back({key, values});
+  return ParameterGrid(std::move(parameters));
+}
+
+py::list metric_pairs(const RunMetrics& m) {
+  py::list out;
+  for (const MetricValue& v : m.metrics) out.append(py::make_tuple(v.name, v.value));
+  return out;
+}
+
+// The plan of a sweep: what a Dask client submits, one task per run.
+py::dict plan_sweep_for_python(const std::string& text, const std::string& origin, const Overrides& base,
+                               const std::vector<std::pair<std::string, std::vector<std::string>>>& grid_values,
+                               std::size_t runs, std::optional<std::uint64_t> seed) {
+  const ParameterGrid grid = grid_of(grid_values);
+  const SweepPlan plan = [&] {
+    py::gil_scoped_release unlocked;
+    return plan_sweep(loader_of(text, origin), base, grid, runs, seed);
+  }();
+  py::list points;
+  for (std::size_t p = 0; p < plan.points.size(); ++p) {
+    Overrides overrides = base;
+    for (auto& o : grid.point(p)) overrides.push_back(std::move(o));
+    py::dict point;
+    point["labels"] = plan.points[p].labels;
+    point["overrides"] = overrides;
+    point["base_seed"] = plan.points[p].base_seed;
+    points.append(point);
+  }
+  py::list planned;
+  for (const PlannedRun& r : all_runs(plan)) planned.append(py::make_tuple(r.point, r.replicate, r.seed));
+  py::dict out;
+  out["label_columns"] = plan.label_columns;
+  out["metric_columns"] = plan.metric_columns();
+  out["points"] = points;
+  out["runs"] = planned;
+  return out;
+}
+
+// A sweep run here, `jobs` at a time: every run as (point, run, seed, [(metric, value), ...]) in plan order.
+py::dict sweep_for_python(const std::string& text, const std::string& origin, const Overrides& base,
+                          const std::vector<std::pair<std::string, std::vector<std::string>>>& grid_values,
+                          std::size_t runs, unsigned jobs, std::optional<std::uint64_t> seed) {
+  const ParameterGrid grid = grid_of(grid_values);
+  std::optional<SweepPlan> plan;
+  std::vector<FinishedRun> finished;
+  run_interruptible([&](SweepCallbacks callbacks) {
+    plan = plan_sweep(loader_of(text, origin), base, grid, runs, seed);
+    callbacks.on_finished = [&](const FinishedRun& run) { finished.push_back(run); };
+    run_sweep(*plan, all_runs(*plan), jobs, callbacks);
+  });
+  std::sort(finished.begin(), finished.end(), [](const FinishedRun& a, const FinishedRun& b) {
+    return std::pair(a.planned.point, a.planned.replicate) < std::pair(b.planned.point, b.planned.replicate);
+  });
+  py::list rows;
+  for (const FinishedRun& r : finished)
+    rows.append(py::make_tuple(r.planned.point, r.planned.replicate, r.planned.seed, metric_pairs(r.metrics)));
+  py::dict out;
+  out["label_columns"] = plan->label_columns;
+  out["metric_columns"] = plan->metric_columns();
+  py::list labels;
+  for (const SweepPoint& p : plan->points) labels.append(p.labels);
+  out["labels"] = labels;
+  out["runs"] = rows;
+  return out;
+}
+
+// One run's metrics, the row a Dask task sends back.
+py::list run_metrics_for_python(const std::string& text, const std::string& origin, const Overrides& overrides,
+                                std::uint64_t seed) {
+  RunMetrics metrics;
+  run_interruptible([&](const SweepCallbacks& callbacks) {
+    SimulationOptions options;
+    options.progress = [&callbacks](double) { callbacks.poll(); };
+    metrics = run_metrics(simulate_isolated(load_scenario_text(text, origin, overrides), seed, options));
+  });
+  return metric_pairs(metrics);
+}
+
+py::dict comparison_for_python(const ScenarioArguments& a, const ScenarioArguments& b, std::size_t runs, unsigned jobs,
+                               std::optional<std::uint64_t> seed) {
+  Comparison c;
+  run_interruptible([&](const SweepCallbacks& callbacks) {
+    const Scenario sa = load_scenario_text(std::get<0>(a), std::get<1>(a), std::get<2>(a));
+    const Scenario sb = load_scenario_text(std::get<0>(b), std::get<1>(b), std::get<2>(b));
+    c = compare_designs(sa, sb, runs, jobs, seed, callbacks);
+  });
+  const auto design_runs = [](const std::vector<RunMetrics>& design) {
+    py::list out;
+    for (std::size_t i = 0; i < design.size(); ++i) out.append(py::make_tuple(i, design[i].seed, metric_pairs(design[i])));
+    return out;
+  };
+  py::list table;
+  for (const MetricComparison& m : c.metrics) {
+    py::dict row;
+    row["metric"] = m.metric;
+    row["a_mean"] = m.difference.mean_a;
+    row["b_mean"] = m.difference.mean_b;
+    row["diff"] = m.difference.mean_difference;
+    row["ci_low"] = m.difference.ci_low;
+    row["ci_high"] = m.difference.ci_high;
+    row["verdict"] = to_string(m.verdict);
+    row["pairs"] = m.difference.pairs;
+    row["better"] = m.better == Better::higher ? "higher" : "lower";
+    table.append(row);
+  }
+  py::dict out;
+  out["a"] = design_runs(c.a);
+  out["b"] = design_runs(c.b);
+  out["table"] = table;
+  return out;
 }
 
 py::dict embedded_scenario_texts() {
@@ -133,6 +286,20 @@ PYBIND11_MODULE(_faultline, m) {
   m.def("simulate", &simulate_to_json, py::arg("text"), py::arg("origin"), py::arg("overrides"), py::arg("seed"),
         "Load and simulate the scenario in a forked child (the GIL is released meanwhile); return report.json's "
         "text, byte for byte what `faultline run --format json` prints.");
+  m.def("plan_sweep", &plan_sweep_for_python, py::arg("text"), py::arg("origin"), py::arg("overrides"),
+        py::arg("grid"), py::arg("runs"), py::arg("seed"),
+        "The runs of a sweep over a grid [(key, [value text, ...]), ...]: label and metric columns, each point's "
+        "labels, overrides and base seed, and every run as (point, run, seed), in plan order.");
+  m.def("sweep", &sweep_for_python, py::arg("text"), py::arg("origin"), py::arg("overrides"), py::arg("grid"),
+        py::arg("runs"), py::arg("jobs"), py::arg("seed"),
+        "Run a sweep `jobs` at a time (each run a forked child, the GIL released): label and metric columns, each "
+        "point's labels and every run as (point, run, seed, [(metric, value), ...]), in plan order.");
+  m.def("run_metrics", &run_metrics_for_python, py::arg("text"), py::arg("origin"), py::arg("overrides"),
+        py::arg("seed"), "Simulate one run and return its metrics as [(name, value), ...], the columns of a sweep row.");
+  m.def("compare", &comparison_for_python, py::arg("a"), py::arg("b"), py::arg("runs"), py::arg("jobs"),
+        py::arg("seed"),
+        "Run designs a and b ((text, origin, overrides) each) on the same seeds; return both designs' runs as "
+        "(run, seed, [(metric, value), ...]) and the table of paired differences and verdicts.");
   m.def("embedded_scenarios", &embedded_scenario_texts,
         "The scenarios bundled into faultline, file name -> TOML text (bytes).");
 }

@@ -4,11 +4,15 @@
 // mapping to exit codes.
 #pragma once
 
+#include "experiment/sweep_csv.hpp"
 #include "io/loader.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,9 +30,28 @@ Command add_demo_command(CLI::App& cli);
 Command add_validate_command(CLI::App& cli);
 Command add_graph_command(CLI::App& cli);
 Command add_schema_command(CLI::App& cli);
+Command add_sweep_command(CLI::App& cli);
+Command add_compare_command(CLI::App& cli);
 
 // --set KEY=VALUE, repeatable, for every command that loads a scenario; checked at parse time.
 void add_overrides_option(CLI::App& command, std::vector<std::string>& sets);
 Overrides to_overrides(const std::vector<std::string>& sets);
+
+// What sweep and compare share (defined in sweep_command.cpp): their options, and running a plan
+// into its CSV file with a "run 17/40" line on a terminal and a note of what was written.
+struct ExperimentOptions {
+  std::size_t runs = 10;
+  unsigned jobs = 1;
+  std::uint64_t seed = 0;
+  CLI::Option* seed_option = nullptr;
+  std::string out;
+  bool quiet = false;
+  std::optional<std::uint64_t> chosen_seed() const;
+};
+void add_experiment_options(CLI::App& command, ExperimentOptions& o);
+SweepOutcome run_plan_into_csv(const SweepPlan& plan, const std::string& path, const ExperimentOptions& o);
+// A scenario name as a directory name under out/: only characters safe everywhere.
+std::string output_name(const std::string& scenario_name);  // a safe directory name
+CLI::Validator seed_validator();  // a 64-bit unsigned seed, refusing what CLI11 would wrap around
 
 }  // namespace faultline::cli

@@ -13,8 +13,9 @@ int main(int argc, char** argv) {
   CLI::App cli("faultline: chaos and outage simulation of a service dependency graph", "faultline");
   cli.set_version_flag("--version", std::string("faultline ") + FAULTLINE_VERSION);
   cli.require_subcommand(1);
-  const Command commands[] = {add_run_command(cli), add_validate_command(cli), add_graph_command(cli),
-                              add_demo_command(cli), add_schema_command(cli)};
+  const Command commands[] = {add_run_command(cli),    add_validate_command(cli), add_graph_command(cli),
+                              add_demo_command(cli),   add_schema_command(cli),   add_sweep_command(cli),
+                              add_compare_command(cli)};
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -30,17 +30,7 @@ struct RunOptions {
 };
 
 void add_run_options(CLI::App& command, RunOptions& o) {
-  // CLI11 would wrap "-4" around, or saturate a number that is too large, into some other seed.
-  const CLI::Validator unsigned_64(
-      [](std::string& text) -> std::string {
-        std::uint64_t value = 0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (text.empty() || error != std::errc() || end != text.data() + text.size())
-          return "expected an integer from 0 to 18446744073709551615, got '" + text + "'";
-        return {};
-      },
-      "");
-  o.seed_option = command.add_option("--seed", o.seed, "Random seed (default: the scenario's)")->check(unsigned_64);
+  o.seed_option = command.add_option("--seed", o.seed, "Random seed (default: the scenario's)")->check(seed_validator());
   add_overrides_option(command, o.sets);
   command.add_option("--out", o.out, "Directory for report.json, timeline.csv, report.html (default: out/<name>)")
       ->type_name("DIR");
@@ -51,14 +41,7 @@ void add_run_options(CLI::App& command, RunOptions& o) {
   command.add_flag("--quiet,-q", o.quiet, "No progress and no file notes on stderr");
 }
 
-// A scenario name is free text; as a directory name it keeps only characters safe everywhere.
-std::string default_out_dir(const Scenario& s) {
-  std::string name = s.info.name;
-  for (char& c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '-';
-  if (name.empty() || name == "." || name == "..") name = "scenario";
-  return (std::filesystem::path("out") / name).string();
-}
+std::string default_out_dir(const Scenario& s) { return (std::filesystem::path("out") / output_name(s.info.name)).string(); }
 
 int run_scenario(const Scenario& s, const RunOptions& o) {
   const std::uint64_t seed = o.seed_option->count() ? o.seed : s.info.seed;

@@ -5,6 +5,7 @@
 #include "io/schema.hpp"
 #include "io/table_reader.hpp"
 #include "scenario/errors.hpp"
+#include "scenario/fault_target.hpp"
 
 #include <fmt/format.h>
 
@@ -157,6 +158,16 @@ class ScenarioReader {
         regions_.note(*v);
       }
       if (auto v = z.integer("hosts")) zone.hosts = static_cast<int>(*v);
+      if (auto v = z.integer("racks")) {
+        zone.racks = static_cast<int>(*v);
+        if (zone.racks > zone.hosts)
+          z.error("racks", fmt::format("must be at most hosts ({}), got {}", zone.hosts, zone.racks));
+      }
+      if (z.has("tags"))
+        if (auto v = z.list("tags")) {
+          zone.tags = *v;
+          for (const std::string& tag : *v) tags_.note(tag);
+        }
       s_.zones.push_back(std::move(zone));
     }
   }
@@ -243,6 +254,11 @@ class ScenarioReader {
         if (auto v = od->duration("base_ejection_time")) o.base_ejection_time = *v;
         if (auto v = od->number("max_ejection_percent")) o.max_ejection_percent = *v;
       }
+      if (t.has("tags"))
+        if (auto v = t.list("tags")) {
+          svc.tags = *v;
+          for (const std::string& tag : *v) tags_.note(tag);
+        }
       s_.services.push_back(std::move(svc));
     }
   }
@@ -523,9 +539,19 @@ class ScenarioReader {
         fault.kind = from_choice<FaultKind>(*kind, {{"host_crash", FaultKind::host_crash},
                                                     {"service_crash", FaultKind::service_crash},
                                                     {"zone_outage", FaultKind::zone_outage},
+                                                    {"region_outage", FaultKind::region_outage},
+                                                    {"link_down", FaultKind::link_down},
+                                                    {"partition", FaultKind::partition},
                                                     {"latency", FaultKind::latency},
+                                                    {"packet_loss", FaultKind::packet_loss},
                                                     {"error_rate", FaultKind::error_rate},
-                                                    {"control_plane", FaultKind::control_plane}});
+                                                    {"slowdown", FaultKind::slowdown},
+                                                    {"traffic_surge", FaultKind::traffic_surge},
+                                                    {"config_rollout", FaultKind::config_rollout},
+                                                    {"cert_expiry", FaultKind::cert_expiry},
+                                                    {"dns_failure", FaultKind::dns_failure},
+                                                    {"control_plane", FaultKind::control_plane},
+                                                    {"clock_skew", FaultKind::clock_skew}});
       const auto target = t.text("target");
       if (target) fault.target = *target;
       if (kind && target) check_fault_target(t, fault.kind, *target);
@@ -546,32 +572,148 @@ class ScenarioReader {
               t.error("value", fmt::format("mode = \"percent\" needs 0 < value <= 100, got {}", *v));
           }
       }
+      read_fault_timing(t, fault, kind.has_value());
+      if (kind) read_fault_effect(t, fault);
+      s_.faults.push_back(std::move(fault));
+    }
+    check_fault_chains(tables);
+  }
+
+  // When a fault happens: at a time (perhaps again and again), after another fault, or by chance.
+  void read_fault_timing(TableReader& t, Fault& fault, bool kind_known) {
+    const bool at = t.has("at"), after = t.has("after");
+    const bool random = t.has("mttf") || t.has("failure") || t.has("mttr") || t.has("repair");
+    const std::string_view random_key = t.has("mttf") ? "mttf" : t.has("failure") ? "failure" : t.has("mttr") ? "mttr" : "repair";
+    if (!at && !after && !random)
+      out_.add(t.where(), t.path_of("at"),
+               "missing 'at' (or 'after' another fault, or 'mttf'/'failure' for a fault that happens by chance)");
+    if (at && after) t.error("after", "give either 'at' or 'after', not both");
+    if ((at || after) && random)
+      t.error(random_key, fmt::format("'{}' makes the fault happen by chance: leave out '{}'", random_key, at ? "at" : "after"));
+
+    if (at)
       if (auto v = t.duration("at")) {
         fault.at = *v;
         check_before_end(t, "at", *v);
       }
-      if (t.has("duration"))
-        if (auto v = t.duration("duration")) fault.duration = *v;
+    if (t.has("duration")) {
+      if (random) t.error("duration", "a fault that happens by chance lasts its repair time: use 'mttr' or 'repair'");
+      else if (auto v = t.duration("duration")) fault.duration = *v;
+    }
+    if (t.has("every")) {
+      if (!at) t.error("every", "'every' repeats a fault that starts 'at' a time");
+      else if (auto v = t.duration("every")) {
+        fault.every = *v;
+        if (!t.has("duration")) t.error("every", "a repeated fault needs a 'duration' (at most 'every')");
+        else if (fault.duration && *fault.duration > *v)
+          t.error("duration", fmt::format("must be at most every ({}), got {}", format_duration(*v), shown(t, "duration")));
+      }
+    }
+    t.only_for(after, "after_delay", "faults with 'after'");
+    if (after) {
+      if (auto v = t.text("after")) fault.after = *v;
+      if (auto v = t.duration("after_delay")) fault.after_delay = *v;
+    }
+    for (std::string_view key : {"common_cause", "age_while_down"}) t.only_for(random, key, "faults with 'mttf' or 'failure'");
+    if (random) {
+      if (kind_known && fault.kind == FaultKind::config_rollout) {
+        t.error(random_key, "a config rollout happens at a time ('at' or 'after'), not by chance");
+        return;
+      }
+      fault.random = read_failure_process(t);
+    }
+  }
 
-      if (kind) read_fault_effect(t, fault);
-      s_.faults.push_back(std::move(fault));
+  FailureProcess read_failure_process(TableReader& t) {
+    FailureProcess p;
+    const auto one_of = [&](std::string_view mean_key, std::string_view dist_key, Distribution& into) {
+      const bool mean = t.has(mean_key), dist = t.has(dist_key);
+      if (mean && dist) return t.error(dist_key, fmt::format("give either '{}' or '{}', not both", mean_key, dist_key));
+      if (!mean && !dist)
+        return out_.add(t.where(), t.path_of(mean_key),
+                        fmt::format("missing '{}' or '{}' (a fault that happens by chance needs both a time to "
+                                    "failure and a time to repair)",
+                                    mean_key, dist_key));
+      if (mean) {
+        if (auto v = t.duration(mean_key)) into = Distribution::exponential(*v);
+      } else if (auto v = t.distribution(dist_key)) {
+        into = *v;
+      }
+    };
+    one_of("mttf", "failure", p.failure);
+    one_of("mttr", "repair", p.repair);
+    // A repair that takes no time would make failures invisible (and a failure process that never stops).
+    const std::string_view repair_key = t.has("mttr") ? "mttr" : "repair";
+    const auto got = [&](std::string_view key) {
+      return t.node(key)->as_string() ? fmt::format("got {}", shown(t, key)) : std::string("its mean is 0s");
+    };
+    if (t.has(repair_key) && p.repair.expected() <= 0)
+      t.error(repair_key, fmt::format("a repair time of zero would make every failure invisible; give a time "
+                                      "greater than 0s ({})",
+                                      got(repair_key)));
+    if (t.has("failure") && p.failure.expected() <= 0)
+      t.error("failure", fmt::format("a time to failure of zero: give a time greater than 0s ({})", got("failure")));
+    if (t.has("common_cause"))
+      if (auto cc = t.table("common_cause"))
+        if (auto v = cc->number("probability")) p.common_cause = *v;
+    if (auto v = t.boolean("age_while_down")) p.age_while_down = *v;
+    return p;
+  }
+
+  // `after` names another fault; chains must not loop.
+  void check_fault_chains(std::vector<TableReader>& tables) {
+    for (std::size_t i = 0; i < s_.faults.size() && i < tables.size(); ++i) {
+      const Fault& f = s_.faults[i];
+      if (f.after.empty()) continue;
+      if (!check_reference(tables[i], "after", f.after, faults_)) continue;
+      if (f.after == f.name) {
+        tables[i].error("after", fmt::format("a fault cannot start after itself ('{}')", f.name));
+        continue;
+      }
+      std::vector<std::string> walk = {f.name};
+      for (const Fault* next = s_.find_fault(f.after); next; next = next->after.empty() ? nullptr : s_.find_fault(next->after)) {
+        walk.push_back(next->name);
+        if (next->name == f.name) {
+          tables[i].error("after", fmt::format("'after' goes round in a loop: {}", fmt::join(walk, " -> ")));
+          break;
+        }
+        if (walk.size() > s_.faults.size()) break;  // a loop that does not pass through this fault
+      }
     }
   }
 
   // The keys that shape what a fault does differ by kind; the others must be absent.
   void read_fault_effect(TableReader& t, Fault& fault) {
-    const bool latency = fault.kind == FaultKind::latency;
-    const bool error_rate = fault.kind == FaultKind::error_rate;
-    const bool control_plane = fault.kind == FaultKind::control_plane;
+    const FaultKind k = fault.kind;
+    const bool latency = k == FaultKind::latency, error_rate = k == FaultKind::error_rate,
+               control_plane = k == FaultKind::control_plane, packet_loss = k == FaultKind::packet_loss,
+               slowdown = k == FaultKind::slowdown, surge = k == FaultKind::traffic_surge,
+               rollout = k == FaultKind::config_rollout, cert = k == FaultKind::cert_expiry,
+               dns = k == FaultKind::dns_failure, skew = k == FaultKind::clock_skew,
+               partition = k == FaultKind::partition;
+    if (rollout)
+      if (auto v = t.boolean("crash_loop")) fault.crash_loop = *v;
+    const bool erring_rollout = rollout && !fault.crash_loop;
     t.only_for(latency, "delay", "kind = \"latency\"");
-    t.only_for(error_rate, "rate", "kind = \"error_rate\"");
-    t.only_for(error_rate || control_plane, "status", "kind = \"error_rate\" or \"control_plane\"");
+    t.only_for(error_rate || packet_loss || erring_rollout, "rate",
+               "kind = \"error_rate\", \"packet_loss\" or \"config_rollout\" without crash_loop");
+    t.only_for(error_rate || control_plane || erring_rollout || cert || dns, "status",
+               "kind = \"error_rate\", \"control_plane\", \"config_rollout\" (without crash_loop), \"cert_expiry\" or "
+               "\"dns_failure\"");
     t.only_for(control_plane, "behaviour", "kind = \"control_plane\"");
+    t.only_for(slowdown || surge, "factor", "kind = \"slowdown\" or \"traffic_surge\"");
+    t.only_for(partition, "direction", "kind = \"partition\"");
+    t.only_for(rollout, "ramp", "kind = \"config_rollout\"");
+    t.only_for(rollout, "crash_loop", "kind = \"config_rollout\"");
+    t.only_for(rollout && fault.crash_loop, "crash_after", "kind = \"config_rollout\" with crash_loop = true");
+    t.only_for(dns, "ttl", "kind = \"dns_failure\"");
+    for (std::string_view key : {"skew", "tolerance", "checked_by"}) t.only_for(skew, key, "kind = \"clock_skew\"");
+
     if (latency && t.require("delay"))
       if (auto v = t.distribution("delay")) fault.delay = *v;
-    if (error_rate)
+    if (error_rate || packet_loss || erring_rollout)
       if (auto v = t.number("rate")) fault.rate = *v;
-    if (error_rate || control_plane) {
+    if (error_rate || control_plane || erring_rollout || cert || dns) {
       fault.status = control_plane ? Status::NOT_FOUND : Status::UNAVAILABLE;
       if (t.has("status"))
         if (auto v = t.status("status")) fault.status = *v;
@@ -580,6 +722,42 @@ class ScenarioReader {
       if (auto v = t.text("behaviour"))
         fault.behaviour = from_choice<ControlPlaneBehaviour>(
             *v, {{"missing", ControlPlaneBehaviour::missing}, {"errors", ControlPlaneBehaviour::errors}});
+    if ((slowdown || surge) && t.require("factor"))
+      if (auto v = t.number("factor")) fault.factor = *v;
+    if (partition)
+      if (auto v = t.text("direction"))
+        fault.direction = from_choice<PartitionDirection>(
+            *v, {{"both", PartitionDirection::both}, {"one_way", PartitionDirection::one_way}});
+    if (rollout && t.require("ramp"))
+      if (auto v = t.duration("ramp")) {
+        fault.ramp = *v;
+        check_ramp(t, fault);
+      }
+    if (rollout && fault.crash_loop)
+      if (auto v = t.duration("crash_after")) fault.crash_after = *v;
+    if (dns)
+      if (auto v = t.duration("ttl")) fault.ttl = *v;
+    if (skew) {
+      if (t.require("skew"))
+        if (auto v = t.duration("skew")) fault.skew = *v;
+      if (auto v = t.duration("tolerance")) fault.tolerance = *v;
+      if (t.has("checked_by"))
+        if (auto v = t.list("checked_by")) {
+          check_list_references(t, "checked_by", *v, services_);
+          fault.checked_by = *v;
+        }
+    }
+  }
+
+  // A rollout that cannot reach its last replica before the run ends is a mistake in the scenario.
+  void check_ramp(TableReader& t, const Fault& fault) {
+    if (!run_duration_) return;
+    const Seconds start = fault.after.empty() ? fault.at : 0;
+    if (fault.ramp > *run_duration_)
+      t.error("ramp", fmt::format("must fit in the run ({}), got {}", format_duration(*run_duration_), shown(t, "ramp")));
+    else if (fault.after.empty() && start + fault.ramp > *run_duration_)
+      t.error("ramp", fmt::format("ends after the run: at ({}) + ramp ({}) is past the duration ({})",
+                                  format_duration(start), format_duration(fault.ramp), format_duration(*run_duration_)));
   }
 
   bool has_dependency(const std::string& from, const std::string& to) const {
@@ -594,49 +772,128 @@ class ScenarioReader {
     return names;
   }
 
-  // "<zone>-h<i>" with a known zone and i below its host count.
+  // A host name with a known zone and an index below its host count: nullopt; a known zone and an
+  // index past its hosts: what the zone has; anything else: "".
   std::optional<std::string> host_problem(const std::string& target) const {
-    const auto dash = target.rfind("-h");
-    if (dash == std::string::npos || dash + 2 == target.size()) return "";
-    const std::string zone = target.substr(0, dash);
-    const std::string index = target.substr(dash + 2);
-    if (!std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; })) return "";
-    const Zone* z = s_.find_zone(zone);
+    const HostName host = parse_host_name(target);
+    const Zone* z = host.index >= 0 ? s_.find_zone(host.zone) : nullptr;
     if (!z) return "";
-    if (index.size() > 6 || std::stoi(index) >= z->hosts) {
-      if (z->hosts == 1) return fmt::format("zone '{}' has 1 host: {}-h0", zone, zone);
-      return fmt::format("zone '{}' has {} hosts: {}-h0 .. {}-h{}", zone, z->hosts, zone, zone, z->hosts - 1);
+    if (host.index >= z->hosts) {
+      if (z->hosts == 1) return fmt::format("zone '{}' has 1 host: {}-h0", host.zone, host.zone);
+      return fmt::format("zone '{}' has {} hosts: {}-h0 .. {}-h{}", host.zone, z->hosts, host.zone, host.zone,
+                         z->hosts - 1);
     }
     return std::nullopt;
   }
 
-  void check_fault_target(TableReader& t, FaultKind kind, const std::string& target) {
+  // What a fault's target may name, by kind (the schema's fault[].target says the same in words).
+  struct TargetRules {
+    bool service = false, tag = false, host = false, rack = false, zone = false, region = false, dependency = false,
+         link = false, feature = false, segment = false;
+  };
+
+  static TargetRules target_rules(FaultKind kind) {
+    TargetRules r;
     switch (kind) {
+      case FaultKind::host_crash: r.host = r.rack = r.zone = r.region = r.service = r.tag = true; break;
       case FaultKind::service_crash:
-      case FaultKind::control_plane: check_reference(t, "target", target, services_); return;
-      case FaultKind::zone_outage: check_reference(t, "target", target, zones_); return;
-      case FaultKind::host_crash: {
-        if (zones_.contains(target) || services_.contains(target)) return;
-        const std::optional<std::string> problem = host_problem(target);
-        if (!problem) return;
-        if (!problem->empty()) return t.error("target", *problem);
-        return t.error("target", fmt::format("unknown target '{}': not a host (<zone>-h<i>), zone or service; "
-                                             "zones: {}; services: {}",
-                                             target, known_list(zones_.names()), known_list(services_.names())));
-      }
+      case FaultKind::config_rollout:
+      case FaultKind::cert_expiry: r.service = r.tag = true; break;
+      case FaultKind::zone_outage: r.zone = true; break;
+      case FaultKind::region_outage: r.region = true; break;
+      case FaultKind::link_down:
+      case FaultKind::partition: r.link = r.zone = r.region = true; break;
       case FaultKind::latency:
-      case FaultKind::error_rate: {
-        if (const auto arrow = target.find("->"); arrow != std::string::npos) {
-          if (!has_dependency(target.substr(0, arrow), target.substr(arrow + 2)))
-            t.error("target", fmt::format("unknown dependency '{}'; known: {}", target, known_list(dependency_names())));
-          return;
-        }
-        if (!services_.contains(target))
-          t.error("target", fmt::format("unknown target '{}': not a service or a dependency (from->to); services: {}",
-                                        target, known_list(services_.names())));
+      case FaultKind::packet_loss: r.service = r.tag = r.dependency = r.link = true; break;
+      case FaultKind::error_rate: r.service = r.tag = r.dependency = true; break;
+      case FaultKind::slowdown:
+      case FaultKind::clock_skew: r.service = r.tag = r.host = r.rack = r.zone = true; break;
+      case FaultKind::traffic_surge: r.feature = r.segment = r.region = true; break;
+      case FaultKind::dns_failure:
+      case FaultKind::control_plane: r.service = true; break;
+    }
+    return r;
+  }
+
+  static std::string accepted_forms(const TargetRules& r) {
+    std::vector<std::string> forms;
+    if (r.service) forms.push_back("a service");
+    if (r.tag) forms.push_back("tag:<t>");
+    if (r.host) forms.push_back("a host (<zone>-h<i>)");
+    if (r.rack) forms.push_back("a rack (<zone>/rack<i>)");
+    if (r.zone) forms.push_back("a zone");
+    if (r.region) forms.push_back("a region");
+    if (r.dependency) forms.push_back("a dependency (from->to)");
+    if (r.link) forms.push_back("a link (a<->b)");
+    if (r.feature) forms.push_back("a feature");
+    if (r.segment) forms.push_back("a segment");
+    if (forms.size() == 1) return forms.front();
+    const std::string last = forms.back();
+    forms.pop_back();
+    return fmt::format("{} or {}", fmt::join(forms, ", "), last);
+  }
+
+  void check_fault_target(TableReader& t, FaultKind kind, const std::string& text) {
+    const TargetRules ok = target_rules(kind);
+    const FaultTarget target = parse_fault_target(text);
+    const auto wrong_form = [&](std::string_view form) {
+      t.error("target", fmt::format("kind = \"{}\" does not take {}; it takes {}", to_string(kind), form, accepted_forms(ok)));
+    };
+    switch (target.form) {
+      case FaultTarget::Form::tag:
+        if (!ok.tag) return wrong_form("a tag");
+        if (!tags_.contains(target.first)) t.error("target", tags_.unknown(target.first));
+        return;
+      case FaultTarget::Form::dependency:
+        if (!ok.dependency) return wrong_form("a dependency");
+        if (!has_dependency(target.first, target.second))
+          t.error("target", fmt::format("unknown dependency '{}'; known: {}", text, known_list(dependency_names())));
+        return;
+      case FaultTarget::Form::link: {
+        if (!ok.link) return wrong_form("a link");
+        const std::array<std::string, 2> ends = {target.first, target.second};
+        for (const std::string& end : ends)
+          if (!zones_.contains(end) && !regions_.contains(end))
+            return t.error("target", fmt::format("unknown zone or region '{}'; zones: {}; regions: {}", end,
+                                                 known_list(zones_.names()), known_list(regions_.names())));
+        if (ends[0] == ends[1]) return t.error("target", fmt::format("a link joins two different ends, got '{}' twice", ends[0]));
+        if (zones_.contains(ends[0]) != zones_.contains(ends[1]))
+          t.error("target", "links join two zones or two regions, not a zone and a region");
         return;
       }
+      case FaultTarget::Form::rack: {
+        if (!ok.rack) return wrong_form("a rack");
+        const Zone* z = s_.find_zone(target.first);
+        if (!z) return t.error("target", zones_.unknown(target.first));
+        if (z->racks == 0) return t.error("target", fmt::format("zone '{}' has no racks (give it racks = N)", z->name));
+        if (target.rack < 0 || target.rack >= z->racks)
+          t.error("target", z->racks == 1 ? fmt::format("zone '{}' has 1 rack: {}/rack0", z->name, z->name)
+                                          : fmt::format("zone '{}' has {} racks: {}/rack0 .. {}/rack{}", z->name,
+                                                        z->racks, z->name, z->name, z->racks - 1));
+        return;
+      }
+      case FaultTarget::Form::name: break;
     }
+    if ((ok.service && services_.contains(text)) || (ok.zone && zones_.contains(text)) ||
+        (ok.region && regions_.contains(text)) || (ok.feature && features_.contains(text)) ||
+        (ok.segment && segments_.contains(text)))
+      return;
+    if (ok.host) {
+      const std::optional<std::string> problem = host_problem(text);
+      if (!problem) return;
+      if (!problem->empty()) return t.error("target", *problem);
+    }
+    // One kind of name: the registry's own message lists the known ones.
+    if (ok.service && !ok.zone && !ok.region && !ok.dependency && !ok.link) return t.error("target", services_.unknown(text));
+    if (ok.zone && !ok.service && !ok.region) return t.error("target", zones_.unknown(text));
+    if (ok.region && !ok.service && !ok.zone && !ok.feature) return t.error("target", regions_.unknown(text));
+    std::vector<std::string> known;
+    if (ok.service) known.push_back(fmt::format("services: {}", known_list(services_.names())));
+    if (ok.zone) known.push_back(fmt::format("zones: {}", known_list(zones_.names())));
+    if (ok.region) known.push_back(fmt::format("regions: {}", known_list(regions_.names())));
+    if (ok.feature) known.push_back(fmt::format("features: {}", known_list(features_.names())));
+    if (ok.segment) known.push_back(fmt::format("segments: {}", known_list(segments_.names())));
+    t.error("target", fmt::format("unknown target '{}': not {}; {}", text, accepted_forms(ok), fmt::join(known, "; ")));
   }
 
   void read_monitors(TableReader& root) {
@@ -831,7 +1088,7 @@ class ScenarioReader {
   Scenario s_;
   std::optional<Seconds> run_duration_;
   NameRegistry zones_{"zone"}, regions_{"region"}, services_{"service"}, features_{"feature"}, faults_{"fault"},
-      monitors_{"monitor"}, actions_{"action"}, segments_{"segment"};
+      monitors_{"monitor"}, actions_{"action"}, segments_{"segment"}, tags_{"tag"};
 };
 
 

@@ -42,6 +42,11 @@ std::vector<SchemaKey> build_schema() {
       row("zone[].name", T::name).need().says("Unique zone name; hosts are named `<zone>-h<i>` from i = 0."),
       row("zone[].region", T::name).need().says("The region the zone belongs to; regions exist through their zones."),
       row("zone[].hosts", T::integer).fallback("1").within(1, 100000).in("hosts").says("Hosts in the zone."),
+      row("zone[].racks", T::integer).fallback("0").within(0, 100000).in("racks")
+          .says("Racks the hosts sit in, in turn (host i in rack i % racks), for fault targets `<zone>/rack<i>`; "
+                "0: none. At most `hosts`."),
+      row("zone[].tags", T::name_list).computed("none")
+          .says("Labels for fault targets: `tag:<t>` reaches every host of the zone."),
 
       row("network", T::section).says("One-way latencies between hosts."),
       row("network.intra_zone", T::duration).fallback("\"0.2ms\"").at_least(0).below(10)
@@ -98,6 +103,9 @@ std::vector<SchemaKey> build_schema() {
           .says("Ejection time; multiplied by how many times the replica has been ejected."),
       row("service[].outlier_detection.max_ejection_percent", T::number).fallback("10").within(0, 100)
           .in("percent").says("Most replicas ejected at once (at least one may always be)."),
+      row("service[].tags", T::name_list).computed("none")
+          .says("Labels for fault targets: `tag:<t>` reaches every replica of the service (shared infrastructure: "
+                "`db`, `dns`, `bus`)."),
 
       row("dependency[]", T::section_array).says("A call from one service to another."),
       row("dependency[].from", T::name).need().says("The calling service."),
@@ -217,29 +225,101 @@ std::vector<SchemaKey> build_schema() {
       row("client.relogin_feature", T::name).computed("none")
           .says("The feature a logged-out user requests next (login, say)."),
 
-      row("fault[]", T::section_array).says("Something that goes wrong, at a time."),
-      row("fault[].name", T::name).computed("`fault[i]`").says("Unique fault name; actions refer to it."),
+      row("fault[]", T::section_array)
+          .says("Something that goes wrong: at a time, after another fault, again and again, or by chance."),
+      row("fault[].name", T::name).computed("`fault[i]`").says("Unique fault name; actions and `after` refer to it."),
       row("fault[].kind", T::choice).need()
-          .one_of({"host_crash", "service_crash", "zone_outage", "latency", "error_rate", "control_plane"})
-          .says("What fails."),
+          .one_of({"host_crash", "service_crash", "zone_outage", "region_outage", "link_down", "partition", "latency",
+                   "packet_loss", "error_rate", "slowdown", "traffic_surge", "config_rollout", "cert_expiry",
+                   "dns_failure", "control_plane", "clock_skew"})
+          .says("What fails: hosts turned off (`host_crash`, `zone_outage`, `region_outage`); service processes "
+                "killed (`service_crash`); the network between zones or regions cut (`link_down`, `partition`: calls "
+                "across it time out); calls delayed (`latency`), lost (`packet_loss`: the caller times out) or "
+                "failed (`error_rate`); replicas slowed (`slowdown`); more users (`traffic_surge`); a bad version "
+                "reaching replicas one by one (`config_rollout`); a certificate expired (`cert_expiry`: calls fail "
+                "with `status` until the fault ends, i.e. renewal); a name that no longer resolves "
+                "(`dns_failure`: calls to the target fail at the caller once its cached answer is older than "
+                "`ttl`); a control plane serving errors or no entries (`control_plane`); clocks off (`clock_skew`: "
+                "calls between a skewed and a correct clock fail with UNAUTHENTICATED at services that check "
+                "validity, when `skew` > `tolerance`)."),
       row("fault[].target", T::string).need()
-          .says("host_crash: a host (`<zone>-h<i>`), a zone or a service (its hosts); service_crash, "
-                "control_plane: a service; zone_outage: a zone; latency, error_rate: a service or a dependency "
-                "written `from->to`."),
+          .says("What it hits. Forms: a name; `tag:<t>` (services and zones with the tag); `from->to` (a "
+                "dependency); `a<->b` (the link between two zones or two regions); `<zone>/rack<i>`. By kind: "
+                "host_crash: a host `<zone>-h<i>`, rack, zone, region, service (its hosts) or tag; service_crash, "
+                "config_rollout, cert_expiry: a service or tag; zone_outage: a zone; region_outage: a region; "
+                "link_down, partition: a link, or a zone or region (cut from everything else); latency, "
+                "packet_loss: a service, tag, dependency or link; error_rate: a service, tag or dependency; "
+                "slowdown, clock_skew: a service, tag, host, rack or zone (the replicas on it); traffic_surge: a "
+                "feature, segment or region; dns_failure, control_plane: a service."),
       row("fault[].mode", T::choice).fallback("\"all\"").one_of({"one", "all", "fixed", "percent"})
-          .says("Which of the target's hosts or replicas are hit."),
+          .says("Which of the target's hosts or replicas are hit, drawn from the seed and the fault's name; a "
+                "config rollout reaches them in the drawn order."),
       row("fault[].value", T::number).in("count or %")
           .says("Required by modes `fixed` (an integer >= 1) and `percent` (0 < value <= 100)."),
-      row("fault[].at", T::duration).need().at_least(0).says("Start; before the end of the run."),
+      row("fault[].at", T::duration).at_least(0)
+          .says("Start; before the end of the run. Required unless `after`, `mttf` or `failure` is given."),
       row("fault[].duration", T::duration).above(0).computed("until an action ends it or the run ends")
-          .says("How long it lasts."),
-      row("fault[].delay", T::distribution).at_least(0).says("Latency faults only (required): extra delay per call."),
+          .says("How long each occurrence lasts. Not with `mttf` or `failure` (the repair time is the duration)."),
+      row("fault[].every", T::duration).above(0)
+          .says("Repeat: an occurrence every this long from `at`, each lasting `duration` (required, at most "
+                "`every`)."),
+      row("fault[].after", T::name)
+          .says("Start with each start of this other fault (plus `after_delay`) instead of at `at`. A "
+                "common-cause failure counts once."),
+      row("fault[].after_delay", T::duration).fallback("\"0s\"").at_least(0)
+          .says("With `after`: the wait after the other fault starts."),
+      row("fault[].mttf", T::duration).above(0)
+          .says("By chance: mean time to failure of each target hit (time in service, exponential). Give "
+                "`mttf` or `failure`, and `mttr` or `repair`, instead of `at`."),
+      row("fault[].mttr", T::duration)
+          .says("By chance: mean time to repair (exponential); greater than 0s."),
+      row("fault[].failure", T::distribution)
+          .says("By chance: the distribution of the time in service before each failure, instead of `mttf`."),
+      row("fault[].repair", T::distribution)
+          .says("By chance: the distribution of the repair time, instead of `mttr`; mean greater than 0s."),
+      row("fault[].common_cause", T::table)
+          .says("By chance: a failure of one target takes every target of the fault down at once with this "
+                "probability (each is repaired on its own)."),
+      row("fault[].common_cause.probability", T::number).need().within(0, 1).in("probability")
+          .says("Chance that a failure is a common-cause one."),
+      row("fault[].age_while_down", T::boolean).fallback("true")
+          .says("By chance: `false` stops a target's time in service while any target of any random fault of "
+                "the scenario is down (a series system that is stopped does not wear)."),
+      row("fault[].delay", T::distribution).at_least(0)
+          .says("Latency faults only (required): extra delay per call (a distribution gives jitter); on a link, "
+                "each way."),
       row("fault[].rate", T::number).fallback("1").above(0).at_most(1).in("fraction")
-          .says("Error-rate faults only: fraction of calls that fail."),
-      row("fault[].status", T::status).computed("`UNAVAILABLE` (error_rate), `NOT_FOUND` (control_plane)")
-          .says("error_rate and control_plane faults only: the status failures carry."),
+          .says("error_rate, packet_loss and config_rollout (without crash_loop) only: fraction of calls that "
+                "fail or are lost."),
+      row("fault[].status", T::status)
+          .computed("`UNAVAILABLE`; `NOT_FOUND` for control_plane")
+          .says("error_rate, control_plane, config_rollout, cert_expiry and dns_failure only: the status "
+                "failures carry."),
       row("fault[].behaviour", T::choice).fallback("\"missing\"").one_of({"missing", "errors"})
           .says("Control-plane faults only: it returns no entries (`missing`) or fails (`errors`)."),
+      row("fault[].factor", T::number).above(0).at_most(1000).in("x")
+          .says("slowdown (service time multiplied) and traffic_surge (request rate multiplied) only; required."),
+      row("fault[].direction", T::choice).fallback("\"both\"").one_of({"both", "one_way"})
+          .says("Partitions only: `one_way` drops packets from the first end of the link (or the zone or region "
+                "named) to the other only, so calls one way are lost and answers the other way are lost."),
+      row("fault[].ramp", T::duration).at_least(0)
+          .says("config_rollout only (required): time from the first replica reached (at the start) to the "
+                "last; the others are reached evenly in between."),
+      row("fault[].crash_loop", T::boolean).fallback("false")
+          .says("config_rollout only: replicas reached crash (restart, serve `crash_after`, crash again) "
+                "instead of failing `rate` of their calls."),
+      row("fault[].crash_after", T::duration).fallback("\"10s\"").above(0)
+          .says("config_rollout with crash_loop only: how long a restarted replica serves before it crashes "
+                "again."),
+      row("fault[].ttl", T::duration).fallback("\"0s\"").at_least(0)
+          .says("dns_failure only: callers keep using their cached answer for up to this long (each caller's "
+                "cache expires at a random moment within it)."),
+      row("fault[].skew", T::duration).above(0)
+          .says("clock_skew only (required): how far the targets' clocks are off (ahead or behind alike)."),
+      row("fault[].tolerance", T::duration).fallback("\"5m\"").at_least(0)
+          .says("clock_skew only: the skew a validity check tolerates; no effect when `skew` is within it."),
+      row("fault[].checked_by", T::name_list).computed("every service")
+          .says("clock_skew only: the services that check tokens and certificates."),
 
       row("monitor[]", T::section_array).says("An alert; the first to fire marks detection."),
       row("monitor[].name", T::name).need().says("Unique monitor name; actions refer to it as `monitor:<name>`."),
@@ -278,7 +358,7 @@ std::vector<SchemaKey> build_schema() {
       row("action[].to", T::name).says("switch_dependency only (required): the service they call instead."),
 
       row("<distribution>", T::section)
-          .says("A distribution table, wherever a key takes one (`service_time`, `delay`)."),
+          .says("A distribution table, wherever a key takes one (`service_time`, `delay`, `failure`, `repair`)."),
       row("<distribution>.dist", T::choice).need().one_of({"constant", "exponential", "lognormal", "uniform", "weibull"})
           .says("The family; each takes the parameters noted below and no others."),
       row("<distribution>.mean", T::duration).at_least(0)

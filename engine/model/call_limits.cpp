@@ -4,11 +4,10 @@
 
 namespace faultline {
 
-bool CallLimits::may_send(bool retry) const {
+bool CallLimits::may_send() const {
   if (!breakers_.enabled) return true;
   if (attempts_ >= breakers_.max_requests) return false;
   if (pending_ >= breakers_.max_pending_requests) return false;
-  if (retry && retries_ >= breakers_.max_retries) return false;
   return true;
 }
 

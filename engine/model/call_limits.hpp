@@ -13,17 +13,17 @@ class CallLimits {
   CallLimits() = default;
   CallLimits(const CircuitBreakers& breakers, const RetryBudget& budget) : breakers_(breakers), budget_(budget) {}
 
-  // Checks before sending an attempt (a first try, or a retry).
-  bool may_send(bool retry) const;
-  // Checks before scheduling a retry at all (the budget is judged when the retry is decided).
+  // Checks before sending an attempt (a first try or a retry): concurrent and pending requests.
+  bool may_send() const;
+  // Checks before scheduling a retry: the retry breaker and the budget. A retry counts as active
+  // from the moment it is scheduled (its back-off included) until its attempt ends.
   bool may_retry() const;
 
   void call_started() { ++requests_; }
   void call_ended() { --requests_; }
-  void attempt_sent(bool retry) {
-    ++attempts_;
-    if (retry) ++retries_;
-  }
+  void retry_scheduled() { ++retries_; }
+  void retry_abandoned() { --retries_; }  // scheduled, then never sent (the call settled first)
+  void attempt_sent() { ++attempts_; }
   void attempt_ended(bool retry) {
     --attempts_;
     if (retry) --retries_;

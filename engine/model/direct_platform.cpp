@@ -20,13 +20,15 @@ class DirectPlatform final : public PlatformPort {
     bool operator>(const Pending& o) const { return time > o.time || (time == o.time && seq > o.seq); }
   };
 
-  DirectPlatform(const Scenario& s, const Topology& t) : s_(s), t_(t), incarnation_(t.replicas.size(), 0) {}
+  DirectPlatform(const Scenario& s, const Topology& t)
+      : s_(s), t_(t), incarnation_(t.replicas.size(), 0), host_on_(t.hosts.size(), 1), process_(t.replicas.size(), 1) {}
 
   double latency(int a, int b) override { return table_latency(s_, t_, a, b); }
   double horizon() const override { return pending_.empty() ? PlatformModel::kNever : pending_.top().time; }
   void command(double t, const PlatformCommand& c) override { pending_.push(Pending{t, seq_++, c, -1, 0}); }
 
-  // Applies everything due at the earliest pending time.
+  // Applies everything due at the earliest pending time, as the SimGrid kernel does
+  // (simulation/simgrid_kernel.hpp): a command that changes nothing tells the model nothing.
   void apply_next(PlatformModel& m) {
     double t = pending_.top().time;
     while (!pending_.empty() && pending_.top().time == t) {
@@ -40,31 +42,46 @@ class DirectPlatform final : public PlatformPort {
       switch (c.kind) {
         case PlatformCommand::Kind::hosts_down:
           for (int h : c.hosts) {
-            for (int r : t_.host_replicas[std::size_t(h)]) ++incarnation_[std::size_t(r)];
+            if (!host_on_[std::size_t(h)]) continue;
+            host_on_[std::size_t(h)] = 0;
+            for (int r : t_.host_replicas[std::size_t(h)]) {
+              ++incarnation_[std::size_t(r)];
+              process_[std::size_t(r)] = 0;
+            }
             m.on_host_state(h, false, t);
           }
           break;
         case PlatformCommand::Kind::hosts_up:
           for (int h : c.hosts) {
+            if (host_on_[std::size_t(h)]) continue;
+            host_on_[std::size_t(h)] = 1;
             m.on_host_state(h, true, t);
-            for (int r : t_.host_replicas[std::size_t(h)]) boot(r, t);
+            for (int r : t_.host_replicas[std::size_t(h)]) boot(r, t);  // a rebooted host starts all its services
           }
           break;
         case PlatformCommand::Kind::kill_replicas:
-          for (int r : c.replicas) {
-            ++incarnation_[std::size_t(r)];
-            m.on_replica_down(r, t);
-          }
+          for (int r : c.replicas) stop(m, r, t);
           break;
         case PlatformCommand::Kind::restart_replicas:
-          for (int r : c.replicas) boot(r, t);
+          for (int r : c.replicas) {
+            stop(m, r, t);
+            if (host_on_[std::size_t(t_.replicas[std::size_t(r)].host)]) boot(r, t);  // else it starts with its host
+          }
           break;
       }
     }
   }
 
  private:
+  void stop(PlatformModel& m, int r, double t) {
+    if (!process_[std::size_t(r)]) return;
+    process_[std::size_t(r)] = 0;
+    ++incarnation_[std::size_t(r)];
+    m.on_replica_down(r, t);
+  }
+
   void boot(int r, double t) {
+    process_[std::size_t(r)] = 1;
     std::uint32_t inc = ++incarnation_[std::size_t(r)];
     double restart = s_.services[std::size_t(t_.replicas[std::size_t(r)].service)].restart_time;
     pending_.push(Pending{t + restart, seq_++, {}, r, inc});
@@ -73,6 +90,8 @@ class DirectPlatform final : public PlatformPort {
   const Scenario& s_;
   const Topology& t_;
   std::vector<std::uint32_t> incarnation_;
+  std::vector<std::uint8_t> host_on_;
+  std::vector<std::uint8_t> process_;  // a replica's process exists (booting or ready)
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;
   std::uint64_t seq_ = 0;
 };

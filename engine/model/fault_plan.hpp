@@ -1,14 +1,18 @@
-// The faults of one run: which hosts, replicas, services or edges each one hits (its selector drawn
-// from the run's seed and the fault's name), whether it is active, what it does to a call while it is,
-// and which platform command starts or ends it. The model asks; the plan answers.
+// The faults of one run: what each one hits (its target resolved against the topology, its selector
+// drawn from the run's seed and the fault's name), when it happens (the occurrences of
+// model/fault_schedule.hpp, as a timeline of steps), whether it is active, what it does to a call
+// while it is, and which platform commands start or end it. The model asks; the plan answers.
+//
+// Overlapping faults compose: a host is down while any fault holds it down and comes back when the
+// last one lets go; a replica killed by a service crash stays dead when its host comes back.
 #pragma once
 
+#include "model/fault_schedule.hpp"
 #include "model/platform_port.hpp"
 #include "model/random.hpp"
 #include "model/topology.hpp"
 #include "scenario/scenario.hpp"
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,23 +23,68 @@ class FaultPlan {
   FaultPlan(const Scenario& s, const Topology& t, std::uint64_t seed);
 
   std::size_t size() const { return state_.size(); }
-  bool active(int f) const { return state_[std::size_t(f)].active; }
-  const std::vector<int>& hosts(int f) const { return state_[std::size_t(f)].hosts; }
-  const std::vector<int>& replicas(int f) const { return state_[std::size_t(f)].replicas; }
+  bool active(int f) const { return state_[std::size_t(f)].running > 0; }  // an occurrence is in progress
+  const std::vector<int>& hosts(int f) const { return state_[std::size_t(f)].hosts; }        // it takes down
+  const std::vector<int>& replicas(int f) const { return state_[std::size_t(f)].replicas; }  // rollouts: in order
+  const std::vector<FaultOccurrence>& occurrences() const { return occurrences_; }
 
-  // Starting or ending a fault; the platform command that realises it, if it is a platform fault.
-  // A fault starts once and ends once; later calls return nothing and change nothing.
-  std::optional<PlatformCommand> start(int f);
-  std::optional<PlatformCommand> end(int f);
+  // ---- when ---------------------------------------------------------------------------------------
+  // A moment at which the plan changes something: an occurrence starts or ends, a rollout reaches a
+  // replica, a crash-looping replica crashes. The steps known at construction are in time order;
+  // advancing one may append later ones (a crash loop's next crash).
+  struct Step {
+    enum class Kind { start, reach, crash, end };  // the order of steps at the same time
+    double time = 0;
+    Kind kind = Kind::start;
+    int occurrence = 0;
+    int unit = -1;  // reach, crash: the replica's place in the rollout
+  };
+  const std::vector<Step>& steps() const { return steps_; }
+
+  // What a step or a rollback changed: platform commands to hand to the kernel at once, and what to
+  // log (kinds fault_start, fault_end, fault_progress).
+  struct Change {
+    struct Note {
+      std::string kind, detail;
+    };
+    int fault = -1;
+    std::vector<PlatformCommand> commands;
+    std::vector<Note> notes;
+  };
+  // Applies step k, whose time has come. A step whose occurrence was cancelled or is over changes
+  // nothing.
+  Change advance(int k);
+  // Ends every occurrence of fault f in progress and cancels those still to come (a rollback).
+  Change end(int f, const std::string& why);
   std::string describe(int f) const;
 
-  // What active faults do to a call that reaches `replica` of `service`, or travels along `edge`.
+  // ---- what active faults do to calls -------------------------------------------------------------
+  // At `replica` of `service` (latency, slowdown, error_rate, an erring config rollout).
   bool touches_service(int service) const { return !service_faults_[std::size_t(service)].empty(); }
-  bool touches_edge(int edge) const { return !edge_faults_[std::size_t(edge)].empty(); }
   double added_delay_at(int service, int replica);
+  double slowdown_at(int service, int replica) const;  // service time multiplier
+  int injected_error_at(int service, int replica);     // the striking fault, or -1
+  // Along a dependency edge (latency, error_rate on `from->to`).
+  bool touches_edge(int edge) const { return !edge_faults_[std::size_t(edge)].empty(); }
   double added_delay_on(int edge);
-  int injected_error_at(int service, int replica);  // the striking fault, or -1
   int injected_error_on(int edge);
+
+  // On the way between caller and callee: network faults between their zones, lost packets,
+  // expired certificates, names that no longer resolve, skewed clocks.
+  bool touches_paths() const { return !path_faults_.empty(); }
+  struct Transit {
+    double delay_there = 0, delay_back = 0;  // latency on a link crossed
+    int fault = -1;                          // the fault that stops the attempt, or -1
+    bool lost = false;        // it vanishes on the way: the caller can only time out
+    bool at_once = false;     // it fails in the caller before anything is sent (a failed resolution)
+    Status status = Status::OK;  // otherwise (not lost) the caller gets this status after a round trip
+  };
+  // caller_host and caller_replica are -1 for users' clients, which reach the platform from outside:
+  // faults of the platform's own network do not apply to them.
+  Transit transit(int caller_host, int caller_replica, int edge, int callee_replica, double now);
+  // The fault that drops an answer from callee_host back to caller_host (a one-way partition, or one
+  // that began while the call was out), or -1.
+  int reply_lost(int callee_host, int caller_host) const;
 
   // What a control plane answers a resolver now, as far as faults go.
   struct ControlAnswer {
@@ -46,27 +95,67 @@ class FaultPlan {
   };
   ControlAnswer control_plane_answer(int service);
 
+  // Rate multiplier of active traffic surges for a user request of this feature, segment and region.
+  double traffic_multiplier(int feature, int segment, int region) const;
+
   // Whether an active fault hits the service (directly or through its hosts): acting on it mitigates.
   bool hits_service(int service) const;
 
  private:
+  enum class Grain { host, replica, whole };  // what fails independently: each host, each replica, or all
+
   struct State {
-    bool active = false;
-    bool done = false;
-    std::vector<int> hosts;
-    std::vector<int> replicas;
-    int service = -1;
+    Grain grain = Grain::whole;
+    std::vector<int> hosts;     // taken down (host grain: one unit each)
+    std::vector<int> replicas;  // hit (replica grain: one unit each)
+    int service = -1;           // the service named (dns_failure, control_plane and service targets)
     int edge = -1;
+    std::vector<std::uint8_t> zone_side;  // link faults: by zone, kFirstSide, kSecondSide or 0
+    int feature = -1, segment = -1, region = -1;  // traffic_surge
+    std::vector<double> cache_expiry;  // dns_failure: by caller replica, then users' clients: when, after
+                                       // the failure starts, the caller's cached answer runs out
+    std::vector<int> unit_running;         // occurrences in progress, by unit
+    std::vector<std::uint8_t> replica_hit;  // replica grain: by replica of the topology
+    int running = 0;    // occurrences in progress
+    double since = 0;   // when the current stretch of activity began
+    bool cancelled = false;
   };
-  std::vector<int> select(const Fault& f, RandomStream& rng, int n);
-  bool hits_replica(int f, int replica) const;
+  struct OccurrenceState {
+    bool started = false, ended = false;
+    int reached = 0;  // config_rollout: replicas reached so far
+  };
+
+  void resolve_targets(int f, RandomStream& rng);
+  std::vector<int> select(const Fault& f, RandomStream& rng, int n, bool keep_drawn_order = false);
+  std::vector<std::string> unit_names(int f) const;
+  void build_steps();
+
+  void begin(int occurrence, double now, Change& c);
+  void finish(int occurrence, Change& c);
+  void enter(int f, int unit, Change& c);
+  void leave(int f, int unit, Change& c);
+  void hold_host(int host, Change& c);
+  void release_host(int host, Change& c);
+  void hold_replica(int replica, Change& c);
+  void release_replica(int replica, Change& c);
+  void restart_if_free(int replica, Change& c);
+  void next_crash(int occurrence, int unit, double now);
+  bool live(int occurrence) const;
+  bool cuts(const State& st, int from_zone, int to_zone) const;
+  bool crosses(const State& st, int zone_a, int zone_b) const;
+  bool checks_validity(const Fault& f, int service) const;
 
   const Scenario& s_;
   const Topology& t_;
   std::vector<State> state_;
   std::vector<RandomStream> rng_;
-  std::vector<std::vector<int>> service_faults_;  // latency / error_rate / control_plane by target service
-  std::vector<std::vector<int>> edge_faults_;     // latency / error_rate by target edge
+  std::vector<FaultOccurrence> occurrences_;
+  std::vector<OccurrenceState> occurrence_state_;
+  std::vector<Step> steps_;
+  std::vector<int> host_holds_, replica_holds_;  // faults holding each host down, each replica dead
+  std::vector<std::vector<int>> service_faults_;  // by service: faults acting on its replicas or on it
+  std::vector<std::vector<int>> edge_faults_;     // by dependency: latency / error_rate on it
+  std::vector<int> path_faults_, surge_faults_;
 };
 
 }  // namespace faultline

@@ -8,6 +8,7 @@
 #include "model/outlier_detector.hpp"
 #include "model/pool.hpp"
 #include "model/random.hpp"
+#include "model/replica_uptime.hpp"
 #include "model/response_cache.hpp"
 #include "model/retry_policy.hpp"
 #include "model/traffic_shape.hpp"
@@ -32,8 +33,7 @@ enum EventType : std::uint32_t {
   kRetry,
   kClientRetry,
   kBucketTick,
-  kFaultStart,
-  kFaultEnd,
+  kFaultStep,
   kAction,
   kControlRefresh,
   kHealthOut,
@@ -74,7 +74,8 @@ struct Call {
   double prev_back_off = 0;
   Handle attempt = 0;
   bool done = false;
-  bool refresh = false;  // a cache refresh, not a request's call
+  bool refresh = false;        // a cache refresh, not a request's call
+  bool retry_pending = false;  // a retry is scheduled (it holds a place in the retry limits)
 };
 
 struct Attempt {
@@ -84,6 +85,7 @@ struct Attempt {
   int feature = 0;
   double sent = 0;
   double back_latency = 0;
+  int caller_host = -1;      // -1: a user's client
   bool caller_done = false;  // the caller has its answer (a reply or its own timeout)
   bool server_done = false;  // the callee will send nothing more
   bool lost = false;         // reached a dead host: the caller can only time out
@@ -164,7 +166,7 @@ struct PlatformModel::Impl {
   std::uint32_t client_lane = 0;
   std::vector<Resolver> resolvers;                      // per edge (control edges only)
   std::vector<std::vector<std::vector<int>>> region_replicas;  // [service][region]
-  std::vector<std::uint32_t> rr;                        // round-robin cursor per service
+  std::vector<std::vector<std::uint32_t>> rr;           // round-robin cursor per service and caller replica (+1)
   std::vector<std::vector<std::vector<int>>> zone_replicas;  // [service][zone]
   std::vector<int> replica_pos;                         // index of a replica within its service
   std::vector<OutlierDetector> outliers;                // per service
@@ -175,6 +177,8 @@ struct PlatformModel::Impl {
 
   std::vector<Replica> replicas;
   FaultPlan faults;
+  std::size_t fault_steps_scheduled = 0;  // the plan's steps already in the queue
+  ReplicaUptime uptime{topo};
   std::vector<MonitorState> monitors;
   std::vector<bool> action_done;
   std::vector<std::uint8_t> logged_out;
@@ -221,7 +225,7 @@ struct PlatformModel::Impl {
     region_replicas.assign(ns, std::vector<std::vector<int>>(topo.regions.size()));
     for (std::size_t r = 0; r < topo.replicas.size(); ++r)
       region_replicas[std::size_t(topo.replicas[r].service)][std::size_t(topo.replicas[r].region)].push_back(int(r));
-    rr.assign(ns, 0);
+    rr.assign(ns, std::vector<std::uint32_t>(topo.replicas.size() + 1, 0));
     zone_replicas.assign(ns, std::vector<std::vector<int>>(topo.zones.size()));
     replica_pos.assign(topo.replicas.size(), 0);
     for (std::size_t sv = 0; sv < ns; ++sv) {
@@ -282,7 +286,7 @@ struct PlatformModel::Impl {
   void start() {
     schedule_next_arrival(0);
     q.push(std::min(end, s.info.bucket), kBucketTick, 0);
-    for (std::size_t i = 0; i < s.faults.size(); ++i) q.push(s.faults[i].at, kFaultStart, std::uint32_t(i));
+    schedule_fault_steps();
     for (std::size_t a = 0; a < s.actions.size(); ++a)
       if (s.actions[a].trigger == Trigger::at) q.push(s.actions[a].at + s.actions[a].delay, kAction, std::uint32_t(a));
     for (std::size_t e = 0; e < s.dependencies.size(); ++e) {
@@ -299,12 +303,12 @@ struct PlatformModel::Impl {
   void schedule_next_arrival(double from) {
     // Non-homogeneous Poisson arrivals by thinning against the peak rate.
     double t = from;
-    double peak = traffic.max_rate();
+    double peak = traffic.max_candidate_rate();
     if (peak <= 0) return;
     while (true) {
       t += arrivals_rng.exponential(1.0 / peak);
       if (t >= end) return;
-      if (arrivals_rng.uniform() * peak < traffic.rate_at(t)) break;
+      if (arrivals_rng.uniform() * peak < traffic.rate_at(t) * traffic.surge_headroom()) break;
     }
     q.push(t, kArrival);
   }
@@ -312,6 +316,11 @@ struct PlatformModel::Impl {
   void on_arrival() {
     schedule_next_arrival(now);
     TrafficShape::Draw d = traffic.draw(users_rng);
+    // Traffic surges: of the candidate arrivals, each kind of request keeps its surge's share.
+    if (traffic.surge_headroom() > 1 &&
+        !arrivals_rng.bernoulli(faults.traffic_multiplier(d.feature, d.segment, traffic.region_of(d.user)) /
+                                traffic.surge_headroom()))
+      return;
     Handle h = requests.acquire();
     UserRequest& u = requests[h];
     u.feature = d.feature;
@@ -379,9 +388,11 @@ struct PlatformModel::Impl {
     return replicas[std::size_t(r)].in_rotation && !outliers[std::size_t(service)].ejected(replica_pos[std::size_t(r)]);
   }
 
-  // The next available replica of `list` in round-robin order, or -1.
-  int round_robin(int service, const std::vector<int>& list) {
-    std::uint32_t& cursor = rr[std::size_t(service)];
+  // The next available replica of `list` in round-robin order, or -1. Each caller replica keeps its
+  // own cursor, as each Envoy does: a cursor shared by all callers would pair callers and callees in
+  // lockstep.
+  int round_robin(int service, int caller, const std::vector<int>& list) {
+    std::uint32_t& cursor = rr[std::size_t(service)][std::size_t(caller + 1)];
     for (std::size_t i = 0; i < list.size(); ++i) {
       int r = list[(cursor + i) % list.size()];
       if (available(service, r)) {
@@ -401,13 +412,16 @@ struct PlatformModel::Impl {
     if (candidates.empty()) return -1;
     int a = candidates[lb_rng.below(candidates.size())];
     if (!least_request || candidates.size() == 1) return a;
-    int b = candidates[lb_rng.below(candidates.size())];
+    // The second choice among the others (power of two choices).
+    std::size_t ia = std::size_t(std::find(candidates.begin(), candidates.end(), a) - candidates.begin());
+    std::size_t ib = (ia + 1 + lb_rng.below(candidates.size() - 1)) % candidates.size();
+    int b = candidates[ib];
     auto load = [&](int r) { return replicas[std::size_t(r)].busy + int(replicas[std::size_t(r)].queue.size()); };
     return load(b) < load(a) ? b : a;
   }
 
   // Callers stay in their region while it has an available replica (zone_aware: in their zone first).
-  int pick_replica(int service, int region, int zone) {
+  int pick_replica(int service, int region, int zone, int caller) {
     const Service& svc = s.services[std::size_t(service)];
     std::vector<const std::vector<int>*> tiers;
     if (svc.load_balancer == LoadBalancer::zone_aware && zone >= 0)
@@ -418,7 +432,7 @@ struct PlatformModel::Impl {
       int r = -1;
       switch (svc.load_balancer) {
         case LoadBalancer::round_robin:
-        case LoadBalancer::zone_aware: r = round_robin(service, *tier); break;
+        case LoadBalancer::zone_aware: r = round_robin(service, caller, *tier); break;
         case LoadBalancer::random: r = sample_replica(service, *tier, false); break;
         case LoadBalancer::least_request: r = sample_replica(service, *tier, true); break;
       }
@@ -441,7 +455,9 @@ struct PlatformModel::Impl {
     Call& c = calls[ch];
     const bool retry = c.attempts > 0;
     const int slot = caller_slot(c);
-    if (slot >= 0 && !limits[std::size_t(c.edge)][std::size_t(slot)].may_send(retry)) {
+    if (retry) c.retry_pending = false;  // the retry's place in the limits passes to its attempt
+    if (slot >= 0 && !limits[std::size_t(c.edge)][std::size_t(slot)].may_send()) {
+      if (retry) limits[std::size_t(c.edge)][std::size_t(slot)].retry_abandoned();
       // A circuit breaker overflows: the caller fails the call at once, without a network trip.
       rec.attempt(c.service, now, false, Cause::circuit_open, 0.0, Blame::edge(c.edge), now);
       rec.circuit_open(c.edge, now);
@@ -461,10 +477,11 @@ struct PlatformModel::Impl {
     a.retry = retry;
     a.edge = c.edge;
     a.caller_slot = slot;
-    if (slot >= 0) limits[std::size_t(c.edge)][std::size_t(slot)].attempt_sent(retry);
+    if (slot >= 0) limits[std::size_t(c.edge)][std::size_t(slot)].attempt_sent();
     int caller_host = c.caller_replica >= 0 ? topo.replicas[std::size_t(c.caller_replica)].host : -1;
+    a.caller_host = caller_host;
     int caller_zone = c.caller_replica >= 0 ? topo.replicas[std::size_t(c.caller_replica)].zone : -1;
-    int r = pick_replica(c.service, c.caller_region, caller_zone);
+    int r = pick_replica(c.service, c.caller_region, caller_zone, c.caller_replica);
     a.replica = r;
     if (r < 0) {  // no healthy upstream: refused at once
       a.server_done = true;
@@ -491,6 +508,22 @@ struct PlatformModel::Impl {
         }
       }
     }
+    if (faults.touches_paths()) {
+      FaultPlan::Transit path = faults.transit(caller_host, c.caller_replica, c.edge, r, now);
+      there += path.delay_there;
+      back += path.delay_back;
+      if (path.fault >= 0) {  // lost on the way, or refused by a handshake, a resolver or a token check
+        a.server_done = true;
+        if (path.lost) {
+          a.lost_blame = Blame::fault(path.fault);
+        } else {
+          a.result = Result{false, false, path.status, Cause::injected, false, Blame::fault(path.fault)};
+          q.push(path.at_once ? now : now + there + back, kReply, 0, ah);
+        }
+        arm_timeout(c, ah);
+        return;
+      }
+    }
     a.back_latency = back;
     q.push(now + there, kAttemptArrive, std::uint32_t(r), ah);
     arm_timeout(c, ah);
@@ -515,6 +548,11 @@ struct PlatformModel::Impl {
       attempts.release(ah);
       return;
     }
+    if (a.caller_host >= 0 && faults.touches_paths())
+      if (int f = faults.reply_lost(topo.replicas[std::size_t(a.replica)].host, a.caller_host); f >= 0) {
+        a.lost_blame = Blame::fault(f);  // the answer is cut off on its way back: the caller times out
+        return;
+      }
     a.result = r;
     if (!r.ok && r.at < 0) a.result.at = now;
     q.push(now + a.back_latency, kReply, 0, ah);
@@ -612,7 +650,8 @@ struct PlatformModel::Impl {
       }
     }
     double t = service_rng[std::size_t(service)].sample(s.services[std::size_t(service)].service_time);
-    if (faults.touches_service(service)) t += faults.added_delay_at(service, j.replica);
+    if (faults.touches_service(service))
+      t = t * faults.slowdown_at(service, j.replica) + faults.added_delay_at(service, j.replica);
     q.push(now + t, kServiceDone, std::uint32_t(j.replica), jh);
   }
 
@@ -714,6 +753,8 @@ struct PlatformModel::Impl {
   }
 
   void on_reply(Handle ah) {
+    // The caller may have timed out and the attempt been recycled while the answer travelled.
+    if (!attempts.alive(ah)) return;
     Attempt& a = attempts[ah];
     if (a.caller_done) {
       release_attempt_if_finished(ah);
@@ -727,8 +768,8 @@ struct PlatformModel::Impl {
     if (!attempts.alive(ah)) return;
     Attempt& a = attempts[ah];
     if (a.caller_done) return;
-    Result r{false, false, Status::DEADLINE_EXCEEDED, a.lost ? Cause::host_down : Cause::timeout, false,
-             a.lost ? a.lost_blame : Blame{}};
+    // lost: the callee's host was down; a fault that dropped the attempt on the network blames itself.
+    Result r{false, false, Status::DEADLINE_EXCEEDED, a.lost ? Cause::host_down : Cause::timeout, false, a.lost_blame};
     complete_attempt(ah, r);
   }
 
@@ -772,6 +813,8 @@ struct PlatformModel::Impl {
       bool within_limits = slot < 0 || limits[std::size_t(c.edge)][std::size_t(slot)].may_retry();
       if (c.attempts <= p.num_retries && retry_allowed(p, af) && within_limits) {
         c.prev_back_off = retry_back_off(p, c.attempts, c.prev_back_off, edge_rng[std::size_t(c.edge)]);
+        if (slot >= 0) limits[std::size_t(c.edge)][std::size_t(slot)].retry_scheduled();
+        c.retry_pending = true;
         q.push(now + c.prev_back_off, kRetry, 0, ch);
         return;
       }
@@ -786,6 +829,7 @@ struct PlatformModel::Impl {
     Handle parent = c.parent;
     bool refresh = c.refresh;
     int slot = caller_slot(c);
+    if (c.retry_pending && slot >= 0) limits[std::size_t(edge)][std::size_t(slot)].retry_abandoned();
     calls.release(ch);
     if (refresh) {
       caches[std::size_t(edge)].refreshed(result.ok, now);
@@ -844,6 +888,7 @@ struct PlatformModel::Impl {
   void replica_down(int r) {
     Replica& rep = replicas[std::size_t(r)];
     bool was_serving = rep.process_up && rep.ready;
+    uptime.set_serving(r, false, now);
     rep.process_up = false;
     rep.ready = false;
     ++rep.epoch;
@@ -882,6 +927,7 @@ struct PlatformModel::Impl {
     rep.process_up = true;
     rep.ready = true;
     rep.down_fault = -1;
+    uptime.set_serving(r, true, now);
     ++rep.health_token;
     const HealthCheck& hc = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].health_check;
     q.push(now + hc.interval * hc.healthy_threshold, kHealthIn, std::uint32_t(r), rep.health_token);
@@ -895,27 +941,33 @@ struct PlatformModel::Impl {
 
   // ---- faults, monitors, actions -------------------------------------------------------------
 
-  void on_fault_start(int i) {
-    const Fault& f = s.faults[std::size_t(i)];
-    if (faults.active(i)) return;
-    std::optional<PlatformCommand> command = faults.start(i);
-    if (!faults.active(i)) return;  // it already ran its course
-    rec.event(now, "fault_start", f.name, faults.describe(i));
-    if (command) {
-      // Replicas taken down by this fault blame it until they are ready again.
-      for (int h : command->hosts)
-        for (int r : topo.host_replicas[std::size_t(h)]) replicas[std::size_t(r)].down_fault = i;
-      for (int r : command->replicas) replicas[std::size_t(r)].down_fault = i;
-      port.command(now, *command);
-    }
-    if (f.duration) q.push(now + *f.duration, kFaultEnd, std::uint32_t(i));
+  // The fault plan's steps (an occurrence starting or ending, a rollout reaching a replica, a crash
+  // loop's next crash) become events as the plan makes them known.
+  void schedule_fault_steps() {
+    for (; fault_steps_scheduled < faults.steps().size(); ++fault_steps_scheduled)
+      q.push(faults.steps()[fault_steps_scheduled].time, kFaultStep, std::uint32_t(fault_steps_scheduled));
   }
+
+  void on_fault_step(int k) { apply_fault_change(faults.advance(k)); }
 
   void end_fault(int i, const std::string& why) {
     if (!faults.active(i)) return;
-    std::optional<PlatformCommand> command = faults.end(i);
-    rec.event(now, "fault_end", s.faults[std::size_t(i)].name, why);
-    if (command) port.command(now, *command);
+    apply_fault_change(faults.end(i, why));
+  }
+
+  void apply_fault_change(const FaultPlan::Change& change) {
+    for (const FaultPlan::Change::Note& n : change.notes)
+      rec.event(now, n.kind, s.faults[std::size_t(change.fault)].name, n.detail);
+    for (const PlatformCommand& command : change.commands) {
+      // Replicas taken down by the fault blame it until they are ready again.
+      if (command.kind == PlatformCommand::Kind::hosts_down)
+        for (int h : command.hosts)
+          for (int r : topo.host_replicas[std::size_t(h)]) replicas[std::size_t(r)].down_fault = change.fault;
+      if (command.kind == PlatformCommand::Kind::kill_replicas || command.kind == PlatformCommand::Kind::restart_replicas)
+        for (int r : command.replicas) replicas[std::size_t(r)].down_fault = change.fault;
+      port.command(now, command);
+    }
+    schedule_fault_steps();
   }
 
   // The caller refreshes its cache with a real call to the callee, from one of its replicas.
@@ -1135,8 +1187,7 @@ struct PlatformModel::Impl {
         if (requests.alive(e.b)) start_root_call(e.b);
         break;
       case kBucketTick: on_bucket_tick(int(e.a)); break;
-      case kFaultStart: on_fault_start(int(e.a)); break;
-      case kFaultEnd: end_fault(int(e.a), "duration elapsed"); break;
+      case kFaultStep: on_fault_step(int(e.a)); break;
       case kAction: on_action(int(e.a)); break;
       case kControlRefresh: on_control_refresh(int(e.a), e.b); break;
       case kHealthOut: on_health(int(e.a), e.b, false); break;
@@ -1164,6 +1215,7 @@ struct PlatformModel::Impl {
     while (next_bucket < rec.bucket_count()) rec.close_bucket(next_bucket++);
     Report r;
     rec.fill(r);
+    uptime.fill(r.services, end);
     ImpactWindow w = impact_window(buckets_meeting_slo(r.features), s.info.bucket, s.incident.stable_for);
     incident.impact_start = w.impact_start;
     incident.recovered = w.recovered;

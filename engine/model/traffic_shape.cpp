@@ -32,6 +32,8 @@ TrafficShape::TrafficShape(const Scenario& s, int regions) : s_(s) {
   if (tr.pattern == TrafficPattern::piecewise)
     for (const TrafficStep& st : tr.steps) peak = std::max(peak, st.multiplier);
   max_rate_ = tr.rate * peak;
+  for (const Fault& f : s.faults)
+    if (f.kind == FaultKind::traffic_surge) surge_headroom_ *= std::max(1.0, f.factor);
 
   std::vector<Segment> segments = tr.segments;
   if (segments.empty()) segments.push_back(Segment{"all", 1, {}, {}});

@@ -13,8 +13,15 @@ namespace faultline {
 class TrafficShape {
  public:
   TrafficShape(const Scenario& s, int regions);
-  double rate_at(double t) const;
+  double rate_at(double t) const;  // without traffic surges
   double max_rate() const { return max_rate_; }
+  // Traffic surges (faults) multiply the rate of some requests only, at times only the run knows.
+  // Arrivals are drawn at rate_at(t) x surge_headroom() and each is then kept with probability
+  // (its surge multiplier) / surge_headroom(), which is exact for every kind of request. The
+  // headroom bounds every multiplier: the product of every surge's factor above 1 (1: no surges).
+  double surge_headroom() const { return surge_headroom_; }
+  // The most requests per second that can be drawn, for thinning: peak rate x surge headroom.
+  double max_candidate_rate() const { return max_rate_ * surge_headroom_; }
 
   struct Draw {
     int segment = 0;
@@ -27,6 +34,7 @@ class TrafficShape {
  private:
   const Scenario& s_;
   double max_rate_;
+  double surge_headroom_ = 1;
   std::vector<double> segment_cdf_;
   std::vector<std::vector<int>> segment_features_;
   std::vector<std::vector<double>> segment_feature_cdf_;

@@ -71,7 +71,10 @@ ordered_json services_json(const std::vector<ServiceReport>& services) {
                    {"ttr", optional_number(s.ttr)},
                    {"buckets", buckets_json(s.buckets)},
                    {"p99_by_bucket", s.p99_by_bucket},
-                   {"ejected_by_bucket", s.ejected_by_bucket}});
+                   {"ejected_by_bucket", s.ejected_by_bucket},
+                   {"uptime", s.uptime},
+                   {"outages", s.outages},
+                   {"time_by_replicas_up", s.time_by_replicas_up}});
   }
   return out;
 }
@@ -278,6 +281,9 @@ std::vector<ServiceReport> read_services(const Node& n) {
     service.buckets = read_buckets(s["buckets"]);
     s["p99_by_bucket"].for_each([&](const Node& v) { service.p99_by_bucket.push_back(v.number()); });
     s["ejected_by_bucket"].for_each([&](const Node& v) { service.ejected_by_bucket.push_back(int(v.count())); });
+    service.uptime = s["uptime"].number();
+    service.outages = s["outages"].count();
+    s["time_by_replicas_up"].for_each([&](const Node& v) { service.time_by_replicas_up.push_back(v.number()); });
     out.push_back(std::move(service));
   });
   return out;

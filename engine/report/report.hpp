@@ -47,6 +47,10 @@ struct ServiceReport {
   std::vector<Counts> buckets;
   std::vector<double> p99_by_bucket;  // seconds, 0 when no completed call
   std::vector<int> ejected_by_bucket;  // most replicas ejected by outlier detection during the bucket
+  // Time-weighted, from the replicas' own states (host up, process up and ready), whatever the traffic:
+  double uptime = 1;                        // share of the run with at least one replica serving
+  std::uint64_t outages = 0;                // times the last serving replica stopped
+  std::vector<double> time_by_replicas_up;  // [k]: seconds with exactly k replicas serving
 };
 
 struct EdgeReport {

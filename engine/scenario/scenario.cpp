@@ -42,6 +42,16 @@ const char* to_string(FaultKind k) {
     case FaultKind::latency: return "latency";
     case FaultKind::error_rate: return "error_rate";
     case FaultKind::control_plane: return "control_plane";
+    case FaultKind::region_outage: return "region_outage";
+    case FaultKind::link_down: return "link_down";
+    case FaultKind::partition: return "partition";
+    case FaultKind::packet_loss: return "packet_loss";
+    case FaultKind::slowdown: return "slowdown";
+    case FaultKind::traffic_surge: return "traffic_surge";
+    case FaultKind::config_rollout: return "config_rollout";
+    case FaultKind::cert_expiry: return "cert_expiry";
+    case FaultKind::dns_failure: return "dns_failure";
+    case FaultKind::clock_skew: return "clock_skew";
   }
   return "?";
 }

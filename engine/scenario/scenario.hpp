@@ -31,6 +31,8 @@ struct Zone {
   std::string name;
   std::string region;
   int hosts = 1;
+  int racks = 0;                  // 0: no racks; else host i sits in rack i % racks ("<zone>/rack<i>")
+  std::vector<std::string> tags;  // fault targets "tag:<t>" reach every host of the zone
   Source source;
 };
 
@@ -81,6 +83,7 @@ struct Service {
   bool deadline_propagation = false;      // skip work whose caller has already given up
   LoadBalancer load_balancer = LoadBalancer::round_robin;  // how callers pick among its replicas
   OutlierDetection outlier_detection;
+  std::vector<std::string> tags;  // fault targets "tag:<t>" reach every replica of the service
   Source source;
 };
 
@@ -198,9 +201,40 @@ struct Client {
   std::string relogin_feature;  // a logged-out user's next request is this feature (empty: none)
 };
 
-enum class FaultKind { host_crash, service_crash, zone_outage, latency, error_rate, control_plane };
+enum class FaultKind {
+  host_crash,
+  service_crash,
+  zone_outage,
+  latency,
+  error_rate,
+  control_plane,
+  region_outage,
+  link_down,
+  partition,
+  packet_loss,
+  slowdown,
+  traffic_surge,
+  config_rollout,
+  cert_expiry,
+  dns_failure,
+  clock_skew,
+};
 enum class SelectorMode { one, all, fixed, percent };
 enum class ControlPlaneBehaviour { missing, errors };
+// A one-way partition drops packets from the first side of the link to the second only.
+enum class PartitionDirection { both, one_way };
+
+// A fault that happens by chance: each of its targets fails after a draw of `failure` (time in
+// service) and is back after a draw of `repair`, again and again, independently of the others.
+struct FailureProcess {
+  Distribution failure = Distribution::exponential(86400);
+  Distribution repair = Distribution::exponential(3600);
+  // Probability that a failure is a common-cause one that takes every target of the fault down at once.
+  double common_cause = 0;
+  // false: a target's time in service stops counting while any target of any random fault of the
+  // scenario is down (a stopped series system does not wear).
+  bool age_while_down = true;
+};
 
 struct Fault {
   std::string name;  // default "fault[i]"
@@ -210,10 +244,23 @@ struct Fault {
   double value = 0;
   Seconds at = 0;
   std::optional<Seconds> duration;  // absent: until an action ends it, or the end of the run
+  std::optional<Seconds> every;     // repeat: a new occurrence every this long from `at`
+  std::string after;                // start with each start of this fault (plus after_delay) instead of at `at`
+  Seconds after_delay = 0;
+  std::optional<FailureProcess> random;  // by chance instead of at `at`
   Distribution delay = Distribution::constant(0);  // latency
-  double rate = 1.0;                               // error_rate: fraction of calls that fail
-  Status status = Status::UNAVAILABLE;             // error_rate, control_plane
+  double rate = 1.0;                   // error_rate, packet_loss, config_rollout: fraction of calls hit
+  Status status = Status::UNAVAILABLE;  // error_rate, control_plane, config_rollout, cert_expiry, dns_failure
   ControlPlaneBehaviour behaviour = ControlPlaneBehaviour::missing;  // control_plane
+  double factor = 1;                    // slowdown: service time x factor; traffic_surge: rate x factor
+  PartitionDirection direction = PartitionDirection::both;  // partition
+  Seconds ramp = 0;                     // config_rollout: from the first replica reached to the last
+  bool crash_loop = false;              // config_rollout: reached replicas crash instead of erring
+  Seconds crash_after = 10;             // config_rollout with crash_loop: time served before each crash
+  Seconds ttl = 0;                      // dns_failure: how long callers' cached answers keep working
+  Seconds skew = 0;                     // clock_skew: how far the targets' clocks are off
+  Seconds tolerance = 300;              // clock_skew: the skew a validity check accepts
+  std::vector<std::string> checked_by;  // clock_skew: services that check validity (empty: every one)
   Source source;
 };
 

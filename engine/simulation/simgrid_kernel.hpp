@@ -7,8 +7,9 @@
 //
 // Sync points are the commands the client handed over (PlatformPort::command), the moments replica
 // processes become ready, a regular tick (every bucket boundary, at most every 5 simulated seconds,
-// so that SimGrid's clock follows the model closely) and the end of the run. horizon() is the
-// earliest of them, and the client never runs an event at or past it.
+// so that SimGrid's clock follows the model closely; ticks before the client's next event are
+// skipped, as they would synchronise nothing) and the end of the run. horizon() is the earliest of
+// them, and the client never runs an event at or past it.
 //
 // Each replica has a small daemon actor on its host: it registers its readiness time as a sync point,
 // sleeps for the service's restart_time, tells the client it is ready and then waits to be killed.
@@ -70,6 +71,7 @@ class SimgridKernel final : public PlatformPort {
   void stop_replica(int replica);
   void add_sync_point(double t);
   void update_horizon();
+  bool skip_idle_ticks(double client_next);  // true when it moved the next tick later
   void report_progress(double t, bool last);
   template <class Body>
   void guarded(Body&& body);

@@ -61,7 +61,7 @@ def test_timeline_matches_the_cli_timeline_csv(tiny, tiny_path, cli, tmp_path):
 
     subprocess.run([str(cli), "run", str(tiny_path), "--seed", "2", "--out", str(tmp_path), "--quiet"],
                    capture_output=True, check=True, timeout=120)
-    from_csv = pd.read_csv(tmp_path / "timeline.csv", keep_default_na=False, na_values={"availability": [""]})
+    from_csv = pd.read_csv(tmp_path / "timeline.csv", keep_default_na=False, na_values={"availability": [""], "ejected": [""], "circuit_open": [""]})
     timeline = faultline.run(tiny, seed=2).timeline
     assert list(timeline.columns) == list(from_csv.columns)
     pd.testing.assert_frame_equal(timeline, from_csv, check_dtype=False, rtol=1e-8)

@@ -16,7 +16,7 @@ inline Scenario basic_scenario(int zones = 1, int hosts = 4) {
   s.info.duration = 600;
   s.info.bucket = 10;
   s.origin = "<test>";
-  for (int z = 0; z < zones; ++z) s.zones.push_back(Zone{"z" + std::to_string(z), "r1", hosts, {}});
+  for (int z = 0; z < zones; ++z) s.zones.push_back(Zone{"z" + std::to_string(z), "r1", hosts, 0, {}, {}});
   s.traffic.rate = 100;
   s.traffic.users = 1000;
   s.traffic.sample_users = 1000;

@@ -202,7 +202,7 @@ TEST_CASE("each single-point-of-failure reason", "[graph][spof]") {
   CHECK(spof_names == Strings{"single", "pinned", "regional"});
 }
 
-TEST_CASE("one region is no reason when the scenario has one region; one zone when it has one zone", "[graph][spof]") {
+TEST_CASE("one region is no reason when the scenario has one region, one zone when it has one zone", "[graph][spof]") {
   Scenario s;
   s.zones = {zone("only", "eu")};
   s.services = {service("api", 3)};

@@ -76,7 +76,7 @@ TEST_CASE("element names may contain dots", "[loader][overrides]") {
   CHECK(load({{"service.api.v2.workers", "3"}}).find_service("api.v2")->workers == 3);
 }
 
-TEST_CASE("applied overrides are recorded for provenance; the later one wins", "[loader][overrides]") {
+TEST_CASE("applied overrides are recorded for provenance, the later one wins", "[loader][overrides]") {
   const Scenario s = load({{"traffic.rate", "50"}, {"traffic.rate", "60"}, {"scenario.seed", "3"}});
   CHECK(s.traffic.rate == 60);
   CHECK(s.overrides == std::map<std::string, std::string>{{"traffic.rate", "60"}, {"scenario.seed", "3"}});

@@ -74,6 +74,9 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.zones[0].hosts == 3);
   CHECK(s.zones[2].region == "us");
   CHECK(s.zones[2].hosts == 1);
+  CHECK(s.zones[1].racks == 2);
+  CHECK(s.zones[1].tags == std::vector<std::string>{"edge"});
+  CHECK(s.services[2].tags == std::vector<std::string>{"control", "shared"});
   CHECK(s.regions() == std::vector<std::string>{"eu", "us"});
   CHECK(s.network.intra_zone == 0.0001);
   CHECK(s.network.inter_zone == 0.002);
@@ -149,7 +152,7 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.client.timeout == 20);
   CHECK(s.client.relogin_feature == "login");
 
-  REQUIRE(s.faults.size() == 5);
+  REQUIRE(s.faults.size() == 17);
   const Fault& cp = s.faults[0];
   CHECK(cp.name == "cp-outage");
   CHECK(cp.kind == FaultKind::control_plane);
@@ -168,6 +171,38 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.faults[3].rate == 0.25);
   CHECK(s.faults[3].status == Status::UNAVAILABLE);
   CHECK(s.faults[4].mode == SelectorMode::one);
+  CHECK(s.faults[5].kind == FaultKind::region_outage);
+  CHECK(s.faults[6].kind == FaultKind::link_down);
+  CHECK(s.faults[6].after == "region");
+  CHECK(s.faults[6].after_delay == 60);
+  CHECK(s.faults[7].direction == PartitionDirection::one_way);
+  CHECK(s.faults[7].every == 1200);
+  CHECK(s.faults[8].kind == FaultKind::packet_loss);
+  CHECK(s.faults[8].rate == 0.1);
+  CHECK(s.faults[9].factor == 3);
+  CHECK(s.faults[9].target == "eu-b/rack1");
+  CHECK(s.faults[10].kind == FaultKind::traffic_surge);
+  CHECK(s.faults[10].factor == 4);
+  const Fault& rollout = s.faults[11];
+  CHECK(rollout.ramp == 1200);
+  CHECK(rollout.crash_loop);
+  CHECK(rollout.crash_after == 30);
+  CHECK(s.faults[12].status == Status::UNAUTHENTICATED);
+  CHECK(s.faults[13].ttl == 300);
+  CHECK(s.faults[13].status == Status::NOT_FOUND);
+  CHECK(s.faults[14].skew == 600);
+  CHECK(s.faults[14].tolerance == 60);
+  CHECK(s.faults[14].checked_by == std::vector<std::string>{"login"});
+  REQUIRE(s.faults[15].random);
+  CHECK(s.faults[15].random->failure.kind == Distribution::Kind::exponential);
+  CHECK(s.faults[15].random->failure.mean == 30 * 86400);
+  CHECK(s.faults[15].random->repair.mean == 7200);
+  CHECK(s.faults[15].random->common_cause == 0.05);
+  CHECK_FALSE(s.faults[15].random->age_while_down);
+  REQUIRE(s.faults[16].random);
+  CHECK(s.faults[16].random->failure.kind == Distribution::Kind::weibull);
+  CHECK(s.faults[16].random->repair.kind == Distribution::Kind::lognormal);
+  CHECK(s.faults[16].random->age_while_down);
 
   REQUIRE(s.monitors.size() == 2);
   CHECK(s.monitors[0].metric == "feature.playlists.availability");
@@ -199,7 +234,7 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
 
 TEST_CASE("every entity remembers where it was written", "[loader]") {
   const Scenario s = load_scenario_file(complete_path());
-  CHECK(s.services[0].source.line == 35);
+  CHECK(s.services[0].source.line == 37);
   CHECK(s.services[0].source.column == 1);
   CHECK(s.services[0].source.key == "service[0]");
   CHECK(s.dependencies[2].source.key == "dependency[2]");
@@ -413,7 +448,8 @@ TEST_CASE("keys that do not apply to a kind are errors", "[loader][diagnostics]"
   CHECK(formatted(kMinimal + "[[fault]]\nkind = \"service_crash\"\ntarget = \"back\"\nat = \"1m\"\nrate = 0.5\n"
                              "[[action]]\nkind = \"restart\"\nservice = \"back\"\nfault = \"x\"\nat = \"2m\"\n") ==
         std::vector<std::string>{
-            "test.toml:22:8: error: fault[0].rate: 'rate' applies only to kind = \"error_rate\"",
+            "test.toml:22:8: error: fault[0].rate: 'rate' applies only to kind = \"error_rate\", \"packet_loss\" or "
+            "\"config_rollout\" without crash_loop",
             "test.toml:26:9: error: action[0].fault: 'fault' applies only to kind = \"rollback\""});
 }
 

@@ -25,7 +25,7 @@ TEST_CASE("a healthy platform serves every request at the traffic rate", "[model
   CHECK(f.latency.p50 == Approx(0.0104).epsilon(0.05));
 }
 
-TEST_CASE("a failing hard dependency fails the feature; a soft one degrades it", "[model]") {
+TEST_CASE("a failing hard dependency fails the feature, a soft one degrades it", "[model]") {
   Scenario s = basic_scenario();
   add_service(s, "front", 2);
   add_service(s, "db", 2);
@@ -65,7 +65,7 @@ TEST_CASE("a failing hard dependency fails the feature; a soft one degrades it",
   }
 }
 
-TEST_CASE("a status mapped to logout loses sessions; the client's retries hide transient errors", "[model]") {
+TEST_CASE("a status mapped to logout loses sessions, the client's retries hide transient errors", "[model]") {
   Scenario s = basic_scenario();
   add_service(s, "front", 2);
   add_feature(s, "f", "front");
@@ -120,7 +120,7 @@ TEST_CASE("retries multiply attempts down a chain of failing dependencies", "[mo
   CHECK(double(bc.attempts) / double(ab.requests) == Approx(9.0).epsilon(0.001));
 }
 
-TEST_CASE("a full queue rejects; queued work waits for a worker", "[model]") {
+TEST_CASE("a full queue rejects, queued work waits for a worker", "[model]") {
   Scenario s = basic_scenario();
   s.traffic.rate = 400;  // offered load 2 workers x 1/5ms = 400/s capacity at rate 400: saturated
   add_service(s, "front", 1, 1, 2, Distribution::constant(0.01));
@@ -131,7 +131,7 @@ TEST_CASE("a full queue rejects; queued work waits for a worker", "[model]") {
   CHECK(feature(r, "f").total.ok == Approx(100 * 600).epsilon(0.02));  // capacity: 100 requests/s
 }
 
-TEST_CASE("a crashed host's replicas come back after restart_time; callers route around them", "[model]") {
+TEST_CASE("a crashed host's replicas come back after restart_time, callers route around them", "[model]") {
   Scenario s = basic_scenario(2, 1);
   add_service(s, "front", 2);
   Service& db = add_service(s, "db", 2);
@@ -241,7 +241,7 @@ TEST_CASE("a monitor detects, the incident is acknowledged, an action after dete
   CHECK_FALSE(r.incident.diagnosed);  // 15 min after acknowledgement: past the end of the run
 }
 
-TEST_CASE("the same seed gives the same run; another seed another", "[model][determinism]") {
+TEST_CASE("the same seed gives the same run, another seed another", "[model][determinism]") {
   Scenario s = basic_scenario();
   add_service(s, "front", 3, 4, 8, Distribution::exponential(0.01));
   add_feature(s, "f", "front");

@@ -55,19 +55,23 @@ TEST_CASE("circuit breakers cap requests, pending requests and retries", "[model
   b.max_pending_requests = 1;
   b.max_retries = 1;
   CallLimits l(b, RetryBudget{});
-  CHECK(l.may_send(false));
-  l.attempt_sent(false);
-  l.attempt_sent(false);
-  CHECK_FALSE(l.may_send(false));  // two attempts in flight
+  CHECK(l.may_send());
+  l.attempt_sent();
+  l.attempt_sent();
+  CHECK_FALSE(l.may_send());  // two attempts in flight
   l.attempt_ended(false);
-  CHECK(l.may_send(false));
+  CHECK(l.may_send());
   l.queued_at_callee();
-  CHECK_FALSE(l.may_send(false));  // one waiting in the callee's queue
+  CHECK_FALSE(l.may_send());  // one waiting in the callee's queue
   l.left_callee_queue();
-  l.attempt_sent(true);
-  CHECK_FALSE(l.may_retry());      // one retry in flight already
-  CHECK_FALSE(l.may_send(false));  // and two attempts
+  CHECK(l.may_retry());
+  l.retry_scheduled();        // active from its back-off on
+  CHECK_FALSE(l.may_retry());
+  l.attempt_sent();
   l.attempt_ended(true);
+  CHECK(l.may_retry());
+  l.retry_scheduled();
+  l.retry_abandoned();        // the call settled before the retry went out
   CHECK(l.may_retry());
 }
 
@@ -80,17 +84,20 @@ TEST_CASE("a retry budget allows retries in proportion to requests in flight", "
   for (int i = 0; i < 20; ++i) l.call_started();
   for (int i = 0; i < 4; ++i) {
     CHECK(l.may_retry());  // up to 20% of 20
-    l.attempt_sent(true);
+    l.retry_scheduled();
   }
   CHECK_FALSE(l.may_retry());
   for (int i = 0; i < 18; ++i) l.call_ended();  // 2 requests left: the minimum concurrency rules
   CHECK(l.retries() == 4);
   CHECK_FALSE(l.may_retry());
-  for (int i = 0; i < 3; ++i) l.attempt_ended(true);
-  CHECK(l.may_retry());  // 1 retry in flight < min_retry_concurrency 2
+  for (int i = 0; i < 3; ++i) {
+    l.attempt_sent();
+    l.attempt_ended(true);
+  }
+  CHECK(l.may_retry());  // 1 retry active < min_retry_concurrency 2
   CallLimits unlimited;
   CHECK(unlimited.may_retry());
-  CHECK(unlimited.may_send(true));
+  CHECK(unlimited.may_send());
 }
 
 TEST_CASE("a cache serves while fresh, expires, and warms up again after a good refresh", "[model][cache]") {

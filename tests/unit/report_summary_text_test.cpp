@@ -77,7 +77,7 @@ TEST_CASE("the incident timeline shows offsets from the start and never for stag
   CHECK_THAT(none, Contains("propagation: no service became unhealthy"));
 }
 
-TEST_CASE("the worst services come first with their errors by cause; healthy ones are left out",
+TEST_CASE("the worst services come first with their errors by cause, healthy ones are left out",
           "[report][summary]") {
   const std::string s = format_summary(sample_report());
   const std::string storage = line_starting(s, "  storage");

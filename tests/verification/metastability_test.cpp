@@ -31,7 +31,7 @@ Report run_bundled(const std::string& name, const Overrides& overrides = {}) {
 
 }  // namespace
 
-TEST_CASE("a retry storm outlives its trigger; a retry budget or load shedding recovers", "[verification][metastability]") {
+TEST_CASE("a retry storm outlives its trigger, a retry budget or load shedding recovers", "[verification][metastability]") {
   // Trigger: 10 s from 5m (bucket 30); buckets of 10 s; the run lasts 20 minutes.
   const std::size_t trigger_end = 31, two_minutes = 12;
   Report storm = run_bundled("retry-storm-metastable");

@@ -5,6 +5,8 @@
     res = faultline.run(sc.set("traffic.rate", 50), seed=7)
     res.summary, res.incident, res.timeline, res.plot()
     faultline.replicate(sc, runs=5, jobs=2)
+    faultline.sweep(sc, {"service.auth.replicas": [3, 6, 9]}, runs=3, jobs=2)   # a DataFrame, a row per run
+    faultline.compare(sc, sc.set("dependency[13].fail_static", True), runs=5)  # paired CIs and verdicts
 
 The same engine as the ``faultline`` command line: a run here and ``faultline run`` with the same
 scenario, overrides and seed produce byte-identical report.json text (``Result.to_json()``).
@@ -16,18 +18,22 @@ from ._faultline import Diagnostic, __version__
 from .scenario import DEMO_SCENARIO, Scenario, demo_scenario, load, load_text
 from .result import Result
 from .runs import replicate, replicate_seeds, run
+from .experiments import Comparison, compare, sweep
 
 __all__ = [
+    "Comparison",
     "DEMO_SCENARIO",
     "Diagnostic",
     "Result",
     "Scenario",
     "ScenarioError",
     "SimulationError",
+    "compare",
     "demo_scenario",
     "load",
     "load_text",
     "replicate",
     "replicate_seeds",
     "run",
+    "sweep",
 ]

@@ -6,6 +6,7 @@ headers engine/report/report.hpp and engine/report/json.hpp.
 """
 
 import functools
+import html
 import json
 
 __all__ = ["Result"]
@@ -149,6 +150,24 @@ class Result:
 
         return plot_availability(self, ax)
 
+    def _repr_html_(self):
+        """A compact summary for notebooks: headline numbers, features against their SLO, the incident."""
+        p, s, i = self._report["provenance"], self._report["summary"], self._report["incident"]
+        head = (f"<p><b>{html.escape(p['scenario_name'])}</b> (seed {p['seed']}): availability "
+                f"{s['availability']:.4%}, users affected {s['users_affected']:,.0f}, user-minutes lost "
+                f"{s['user_minutes_lost']:,.0f}, sessions lost {s['sessions_lost']:,.0f}</p>")
+        features = "".join(
+            f"<tr><td style='text-align:left'>{html.escape(f['name'])}</td><td>{f['availability']:.4%}</td>"
+            f"<td>{f['slo']:.3%}</td><td>{'' if f['availability'] >= f['slo'] else 'below SLO'}</td></tr>"
+            for f in self._report["features"])
+        stages = "".join(
+            f"<tr><td style='text-align:left'>{stage}</td><td>{_clock(i[stage])}</td></tr>" for stage in INCIDENT_STAGES)
+        spans = ", ".join(f"{d} {_clock(i[d])}" for d in INCIDENT_DURATIONS)
+        return (head + "<div style='display:flex;gap:2em;align-items:flex-start'>"
+                "<table><tr><th style='text-align:left'>feature</th><th>availability</th><th>SLO</th><th></th></tr>"
+                + features + "</table><table><tr><th style='text-align:left'>incident</th><th>at</th></tr>" + stages
+                + "</table></div>" + f"<p>{spans}</p>")
+
     def __repr__(self):
         p, s, i = self._report["provenance"], self._report["summary"], self._report["incident"]
         ttr = "never" if i["ttr"] is None else f"{i['ttr']:g} s"
@@ -158,3 +177,12 @@ class Result:
 
 def _number(value):
     return float("nan") if value is None else value
+
+
+def _clock(seconds):
+    """Seconds as h:mm:ss ("never" for a stage that did not happen), as the CLI summary shows times."""
+    if seconds is None:
+        return "never"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"

@@ -1,0 +1,107 @@
+#include "experiment/comparison.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace faultline {
+
+std::optional<Better> better_direction(std::string_view metric) {
+  constexpr std::string_view feature_prefix = "feature.", availability_suffix = ".availability";
+  if (metric == "availability") return Better::higher;
+  if (metric.size() > feature_prefix.size() + availability_suffix.size() && metric.starts_with(feature_prefix) &&
+      metric.ends_with(availability_suffix))
+    return Better::higher;
+  for (std::string_view lower : {"users_affected", "user_minutes_lost", "sessions_lost", "ttd", "tta", "ttm", "ttr"})
+    if (metric == lower) return Better::lower;
+  return std::nullopt;
+}
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::a_better: return "A better";
+    case Verdict::b_better: return "B better";
+    case Verdict::no_significant_difference: return "no significant difference";
+    case Verdict::no_difference: return "no difference";
+    case Verdict::not_available: return "n/a";
+  }
+  return "n/a";
+}
+
+Verdict verdict(const PairedDifference& d, Better better) {
+  if (d.pairs == 0) return Verdict::not_available;
+  if (d.identical) return Verdict::no_difference;
+  if (d.pairs < 2) return Verdict::not_available;  // one differing pair: no interval to judge by
+  const bool b_higher = d.ci_low > 0, b_lower = d.ci_high < 0;
+  if (!b_higher && !b_lower) return Verdict::no_significant_difference;
+  return (b_higher == (better == Better::higher)) ? Verdict::b_better : Verdict::a_better;
+}
+
+std::vector<MetricComparison> compare_runs(const std::vector<RunMetrics>& a, const std::vector<RunMetrics>& b) {
+  if (a.size() != b.size()) throw std::invalid_argument("compare: the designs have different numbers of runs");
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].seed != b[i].seed)
+      throw std::invalid_argument("compare: run " + std::to_string(i) + " has seed " + std::to_string(a[i].seed) +
+                                  " in A but " + std::to_string(b[i].seed) + " in B");
+
+  std::vector<std::string> names;
+  for (const auto* design : {&a, &b})
+    for (const RunMetrics& run : *design)
+      for (const MetricValue& m : run.metrics)
+        if (better_direction(m.name) && std::find(names.begin(), names.end(), m.name) == names.end())
+          names.push_back(m.name);
+
+  std::vector<MetricComparison> out;
+  for (const std::string& name : names) {
+    std::vector<double> va, vb;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      va.push_back(a[i][name]);
+      vb.push_back(b[i][name]);
+    }
+    MetricComparison c;
+    c.metric = name;
+    c.better = *better_direction(name);
+    c.difference = paired_difference(va, vb);
+    c.verdict = verdict(c.difference, c.better);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+SweepPlan plan_comparison(const Scenario& a, const Scenario& b, std::size_t runs, std::optional<std::uint64_t> seed) {
+  SweepPlan plan;
+  plan.label_columns = {"design"};
+  plan.runs_per_point = runs;
+  const std::uint64_t base = seed ? *seed : a.info.seed;
+  plan.points.push_back({{"A"}, a, base, config_hash(a)});
+  plan.points.push_back({{"B"}, b, base, config_hash(b)});
+  return plan;
+}
+
+Comparison compare_finished_runs(const std::vector<FinishedRun>& runs) {
+  std::vector<FinishedRun> sorted = runs;
+  std::sort(sorted.begin(), sorted.end(), [](const FinishedRun& x, const FinishedRun& y) {
+    return std::pair(x.planned.point, x.planned.replicate) < std::pair(y.planned.point, y.planned.replicate);
+  });
+  Comparison c;
+  for (const FinishedRun& run : sorted) {
+    if (run.planned.point > 1) throw std::invalid_argument("compare: a run of a third design");
+    (run.planned.point == 0 ? c.a : c.b).push_back(run.metrics);
+  }
+  c.metrics = compare_runs(c.a, c.b);
+  return c;
+}
+
+Comparison compare_designs(const Scenario& a, const Scenario& b, std::size_t runs, unsigned jobs,
+                           std::optional<std::uint64_t> seed, const SweepCallbacks& callbacks) {
+  const SweepPlan plan = plan_comparison(a, b, runs, seed);
+  std::vector<FinishedRun> finished;
+  SweepCallbacks collecting = callbacks;
+  collecting.on_finished = [&](const FinishedRun& run) {
+    finished.push_back(run);
+    if (callbacks.on_finished) callbacks.on_finished(run);
+  };
+  run_sweep(plan, all_runs(plan), jobs, collecting);
+  return compare_finished_runs(finished);
+}
+
+}  // namespace faultline

@@ -1,0 +1,66 @@
+#include "experiment/run_metrics.hpp"
+
+#include <iterator>
+#include <limits>
+#include <optional>
+
+namespace faultline {
+
+namespace {
+
+constexpr double kNever = std::numeric_limits<double>::quiet_NaN();
+
+double or_never(const std::optional<double>& t) { return t ? *t : kNever; }
+
+// The columns after the per-feature ones. One table serves both run_metrics and metric_names, so a
+// header and its rows cannot drift apart.
+struct TrailingMetric {
+  const char* name;
+  double (*of)(const Report&);
+};
+constexpr TrailingMetric kTrailing[] = {
+    {"users_affected", [](const Report& r) { return r.summary.users_affected; }},
+    {"user_minutes_lost", [](const Report& r) { return r.summary.user_minutes_lost; }},
+    {"sessions_lost", [](const Report& r) { return r.summary.sessions_lost; }},
+    {"ttd", [](const Report& r) { return or_never(r.incident.ttd()); }},
+    {"tta", [](const Report& r) { return or_never(r.incident.tta()); }},
+    {"ttm", [](const Report& r) { return or_never(r.incident.ttm()); }},
+    {"ttr", [](const Report& r) { return or_never(r.incident.ttr()); }},
+    {"impact_start", [](const Report& r) { return or_never(r.incident.impact_start); }},
+    {"detected", [](const Report& r) { return or_never(r.incident.detected); }},
+    {"acknowledged", [](const Report& r) { return or_never(r.incident.acknowledged); }},
+    {"diagnosed", [](const Report& r) { return or_never(r.incident.diagnosed); }},
+    {"mitigated", [](const Report& r) { return or_never(r.incident.mitigated); }},
+    {"recovered", [](const Report& r) { return or_never(r.incident.recovered); }},
+    {"service_calls", [](const Report& r) { return double(r.summary.service_calls); }},
+};
+
+}  // namespace
+
+double RunMetrics::operator[](std::string_view name) const {
+  for (const MetricValue& m : metrics)
+    if (m.name == name) return m.value;
+  return kNever;
+}
+
+std::string feature_availability_metric(std::string_view feature) {
+  return "feature." + std::string(feature) + ".availability";
+}
+
+RunMetrics run_metrics(const Report& r) {
+  RunMetrics out;
+  out.seed = r.provenance.seed;
+  out.metrics.push_back({"availability", r.summary.requests.availability()});
+  for (const Series& f : r.features) out.metrics.push_back({feature_availability_metric(f.name), f.total.availability()});
+  for (const TrailingMetric& m : kTrailing) out.metrics.push_back({m.name, m.of(r)});
+  return out;
+}
+
+std::vector<std::string> metric_names(const Scenario& s) {
+  std::vector<std::string> out{"availability"};
+  for (const Feature& f : s.features) out.push_back(feature_availability_metric(f.name));
+  for (const TrailingMetric& m : kTrailing) out.emplace_back(m.name);
+  return out;
+}
+
+}  // namespace faultline

@@ -1,0 +1,40 @@
+// One run as a flat row of numbers: what sweeps write to CSV, what comparisons pair up and what the
+// Python module turns into DataFrame rows. The column names are a contract (PRODUCT.md metric names).
+#pragma once
+
+#include "report/report.hpp"
+#include "scenario/scenario.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace faultline {
+
+struct MetricValue {
+  std::string name;
+  double value = 0;  // NaN for an incident stage that never happened
+};
+
+struct RunMetrics {
+  std::uint64_t seed = 0;
+  std::vector<MetricValue> metrics;  // in the column order of metric_names()
+
+  // NaN when the run has no metric of that name (a feature another design does not have).
+  double operator[](std::string_view name) const;
+};
+
+// availability, feature.<name>.availability for each feature in scenario order, users_affected,
+// user_minutes_lost, sessions_lost, ttd, tta, ttm, ttr, impact_start, detected, acknowledged,
+// diagnosed, mitigated, recovered, service_calls. Times are seconds.
+RunMetrics run_metrics(const Report& r);
+
+// The names run_metrics gives a run of `s`, in the same order: known before any run finishes (a CSV
+// header).
+std::vector<std::string> metric_names(const Scenario& s);
+
+// "feature.<name>.availability".
+std::string feature_availability_metric(std::string_view feature);
+
+}  // namespace faultline

@@ -1,0 +1,129 @@
+// `faultline sweep` and `faultline compare` end to end: files, notes and exit codes.
+#include <catch2/catch.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using Catch::Contains;
+
+namespace {
+
+const std::string kData = std::string(FAULTLINE_SOURCE_DIR) + "/tests/data/experiments/";
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string contents(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::size_t line_count(const std::string& text) { return std::size_t(std::count(text.begin(), text.end(), '\n')); }
+
+// Runs the CLI in a scratch directory of its own, so that the default out/ lands there.
+class Sandbox {
+ public:
+  Sandbox() {
+    std::string pattern = (fs::temp_directory_path() / "faultline-experiment-cli-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    dir_ = pattern;
+  }
+  ~Sandbox() { fs::remove_all(dir_); }
+  const fs::path& dir() const { return dir_; }
+
+  CliResult run(const std::string& args) const {
+    const std::string command = "cd '" + dir_.string() + "' && '" FAULTLINE_CLI "' " + args + " >'" +
+                                (dir_ / ".stdout").string() + "' 2>'" + (dir_ / ".stderr").string() + "'";
+    const int status = std::system(command.c_str());
+    CliResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = contents(dir_ / ".stdout");
+    r.err = contents(dir_ / ".stderr");
+    return r;
+  }
+
+ private:
+  fs::path dir_;
+};
+
+}  // namespace
+
+TEST_CASE("cli: sweep writes out/<name>/sweep.csv and resumes it", "[cli][experiment]") {
+  Sandbox cli;
+  const std::string args = "sweep " + kData + "single-zone.toml --runs 2 --param traffic.rate=10,20 --jobs 2";
+  const CliResult first = cli.run(args);
+  REQUIRE(first.exit_code == 0);
+  const fs::path csv = cli.dir() / "out" / "redundancy-single-zone" / "sweep.csv";
+  CHECK(line_count(contents(csv)) == 1 + 4);
+  CHECK_THAT(first.err, Contains("wrote out/redundancy-single-zone/sweep.csv: 4 runs, 0 of them resumed"));
+  CHECK_THAT(first.out, Contains("traffic.rate"));
+  CHECK(first.err.find("run 1/4") == std::string::npos);  // no progress line when stderr is not a terminal
+
+  const CliResult again = cli.run(args);
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.err, Contains("4 runs, 4 of them resumed"));
+  CHECK(again.out == first.out);
+  CHECK(line_count(contents(csv)) == 1 + 4);
+}
+
+TEST_CASE("cli: sweep and compare report user errors with exit code 1", "[cli][experiment]") {
+  Sandbox cli;
+  const std::string scenario = kData + "single-zone.toml";
+  CHECK(cli.run("sweep " + scenario).exit_code == 1);  // --runs is required
+  CHECK(cli.run("sweep " + scenario + " --runs 0").exit_code == 1);
+  CHECK(cli.run("sweep " + scenario + " --runs 2 --jobs 0").exit_code == 1);
+  CHECK(cli.run("sweep " + scenario + " --runs 2 --seed -4").exit_code == 1);
+
+  const CliResult no_equals = cli.run("sweep " + scenario + " --runs 2 --param traffic.rate");
+  CHECK(no_equals.exit_code == 1);
+  CHECK_THAT(no_equals.err, Contains("expected KEY=V1,V2,..."));
+
+  const CliResult twice = cli.run("sweep " + scenario + " --runs 2 --param traffic.rate=1 --param traffic.rate=2");
+  CHECK(twice.exit_code == 1);
+  CHECK_THAT(twice.err, Contains("<--param>: error: traffic.rate is given twice"));
+
+  const CliResult bad_value = cli.run("sweep " + scenario + " --runs 1 --param service.api.replicas=1,0");
+  CHECK(bad_value.exit_code == 1);
+  CHECK_THAT(bad_value.err, Contains("<--set>: error: service[1].replicas"));
+  CHECK_FALSE(fs::exists(cli.dir() / "out"));  // nothing ran
+
+  const CliResult missing = cli.run("compare " + scenario + " " + kData + "no-such-design.toml");
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.err, Contains("no-such-design.toml: error: cannot read file"));
+  CHECK(cli.run("compare " + scenario + " " + scenario + " --runs 1").exit_code == 1);
+
+  // A file of another sweep is refused rather than mixed in.
+  REQUIRE(cli.run("sweep " + scenario + " --runs 1 --out mixed.csv").exit_code == 0);
+  const CliResult mixed = cli.run("sweep " + scenario + " --runs 1 --param traffic.rate=5 --out mixed.csv");
+  CHECK(mixed.exit_code == 1);
+  CHECK_THAT(mixed.err, Contains("cannot resume mixed.csv"));
+}
+
+TEST_CASE("cli: compare prints every metric with its interval and verdict", "[cli][experiment]") {
+  Sandbox cli;
+  const CliResult r =
+      cli.run("compare " + kData + "single-zone.toml " + kData + "three-zones.toml --runs 6 --jobs 2 --seed 300");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("6 runs of each on seeds 300..305"));
+  CHECK_THAT(r.out, Contains("B - A [95% CI]"));
+  std::istringstream lines(r.out);
+  bool saw_availability = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("availability ", 0) != 0) continue;
+    saw_availability = true;
+    CHECK_THAT(line, Contains("B better"));
+  }
+  CHECK(saw_availability);
+  const fs::path csv = cli.dir() / "out" / "redundancy-single-zone-vs-redundancy-three-zones" / "compare.csv";
+  CHECK(line_count(contents(csv)) == 1 + 12);
+}
