@@ -242,6 +242,7 @@ class ScenarioReader {
         if (auto v = t.duration("max_queue_wait")) svc.max_queue_wait = *v;
       if (auto v = t.duration("error_cost")) svc.error_cost = *v;
       if (auto v = t.boolean("deadline_propagation")) svc.deadline_propagation = *v;
+      if (auto v = t.boolean("cancellation")) svc.cancellation = *v;
       if (auto v = t.text("load_balancer"))
         svc.load_balancer = from_choice<LoadBalancer>(*v, {{"round_robin", LoadBalancer::round_robin},
                                                           {"random", LoadBalancer::random},
@@ -415,6 +416,11 @@ class ScenarioReader {
       policy.retry_budget.enabled = true;
       if (auto v = b->number("budget_percent")) policy.retry_budget.budget_percent = *v;
       if (auto v = b->integer("min_retry_concurrency")) policy.retry_budget.min_retry_concurrency = static_cast<int>(*v);
+    }
+    if (auto b = rp.has("retry_throttling") ? rp.table("retry_throttling") : std::nullopt) {
+      policy.retry_throttling.enabled = true;
+      if (auto v = b->number("max_tokens")) policy.retry_throttling.max_tokens = *v;
+      if (auto v = b->number("token_ratio")) policy.retry_throttling.token_ratio = *v;
     }
   }
 

@@ -91,6 +91,8 @@ std::vector<SchemaKey> build_schema() {
       row("service[].deadline_propagation", T::boolean).fallback("false")
           .says("Skip queued work, and calls to dependencies, for callers that have already given up. "
                 "Without it the work is done and its answer thrown away."),
+      row("service[].cancellation", T::boolean).fallback("false")
+          .says("Abandon work in progress (freeing its worker) when its caller gives up."),
       row("service[].load_balancer", T::choice).fallback("\"round_robin\"")
           .one_of({"round_robin", "random", "least_request", "zone_aware"})
           .says("How callers pick among its replicas (always in their own region first; `zone_aware`: in "
@@ -140,6 +142,12 @@ std::vector<SchemaKey> build_schema() {
           .in("percent").says("Retries in flight allowed, as a share of the requests in flight."),
       row("dependency[].retry_policy.retry_budget.min_retry_concurrency", T::integer).fallback("3")
           .within(0, 1000000).in("retries").says("Retries in flight always allowed."),
+      row("dependency[].retry_policy.retry_throttling", T::table)
+          .says("gRPC retry throttling (a token bucket) of each caller replica on this edge. Present: enabled."),
+      row("dependency[].retry_policy.retry_throttling.max_tokens", T::number).fallback("10").within(1, 1000000)
+          .in("tokens").says("Tokens to start with and at most; a failed attempt takes one."),
+      row("dependency[].retry_policy.retry_throttling.token_ratio", T::number).fallback("0.1").within(0, 1000)
+          .in("tokens").says("Tokens a successful attempt gives back; retries only while over half are left."),
       row("dependency[].circuit_breakers", T::table)
           .says("Envoy circuit breakers of each caller replica on this edge; over a limit a call fails at once "
                 "(cause `circuit_open`). Present: enabled."),

@@ -11,7 +11,8 @@ namespace faultline {
 class CallLimits {
  public:
   CallLimits() = default;
-  CallLimits(const CircuitBreakers& breakers, const RetryBudget& budget) : breakers_(breakers), budget_(budget) {}
+  CallLimits(const CircuitBreakers& breakers, const RetryBudget& budget, const RetryThrottling& throttling = {})
+      : breakers_(breakers), budget_(budget), throttling_(throttling), tokens_(throttling.max_tokens) {}
 
   // Checks before sending an attempt (a first try or a retry): concurrent and pending requests.
   bool may_send() const;
@@ -28,6 +29,10 @@ class CallLimits {
     --attempts_;
     if (retry) --retries_;
   }
+  // An attempt's outcome, for the retry throttling's token bucket.
+  void attempt_succeeded();
+  void attempt_failed();
+  double tokens() const { return tokens_; }
   void queued_at_callee() { ++pending_; }
   void left_callee_queue() { --pending_; }
 
@@ -39,6 +44,8 @@ class CallLimits {
  private:
   CircuitBreakers breakers_;
   RetryBudget budget_;
+  RetryThrottling throttling_;
+  double tokens_ = 0;
   int requests_ = 0;  // calls in progress (first try to settlement)
   int attempts_ = 0;  // attempts the caller still waits for
   int retries_ = 0;   // of which retries

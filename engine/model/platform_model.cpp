@@ -93,6 +93,7 @@ struct Attempt {
   bool retry = false;
   int edge = -1;
   int caller_slot = -1;      // the caller replica's CallLimits on this edge, -1: none
+  Handle job = 0;            // the callee's work on it, while there is some
   Blame lost_blame;
   Result result;
 };
@@ -239,7 +240,7 @@ struct PlatformModel::Impl {
     for (std::size_t e = 0; e < ne; ++e) {
       const Dependency& d = s.dependencies[e];
       limits.emplace_back(topo.service_replicas[std::size_t(edge_from[e])].size(),
-                          CallLimits(d.circuit_breakers, d.retry_policy.retry_budget));
+                          CallLimits(d.circuit_breakers, d.retry_policy.retry_budget, d.retry_policy.retry_throttling));
       caches.emplace_back(d.cache);
     }
     for (const ReplicaInfo& ri : topo.replicas)
@@ -577,6 +578,7 @@ struct PlatformModel::Impl {
     Handle jh = jobs.acquire();
     Job& j = jobs[jh];
     j.attempt = ah;
+    a.job = jh;
     j.replica = r;
     j.epoch = rep.epoch;
     j.feature = a.feature;
@@ -620,7 +622,7 @@ struct PlatformModel::Impl {
       }
       Handle ah = jobs[next].attempt;
       left_queue(attempts[ah]);
-      if (svc.deadline_propagation && attempts[ah].caller_done) {
+      if ((svc.deadline_propagation || svc.cancellation) && attempts[ah].caller_done) {
         jobs.release(next);
         attempts[ah].server_done = true;
         release_attempt_if_finished(ah);
@@ -710,6 +712,20 @@ struct PlatformModel::Impl {
     if (jobs[jh].pending == 0) finish_job(jh, Result{true, jobs[jh].degraded, Status::OK, Cause::dependency, false, {}});
   }
 
+  // The caller gave up on `a`: a callee that supports cancellation stops the work in progress and
+  // frees its worker (queued work is skipped when it reaches a worker).
+  void cancel_job(Attempt& a) {
+    if (!jobs.alive(a.job)) return;
+    Job& j = jobs[a.job];
+    const int rep_index = j.replica;
+    const Service& svc = s.services[std::size_t(topo.replicas[std::size_t(rep_index)].service)];
+    if (!svc.cancellation || j.done || a.queued || j.epoch != replicas[std::size_t(rep_index)].epoch) return;
+    jobs.release(a.job);
+    a.server_done = true;
+    --replicas[std::size_t(rep_index)].busy;
+    serve_queue(rep_index);
+  }
+
   void drop_job(Handle jh) {
     Handle ah = jobs[jh].attempt;
     jobs.release(jh);
@@ -776,7 +792,13 @@ struct PlatformModel::Impl {
   // The caller has the answer to one attempt: record it, then retry, or settle the call.
   void attempt_over(Attempt& a, const Result& r) {
     a.caller_done = true;
-    if (a.caller_slot >= 0) limits[std::size_t(a.edge)][std::size_t(a.caller_slot)].attempt_ended(a.retry);
+    if (a.caller_slot >= 0) {
+      CallLimits& l = limits[std::size_t(a.edge)][std::size_t(a.caller_slot)];
+      l.attempt_ended(a.retry);
+      if (r.ok) l.attempt_succeeded();
+      else l.attempt_failed();
+    }
+    if (!r.ok && a.job && !a.server_done) cancel_job(a);
     if (a.replica >= 0) {
       bool server_error = !r.ok && (is_server_error(r.status) || r.cause == Cause::timeout);
       OutlierDetector& od = outliers[std::size_t(a.service)];

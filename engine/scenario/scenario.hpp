@@ -81,6 +81,7 @@ struct Service {
   std::optional<Seconds> max_queue_wait;  // shed requests expected to wait longer (admission control)
   Seconds error_cost = 0;                 // worker time spent on a request that fails (logging, handling)
   bool deadline_propagation = false;      // skip work whose caller has already given up
+  bool cancellation = false;              // abandon work in progress when its caller gives up
   LoadBalancer load_balancer = LoadBalancer::round_robin;  // how callers pick among its replicas
   OutlierDetection outlier_detection;
   std::vector<std::string> tags;  // fault targets "tag:<t>" reach every replica of the service
@@ -104,6 +105,15 @@ struct RetryBudget {
   int min_retry_concurrency = 3;
 };
 
+// gRPC retry throttling, a token bucket per caller replica and dependency: tokens start at
+// max_tokens, a failed attempt takes one, a success gives back token_ratio, and retries are sent only
+// while more than half the tokens are left.
+struct RetryThrottling {
+  bool enabled = false;
+  double max_tokens = 10;
+  double token_ratio = 0.1;
+};
+
 struct RetryPolicy {
   int num_retries = 0;
   std::optional<Seconds> per_try_timeout;  // absent: the dependency's timeout
@@ -111,6 +121,7 @@ struct RetryPolicy {
   BackOff back_off;
   Jitter jitter = Jitter::full;
   RetryBudget retry_budget;
+  RetryThrottling retry_throttling;
 };
 
 // Envoy circuit breakers of one caller replica towards one dependency: more concurrent requests,

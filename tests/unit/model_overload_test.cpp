@@ -65,6 +65,13 @@ TEST_CASE("deadline propagation skips work for callers that gave up", "[model][o
   CHECK(useful(plain) < 0.2);
   CHECK(useful(propagated) > 0.8);
   CHECK(feature(propagated, "f").total.ok > 5 * feature(plain, "f").total.ok);
+
+  // Cancellation also frees a worker as soon as its caller gives up, in service or queued.
+  s.services[1].deadline_propagation = false;
+  s.services[1].cancellation = true;
+  Report cancelled = run_without_kernel(s, 1);
+  CHECK(useful(cancelled) > 0.8);
+  CHECK(feature(cancelled, "f").total.ok > 5 * feature(plain, "f").total.ok);
 }
 
 TEST_CASE("error cost keeps workers busy on failures", "[model][overload]") {

@@ -125,3 +125,23 @@ TEST_CASE("a cache serves while fresh, expires, and warms up again after a good 
   cfg.serve_stale = true;
   CHECK(ResponseCache(cfg).can_serve_stale());
 }
+
+TEST_CASE("retry throttling stops retries once failures have drained half the tokens", "[model][budget]") {
+  RetryThrottling t;
+  t.enabled = true;
+  t.max_tokens = 10;
+  t.token_ratio = 0.5;
+  CallLimits l(CircuitBreakers{}, RetryBudget{}, t);
+  CHECK(l.may_retry());
+  for (int i = 0; i < 4; ++i) l.attempt_failed();
+  CHECK(l.tokens() == 6);
+  CHECK(l.may_retry());
+  l.attempt_failed();
+  CHECK_FALSE(l.may_retry());  // 5 left: not more than half
+  l.attempt_succeeded();
+  CHECK(l.may_retry());        // 5.5
+  for (int i = 0; i < 100; ++i) l.attempt_succeeded();
+  CHECK(l.tokens() == 10);     // capped
+  for (int i = 0; i < 100; ++i) l.attempt_failed();
+  CHECK(l.tokens() == 0);      // floored
+}
