@@ -245,7 +245,7 @@ TEST_CASE("progress reaches the caller and ends at the scenario's end", "[simula
   REQUIRE(!seen.empty());
   CHECK(std::is_sorted(seen.begin(), seen.end()));
   CHECK(seen.back() == 100);
-  CHECK(seen.size() <= 3);  // a 100 s run takes milliseconds: rate-limited to the first and the last
+  // How many calls come in between depends on wall-clock time (they are rate-limited): not checked.
 }
 
 TEST_CASE("one SimGrid engine per process", "[simulation][kernel]") {
