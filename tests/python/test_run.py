@@ -123,6 +123,10 @@ def test_services_and_propagation_tables(tiny_result):
         assert column in services.columns, column
     assert services.loc["storage", "errors_host_down"] > 0
     assert services.loc["frontend", "errors_dependency"] > 0
+    # Both storage replicas crash for 3 minutes (plus their restart) of the 15: one outage.
+    assert services.loc["storage", "outages"] == 1
+    assert 0.6 < services.loc["storage", "uptime"] < 0.85
+    assert services.loc["frontend", "uptime"] == 1.0
 
     propagation = tiny_result.propagation
     assert list(propagation.columns) == ["time", "service", "via", "cause"]

@@ -98,7 +98,8 @@ class Result:
     @functools.cached_property
     def services(self):
         """One row per service, indexed by name: availability, counts, ``errors_<cause>`` for each cause,
-        latency p50/p95/p99/latency_mean (seconds), time_unhealthy and ttr (seconds; NaN if never unhealthy).
+        latency p50/p95/p99/latency_mean (seconds), time_unhealthy and ttr (seconds; NaN if never unhealthy),
+        uptime (share of the run with a replica serving) and outages (times the last one stopped).
         """
         import pandas as pd
 
@@ -110,6 +111,8 @@ class Result:
             latency = s["latency"]
             row.update(p50=latency["p50"], p95=latency["p95"], p99=latency["p99"], latency_mean=latency["mean"])
             row.update(time_unhealthy=s["time_unhealthy"], ttr=_number(s["ttr"]))
+            # Time-weighted from the replicas' states, whatever the traffic (availability studies).
+            row.update(uptime=s.get("uptime", 1.0), outages=s.get("outages", 0))
             rows.append(row)
         return pd.DataFrame(rows, columns=None if rows else ["service"]).set_index("service")
 
