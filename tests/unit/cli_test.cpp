@@ -1,4 +1,5 @@
 // The faultline binary end to end: arguments, output and exit codes (0 ok, 1 user error, 2 bug).
+#include "support/cli_sandbox.hpp"
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
@@ -13,56 +14,11 @@
 namespace fs = std::filesystem;
 using Catch::Contains;
 
+using namespace faultline::testing;
+
 namespace {
 
 const std::string kData = std::string(FAULTLINE_SOURCE_DIR) + "/tests/data/cli/";
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string contents(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-// Runs the CLI in its own scratch directory (so `out/<name>` lands there), stdout and stderr apart.
-class CliSandbox {
- public:
-  CliSandbox() {
-    std::string pattern = (fs::temp_directory_path() / "faultline-cli-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    dir_ = pattern;
-  }
-  ~CliSandbox() { fs::remove_all(dir_); }
-  const fs::path& dir() const { return dir_; }
-
-  CliResult run(const std::string& args) const {
-    const std::string command = "cd '" + dir_.string() + "' && '" FAULTLINE_CLI "' " + args +
-                                " >'" + (dir_ / ".stdout").string() + "' 2>'" + (dir_ / ".stderr").string() + "'";
-    const int status = std::system(command.c_str());
-    CliResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = contents(dir_ / ".stdout");
-    r.err = contents(dir_ / ".stderr");
-    fs::remove(dir_ / ".stdout");
-    fs::remove(dir_ / ".stderr");
-    return r;
-  }
-
- private:
-  fs::path dir_;
-};
 
 }  // namespace
 
@@ -143,7 +99,7 @@ TEST_CASE("cli: graph prints the analysis and writes DOT with --dot", "[cli]") {
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Contains("play") && Contains("storage"));
   CHECK_THAT(r.err, Contains("wrote graph.dot"));
-  CHECK_THAT(contents(cli.dir() / "graph.dot"), Contains("digraph"));
+  CHECK_THAT(file_contents(cli.dir() / "graph.dot"), Contains("digraph"));
   const CliResult unwritable = cli.run("graph " + kData + "minimal.toml --dot no-such-dir/graph.dot");
   CHECK(unwritable.exit_code == 1);
   CHECK_THAT(unwritable.err, Contains("no-such-dir/graph.dot"));
@@ -159,12 +115,12 @@ TEST_CASE("cli: run prints the summary and writes the three report files", "[cli
   CHECK_THAT(r.err, Contains("wrote reports/a/report.json, reports/a/timeline.csv, reports/a/report.html"));
   // stderr is not a terminal here: no progress line.
   CHECK_THAT(r.err, !Contains("simulating"));
-  const auto report = nlohmann::json::parse(contents(cli.dir() / "reports/a/report.json"));
+  const auto report = nlohmann::json::parse(file_contents(cli.dir() / "reports/a/report.json"));
   CHECK(report["provenance"]["seed"] == 3);
   CHECK(report["provenance"]["scenario_name"] == "cli-minimal");
-  CHECK(lines_of(contents(cli.dir() / "reports/a/timeline.csv"))[0] ==
+  CHECK(lines_of(file_contents(cli.dir() / "reports/a/timeline.csv"))[0] ==
         "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open");
-  CHECK_THAT(contents(cli.dir() / "reports/a/report.html"), Contains("<svg"));
+  CHECK_THAT(file_contents(cli.dir() / "reports/a/report.html"), Contains("<svg"));
 }
 
 TEST_CASE("cli: run is deterministic and --format json prints the report.json it writes", "[cli][simulation]") {
@@ -173,8 +129,8 @@ TEST_CASE("cli: run is deterministic and --format json prints the report.json it
   const CliResult second = cli.run("run " + kData + "minimal.toml --format json --out b --quiet");
   REQUIRE(first.exit_code == 0);
   REQUIRE(second.exit_code == 0);
-  CHECK(first.out == contents(cli.dir() / "a/report.json"));
-  CHECK(contents(cli.dir() / "a/report.json") == contents(cli.dir() / "b/report.json"));
+  CHECK(first.out == file_contents(cli.dir() / "a/report.json"));
+  CHECK(file_contents(cli.dir() / "a/report.json") == file_contents(cli.dir() / "b/report.json"));
   CHECK(second.err.empty());
   CHECK(nlohmann::json::parse(first.out)["provenance"]["seed"] == 7);  // the scenario's seed
 }
@@ -191,6 +147,6 @@ TEST_CASE("cli: demo runs the bundled scenario", "[cli][simulation]") {
   CliSandbox cli;
   const CliResult r = cli.run("demo --out demo --quiet");
   REQUIRE(r.exit_code == 0);
-  const auto report = nlohmann::json::parse(contents(cli.dir() / "demo/report.json"));
+  const auto report = nlohmann::json::parse(file_contents(cli.dir() / "demo/report.json"));
   CHECK(report["provenance"]["scenario_origin"] == "<embedded>/spotify-2022-03-08.toml");
 }

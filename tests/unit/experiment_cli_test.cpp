@@ -1,4 +1,5 @@
 // `faultline sweep` and `faultline compare` end to end: files, notes and exit codes.
+#include "support/cli_sandbox.hpp"
 #include <catch2/catch.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,59 +13,23 @@
 namespace fs = std::filesystem;
 using Catch::Contains;
 
+using namespace faultline::testing;
+
 namespace {
 
 const std::string kData = std::string(FAULTLINE_SOURCE_DIR) + "/tests/data/experiments/";
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string contents(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::size_t line_count(const std::string& text) { return std::size_t(std::count(text.begin(), text.end(), '\n')); }
-
-// Runs the CLI in a scratch directory of its own, so that the default out/ lands there.
-class Sandbox {
- public:
-  Sandbox() {
-    std::string pattern = (fs::temp_directory_path() / "faultline-experiment-cli-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    dir_ = pattern;
-  }
-  ~Sandbox() { fs::remove_all(dir_); }
-  const fs::path& dir() const { return dir_; }
-
-  CliResult run(const std::string& args) const {
-    const std::string command = "cd '" + dir_.string() + "' && '" FAULTLINE_CLI "' " + args + " >'" +
-                                (dir_ / ".stdout").string() + "' 2>'" + (dir_ / ".stderr").string() + "'";
-    const int status = std::system(command.c_str());
-    CliResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = contents(dir_ / ".stdout");
-    r.err = contents(dir_ / ".stderr");
-    return r;
-  }
-
- private:
-  fs::path dir_;
-};
 
 }  // namespace
 
 TEST_CASE("cli: sweep writes out/<name>/sweep.csv and resumes it", "[cli][experiment]") {
-  Sandbox cli;
+  CliSandbox cli;
   const std::string args = "sweep " + kData + "single-zone.toml --runs 2 --param traffic.rate=10,20 --jobs 2";
   const CliResult first = cli.run(args);
   REQUIRE(first.exit_code == 0);
   const fs::path csv = cli.dir() / "out" / "redundancy-single-zone" / "sweep.csv";
-  CHECK(line_count(contents(csv)) == 1 + 4);
+  CHECK(line_count(file_contents(csv)) == 1 + 4);
   CHECK_THAT(first.err, Contains("wrote out/redundancy-single-zone/sweep.csv: 4 runs, 0 of them resumed"));
   CHECK_THAT(first.out, Contains("traffic.rate"));
   CHECK(first.err.find("run 1/4") == std::string::npos);  // no progress line when stderr is not a terminal
@@ -73,11 +38,11 @@ TEST_CASE("cli: sweep writes out/<name>/sweep.csv and resumes it", "[cli][experi
   CHECK(again.exit_code == 0);
   CHECK_THAT(again.err, Contains("4 runs, 4 of them resumed"));
   CHECK(again.out == first.out);
-  CHECK(line_count(contents(csv)) == 1 + 4);
+  CHECK(line_count(file_contents(csv)) == 1 + 4);
 }
 
 TEST_CASE("cli: sweep and compare report user errors with exit code 1", "[cli][experiment]") {
-  Sandbox cli;
+  CliSandbox cli;
   const std::string scenario = kData + "single-zone.toml";
   CHECK(cli.run("sweep " + scenario).exit_code == 1);  // --runs is required
   CHECK(cli.run("sweep " + scenario + " --runs 0").exit_code == 1);
@@ -110,7 +75,7 @@ TEST_CASE("cli: sweep and compare report user errors with exit code 1", "[cli][e
 }
 
 TEST_CASE("cli: compare prints every metric with its interval and verdict", "[cli][experiment]") {
-  Sandbox cli;
+  CliSandbox cli;
   const CliResult r =
       cli.run("compare " + kData + "single-zone.toml " + kData + "three-zones.toml --runs 6 --jobs 2 --seed 300");
   REQUIRE(r.exit_code == 0);
@@ -125,5 +90,5 @@ TEST_CASE("cli: compare prints every metric with its interval and verdict", "[cl
   }
   CHECK(saw_availability);
   const fs::path csv = cli.dir() / "out" / "redundancy-single-zone-vs-redundancy-three-zones" / "compare.csv";
-  CHECK(line_count(contents(csv)) == 1 + 12);
+  CHECK(line_count(file_contents(csv)) == 1 + 12);
 }

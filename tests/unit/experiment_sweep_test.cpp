@@ -1,5 +1,6 @@
 // Sweeps end to end: plans, runs in parallel, the CSV file written as runs end and resumed after an
 // interruption. Every run is a forked child (simulate_isolated); the scenarios are tiny.
+#include "support/cli_sandbox.hpp"
 #include "experiment/comparison.hpp"
 #include "experiment/sweep.hpp"
 #include "experiment/sweep_csv.hpp"
@@ -19,6 +20,8 @@
 using namespace faultline;
 namespace fs = std::filesystem;
 
+using namespace faultline::testing;
+
 namespace {
 
 const std::string kSingleZone = std::string(FAULTLINE_SOURCE_DIR) + "/tests/data/experiments/single-zone.toml";
@@ -34,37 +37,9 @@ SweepPlan six_run_plan() {
   return plan_sweep(from_file(kSingleZone), {{"service.api.replicas", "3"}}, grid, 3);
 }
 
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "faultline-sweep-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    dir_ = pattern;
-  }
-  ~ScratchDir() { fs::remove_all(dir_); }
-  std::string file(const std::string& name) const { return (dir_ / name).string(); }
-
- private:
-  fs::path dir_;
-};
-
-std::string contents(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
 // The data rows in (point, run) order: the order rows finish in is not part of the result.
 std::vector<std::string> sorted_rows(const std::string& path) {
-  std::vector<std::string> rows = lines_of(contents(path));
+  std::vector<std::string> rows = lines_of(file_contents(path));
   REQUIRE(!rows.empty());
   rows.erase(rows.begin());
   std::sort(rows.begin(), rows.end());
@@ -164,7 +139,7 @@ TEST_CASE("experiment: an interrupted sweep resumes where it stopped", "[experim
   ScratchDir dir;
   const std::string whole = dir.file("whole.csv"), cut = dir.file("nested/cut.csv");
   run_sweep_into_csv(plan, whole, 2);
-  const std::vector<std::string> lines = lines_of(contents(whole));
+  const std::vector<std::string> lines = lines_of(file_contents(whole));
   REQUIRE(lines.size() == 7);
   CHECK(lines[0] == sweep_csv_header(plan));
 
@@ -179,7 +154,7 @@ TEST_CASE("experiment: an interrupted sweep resumes where it stopped", "[experim
   CHECK(resumed.resumed == 2);
   CHECK(resumed.runs.size() == 6);
   CHECK(progress == std::vector<std::size_t>{2, 3, 4, 5, 6});
-  const std::vector<std::string> cut_lines = lines_of(contents(cut));
+  const std::vector<std::string> cut_lines = lines_of(file_contents(cut));
   CHECK(cut_lines.size() == 7);  // the half row is gone, not kept beside its complete twin
   CHECK(sorted_rows(cut) == sorted_rows(whole));
 
@@ -205,19 +180,19 @@ TEST_CASE("experiment: more runs later only adds the missing ones", "[experiment
   run_sweep_into_csv(plan_sweep(from_file(kSingleZone), {}, ParameterGrid(), 2), path, 1);
   const SweepOutcome grown = run_sweep_into_csv(plan_sweep(from_file(kSingleZone), {}, ParameterGrid(), 4), path, 2);
   CHECK(grown.resumed == 2);
-  CHECK(lines_of(contents(path)).size() == 5);
+  CHECK(lines_of(file_contents(path)).size() == 5);
   // Fewer runs than the file holds: the extra rows stay, and nothing is run.
   const SweepOutcome fewer = run_sweep_into_csv(plan_sweep(from_file(kSingleZone), {}, ParameterGrid(), 1), path, 1);
   CHECK(fewer.resumed == 1);
   CHECK(fewer.runs.size() == 1);
-  CHECK(lines_of(contents(path)).size() == 5);
+  CHECK(lines_of(file_contents(path)).size() == 5);
 }
 
 TEST_CASE("experiment: a file of another sweep is refused, not mixed", "[experiment][sweep]") {
   ScratchDir dir;
   const std::string path = dir.file("other.csv");
   run_sweep_into_csv(plan_sweep(from_file(kSingleZone), {}, ParameterGrid(), 1), path, 1);
-  const std::string before = contents(path);
+  const std::string before = file_contents(path);
 
   SECTION("other columns") {
     const ParameterGrid grid({parse_parameter("traffic.rate=10,20")});
@@ -233,7 +208,7 @@ TEST_CASE("experiment: a file of another sweep is refused, not mixed", "[experim
     CHECK_THROWS_AS(run_sweep_into_csv(plan_sweep(from_file(kSingleZone), {}, ParameterGrid(), 1, 5), path, 1),
                     FileWriteError);
   }
-  CHECK(contents(path) == before);
+  CHECK(file_contents(path) == before);
 }
 
 TEST_CASE("experiment: the more redundant design wins the comparison", "[experiment][compare]") {

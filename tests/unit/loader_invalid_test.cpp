@@ -1,5 +1,6 @@
 // Each scenarios/invalid/<case>.toml shows one kind of mistake; <case>.expected pins every diagnostic
 // it must produce, with line, column and key path.
+#include "support/text_files.hpp"
 #include "io/loader.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,23 +13,11 @@
 namespace fs = std::filesystem;
 using namespace faultline;
 
+using namespace faultline::testing;
+
 namespace {
 
 fs::path invalid_dir() { return fs::path(FAULTLINE_SOURCE_DIR) / "scenarios" / "invalid"; }
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 std::vector<fs::path> invalid_cases() {
   std::vector<fs::path> cases;
@@ -42,7 +31,7 @@ std::vector<fs::path> invalid_cases() {
 std::vector<Diagnostic> diagnostics_of(const fs::path& toml) {
   const std::string origin = "scenarios/invalid/" + toml.filename().string();
   try {
-    load_scenario_text(read_text(toml), origin);
+    load_scenario_text(file_contents(toml), origin);
   } catch (const ScenarioError& e) {
     return e.diagnostics();
   }
@@ -61,14 +50,14 @@ TEST_CASE("every invalid scenario reports exactly its expected diagnostics", "[l
     REQUIRE(fs::exists(expected_file));
     std::vector<std::string> actual;
     for (const Diagnostic& d : diagnostics_of(toml)) actual.push_back(d.format());
-    CHECK(actual == lines_of(read_text(expected_file)));
+    CHECK(actual == lines_of(file_contents(expected_file)));
   }
 }
 
 TEST_CASE("every invalid scenario says in its first line what mistake it shows", "[loader][invalid]") {
   for (const fs::path& toml : invalid_cases()) {
     INFO("case " << toml.filename().string());
-    CHECK(read_text(toml).rfind("# Shows: ", 0) == 0);
+    CHECK(file_contents(toml).rfind("# Shows: ", 0) == 0);
   }
 }
 

@@ -1,5 +1,6 @@
 // The schema table drives validation and documentation; these tests keep the table, the example
 // scenarios and scenarios/SCHEMA.md in step with each other.
+#include "support/text_files.hpp"
 #include "io/duration.hpp"
 #include "io/loader.hpp"
 #include "io/schema.hpp"
@@ -15,16 +16,11 @@
 
 using namespace faultline;
 
+using namespace faultline::testing;
+
 namespace {
 
 std::string source_file(const std::string& relative) { return std::string(FAULTLINE_SOURCE_DIR) + "/" + relative; }
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string join(const std::string& prefix, std::string_view key) {
   return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
@@ -61,7 +57,7 @@ TEST_CASE("scenarios/SCHEMA.md is the rendering of the schema table", "[loader][
     std::ofstream(path, std::ios::binary) << rendered;
   INFO("stale: regenerate with `build/faultline schema > scenarios/SCHEMA.md` "
        "(or FAULTLINE_REGENERATE_SCHEMA=1 faultline_tests '[schema]')");
-  CHECK(read_text(path) == rendered);
+  CHECK(file_contents(path) == rendered);
 }
 
 TEST_CASE("the test scenarios use every key of the schema", "[loader][schema]") {

@@ -1,3 +1,4 @@
+#include "support/cli_sandbox.hpp"
 #include "io/report_files.hpp"
 #include "report/html.hpp"
 #include "report/json.hpp"
@@ -15,6 +16,8 @@
 using namespace faultline;
 namespace fs = std::filesystem;
 
+using namespace faultline::testing;
+
 namespace {
 
 // A fresh directory under the system temp dir, removed with everything in it at the end of the test.
@@ -27,13 +30,6 @@ struct ScratchDirectory {
   }
   ~ScratchDirectory() { fs::remove_all(path); }
 };
-
-std::string contents(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::string> names_in(const fs::path& dir) {
   std::vector<std::string> out;
@@ -50,9 +46,9 @@ TEST_CASE("write_report_files creates the directory and writes the three reports
   const fs::path dir = scratch.path / "out" / "sample-outage";
   write_report_files(r, dir.string());
   CHECK(names_in(dir) == std::vector<std::string>{"report.html", "report.json", "timeline.csv"});
-  CHECK(contents(dir / "report.json") == report_to_json(r));
-  CHECK(contents(dir / "timeline.csv") == timeline_csv(r));
-  CHECK(contents(dir / "report.html") == report_html(r));
+  CHECK(file_contents(dir / "report.json") == report_to_json(r));
+  CHECK(file_contents(dir / "timeline.csv") == timeline_csv(r));
+  CHECK(file_contents(dir / "report.html") == report_html(r));
 }
 
 TEST_CASE("write_file_atomically replaces a file and leaves no temporary behind", "[report][files]") {
@@ -60,7 +56,7 @@ TEST_CASE("write_file_atomically replaces a file and leaves no temporary behind"
   const fs::path file = scratch.path / "graph.dot";
   write_file_atomically(file.string(), "first, and longer than the second");
   write_file_atomically(file.string(), "second");
-  CHECK(contents(file) == "second");
+  CHECK(file_contents(file) == "second");
   CHECK(names_in(scratch.path) == std::vector<std::string>{"graph.dot"});
 }
 

@@ -1,3 +1,4 @@
+#include "support/text_files.hpp"
 #include "report/summary_text.hpp"
 #include "report_sample.hpp"
 
@@ -9,14 +10,9 @@ using namespace faultline;
 using Catch::Contains;
 using faultline::test::sample_report;
 
-namespace {
+using namespace faultline::testing;
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
+namespace {
 
 std::string line_starting(const std::string& text, const std::string& start) {
   for (const std::string& line : lines_of(text))

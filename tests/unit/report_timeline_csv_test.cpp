@@ -1,3 +1,4 @@
+#include "support/text_files.hpp"
 #include "report/timeline_csv.hpp"
 #include "report_sample.hpp"
 
@@ -8,16 +9,7 @@
 using namespace faultline;
 using faultline::test::sample_report;
 
-namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-}  // namespace
+using namespace faultline::testing;
 
 TEST_CASE("the timeline CSV has the documented header and one row per bucket per series", "[report][csv]") {
   const Report r = sample_report();
