@@ -81,20 +81,6 @@ double EventQueue::next_time() const {
   return t;
 }
 
-ModelEvent EventQueue::pop() {
-  int l = lane_events_ ? best_lane() : -1;
-  if (l >= 0) {
-    const ModelEvent& le = lanes_[std::size_t(l)].events.front();
-    if (heap_.empty() || earlier(le, heap_.front())) {
-      ModelEvent e = le;
-      lanes_[std::size_t(l)].events.pop_front();
-      --lane_events_;
-      return e;
-    }
-  }
-  return pop_heap_top();
-}
-
 bool EventQueue::pop_before(double limit, ModelEvent& out) {
   int l = lane_events_ ? best_lane() : -1;
   const ModelEvent* lane_front = l >= 0 ? &lanes_[std::size_t(l)].events.front() : nullptr;

@@ -30,8 +30,7 @@ class EventQueue {
 
   bool empty() const { return heap_.empty() && lane_events_ == 0; }
   double next_time() const;
-  ModelEvent pop();  // precondition: !empty()
-  // Takes the next event if it is before `limit`: one look at the lanes instead of two.
+  // Takes the next event if it is before `limit`.
   bool pop_before(double limit, ModelEvent& out);
   std::size_t size() const { return heap_.size() + lane_events_; }
 

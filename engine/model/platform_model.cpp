@@ -15,6 +15,7 @@
 #include "scenario/errors.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 #include <fmt/format.h>
@@ -127,7 +128,6 @@ struct Resolver {  // a caller's cache of what a control plane told it
   bool broken = false;
   Status status = Status::OK;
   double last_good = 0;
-  std::uint32_t generation = 0;
 };
 
 struct MonitorState {
@@ -158,6 +158,7 @@ struct PlatformModel::Impl {
   std::vector<RandomStream> service_rng, edge_rng;
 
   std::vector<int> service_of_name_index;
+  std::vector<int> feature_entry;                       // entry service of each feature
   std::vector<int> edge_target;                         // current target of each dependency
   std::vector<int> edge_from;
   std::vector<std::vector<std::vector<int>>> children;  // [service][feature] -> hard/soft edges
@@ -206,6 +207,7 @@ struct PlatformModel::Impl {
         if (s.services[i].name == name) return int(i);
       throw InternalError("unknown service '" + name + "' in a validated scenario");
     };
+    for (const Feature& f : s.features) feature_entry.push_back(service_index(f.entry));
     children.assign(ns, std::vector<std::vector<int>>(nf));
     controls.assign(ns, std::vector<std::vector<int>>(nf));
     resolvers.resize(ne);
@@ -295,7 +297,7 @@ struct PlatformModel::Impl {
       if (d.cache.enabled) q.push(edge_rng[e].uniform(0, d.cache.refresh), kCacheRefresh, std::uint32_t(e));
       if (d.kind != DependencyKind::control) continue;
       // Callers refresh out of phase with each other, as real resolvers do.
-      q.push(edge_rng[e].uniform(0, d.refresh), kControlRefresh, std::uint32_t(e), resolvers[e].generation);
+      q.push(edge_rng[e].uniform(0, d.refresh), kControlRefresh, std::uint32_t(e));
     }
   }
 
@@ -341,7 +343,7 @@ struct PlatformModel::Impl {
     Call& c = calls[ch];
     c.parent = ur;
     c.edge = -1;
-    c.service = find_service(s.features[std::size_t(u.feature)].entry);
+    c.service = feature_entry[std::size_t(u.feature)];
     c.feature = u.feature;
     c.caller_region = u.region;
     send_attempt(ch);
@@ -424,12 +426,13 @@ struct PlatformModel::Impl {
   // Callers stay in their region while it has an available replica (zone_aware: in their zone first).
   int pick_replica(int service, int region, int zone, int caller) {
     const Service& svc = s.services[std::size_t(service)];
-    std::vector<const std::vector<int>*> tiers;
-    if (svc.load_balancer == LoadBalancer::zone_aware && zone >= 0)
-      tiers.push_back(&zone_replicas[std::size_t(service)][std::size_t(zone)]);
-    tiers.push_back(&region_replicas[std::size_t(service)][std::size_t(region)]);
-    tiers.push_back(&topo.service_replicas[std::size_t(service)]);
+    // Called for every attempt: the tiers are a fixed array, not a vector allocated each time.
+    const bool zone_first = svc.load_balancer == LoadBalancer::zone_aware && zone >= 0;
+    const std::array<const std::vector<int>*, 3> tiers = {
+        zone_first ? &zone_replicas[std::size_t(service)][std::size_t(zone)] : nullptr,
+        &region_replicas[std::size_t(service)][std::size_t(region)], &topo.service_replicas[std::size_t(service)]};
     for (const std::vector<int>* tier : tiers) {
+      if (!tier) continue;
       int r = -1;
       switch (svc.load_balancer) {
         case LoadBalancer::round_robin:
@@ -1028,9 +1031,8 @@ struct PlatformModel::Impl {
     rec.ejected(service, now, outliers[std::size_t(service)].ejected_count());
   }
 
-  void on_control_refresh(int e, std::uint64_t generation) {
+  void on_control_refresh(int e) {
     Resolver& res = resolvers[std::size_t(e)];
-    if (generation != res.generation) return;
     const Dependency& d = s.dependencies[std::size_t(e)];
     int cp = edge_target[std::size_t(e)];
     // What the control plane answers now.
@@ -1061,7 +1063,7 @@ struct PlatformModel::Impl {
         res.status = status;
       }
     }
-    q.push(now + d.refresh, kControlRefresh, std::uint32_t(e), res.generation);
+    q.push(now + d.refresh, kControlRefresh, std::uint32_t(e));
   }
 
   void on_bucket_tick(int b) {
@@ -1211,7 +1213,7 @@ struct PlatformModel::Impl {
       case kBucketTick: on_bucket_tick(int(e.a)); break;
       case kFaultStep: on_fault_step(int(e.a)); break;
       case kAction: on_action(int(e.a)); break;
-      case kControlRefresh: on_control_refresh(int(e.a), e.b); break;
+      case kControlRefresh: on_control_refresh(int(e.a)); break;
       case kHealthOut: on_health(int(e.a), e.b, false); break;
       case kHealthIn: on_health(int(e.a), e.b, true); break;
       case kStage: on_stage(e.a); break;
