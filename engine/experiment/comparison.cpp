@@ -11,7 +11,9 @@ std::optional<Better> better_direction(std::string_view metric) {
   if (metric.size() > feature_prefix.size() + availability_suffix.size() && metric.starts_with(feature_prefix) &&
       metric.ends_with(availability_suffix))
     return Better::higher;
-  for (std::string_view lower : {"users_affected", "user_minutes_lost", "sessions_lost", "ttd", "tta", "ttm", "ttr"})
+  for (std::string_view lower : {"users_affected", "user_minutes_lost", "sessions_lost", "ttd", "tta", "ttm", "ttr",
+                                  "detection_span", "acknowledgement_span", "diagnosis_span", "mitigation_span",
+                                  "recovery_span"})
     if (metric == lower) return Better::lower;
   return std::nullopt;
 }

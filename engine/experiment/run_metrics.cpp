@@ -32,6 +32,12 @@ constexpr TrailingMetric kTrailing[] = {
     {"diagnosed", [](const Report& r) { return or_never(r.incident.diagnosed); }},
     {"mitigated", [](const Report& r) { return or_never(r.incident.mitigated); }},
     {"recovered", [](const Report& r) { return or_never(r.incident.recovered); }},
+    // Where the TTR went (IncidentTimeline::stages): NaN for a stage skipped or never reached.
+    {"detection_span", [](const Report& r) { return or_never(r.incident.stages().detection); }},
+    {"acknowledgement_span", [](const Report& r) { return or_never(r.incident.stages().acknowledgement); }},
+    {"diagnosis_span", [](const Report& r) { return or_never(r.incident.stages().diagnosis); }},
+    {"mitigation_span", [](const Report& r) { return or_never(r.incident.stages().mitigation); }},
+    {"recovery_span", [](const Report& r) { return or_never(r.incident.stages().recovery); }},
     {"service_calls", [](const Report& r) { return double(r.summary.service_calls); }},
 };
 

@@ -213,14 +213,16 @@ class ScenarioReader {
   }
 
   void read_services(TableReader& root) {
-    for (TableReader& t : root.tables("service")) {
+    std::vector<TableReader> tables = root.tables("service");
+    for (TableReader& t : tables) {
       Service svc;
       svc.source = source_of(t);
       if (auto v = t.text("name")) {
         svc.name = *v;
         services_.declare(*v, t, "name");
       }
-      if (auto v = t.integer("replicas")) svc.replicas = static_cast<int>(*v);
+      const auto replicas = t.integer("replicas");
+      if (replicas) svc.replicas = static_cast<int>(*replicas);
       if (!t.has("zones")) svc.zones = zones_.names();
       else if (auto v = t.list("zones")) {
         check_list_references(t, "zones", *v, zones_);
@@ -235,6 +237,9 @@ class ScenarioReader {
         if (auto v = hc->integer("unhealthy_threshold")) svc.health_check.unhealthy_threshold = static_cast<int>(*v);
         if (auto v = hc->integer("healthy_threshold")) svc.health_check.healthy_threshold = static_cast<int>(*v);
       }
+      if (auto rp = t.table("restart_policy")) read_restart_policy(*rp, svc.restart_policy);
+      if (t.has("startup_requires"))  // checked once every service is known
+        if (auto v = t.list("startup_requires")) svc.startup_requires = *v;
       if (auto v = t.text("queue_discipline"))
         svc.queue_discipline = from_choice<QueueDiscipline>(*v, {{"fifo", QueueDiscipline::fifo},
                                                                  {"lifo", QueueDiscipline::lifo}});
@@ -255,6 +260,9 @@ class ScenarioReader {
         if (auto v = od->duration("base_ejection_time")) o.base_ejection_time = *v;
         if (auto v = od->number("max_ejection_percent")) o.max_ejection_percent = *v;
       }
+      if (auto as = t.has("autoscaling") ? t.table("autoscaling") : std::nullopt)
+        read_autoscaling(*as, svc, replicas.has_value());
+      if (auto fo = t.has("failover") ? t.table("failover") : std::nullopt) read_failover(*fo, svc);
       if (t.has("tags"))
         if (auto v = t.list("tags")) {
           svc.tags = *v;
@@ -262,6 +270,116 @@ class ScenarioReader {
         }
       s_.services.push_back(std::move(svc));
     }
+    for (std::size_t i = 0; i < tables.size(); ++i) check_startup_requires(tables[i], s_.services[i]);
+  }
+
+  void check_startup_requires(TableReader& t, const Service& svc) {
+    if (svc.startup_requires.empty()) return;
+    const auto* array = t.node("startup_requires")->as_array();
+    for (std::size_t i = 0; i < svc.startup_requires.size(); ++i) {
+      const std::string& required = svc.startup_requires[i];
+      const std::string where = fmt::format("{}[{}]", t.path_of("startup_requires"), i);
+      if (required == svc.name)
+        out_.add(array->get(i)->source(), where, fmt::format("a service cannot require itself ('{}')", required));
+      else if (!services_.contains(required))
+        out_.add(array->get(i)->source(), where, services_.unknown(required));
+    }
+  }
+
+  void read_restart_policy(TableReader& rp, RestartPolicy& policy) {
+    const auto backoff = rp.duration("backoff");
+    if (backoff) policy.backoff = *backoff;
+    if (auto v = rp.duration("max_backoff")) {
+      policy.max_backoff = *v;
+      if (backoff && *v < *backoff) {
+        if (rp.has("max_backoff"))
+          rp.error("max_backoff", fmt::format("must be at least backoff ({}), got {}", format_duration(*backoff),
+                                              shown(rp, "max_backoff")));
+        else
+          rp.error("backoff", fmt::format("must be at most max_backoff ({}, the default), got {}", format_duration(*v),
+                                          shown(rp, "backoff")));
+      }
+    }
+    if (auto v = rp.integer("max_restarts")) policy.max_restarts = static_cast<int>(*v);
+    if (auto v = rp.duration("window")) policy.window = *v;
+  }
+
+  // `replicas_known`: the service's replicas were read, so the range can be checked against them.
+  void read_autoscaling(TableReader& as, Service& svc, bool replicas_known) {
+    Autoscaling& a = svc.autoscaling;
+    a.enabled = true;
+    const auto signal = as.text("signal");
+    if (signal)
+      a.signal = from_choice<ScalingSignal>(
+          *signal, {{"cpu", ScalingSignal::cpu}, {"queue", ScalingSignal::queue}, {"latency", ScalingSignal::latency}});
+    if (auto v = as.number("target")) {
+      a.target = *v;
+      if (signal && a.signal == ScalingSignal::cpu && *v > 1)
+        as.error("target", fmt::format("with signal = \"cpu\" the target is a busy share of the workers: at most 1, "
+                                       "got {}",
+                                       *v));
+    }
+    const auto min = as.integer("min"), max = as.integer("max");
+    if (min) a.min = static_cast<int>(*min);
+    if (max) a.max = static_cast<int>(*max);
+    if (min && max && *max < *min) {
+      as.error("max", fmt::format("must be at least min ({}), got {}", *min, *max));
+    } else if (replicas_known) {
+      if (max && *max < svc.replicas)
+        as.error("max", fmt::format("must be at least the service's replicas ({}), got {}", svc.replicas, *max));
+      if (min && *min > svc.replicas)
+        as.error("min", fmt::format("must be at most the service's replicas ({}), got {}", svc.replicas, *min));
+    }
+    if (auto v = as.duration("interval")) a.interval = *v;
+    if (auto v = as.duration("provisioning_delay")) a.provisioning_delay = *v;
+    if (auto v = as.integer("max_step")) a.max_step = static_cast<int>(*v);
+    if (auto v = as.duration("cooldown")) a.cooldown = *v;
+  }
+
+  void read_failover(TableReader& fo, Service& svc) {
+    Failover& f = svc.failover;
+    f.enabled = true;
+    if (auto standby = fo.list("standby")) {
+      f.standby = *standby;
+      // Zones that could not be read have been reported; the placement checks need them.
+      if (!svc.zones.empty()) check_standby(fo, svc, *standby);
+    }
+    if (auto v = fo.text("observer")) {
+      f.observer = *v;
+      check_reference(fo, "observer", *v, zones_);
+    }
+    if (auto v = fo.duration("hold_down")) f.hold_down = *v;
+    if (auto v = fo.duration("delay")) f.delay = *v;
+  }
+
+  void check_standby(TableReader& fo, const Service& svc, const std::vector<std::string>& standby) {
+    const auto* array = fo.node("standby")->as_array();
+    const auto placed = [&](const std::string& zone) {
+      return std::find(svc.zones.begin(), svc.zones.end(), zone) != svc.zones.end();
+    };
+    bool all_placed = true;
+    for (std::size_t i = 0; i < standby.size(); ++i) {
+      if (placed(standby[i])) continue;
+      all_placed = false;
+      out_.add(array->get(i)->source(), fmt::format("{}[{}]", fo.path_of("standby"), i),
+               zones_.contains(standby[i]) ? fmt::format("zone '{}' holds no replicas of '{}'; its zones: {}",
+                                                         standby[i], svc.name, known_list(distinct(svc.zones)))
+                                           : zones_.unknown(standby[i]));
+    }
+    const bool every_zone = std::all_of(svc.zones.begin(), svc.zones.end(), [&](const std::string& zone) {
+      return std::find(standby.begin(), standby.end(), zone) != standby.end();
+    });
+    if (all_placed && every_zone)
+      fo.error("standby", fmt::format("leaves no active zone: every zone of '{}' stands by; leave at least one out",
+                                      svc.name));
+  }
+
+  // A service's zones in first-appearance order, once each (a zone may be listed more than once).
+  static std::vector<std::string> distinct(const std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    for (const std::string& n : names)
+      if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+    return out;
   }
 
   void read_features(TableReader& root) {
@@ -925,6 +1043,11 @@ class ScenarioReader {
         if (auto v = threshold(t, key, latency_metric)) m.threshold = *v;
       }
       if (auto v = t.duration("for")) m.for_ = *v;
+      if (t.has("depends_on"))
+        if (auto v = t.list("depends_on")) {
+          check_list_references(t, "depends_on", *v, services_);
+          m.depends_on = *v;
+        }
       s_.monitors.push_back(std::move(m));
     }
   }
@@ -955,23 +1078,45 @@ class ScenarioReader {
       check_reference(t, "metric", *f, features_);
       return false;
     }
-    for (std::string_view suffix : {".availability", ".error_rate", ".p99_latency"})
-      if (auto s = strip(service_prefix, suffix)) {
+    constexpr std::array<std::string_view, 7> service_metrics = {
+        "availability", "error_rate", "p50_latency", "p95_latency", "p99_latency", "queue", "replicas_serving"};
+    for (std::string_view name : service_metrics)
+      if (auto s = strip(service_prefix, fmt::format(".{}", name))) {
         check_reference(t, "metric", *s, services_);
-        return suffix == ".p99_latency";
+        return name.ends_with("_latency");
       }
-    t.error("metric", fmt::format("unknown metric '{}'; known: feature.<f>.availability, service.<s>.availability, "
-                                  "service.<s>.error_rate, service.<s>.p99_latency",
-                                  metric));
+    std::vector<std::string> known = {"feature.<f>.availability"};
+    for (std::string_view name : service_metrics) known.push_back(fmt::format("service.<s>.{}", name));
+    t.error("metric", fmt::format("unknown metric '{}'; known: {}", metric, known_list(known)));
     return false;
   }
 
   void read_incident(TableReader& root) {
     auto t = root.table("incident");
     if (!t) return;
-    if (auto v = t->duration("acknowledge")) s_.incident.acknowledge = *v;
-    if (auto v = t->duration("diagnose")) s_.incident.diagnose = *v;
-    if (auto v = t->duration("stable_for")) s_.incident.stable_for = *v;
+    Incident& incident = s_.incident;
+    if (root.has("incident")) incident.source = source_of(*t);
+    if (auto v = t->distribution("acknowledge")) incident.acknowledge = *v;
+    if (auto v = t->distribution("diagnose")) incident.diagnose = *v;
+    if (auto v = t->distribution("act")) incident.act = *v;
+    if (auto v = t->duration("stable_for")) incident.stable_for = *v;
+    if (t->has("tooling"))
+      if (auto v = t->list("tooling")) {
+        check_list_references(*t, "tooling", *v, services_);
+        incident.tooling = *v;
+      }
+    if (auto v = t->number("tooling_down_speed")) incident.tooling_down_speed = *v;
+    const bool status_page = t->has("status_page");
+    if (status_page)
+      if (auto v = t->text("status_page")) {
+        incident.status_page = *v;
+        check_reference(*t, "status_page", *v, services_);
+      }
+    t->only_for(status_page, "status_page_fallback", "incidents with a status_page");
+    if (status_page && t->has("status_page_fallback"))
+      if (auto v = t->duration("status_page_fallback")) incident.status_page_fallback = *v;
+    if (t->has("status_update_every"))
+      if (auto v = t->duration("status_update_every")) incident.status_update_every = *v;
   }
 
   void read_actions(TableReader& root) {
@@ -997,12 +1142,19 @@ class ScenarioReader {
       if (after && !at)
         if (auto v = t.text("after")) read_trigger(t, *v, a);
       if (auto v = t.duration("delay")) a.delay = *v;
+      if (t.has("mitigates"))
+        if (auto v = t.boolean("mitigates")) a.mitigates = *v;
 
       const auto kind = t.text("kind");
       if (kind) {
         a.kind = from_choice<ActionKind>(*kind, {{"switch_dependency", ActionKind::switch_dependency},
                                                  {"rollback", ActionKind::rollback},
-                                                 {"restart", ActionKind::restart}});
+                                                 {"restart", ActionKind::restart},
+                                                 {"failover", ActionKind::failover},
+                                                 {"shed_load", ActionKind::shed_load},
+                                                 {"scale", ActionKind::scale},
+                                                 {"kill_switch", ActionKind::kill_switch},
+                                                 {"admit", ActionKind::admit}});
         read_action_target(t, a);
       }
       s_.actions.push_back(std::move(a));
@@ -1024,23 +1176,64 @@ class ScenarioReader {
     }
   }
 
+  // Each kind takes its own keys; those of another kind are mistakes, not something to ignore.
   void read_action_target(TableReader& t, Action& a) {
-    const bool rollback = a.kind == ActionKind::rollback;
-    const bool restart = a.kind == ActionKind::restart;
-    const bool switching = a.kind == ActionKind::switch_dependency;
+    const ActionKind k = a.kind;
+    const bool rollback = k == ActionKind::rollback, restart = k == ActionKind::restart,
+               switching = k == ActionKind::switch_dependency, failover = k == ActionKind::failover,
+               shed = k == ActionKind::shed_load, scale = k == ActionKind::scale, kill = k == ActionKind::kill_switch,
+               admit = k == ActionKind::admit;
+    const bool on_service = restart || failover || shed || scale;
     t.only_for(rollback, "fault", "kind = \"rollback\"");
-    t.only_for(restart, "service", "kind = \"restart\"");
-    for (std::string_view key : {"services", "from", "to"}) t.only_for(switching, key, "kind = \"switch_dependency\"");
+    t.only_for(on_service, "service", "kind = \"restart\", \"failover\", \"shed_load\" or \"scale\"");
+    for (std::string_view key : {"services", "from"}) t.only_for(switching, key, "kind = \"switch_dependency\"");
+    t.only_for(switching || failover, "to", "kind = \"switch_dependency\" or \"failover\"");
+    for (std::string_view key : {"batch", "interval"}) t.only_for(restart, key, "kind = \"restart\"");
+    t.only_for(shed, "fraction", "kind = \"shed_load\"");
+    t.only_for(scale, "replicas", "kind = \"scale\"");
+    for (std::string_view key : {"feature", "dependency"}) t.only_for(kill, key, "kind = \"kill_switch\"");
+    t.only_for(shed || kill, "duration", "kind = \"shed_load\" or \"kill_switch\"");
+    for (std::string_view key : {"features", "step", "every"}) t.only_for(admit, key, "kind = \"admit\"");
+
     if (rollback && t.require("fault"))
       if (auto v = t.text("fault")) {
         a.fault = *v;
         check_reference(t, "fault", *v, faults_);
       }
-    if (restart && t.require("service"))
+    const Service* service = nullptr;
+    if (on_service && t.require("service"))
       if (auto v = t.text("service")) {
         a.service = *v;
-        check_reference(t, "service", *v, services_);
+        if (check_reference(t, "service", *v, services_)) service = s_.find_service(*v);
       }
+    if (restart) {
+      if (auto v = t.integer("batch")) a.batch = static_cast<int>(*v);
+      if (auto v = t.duration("interval")) a.interval = *v;
+    }
+    if (failover && t.require("to"))
+      if (auto v = t.text("to")) {
+        a.to = *v;
+        if (service) check_failover_target(t, *service, *v);
+      }
+    if (shed && t.require("fraction"))
+      if (auto v = t.number("fraction")) a.fraction = *v;
+    if ((shed || kill) && t.has("duration"))
+      if (auto v = t.duration("duration")) a.duration = *v;
+    if (scale && t.require("replicas"))
+      if (auto v = t.integer("replicas")) {
+        a.replicas = static_cast<int>(*v);
+        if (service) check_scale(t, *service, a.replicas);
+      }
+    if (kill) read_kill_switch(t, a);
+    if (admit) {
+      if (t.has("features"))
+        if (auto v = t.list("features")) {
+          check_list_references(t, "features", *v, features_);
+          a.features = *v;
+        }
+      if (auto v = t.number("step")) a.step = *v;
+      if (auto v = t.duration("every")) a.every = *v;
+    }
     if (!switching) return;
     const bool has_from = t.require("from"), has_to = t.require("to");
     std::optional<std::string> from, to;
@@ -1074,6 +1267,57 @@ class ScenarioReader {
       }
       a.services = *services;
     }
+  }
+
+  // A failover makes active a zone, or a region, that holds replicas of the service.
+  void check_failover_target(TableReader& t, const Service& service, const std::string& to) {
+    if (!zones_.contains(to) && !regions_.contains(to))
+      return t.error("to", fmt::format("unknown zone or region '{}'; zones: {}; regions: {}", to,
+                                       known_list(zones_.names()), known_list(regions_.names())));
+    if (service.zones.empty()) return;  // they could not be read, which has been reported
+    std::vector<std::string> regions;
+    for (const std::string& zone : service.zones) {
+      const Zone* z = s_.find_zone(zone);
+      if (zone == to || (z && z->region == to)) return;
+      if (z && std::find(regions.begin(), regions.end(), z->region) == regions.end()) regions.push_back(z->region);
+    }
+    t.error("to", fmt::format("{} '{}' holds no replicas of '{}'; its zones: {}; its regions: {}",
+                              zones_.contains(to) ? "zone" : "region", to, service.name,
+                              known_list(distinct(service.zones)), known_list(regions)));
+  }
+
+  // Scaling up reaches only replicas the service has: its parked ones, which autoscaling's max provides.
+  void check_scale(TableReader& t, const Service& service, int replicas) {
+    const Autoscaling& as = service.autoscaling;
+    if (as.enabled && replicas > as.max)
+      t.error("replicas", fmt::format("must be at most the autoscaling max of '{}' ({}), got {}: the extra capacity a "
+                                      "service can get is its parked replicas",
+                                      service.name, as.max, replicas));
+    else if (!as.enabled && replicas > service.replicas)
+      t.error("replicas", fmt::format("must be at most the replicas of '{}' ({}), got {}: the extra capacity a service "
+                                      "can get is its parked replicas, and without autoscaling it has none",
+                                      service.name, service.replicas, replicas));
+  }
+
+  void read_kill_switch(TableReader& t, Action& a) {
+    const bool feature = t.has("feature"), dependency = t.has("dependency");
+    if (feature && dependency) t.error("dependency", "give either 'feature' or 'dependency', not both");
+    if (!feature && !dependency)
+      out_.add(t.where(), t.path_of("feature"), "missing 'feature' or 'dependency' (exactly one is required)");
+    if (feature && !dependency)
+      if (auto v = t.text("feature")) {
+        a.feature = *v;
+        check_reference(t, "feature", *v, features_);
+      }
+    if (dependency && !feature)
+      if (auto v = t.text("dependency")) {
+        a.dependency = *v;
+        const FaultTarget target = parse_fault_target(*v);
+        if (target.form != FaultTarget::Form::dependency)
+          t.error("dependency", fmt::format("expected a dependency written from->to, got \"{}\"", *v));
+        else if (!has_dependency(target.first, target.second))
+          t.error("dependency", fmt::format("unknown dependency '{}'; known: {}", *v, known_list(dependency_names())));
+      }
   }
 
   // Reported once per cycle, at its first dependency in the file, walking from there.

@@ -65,7 +65,8 @@ std::vector<SchemaKey> build_schema() {
       row("service[].name", T::name).need().says("Unique service name."),
       row("service[].replicas", T::integer).fallback("1").within(1, 10000).in("replicas")
           .says("Replicas, spread round-robin over `zones`."),
-      row("service[].zones", T::name_list).computed("every zone").says("Zones the replicas are placed in."),
+      row("service[].zones", T::name_list).computed("every zone").repeatable()
+          .says("Zones the replicas are placed in, in turn; a zone listed twice gets twice the share."),
       row("service[].workers", T::integer).fallback("8").within(1, 100000).in("requests")
           .says("Requests one replica serves concurrently."),
       row("service[].queue", T::integer).fallback("64").within(0, 10000000).in("requests")
@@ -81,6 +82,22 @@ std::vector<SchemaKey> build_schema() {
           .says("Consecutive failed checks before a replica leaves rotation."),
       row("service[].health_check.healthy_threshold", T::integer).fallback("1").within(1, 100).in("checks")
           .says("Consecutive passed checks before it returns."),
+      row("service[].restart_policy", T::table)
+          .says("How the supervisor (systemd, a kubelet) restarts a replica that crashed."),
+      row("service[].restart_policy.backoff", T::duration).fallback("\"0s\"").at_least(0)
+          .says("Wait before restarting a crashed replica, doubled for each crash in a row (a crash before the "
+                "replica has served for `window`)."),
+      row("service[].restart_policy.max_backoff", T::duration).fallback("\"5m\"").above(0)
+          .says("Cap of the doubled back-off; at least `backoff`."),
+      row("service[].restart_policy.max_restarts", T::integer).fallback("0").within(0, 1000000).in("restarts")
+          .says("Most starts of the service's replicas (all of them together) in any `window`; 0: no limit."),
+      row("service[].restart_policy.window", T::duration).fallback("\"10m\"").above(0)
+          .says("The span `max_restarts` counts over, and the time a replica must serve for its next crash not "
+                "to count as one in a row."),
+      row("service[].startup_requires", T::name_list).computed("none")
+          .says("Services that must be serving for a replica of this one to start: a replica that becomes ready "
+                "while one of them has no serving replica crashes at once (and is restarted by its "
+                "`restart_policy`)."),
       row("service[].queue_discipline", T::choice).fallback("\"fifo\"").one_of({"fifo", "lifo"})
           .says("Which queued request a free worker takes: the oldest (`fifo`) or the newest (`lifo`)."),
       row("service[].max_queue_wait", T::duration).above(0).computed("no bound")
@@ -105,6 +122,42 @@ std::vector<SchemaKey> build_schema() {
           .says("Ejection time; multiplied by how many times the replica has been ejected."),
       row("service[].outlier_detection.max_ejection_percent", T::number).fallback("10").within(0, 100)
           .in("percent").says("Most replicas ejected at once (at least one may always be)."),
+      row("service[].autoscaling", T::table)
+          .says("Horizontal autoscaling on a signal the service itself shows (not on what its users see): every "
+                "`interval` the replicas wanted are ceil(serving replicas x signal / `target`), within `min` .. "
+                "`max`. The replicas beyond `replicas` (up to `max`) are placed like the others and start parked. "
+                "Present: enabled."),
+      row("service[].autoscaling.signal", T::choice).fallback("\"cpu\"").one_of({"cpu", "queue", "latency"})
+          .says("What it scales on: `cpu`, the busy share of the workers; `queue`, requests waiting per replica; "
+                "`latency`, the service's p99 latency."),
+      row("service[].autoscaling.target", T::number).fallback("0.6").above(0).in("per `signal`")
+          .says("The signal's value aimed for: a fraction of the workers (at most 1) for `cpu`, requests per "
+                "replica for `queue`, seconds (a number) for `latency`."),
+      row("service[].autoscaling.min", T::integer).fallback("1").within(1, 10000).in("replicas")
+          .says("Fewest replicas; at most `replicas`."),
+      row("service[].autoscaling.max", T::integer).need().within(1, 10000).in("replicas")
+          .says("Most replicas; at least `replicas` and `min`."),
+      row("service[].autoscaling.interval", T::duration).fallback("\"1m\"").above(0)
+          .says("Time between two scaling decisions."),
+      row("service[].autoscaling.provisioning_delay", T::duration).fallback("\"2m\"").at_least(0)
+          .says("From a decision to add replicas until they start (then they take `restart_time` to serve)."),
+      row("service[].autoscaling.max_step", T::integer).fallback("4").within(1, 10000).in("replicas")
+          .says("Most replicas added by one decision."),
+      row("service[].autoscaling.cooldown", T::duration).fallback("\"5m\"").at_least(0)
+          .says("Replicas are removed only after the signal has asked for fewer for this long."),
+      row("service[].failover", T::table)
+          .says("Automatic failover by an orchestrator: the replicas in `standby` zones take no traffic while the "
+                "others (the active ones) answer the controller's probes from `observer`. Once no active replica "
+                "has been reachable for `hold_down`, the standby replicas are promoted: after `delay` they take the "
+                "traffic and the old active ones are fenced off for good (no automatic fail-back; a `failover` "
+                "action moves it back). Present: enabled."),
+      row("service[].failover.standby", T::name_list).need()
+          .says("Zones of the service whose replicas stand by; not every one of its zones."),
+      row("service[].failover.observer", T::name).need().says("The zone the controller probes the active replicas from."),
+      row("service[].failover.hold_down", T::duration).fallback("\"30s\"").at_least(0)
+          .says("How long no active replica must have been reachable before the standby ones are promoted."),
+      row("service[].failover.delay", T::duration).fallback("\"1m\"").at_least(0)
+          .says("From promotion until the standby replicas take the traffic."),
       row("service[].tags", T::name_list).computed("none")
           .says("Labels for fault targets: `tag:<t>` reaches every replica of the service (shared infrastructure: "
                 "`db`, `dns`, `bus`)."),
@@ -332,41 +385,103 @@ std::vector<SchemaKey> build_schema() {
       row("monitor[]", T::section_array).says("An alert; the first to fire marks detection."),
       row("monitor[].name", T::name).need().says("Unique monitor name; actions refer to it as `monitor:<name>`."),
       row("monitor[].metric", T::string).need()
-          .says("`feature.<f>.availability`, `service.<s>.availability`, `service.<s>.error_rate` or "
-                "`service.<s>.p99_latency`."),
+          .says("`feature.<f>.availability`, or `service.<s>.` followed by `availability`, `error_rate`, "
+                "`p50_latency`, `p95_latency`, `p99_latency`, `queue` (requests waiting per serving replica at the end of the bucket) or "
+                "`replicas_serving`."),
       row("monitor[].below", T::number)
           .says("Fires when the metric is below this (give exactly one of `below` and `above`)."),
       row("monitor[].above", T::number)
-          .says("Fires when the metric is above this; a duration string for p99_latency."),
+          .says("Fires when the metric is above this; a duration string for the latency metrics."),
       row("monitor[].for", T::duration).fallback("\"0s\"").at_least(0)
           .says("How long the condition must hold before it fires."),
+      row("monitor[].depends_on", T::name_list).computed("none")
+          .says("The monitoring pipeline: while one of these services (or a service it hard-depends on) is not "
+                "usable, the monitor gets no data and neither fires nor resolves."),
 
-      row("incident", T::section).says("How people respond once a monitor fires."),
-      row("incident.acknowledge", T::duration).fallback("\"5m\"").at_least(0)
-          .says("From detection to acknowledgement."),
-      row("incident.diagnose", T::duration).fallback("\"15m\"").at_least(0)
-          .says("From acknowledgement until responders know what to change."),
+      row("incident", T::section)
+          .says("How people respond once a monitor fires: the acknowledgement (the first status update) is due "
+                "after a draw of `acknowledge`; from then on responders diagnose (find what to change), then act. "
+                "Each stage's length is a draw from its distribution. A service is *usable* (tooling, status "
+                "page, monitoring pipeline) when it and every service it reaches by hard or control edges have a "
+                "replica serving and answered at least half their calls in the last bucket."),
+      row("incident.acknowledge", T::distribution).fallback("\"5m\"").at_least(0)
+          .says("From detection until the acknowledgement is due; it is posted then if the status page is usable."),
+      row("incident.diagnose", T::distribution).fallback("\"15m\"").at_least(0)
+          .says("From the acknowledgement being due until responders know what to change, as work done at full "
+                "speed while the tooling is usable (checked every bucket)."),
+      row("incident.act", T::distribution).fallback("\"0s\"").at_least(0)
+          .says("From diagnosis to acting: it delays the actions triggered `after = \"diagnosed\"`."),
       row("incident.stable_for", T::duration).fallback("\"5m\"").above(0)
           .says("Recovery needs every feature at its SLO for this long."),
+      row("incident.tooling", T::name_list).computed("none")
+          .says("Services responders diagnose with (dashboards, logs, deploy tools); while one of them is not "
+                "usable, diagnosis goes at `tooling_down_speed`."),
+      row("incident.tooling_down_speed", T::number).fallback("0.25").within(0, 1).in("fraction")
+          .says("Rate of diagnosis while the tooling is not usable, as a fraction of the normal rate."),
+      row("incident.status_page", T::name).computed("none: it always works")
+          .says("The service the status page runs on; while it is not usable the acknowledgement waits for it, "
+                "and later updates go to the fallback channel (or are not posted without one)."),
+      row("incident.status_page_fallback", T::duration).above(0).computed("none: wait for the page")
+          .says("With `status_page` only: an acknowledgement this long past due because the page is down is "
+                "posted elsewhere (social media) instead, as are later updates while the page is down."),
+      row("incident.status_update_every", T::duration).above(0)
+          .computed("none: only the first update and the resolution")
+          .says("Time between status updates after the first, until the resolution is posted."),
 
-      row("action[]", T::section_array).says("A response: a rollback, a restart or a switch to another dependency."),
+      row("action[]", T::section_array).says("A response to the incident, by a person or by automation."),
       row("action[].name", T::name).computed("`action[i]`").says("Unique action name."),
-      row("action[].kind", T::choice).need().one_of({"switch_dependency", "rollback", "restart"})
-          .says("What it does."),
+      row("action[].kind", T::choice).need()
+          .one_of({"switch_dependency", "rollback", "restart", "failover", "shed_load", "scale", "kill_switch", "admit"})
+          .says("What it does: `rollback` ends a fault; `restart` restarts a service's replicas; "
+                "`switch_dependency` moves callers to another service; `failover` makes another zone or region of "
+                "a service active; `shed_load` refuses a share of a service's requests; `scale` sets how many "
+                "replicas a service runs; `kill_switch` turns off a feature or a dependency; `admit` lets users "
+                "back in step by step."),
       row("action[].at", T::duration).at_least(0)
           .says("When it happens; before the end of the run. Give exactly one of `at` and `after`."),
       row("action[].after", T::string)
           .says("What triggers it: `detected`, `acknowledged`, `diagnosed` or `monitor:<name>`."),
       row("action[].delay", T::duration).fallback("\"0s\"").at_least(0).says("Wait after the trigger."),
       row("action[].fault", T::string).says("Rollback only (required): the fault it ends, by name (`fault[i]` for an unnamed one)."),
-      row("action[].service", T::name).says("Restart only (required): the service restarted."),
+      row("action[].service", T::name)
+          .says("restart, failover, shed_load and scale only (required): the service acted on."),
       row("action[].services", T::name_list).computed("every caller of `from`")
           .says("switch_dependency only: the callers switched."),
       row("action[].from", T::name).says("switch_dependency only (required): the service callers stop calling."),
-      row("action[].to", T::name).says("switch_dependency only (required): the service they call instead."),
+      row("action[].to", T::name)
+          .says("switch_dependency only (required): the service they call instead. failover only (required): the "
+                "zone or region made active; it must hold replicas of the service."),
+      row("action[].batch", T::integer).fallback("0").within(0, 10000).in("replicas")
+          .says("restart only: replicas restarted per step; 0: all at once."),
+      row("action[].interval", T::duration).fallback("\"0s\"").at_least(0)
+          .says("restart only: time between two steps."),
+      row("action[].fraction", T::number).above(0).at_most(1).in("fraction")
+          .says("shed_load only (required): share of the service's incoming requests refused."),
+      row("action[].replicas", T::integer).within(1, 10000).in("replicas")
+          .says("scale only (required): replicas wanted. At most the service's autoscaling `max` when it has "
+                "autoscaling, else at most its `replicas`: the extra capacity a service can get is its parked "
+                "replicas."),
+      row("action[].feature", T::name)
+          .says("kill_switch only: the feature turned off (its requests fail at once). Give exactly one of "
+                "`feature` and `dependency`."),
+      row("action[].dependency", T::string)
+          .says("kill_switch only: the dependency `from->to` turned off (its calls are skipped, as by a fallback)."),
+      row("action[].duration", T::duration).above(0).computed("until the end of the run")
+          .says("shed_load and kill_switch only: lifted after this long."),
+      row("action[].features", T::name_list).computed("every feature")
+          .says("admit only: the features whose users are admitted step by step."),
+      row("action[].step", T::number).fallback("0.1").above(0).at_most(1).in("fraction")
+          .says("admit only: share of the users admitted at each step."),
+      row("action[].every", T::duration).fallback("\"5m\"").above(0).says("admit only: time between two steps."),
+      row("action[].mitigates", T::boolean).computed("per kind")
+          .says("Whether taking it marks the incident mitigated. Absent: a rollback when the fault it ends is "
+                "active; a restart when an active fault hits the service; a switch_dependency when one hits the "
+                "service switched away from; failover, shed_load, scale and kill_switch always; admit never (it "
+                "is part of recovery)."),
 
       row("<distribution>", T::section)
-          .says("A distribution table, wherever a key takes one (`service_time`, `delay`, `failure`, `repair`)."),
+          .says("A distribution table, wherever a key takes one (`service_time`, `delay`, `failure`, `repair`, "
+                "`acknowledge`, `diagnose`, `act`)."),
       row("<distribution>.dist", T::choice).need().one_of({"constant", "exponential", "lognormal", "uniform", "weibull"})
           .says("The family; each takes the parameters noted below and no others."),
       row("<distribution>.mean", T::duration).at_least(0)

@@ -47,6 +47,7 @@ struct SchemaKey {
   std::vector<std::string_view> choices;
   std::string_view unit;
   std::string_view doc;
+  bool repeats = false;  // a name list whose names may repeat (each repetition counts)
 
   // Chained setters keep the table in schema.cpp readable as one row per key.
   SchemaKey& need() { required = true; return *this; }
@@ -60,6 +61,7 @@ struct SchemaKey {
   SchemaKey& one_of(std::vector<std::string_view> c) { choices = std::move(c); return *this; }
   SchemaKey& in(std::string_view u) { unit = u; return *this; }
   SchemaKey& says(std::string_view d) { doc = d; return *this; }
+  SchemaKey& repeatable() { repeats = true; return *this; }
 };
 
 // Every key, in documentation order (each table follows the table that holds it).

@@ -383,7 +383,9 @@ std::optional<std::vector<std::string>> TableReader::list(std::string_view key) 
   }
   const bool names = r.type == ValueType::name_list;
   if (names && a->empty()) {
-    error(key, fmt::format("must not be empty; leave '{}' out for the default ({})", key, r.default_doc.empty() ? "none" : r.default_doc));
+    error(key, r.required ? std::string("must not be empty")
+                          : fmt::format("must not be empty; leave '{}' out for the default ({})", key,
+                                        r.default_doc.empty() ? "none" : r.default_doc));
     return std::nullopt;
   }
   std::vector<std::string> out;
@@ -403,7 +405,7 @@ std::optional<std::vector<std::string>> TableReader::list(std::string_view key) 
       ok = false;
       continue;
     }
-    if (names && std::find(out.begin(), out.end(), s->get()) != out.end()) {
+    if (names && !r.repeats && std::find(out.begin(), out.end(), s->get()) != out.end()) {
       out_->add(element.source(), element_path, fmt::format("'{}' is listed twice", s->get()));
       ok = false;
       continue;

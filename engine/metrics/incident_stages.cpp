@@ -4,6 +4,24 @@
 
 namespace faultline {
 
+TtrStages IncidentTimeline::stages() const {
+  TtrStages out;
+  if (!impact_start) return out;
+  double last = *impact_start;
+  // A stage out of order or after recovery is left null: its time stays with the next stage present.
+  auto span = [&](const std::optional<double>& at, std::optional<double>& into) {
+    if (!at || *at < last || (recovered && *at > *recovered)) return;
+    into = *at - last;
+    last = *at;
+  };
+  span(detected, out.detection);
+  span(acknowledged, out.acknowledgement);
+  span(diagnosed, out.diagnosis);
+  span(mitigated, out.mitigation);
+  if (recovered) out.recovery = *recovered - last;
+  return out;
+}
+
 ImpactWindow impact_window(const std::vector<bool>& healthy, double bucket, double stable_for) {
   ImpactWindow w;
   std::size_t n = healthy.size();

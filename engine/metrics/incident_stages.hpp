@@ -1,6 +1,7 @@
 // When user impact started and when it ended, from per-bucket availability (PRODUCT.md definitions):
 // impact_start is the first bucket in which any feature is below its SLO; recovery is the start of the
 // first stretch of at least `stable_for` with every feature at or above its SLO after impact_start.
+// IncidentTimeline::stages() (report.hpp), the split of the TTR into stage spans, is defined here too.
 #pragma once
 
 #include "report/report.hpp"

@@ -146,6 +146,8 @@ void MetricsRecorder::close_bucket(int b) {
     ServiceReport& r = services_[s];
     ServiceState& st = service_state_[s];
     r.p99_by_bucket[std::size_t(b)] = st.current.percentile(0.99);
+    st.p50_last = st.current.percentile(0.50);
+    st.p95_last = st.current.percentile(0.95);
     // Ejections that outlast a bucket show in the next ones too.
     if (b + 1 < buckets_) r.ejected_by_bucket[std::size_t(b + 1)] = std::max(r.ejected_by_bucket[std::size_t(b + 1)], st.ejected_now);
     st.current.clear();

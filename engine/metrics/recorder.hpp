@@ -55,6 +55,9 @@ class MetricsRecorder {
   const Counts& feature_bucket(int f, int b) const { return features_[std::size_t(f)].buckets[std::size_t(b)]; }
   const Counts& service_bucket(int s, int b) const { return services_[std::size_t(s)].buckets[std::size_t(b)]; }
   double service_p99(int s, int b) const { return services_[std::size_t(s)].p99_by_bucket[std::size_t(b)]; }
+  // Median and 95th percentile of the last closed bucket (only the latest is kept).
+  double service_p50_last(int s) const { return service_state_[std::size_t(s)].p50_last; }
+  double service_p95_last(int s) const { return service_state_[std::size_t(s)].p95_last; }
 
   // A service is unhealthy in a bucket where fewer than this share of the calls to it succeeded.
   static constexpr double kHealthyAvailability = 0.99;
@@ -71,6 +74,7 @@ class MetricsRecorder {
     double first_failure_in_bucket = -1;
     bool became_unhealthy = false;
     int ejected_now = 0;
+    double p50_last = 0, p95_last = 0;
   };
   std::uint32_t blame_slot(Blame b) const;
   std::string blame_name(std::uint32_t slot) const;

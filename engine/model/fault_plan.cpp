@@ -344,20 +344,12 @@ FaultPlan::Change FaultPlan::advance(int k) {
       occurrence_state_[std::size_t(step.occurrence)].reached = step.unit + 1;
       enter(occ.fault, step.unit, c);
       const int replica = st.replicas[std::size_t(step.unit)];
-      if (fault.crash_loop) {
-        restart_if_free(replica, c);
-        next_crash(step.occurrence, step.unit, step.time);
-      }
+      if (fault.crash_loop) restart_if_free(replica, c);  // the bad version starts
       c.notes.push_back({"fault_progress", fmt::format("{} reaches {} ({} of {})", fault.name,
                                                        t_.replicas[std::size_t(replica)].name, step.unit + 1,
                                                        st.replicas.size())});
       break;
     }
-    case Step::Kind::crash:
-      if (!live(step.occurrence)) break;
-      restart_if_free(st.replicas[std::size_t(step.unit)], c);
-      next_crash(step.occurrence, step.unit, step.time);
-      break;
   }
   return c;
 }
@@ -376,14 +368,20 @@ FaultPlan::Change FaultPlan::end(int f, const std::string& why) {
   return c;
 }
 
-// A crash-looping replica restarts, serves for crash_after once ready, and crashes again.
-void FaultPlan::next_crash(int o, int unit, double now) {
-  const FaultOccurrence& occ = occurrences_[std::size_t(o)];
-  const Fault& fault = s_.faults[std::size_t(occ.fault)];
-  const int replica = state_[std::size_t(occ.fault)].replicas[std::size_t(unit)];
-  const double restart = s_.services[std::size_t(t_.replicas[std::size_t(replica)].service)].restart_time;
-  const double at = now + restart + fault.crash_after;
-  if (at < occ.end && at < s_.info.duration) steps_.push_back(Step{at, Step::Kind::crash, o, unit});
+double FaultPlan::crash_loop_after(int replica) const {
+  double after = -1;
+  for (std::size_t i = 0; i < state_.size(); ++i) {  // crash loops are few and readiness is rare
+    const int f = int(i);
+    const Fault& fault = s_.faults[i];
+    if (fault.kind == FaultKind::config_rollout && fault.crash_loop && active(f) &&
+        !state_[i].replica_hit.empty() && state_[i].replica_hit[std::size_t(replica)])
+      after = after < 0 ? fault.crash_after : std::min(after, fault.crash_after);
+  }
+  return after;
+}
+
+bool FaultPlan::holds(int replica) const {
+  return replica_holds_[std::size_t(replica)] > 0 || host_holds_[std::size_t(t_.replicas[std::size_t(replica)].host)] > 0;
 }
 
 void FaultPlan::begin(int o, double now, Change& c) {
@@ -621,6 +619,17 @@ int FaultPlan::reply_lost(int callee_host, int caller_host) const {
     if (both ? crosses(st, from, to) : cuts(st, from, to)) return f;
   }
   return -1;
+}
+
+bool FaultPlan::round_trip(int zone_a, int zone_b) const {
+  for (int f : path_faults_) {
+    const State& st = state_[std::size_t(f)];
+    const Fault& fault = s_.faults[std::size_t(f)];
+    if (st.running == 0 || (fault.kind != FaultKind::partition && fault.kind != FaultKind::link_down)) continue;
+    const bool both = fault.kind == FaultKind::link_down || fault.direction == PartitionDirection::both;
+    if (both ? crosses(st, zone_a, zone_b) : cuts(st, zone_a, zone_b) || cuts(st, zone_b, zone_a)) return false;
+  }
+  return true;
 }
 
 FaultPlan::ControlAnswer FaultPlan::control_plane_answer(int service) {

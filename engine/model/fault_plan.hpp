@@ -30,14 +30,13 @@ class FaultPlan {
 
   // ---- when ---------------------------------------------------------------------------------------
   // A moment at which the plan changes something: an occurrence starts or ends, a rollout reaches a
-  // replica, a crash-looping replica crashes. The steps known at construction are in time order;
-  // advancing one may append later ones (a crash loop's next crash).
+  // replica. The steps known at construction are in time order; advancing one may append later ones.
   struct Step {
-    enum class Kind { start, reach, crash, end };  // the order of steps at the same time
+    enum class Kind { start, reach, end };  // the order of steps at the same time
     double time = 0;
     Kind kind = Kind::start;
     int occurrence = 0;
-    int unit = -1;  // reach, crash: the replica's place in the rollout
+    int unit = -1;  // reach: the replica's place in the rollout
   };
   const std::vector<Step>& steps() const { return steps_; }
 
@@ -85,6 +84,8 @@ class FaultPlan {
   // The fault that drops an answer from callee_host back to caller_host (a one-way partition, or one
   // that began while the call was out), or -1.
   int reply_lost(int callee_host, int caller_host) const;
+  // Whether a probe from zone_a gets an answer from zone_b (no partition or cut link either way).
+  bool round_trip(int zone_a, int zone_b) const;
 
   // What a control plane answers a resolver now, as far as faults go.
   struct ControlAnswer {
@@ -100,6 +101,13 @@ class FaultPlan {
 
   // Whether an active fault hits the service (directly or through its hosts): acting on it mitigates.
   bool hits_service(int service) const;
+
+  // A replica running a crash-looping bad version crashes this long after each time it is ready;
+  // negative when it is not crash-looping. The model schedules the crashes: their timing depends on
+  // when the supervisor lets the replica start again.
+  double crash_loop_after(int replica) const;
+  // Whether a fault holds the replica dead (a service crash, or its host down): it must not start.
+  bool holds(int replica) const;
 
  private:
   enum class Grain { host, replica, whole };  // what fails independently: each host, each replica, or all
@@ -139,7 +147,6 @@ class FaultPlan {
   void hold_replica(int replica, Change& c);
   void release_replica(int replica, Change& c);
   void restart_if_free(int replica, Change& c);
-  void next_crash(int occurrence, int unit, double now);
   bool live(int occurrence) const;
   bool cuts(const State& st, int from_zone, int to_zone) const;
   bool crosses(const State& st, int zone_a, int zone_b) const;

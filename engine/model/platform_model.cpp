@@ -2,6 +2,7 @@
 
 #include "metrics/incident_stages.hpp"
 #include "metrics/recorder.hpp"
+#include "model/autoscaler.hpp"
 #include "model/event_queue.hpp"
 #include "model/call_limits.hpp"
 #include "model/fault_plan.hpp"
@@ -10,6 +11,7 @@
 #include "model/random.hpp"
 #include "model/replica_uptime.hpp"
 #include "model/response_cache.hpp"
+#include "model/restart_supervisor.hpp"
 #include "model/retry_policy.hpp"
 #include "model/traffic_shape.hpp"
 #include "scenario/errors.hpp"
@@ -43,9 +45,18 @@ enum EventType : std::uint32_t {
   kErrorCostDone,
   kUneject,
   kCacheRefresh,
+  kCrash,           // a crash-looping replica crashes (a: replica, b: its epoch when scheduled)
+  kStart,           // the supervisor starts a replica (a: replica, b: start token)
+  kProvisioned,     // a replica the autoscaler or a scale action asked for gets its machine
+  kScaleTick,       // an autoscaler decides (a: service)
+  kFailoverProbe,   // a failover controller probes the active replicas (a: service)
+  kFailoverDone,    // a promotion completes (a: service)
+  kStatusUpdate,    // the cadence of status updates
+  kActionEnd,       // a shed_load or kill_switch with a duration is lifted (a: action)
+  kActionStep,      // the next batch of a restart, the next step of an admit (a: action, b: step)
 };
 
-enum Stage : std::uint32_t { kAcknowledged, kDiagnosed };
+enum Stage : std::uint32_t { kAcknowledgeDue, kAcknowledgeFallback, kDiagnosed };
 
 struct Result {
   bool ok = true;
@@ -116,7 +127,14 @@ struct Replica {
   bool host_up = true;
   bool process_up = true;
   bool ready = true;
-  bool in_rotation = true;
+  bool in_rotation = true;        // health_in, and neither standby nor parked: callers pick it
+  bool health_in = true;          // the health checks keep it in rotation
+  bool standby = false;           // failover: kept out of traffic (a standby, or a fenced old active)
+  bool parked = false;            // autoscaling: switched off
+  bool start_pending = false;     // dead, waiting for the supervisor's start
+  bool failing_start = false;     // its last start failed (logged once per run of failures)
+  std::uint32_t start_token = 0;  // bumped for each start scheduled: a stale one is ignored
+  double ready_expected = -1;     // when a start we asked for should be ready (for status ETAs)
   std::uint32_t epoch = 0;        // bumped when the process dies: its jobs are gone
   std::uint32_t health_token = 0; // bumped on each state change: stale health events are ignored
   int busy = 0;
@@ -130,9 +148,12 @@ struct Resolver {  // a caller's cache of what a control plane told it
   double last_good = 0;
 };
 
+enum class MonitorMetric { feature_availability, availability, error_rate, p50, p95, p99, queue, replicas_serving };
+
 struct MonitorState {
-  int kind = 0;  // 0 feature availability, 1 service availability, 2 service error rate, 3 service p99
+  MonitorMetric metric = MonitorMetric::feature_availability;
   int index = 0;
+  std::vector<int> depends_on;  // services of the monitoring pipeline
   double true_since = -1;
   bool firing = false;
 };
@@ -191,7 +212,37 @@ struct PlatformModel::Impl {
   Pool<Attempt> attempts;
   Pool<Job> jobs;
 
+  // Recovery machinery, per service.
+  std::vector<RestartSupervisor> supervisors;
+  std::vector<std::uint64_t> starts, crashes;  // per service: process starts by the supervisor, crashes
+  std::vector<std::optional<Autoscaler>> autoscalers;
+  struct ScalingSamples {
+    double sum = 0;
+    int n = 0;
+  };
+  std::vector<ScalingSamples> scaling_samples;
+  struct FailoverState {
+    double unreachable_since = -1;
+    bool promoting = false, done = false;
+  };
+  std::vector<FailoverState> failovers;
+  std::vector<std::vector<int>> hard_closure;  // [service]: itself and what it needs, over hard and control edges
+  std::vector<std::vector<int>> replicas_by_bucket;  // [service][bucket]
+  // Operators' switches.
+  std::vector<double> shed;                // per service: share of arriving requests refused
+  std::vector<std::uint8_t> feature_killed, edge_disabled;
+  double admitted = 1;                     // share of users let in
+  std::vector<std::uint8_t> admit_gated;   // per feature
+  RandomStream shed_rng, incident_rng;
+  std::vector<double> action_time;         // when each scheduled action runs (-1: not scheduled)
+
+  // The people.
   IncidentTimeline incident;
+  double acknowledge_due = -1;
+  double diagnosis_need = 0, diagnosis_done = 0, diagnosis_rate = 1, diagnosis_since = -1;
+  double tooling_down_time = 0;
+  std::uint32_t diagnosis_token = 0;
+  std::vector<StatusUpdate> status_updates;
   int next_bucket = 0;
   std::uint64_t events = 0, calls_sent = 0;
   std::size_t peak_in_flight = 0;
@@ -199,7 +250,7 @@ struct PlatformModel::Impl {
   Impl(const Scenario& sc, const Topology& t, std::uint64_t sd, PlatformPort& p)
       : s(sc), topo(t), port(p), seed(sd), end(sc.info.duration), rec(sc, t),
         traffic(sc, int(t.regions.size())), faults(sc, t, sd), lb_rng(sd, "load_balancer"), arrivals_rng(sd, "traffic.arrivals"), users_rng(sd, "traffic.users"),
-        client_rng(sd, "client") {
+        client_rng(sd, "client"), shed_rng(sd, "shed_load"), incident_rng(sd, "incident") {
     const std::size_t ns = s.services.size(), nf = s.features.size(), ne = s.dependencies.size();
     for (const Service& svc : s.services) service_rng.emplace_back(sd, "service." + svc.name);
     auto service_index = [&](const std::string& name) {
@@ -254,6 +305,7 @@ struct PlatformModel::Impl {
       for (std::size_t f = 0; f < nf; ++f)
         if (s.features[f].name == s.client.relogin_feature) relogin_feature = int(f);
     resolve_monitors();
+    set_up_recovery();
   }
 
   // ---- set-up -------------------------------------------------------------------------------
@@ -265,33 +317,101 @@ struct PlatformModel::Impl {
   }
 
   void resolve_monitors() {
+    static const std::pair<const char*, MonitorMetric> kServiceMetrics[] = {
+        {"availability", MonitorMetric::availability}, {"error_rate", MonitorMetric::error_rate},
+        {"p50_latency", MonitorMetric::p50},           {"p95_latency", MonitorMetric::p95},
+        {"p99_latency", MonitorMetric::p99},           {"queue", MonitorMetric::queue},
+        {"replicas_serving", MonitorMetric::replicas_serving}};
     for (const Monitor& m : s.monitors) {
       MonitorState st;
-      // metric: feature.<name>.availability | service.<name>.<availability|error_rate|p99_latency>
+      // metric: feature.<name>.availability | service.<name>.<one of kServiceMetrics>
       auto first = m.metric.find('.');
       auto last = m.metric.rfind('.');
       std::string scope = m.metric.substr(0, first), name = m.metric.substr(first + 1, last - first - 1),
                   what = m.metric.substr(last + 1);
+      st.index = -1;
       if (scope == "feature") {
-        st.kind = 0;
-        st.index = -1;
         for (std::size_t f = 0; f < s.features.size(); ++f)
           if (s.features[f].name == name) st.index = int(f);
       } else {
-        st.kind = what == "availability" ? 1 : what == "error_rate" ? 2 : 3;
         st.index = find_service(name);
+        bool known = false;
+        for (const auto& [key, metric] : kServiceMetrics)
+          if (what == key) {
+            st.metric = metric;
+            known = true;
+          }
+        if (!known) st.index = -1;
       }
       if (st.index < 0) throw InternalError("monitor metric '" + m.metric + "' names nothing");
+      for (const std::string& d : m.depends_on) st.depends_on.push_back(service_index_or_throw(d));
       monitors.push_back(st);
     }
   }
 
+  int service_index_or_throw(const std::string& name) const {
+    int i = find_service(name);
+    if (i < 0) throw InternalError("unknown service '" + name + "' in a validated scenario");
+    return i;
+  }
+
+  void set_up_recovery() {
+    const std::size_t ns = s.services.size();
+    for (std::size_t sv = 0; sv < ns; ++sv) {
+      const Service& svc = s.services[sv];
+      supervisors.emplace_back(svc.restart_policy, int(topo.service_replicas[sv].size()));
+      autoscalers.emplace_back();
+      if (svc.autoscaling.enabled) autoscalers.back().emplace(svc.autoscaling);
+    }
+    scaling_samples.resize(ns);
+    starts.assign(ns, 0);
+    crashes.assign(ns, 0);
+    failovers.resize(ns);
+    replicas_by_bucket.assign(ns, std::vector<int>(std::size_t(rec.bucket_count()), 0));
+    shed.assign(ns, 0);
+    feature_killed.assign(s.features.size(), 0);
+    edge_disabled.assign(s.dependencies.size(), 0);
+    admit_gated.assign(s.features.size(), 0);
+    action_time.assign(s.actions.size(), -1);
+    // What each service needs to be usable: itself and, transitively, its hard and control dependencies.
+    hard_closure.resize(ns);
+    for (std::size_t sv = 0; sv < ns; ++sv) {
+      std::vector<int>& seen = hard_closure[sv];
+      seen.push_back(int(sv));
+      for (std::size_t k = 0; k < seen.size(); ++k)
+        for (std::size_t e = 0; e < s.dependencies.size(); ++e)
+          if (edge_from[e] == seen[k] && s.dependencies[e].kind != DependencyKind::soft &&
+              std::find(seen.begin(), seen.end(), edge_target[e]) == seen.end())
+            seen.push_back(edge_target[e]);
+    }
+    for (std::size_t r = 0; r < topo.replicas.size(); ++r) {
+      Replica& rep = replicas[r];
+      const ReplicaInfo& ri = topo.replicas[r];
+      const Failover& fo = s.services[std::size_t(ri.service)].failover;
+      rep.parked = ri.parked;
+      rep.standby = fo.enabled && std::find(fo.standby.begin(), fo.standby.end(), topo.zones[std::size_t(ri.zone)]) !=
+                                      fo.standby.end();
+      if (rep.parked) {
+        rep.process_up = rep.ready = false;
+        uptime.set_serving(int(r), false, 0);
+      }
+      update_rotation(int(r));
+    }
+  }
+
   void start() {
+    for (std::size_t r = 0; r < topo.replicas.size(); ++r)
+      if (replicas[r].parked) port.command(0, PlatformCommand{PlatformCommand::Kind::kill_replicas, {}, {int(r)}});
+    for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
+      const Service& svc = s.services[sv];
+      if (svc.autoscaling.enabled) q.push(svc.autoscaling.interval, kScaleTick, std::uint32_t(sv));
+      if (svc.failover.enabled) q.push(svc.health_check.interval, kFailoverProbe, std::uint32_t(sv));
+    }
     schedule_next_arrival(0);
     q.push(std::min(end, s.info.bucket), kBucketTick, 0);
     schedule_fault_steps();
     for (std::size_t a = 0; a < s.actions.size(); ++a)
-      if (s.actions[a].trigger == Trigger::at) q.push(s.actions[a].at + s.actions[a].delay, kAction, std::uint32_t(a));
+      if (s.actions[a].trigger == Trigger::at) schedule_action(int(a), s.actions[a].at + s.actions[a].delay);
     for (std::size_t e = 0; e < s.dependencies.size(); ++e) {
       const Dependency& d = s.dependencies[e];
       if (d.cache.enabled) q.push(edge_rng[e].uniform(0, d.cache.refresh), kCacheRefresh, std::uint32_t(e));
@@ -333,7 +453,17 @@ struct PlatformModel::Impl {
     u.region = traffic.region_of(d.user);
     u.start = now;
     peak_in_flight = std::max(peak_in_flight, requests.live());
+    if (feature_killed[std::size_t(u.feature)] || !admits(u)) {  // turned away at the edge
+      finish_user_request(h, Outcome::failed);
+      return;
+    }
     start_root_call(h);
+  }
+
+  // Re-admission in steps lets in a fixed share of the users (by a hash of who they are), not of requests.
+  bool admits(const UserRequest& u) const {
+    if (admitted >= 1 || !admit_gated[std::size_t(u.feature)]) return true;
+    return double(std::uint32_t(u.user * 2654435761u)) / 4294967296.0 < admitted;
   }
 
   void start_root_call(Handle ur) {
@@ -578,6 +708,10 @@ struct PlatformModel::Impl {
       return;
     }
     const Service& svc = s.services[std::size_t(a.service)];
+    if (shed[std::size_t(a.service)] > 0 && shed_rng.bernoulli(shed[std::size_t(a.service)])) {
+      reply(ah, Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, {}});
+      return;
+    }
     Handle jh = jobs.acquire();
     Job& j = jobs[jh];
     j.attempt = ah;
@@ -689,6 +823,10 @@ struct PlatformModel::Impl {
     int feature = j.feature;
     for (int e : edges) {
       const Dependency& d = s.dependencies[std::size_t(e)];
+      if (edge_disabled[std::size_t(e)]) {  // a kill switch turned the call off: served without it
+        jobs[jh].degraded = true;
+        continue;
+      }
       int n = int(d.calls);
       if (edge_rng[std::size_t(e)].bernoulli(d.calls - n)) ++n;
       for (int k = 0; k < n; ++k) {
@@ -921,10 +1059,15 @@ struct PlatformModel::Impl {
     for (Handle jh : rep.queue) drop_job(jh);
     rep.queue.clear();
     ++rep.health_token;
-    if (was_serving || rep.in_rotation) {
+    if (was_serving || rep.health_in) {
       const HealthCheck& hc = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].health_check;
       q.push(now + hc.interval * hc.unhealthy_threshold, kHealthOut, std::uint32_t(r), rep.health_token);
     }
+  }
+
+  void update_rotation(int r) {
+    Replica& rep = replicas[std::size_t(r)];
+    rep.in_rotation = rep.health_in && !rep.standby && !rep.parked;
   }
 
   void on_host_state(int host, bool up, double t) {
@@ -949,19 +1092,94 @@ struct PlatformModel::Impl {
     now = std::max(now, t);
     Replica& rep = replicas[std::size_t(r)];
     rep.host_up = true;
+    rep.start_pending = false;
+    rep.ready_expected = -1;
+    const int service = topo.replicas[std::size_t(r)].service;
+    if (rep.parked) {  // a rebooted host started a replica the autoscaler had switched off
+      port.command(now, PlatformCommand{PlatformCommand::Kind::kill_replicas, {}, {r}});
+      return;
+    }
     rep.process_up = true;
+    if (int missing = missing_at_start(service); missing >= 0) {  // it cannot start without it: it dies
+      if (!rep.failing_start)
+        rec.event(now, "start_failed", topo.replicas[std::size_t(r)].name,
+                  s.services[std::size_t(missing)].name + " not serving; restarting per its restart_policy");
+      rep.failing_start = true;
+      restart(r, true);
+      return;
+    }
+    rep.failing_start = false;
     rep.ready = true;
     rep.down_fault = -1;
     uptime.set_serving(r, true, now);
+    supervisors[std::size_t(service)].ready(replica_pos[std::size_t(r)], now);
     ++rep.health_token;
-    const HealthCheck& hc = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].health_check;
+    const HealthCheck& hc = s.services[std::size_t(service)].health_check;
     q.push(now + hc.interval * hc.healthy_threshold, kHealthIn, std::uint32_t(r), rep.health_token);
+    if (double after = faults.crash_loop_after(r); after >= 0) q.push(now + after, kCrash, std::uint32_t(r), rep.epoch);
   }
 
   void on_health(int r, std::uint64_t token, bool in) {
     Replica& rep = replicas[std::size_t(r)];
     if (token != rep.health_token) return;
-    rep.in_rotation = in;
+    rep.health_in = in;
+    update_rotation(r);
+  }
+
+  // A required service with no replica serving, or -1.
+  int missing_at_start(int service) const {
+    for (const std::string& name : s.services[std::size_t(service)].startup_requires) {
+      int need = find_service(name);
+      if (need >= 0 && serving_replicas(need) == 0) return need;
+    }
+    return -1;
+  }
+
+  // Replicas serving and meant to take traffic (a failover standby is running but does not count).
+  int serving_replicas(int service) const {
+    int n = 0;
+    for (int r : topo.service_replicas[std::size_t(service)]) {
+      const Replica& rep = replicas[std::size_t(r)];
+      n += rep.ready && !rep.standby && !rep.parked;
+    }
+    return n;
+  }
+
+  // ---- restarts: every start of a process goes through its service's supervisor --------------
+
+  // Kills the replica if it runs and starts it when the supervisor allows; `crashed`: it died of a
+  // crash (back-off applies) rather than being restarted on purpose.
+  void restart(int r, bool crashed) {
+    Replica& rep = replicas[std::size_t(r)];
+    if (rep.start_pending || rep.parked) return;
+    const int service = topo.replicas[std::size_t(r)].service;
+    const double at = supervisors[std::size_t(service)].grant(replica_pos[std::size_t(r)], crashed, now);
+    if (crashed) ++crashes[std::size_t(service)];
+    if (at <= now) {
+      ++starts[std::size_t(service)];
+      port.command(now, PlatformCommand{PlatformCommand::Kind::restart_replicas, {}, {r}});
+      rep.ready_expected = now + s.services[std::size_t(service)].restart_time;
+      return;
+    }
+    port.command(now, PlatformCommand{PlatformCommand::Kind::kill_replicas, {}, {r}});
+    rep.start_pending = true;
+    rep.ready_expected = at + s.services[std::size_t(service)].restart_time;
+    q.push(at, kStart, std::uint32_t(r), ++rep.start_token);
+  }
+
+  void on_start(int r, std::uint32_t token) {
+    Replica& rep = replicas[std::size_t(r)];
+    if (token != rep.start_token || !rep.start_pending) return;
+    rep.start_pending = false;
+    if (rep.parked || rep.process_up || faults.holds(r)) return;  // started by a host reboot, or held dead again
+    ++starts[std::size_t(topo.replicas[std::size_t(r)].service)];
+    port.command(now, PlatformCommand{PlatformCommand::Kind::restart_replicas, {}, {r}});
+  }
+
+  void on_crash(int r, std::uint32_t epoch) {
+    const Replica& rep = replicas[std::size_t(r)];
+    if (epoch != rep.epoch || !rep.ready || faults.crash_loop_after(r) < 0) return;
+    restart(r, true);
   }
 
   // ---- faults, monitors, actions -------------------------------------------------------------
@@ -990,6 +1208,14 @@ struct PlatformModel::Impl {
           for (int r : topo.host_replicas[std::size_t(h)]) replicas[std::size_t(r)].down_fault = change.fault;
       if (command.kind == PlatformCommand::Kind::kill_replicas || command.kind == PlatformCommand::Kind::restart_replicas)
         for (int r : command.replicas) replicas[std::size_t(r)].down_fault = change.fault;
+      if (command.kind == PlatformCommand::Kind::restart_replicas) {  // through the supervisor
+        for (int r : command.replicas) restart(r, false);
+        continue;
+      }
+      if (command.kind == PlatformCommand::Kind::hosts_up)
+        for (int h : command.hosts)
+          for (int r : topo.host_replicas[std::size_t(h)])
+            replicas[std::size_t(r)].ready_expected = now + s.services[std::size_t(topo.replicas[std::size_t(r)].service)].restart_time;
       port.command(now, command);
     }
     schedule_fault_steps();
@@ -1069,28 +1295,75 @@ struct PlatformModel::Impl {
   void on_bucket_tick(int b) {
     rec.close_bucket(b);
     next_bucket = b + 1;
-    double bucket_start = b * s.info.bucket;
+    for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
+      replicas_by_bucket[sv][std::size_t(b)] = serving_replicas(int(sv));
+      if (autoscalers[sv]) sample_scaling_signal(int(sv));
+    }
+    evaluate_monitors(b);
+    if (incident.detected && !incident.acknowledged && now >= acknowledge_due) try_acknowledge(false);
+    if (diagnosis_since >= 0 && !incident.diagnosed) progress_diagnosis();
+    double next = std::min(end, (b + 2) * s.info.bucket);
+    if (b + 1 < rec.bucket_count()) q.push(next, kBucketTick, std::uint32_t(b + 1));
+  }
+
+  // Whether responders (or a monitoring pipeline) can use a service now: it and everything it
+  // hard-depends on have a replica serving and answered at least half their calls in the last bucket.
+  bool usable(int service) const {
+    const int b = next_bucket - 1;
+    for (int m : hard_closure[std::size_t(service)]) {
+      if (serving_replicas(m) == 0) return false;
+      if (b < 0) continue;
+      const Counts& c = rec.service_bucket(m, b);
+      if (c.requests > 0 && c.availability() < 0.5) return false;
+    }
+    return true;
+  }
+
+  double monitor_value(const MonitorState& st, int b, bool& have) const {
+    have = true;
+    switch (st.metric) {
+      case MonitorMetric::feature_availability: {
+        const Counts& c = rec.feature_bucket(st.index, b);
+        have = c.requests > 0;
+        return c.availability();
+      }
+      case MonitorMetric::availability:
+      case MonitorMetric::error_rate: {
+        const Counts& c = rec.service_bucket(st.index, b);
+        have = c.requests > 0;
+        return st.metric == MonitorMetric::availability ? c.availability() : 1 - c.availability();
+      }
+      case MonitorMetric::p50:
+      case MonitorMetric::p95:
+      case MonitorMetric::p99:
+        have = rec.service_bucket(st.index, b).requests > 0;
+        return st.metric == MonitorMetric::p50   ? rec.service_p50_last(st.index)
+               : st.metric == MonitorMetric::p95 ? rec.service_p95_last(st.index)
+                                                 : rec.service_p99(st.index, b);
+      case MonitorMetric::queue: {  // requests waiting per serving replica, sampled at the bucket's end
+        int waiting = 0;
+        for (int r : topo.service_replicas[std::size_t(st.index)]) waiting += int(replicas[std::size_t(r)].queue.size());
+        return double(waiting) / std::max(1, serving_replicas(st.index));
+      }
+      case MonitorMetric::replicas_serving: return serving_replicas(st.index);
+    }
+    return 0;
+  }
+
+  void evaluate_monitors(int b) {
+    const double bucket_start = b * s.info.bucket;
     for (std::size_t m = 0; m < monitors.size(); ++m) {
       MonitorState& st = monitors[m];
       const Monitor& mon = s.monitors[m];
-      bool have = true;
-      double v = 0;
-      switch (st.kind) {
-        case 0: {
-          const Counts& c = rec.feature_bucket(st.index, b);
-          have = c.requests > 0;
-          v = c.availability();
-          break;
-        }
-        case 1:
-        case 2: {
-          const Counts& c = rec.service_bucket(st.index, b);
-          have = c.requests > 0;
-          v = st.kind == 1 ? c.availability() : 1 - c.availability();
-          break;
-        }
-        default: v = rec.service_p99(st.index, b); have = rec.service_bucket(st.index, b).requests > 0;
+      // No data through a broken pipeline: the alert can neither fire nor resolve.
+      bool blind = false;
+      for (int d : st.depends_on) blind |= !usable(d);
+      if (blind) {
+        if (!st.firing) st.true_since = -1;
+        continue;
       }
+      bool have = true;
+      double v = monitor_value(st, b, have);
       bool cond = have && (mon.op == CompareOp::lt ? v < mon.threshold
                            : mon.op == CompareOp::le ? v <= mon.threshold
                            : mon.op == CompareOp::gt ? v > mon.threshold
@@ -1108,8 +1381,13 @@ struct PlatformModel::Impl {
         on_alert(int(m));
       }
     }
-    double next = std::min(end, (b + 2) * s.info.bucket);
-    if (b + 1 < rec.bucket_count()) q.push(next, kBucketTick, std::uint32_t(b + 1));
+  }
+
+  // ---- the people ------------------------------------------------------------------------------
+
+  void schedule_action(int a, double at) {
+    action_time[std::size_t(a)] = at;
+    q.push(at, kAction, std::uint32_t(a));
   }
 
   void schedule_actions(Trigger trigger, const std::string& monitor) {
@@ -1118,7 +1396,9 @@ struct PlatformModel::Impl {
       if (act.trigger != trigger || (trigger == Trigger::monitor && act.monitor != monitor)) continue;
       if (action_done[a]) continue;
       action_done[a] = true;
-      q.push(now + act.delay, kAction, std::uint32_t(a));
+      double wait = act.delay;
+      if (trigger == Trigger::diagnosed) wait += incident_rng.sample(s.incident.act);
+      schedule_action(int(a), now + wait);
     }
   }
 
@@ -1129,26 +1409,328 @@ struct PlatformModel::Impl {
     incident.detected_by = s.monitors[std::size_t(m)].name;
     rec.event(now, "detected", s.monitors[std::size_t(m)].name);
     schedule_actions(Trigger::detected, {});
-    q.push(now + s.incident.acknowledge, kStage, kAcknowledged);
+    acknowledge_due = now + incident_rng.sample(s.incident.acknowledge);
+    q.push(acknowledge_due, kStage, kAcknowledgeDue);
+    if (s.incident.status_page_fallback)
+      q.push(acknowledge_due + *s.incident.status_page_fallback, kStage, kAcknowledgeFallback);
   }
 
-  void on_stage(std::uint32_t stage) {
-    if (stage == kAcknowledged) {
-      incident.acknowledged = now;
-      rec.event(now, "acknowledged", "incident");
-      schedule_actions(Trigger::acknowledged, {});
-      q.push(now + s.incident.diagnose, kStage, kDiagnosed);
-    } else {
-      incident.diagnosed = now;
-      rec.event(now, "diagnosed", "incident");
-      schedule_actions(Trigger::diagnosed, {});
+  // Acknowledging is telling users (the first status update): it waits for the status page to work, or
+  // for the fallback channel.
+  void try_acknowledge(bool fallback) {
+    if (incident.acknowledged) return;
+    const bool page = s.incident.status_page.empty() || usable(find_service(s.incident.status_page));
+    if (!page && !fallback) return;
+    incident.acknowledged = now;
+    incident.acknowledged_via = page ? "status_page" : "fallback";
+    std::string how = incident.acknowledged_via == "fallback"
+                          ? fmt::format("status page down: posted elsewhere after {}", duration_text(now - acknowledge_due))
+                      : now > acknowledge_due + 1e-9
+                          ? fmt::format("status page down for {} past due", duration_text(now - acknowledge_due))
+                          : std::string{};
+    rec.event(now, "acknowledged", "incident", how);
+    post_status(current_state(), page ? "status_page" : "fallback");
+    schedule_actions(Trigger::acknowledged, {});
+    if (s.incident.status_update_every) q.push(now + *s.incident.status_update_every, kStatusUpdate);
+  }
+
+  // The responders are on it once the acknowledgement is due, whether or not they could post it.
+  void start_diagnosis() {
+    diagnosis_need = incident_rng.sample(s.incident.diagnose);
+    diagnosis_done = 0;
+    diagnosis_since = now;
+    diagnosis_rate = tooling_usable() ? 1 : s.incident.tooling_down_speed;
+    schedule_diagnosis();
+  }
+
+  bool tooling_usable() const {
+    for (const std::string& t : s.incident.tooling)
+      if (!usable(find_service(t))) return false;
+    return true;
+  }
+
+  // Diagnosis is work done at full speed with working tooling and at tooling_down_speed without; the
+  // tooling is looked at once a bucket.
+  void progress_diagnosis() {
+    const double dt = now - diagnosis_since;
+    diagnosis_done += dt * diagnosis_rate;
+    if (diagnosis_rate < 1) tooling_down_time += dt;
+    diagnosis_since = now;
+    const double rate = tooling_usable() ? 1 : s.incident.tooling_down_speed;
+    if (rate == diagnosis_rate) return;
+    diagnosis_rate = rate;
+    schedule_diagnosis();
+  }
+
+  void schedule_diagnosis() {
+    ++diagnosis_token;
+    if (diagnosis_rate <= 0) return;  // stuck until the tooling is back
+    const double left = std::max(0.0, diagnosis_need - diagnosis_done);
+    q.push(now + left / diagnosis_rate, kStage, kDiagnosed, diagnosis_token);
+  }
+
+  void on_stage(std::uint32_t stage, std::uint64_t token) {
+    switch (stage) {
+      case kAcknowledgeDue:
+        start_diagnosis();
+        try_acknowledge(false);
+        break;
+      case kAcknowledgeFallback: try_acknowledge(true); break;
+      case kDiagnosed: {
+        if (token != diagnosis_token || incident.diagnosed) return;
+        if (diagnosis_rate < 1) tooling_down_time += now - diagnosis_since;
+        incident.diagnosed = now;
+        if (tooling_down_time > 0)
+          incident.diagnosed_note = fmt::format("tooling unusable for {} (diagnosis at {:.0f}% speed meanwhile)",
+                                                duration_text(tooling_down_time), 100 * s.incident.tooling_down_speed);
+        rec.event(now, "diagnosed", "incident", incident.diagnosed_note);
+        schedule_actions(Trigger::diagnosed, {});
+        if (incident.acknowledged) post_status("identified", {});
+        break;
+      }
     }
   }
+
+  // ---- status updates --------------------------------------------------------------------------
+
+  static std::string duration_text(double sec) {
+    const long t = std::lround(sec);
+    if (t >= 3600) return fmt::format("{}h{:02}m", t / 3600, (t % 3600) / 60);
+    if (t >= 60) return fmt::format("{}m{:02}s", t / 60, t % 60);
+    return fmt::format("{}s", t);
+  }
+
+  // Features below their objective in the last closed bucket, as users would read it.
+  std::string impact_text() const {
+    const int b = next_bucket - 1;
+    std::string out;
+    if (b >= 0)
+      for (std::size_t f = 0; f < s.features.size(); ++f) {
+        const Counts& c = rec.feature_bucket(int(f), b);
+        if (c.requests == 0 || c.availability() >= s.features[f].slo) continue;
+        out += fmt::format("{}{} {:.0f}%", out.empty() ? "" : ", ", s.features[f].name, 100 * c.availability());
+      }
+    return out.empty() ? "every feature meets its objective" : out + " of requests succeed";
+  }
+
+  bool action_mitigates_by_default(const Action& act) const {
+    return act.kind != ActionKind::admit;
+  }
+
+  // When the platform should be whole again, as the responders know it now: nothing before the
+  // diagnosis; then the planned fixes plus the restarts they take, the starts under way, the
+  // replicas being provisioned and the re-admission steps left.
+  std::optional<double> restoration_estimate() const {
+    if (!incident.diagnosed) return std::nullopt;
+    double eta = -1;
+    bool planned = incident.mitigated.has_value();
+    for (std::size_t a = 0; a < s.actions.size(); ++a) {
+      const Action& act = s.actions[a];
+      if (action_time[a] < now) continue;
+      if (!act.mitigates.value_or(action_mitigates_by_default(act))) continue;
+      double effect = 0;
+      if (!act.service.empty()) {
+        const Service& svc = s.services[std::size_t(find_service(act.service))];
+        if (act.kind == ActionKind::restart) effect = svc.restart_time;
+        if (act.kind == ActionKind::scale) effect = svc.autoscaling.provisioning_delay + svc.restart_time;
+      }
+      eta = std::max(eta, action_time[a] + effect);
+      planned = true;
+    }
+    if (!planned) return std::nullopt;
+    for (const Replica& rep : replicas) eta = std::max(eta, rep.ready_expected);
+    if (admitted < 1)
+      for (std::size_t a = 0; a < s.actions.size(); ++a)
+        if (s.actions[a].kind == ActionKind::admit && action_done_at(int(a)))
+          eta = std::max(eta, now + std::ceil((1 - admitted) / s.actions[a].step - 1e-9) * s.actions[a].every);
+    return std::max(eta, now);
+  }
+
+  bool action_done_at(int a) const { return action_time[std::size_t(a)] >= 0 && action_time[std::size_t(a)] <= now; }
+
+  void post_status(const std::string& state, std::string channel) {
+    if (channel.empty()) {  // a later update: through the page if it works, else the fallback channel
+      const bool page = s.incident.status_page.empty() || usable(find_service(s.incident.status_page));
+      if (page) channel = "status_page";
+      else if (s.incident.status_page_fallback) channel = "fallback";
+      else return;  // nowhere to post it
+    }
+    std::string message;
+    if (state == "investigating") {
+      message = "Investigating: " + impact_text();
+    } else if (state == "identified") {
+      std::string planned;
+      for (std::size_t a = 0; a < s.actions.size(); ++a)
+        if (action_time[a] >= now) planned += (planned.empty() ? "" : ", ") + s.actions[a].name;
+      message = "Identified: " + (planned.empty() ? std::string("fix being prepared") : planned + " planned") + "; " +
+                impact_text();
+    } else {
+      message = "Fix applied (" + incident.mitigated_by + "); " + impact_text();
+    }
+    status_updates.push_back(StatusUpdate{now, state, message, restoration_estimate(), channel});
+    rec.event(now, "status_update", state, message);
+  }
+
+  std::string current_state() const {
+    return incident.mitigated ? "monitoring" : incident.diagnosed ? "identified" : "investigating";
+  }
+
+  // The cadence counts from the last post: a post on a change of state (identified, monitoring)
+  // moves the next routine update.
+  void on_status_update() {
+    const double every = *s.incident.status_update_every;
+    const double last = status_updates.empty() ? -1 : status_updates.back().time;
+    if (last >= 0 && now - last < every - 1e-9) {
+      q.push(last + every, kStatusUpdate);
+      return;
+    }
+    post_status(current_state(), {});
+    // Until the run ends; updates after the incident is resolved are dropped at the end.
+    q.push(now + every, kStatusUpdate);
+  }
+
+  // ---- automatic recovery ----------------------------------------------------------------------
+
+  void sample_scaling_signal(int sv) {
+    const Service& svc = s.services[std::size_t(sv)];
+    int serving = 0, busy = 0, waiting = 0;
+    for (int r : topo.service_replicas[std::size_t(sv)]) {
+      const Replica& rep = replicas[std::size_t(r)];
+      if (!rep.ready || rep.parked) continue;
+      ++serving;
+      busy += rep.busy;
+      waiting += int(rep.queue.size());
+    }
+    if (serving == 0) return;  // no replica reports: no sample
+    double v = 0;
+    switch (svc.autoscaling.signal) {
+      case ScalingSignal::cpu: v = double(busy) / (double(serving) * svc.workers); break;
+      case ScalingSignal::queue: v = double(waiting) / serving; break;
+      case ScalingSignal::latency: v = next_bucket > 0 ? rec.service_p99(sv, next_bucket - 1) : 0; break;
+    }
+    scaling_samples[std::size_t(sv)].sum += v;
+    ++scaling_samples[std::size_t(sv)].n;
+  }
+
+  int active_replicas(int sv) const {
+    int n = 0;
+    for (int r : topo.service_replicas[std::size_t(sv)]) n += !replicas[std::size_t(r)].parked;
+    return n;
+  }
+
+  void on_scale_tick(int sv) {
+    const Autoscaling& cfg = s.services[std::size_t(sv)].autoscaling;
+    q.push(now + cfg.interval, kScaleTick, std::uint32_t(sv));
+    ScalingSamples& smp = scaling_samples[std::size_t(sv)];
+    if (smp.n == 0) sample_scaling_signal(sv);
+    if (smp.n == 0) return;
+    const double signal = smp.sum / smp.n;
+    smp = {};
+    const int active = active_replicas(sv);
+    const int change = autoscalers[std::size_t(sv)]->decide(serving_replicas(sv), active, signal, now);
+    if (change != 0) {
+      rec.event(now, change > 0 ? "scale_out" : "scale_in", s.services[std::size_t(sv)].name,
+                fmt::format("{} -> {} replicas ({} = {:.3g}, target {:.3g})", active, active + change,
+                            to_string(cfg.signal), signal, cfg.target));
+      set_active(sv, active + change);
+    }
+  }
+
+  // Makes `want` replicas of the service active: parked ones are provisioned (after the delay, then
+  // their restart_time); the last active ones are switched off.
+  void set_active(int sv, int want) {
+    const auto& reps = topo.service_replicas[std::size_t(sv)];
+    int active = active_replicas(sv);
+    const double delay = s.services[std::size_t(sv)].autoscaling.provisioning_delay;
+    for (int r : reps) {
+      if (active >= want) break;
+      Replica& rep = replicas[std::size_t(r)];
+      if (!rep.parked) continue;
+      rep.parked = false;
+      rep.ready_expected = now + delay + s.services[std::size_t(sv)].restart_time;
+      q.push(now + delay, kProvisioned, std::uint32_t(r), ++rep.start_token);
+      ++active;
+    }
+    for (auto it = reps.rbegin(); it != reps.rend() && active > want; ++it) {
+      Replica& rep = replicas[std::size_t(*it)];
+      if (rep.parked) continue;
+      rep.parked = true;
+      rep.start_pending = false;
+      rep.ready_expected = -1;
+      update_rotation(*it);
+      port.command(now, PlatformCommand{PlatformCommand::Kind::kill_replicas, {}, {*it}});
+      --active;
+    }
+  }
+
+  void on_provisioned(int r, std::uint32_t token) {
+    Replica& rep = replicas[std::size_t(r)];
+    if (token != rep.start_token || rep.parked) return;
+    update_rotation(r);
+    if (rep.process_up || faults.holds(r)) return;
+    port.command(now, PlatformCommand{PlatformCommand::Kind::restart_replicas, {}, {r}});
+  }
+
+  // The failover controller probes the active replicas from its zone; after hold_down without an
+  // answer it promotes the standby ones.
+  void on_failover_probe(int sv) {
+    FailoverState& st = failovers[std::size_t(sv)];
+    const Service& svc = s.services[std::size_t(sv)];
+    if (st.done || st.promoting) return;
+    q.push(now + svc.health_check.interval, kFailoverProbe, std::uint32_t(sv));
+    const int observer = topo.zone_index(svc.failover.observer);
+    bool answered = false;
+    for (int r : topo.service_replicas[std::size_t(sv)]) {
+      const Replica& rep = replicas[std::size_t(r)];
+      if (rep.standby || rep.parked || !rep.ready) continue;
+      answered |= observer < 0 || faults.round_trip(observer, topo.replicas[std::size_t(r)].zone);
+    }
+    if (answered) {
+      st.unreachable_since = -1;
+      return;
+    }
+    if (st.unreachable_since < 0) st.unreachable_since = now;
+    if (now - st.unreachable_since < svc.failover.hold_down - 1e-9) return;
+    st.promoting = true;
+    rec.event(now, "failover_started", svc.name,
+              fmt::format("no active replica answered {} for {}", svc.failover.observer, duration_text(now - st.unreachable_since)));
+    // The old active replicas are fenced at once; the standby ones take over after the promotion.
+    for (int r : topo.service_replicas[std::size_t(sv)]) {
+      replicas[std::size_t(r)].standby = true;
+      update_rotation(r);
+    }
+    q.push(now + svc.failover.delay, kFailoverDone, std::uint32_t(sv));
+  }
+
+  void on_failover_done(int sv) {
+    FailoverState& st = failovers[std::size_t(sv)];
+    const Failover& fo = s.services[std::size_t(sv)].failover;
+    st.promoting = false;
+    st.done = true;
+    std::string zones;
+    for (const std::string& z : fo.standby) zones += (zones.empty() ? "" : ", ") + z;
+    make_active(sv, [&](int zone, int) {
+      return std::find(fo.standby.begin(), fo.standby.end(), topo.zones[std::size_t(zone)]) != fo.standby.end();
+    });
+    rec.event(now, "failover", s.services[std::size_t(sv)].name, "promoted the replicas in " + zones);
+  }
+
+  template <class Pred>
+  void make_active(int sv, Pred in_new_set) {
+    for (int r : topo.service_replicas[std::size_t(sv)]) {
+      const ReplicaInfo& ri = topo.replicas[std::size_t(r)];
+      replicas[std::size_t(r)].standby = !in_new_set(ri.zone, ri.region);
+      update_rotation(r);
+    }
+  }
+
+  // ---- actions ---------------------------------------------------------------------------------
 
   void on_action(int a) {
     const Action& act = s.actions[std::size_t(a)];
     bool mitigates = false;
     std::string detail;
+    const int sv = act.service.empty() ? -1 : find_service(act.service);
     switch (act.kind) {
       case ActionKind::rollback: {
         const Fault* f = s.find_fault(act.fault);
@@ -1161,15 +1743,11 @@ struct PlatformModel::Impl {
         break;
       }
       case ActionKind::restart: {
-        int sv = find_service(act.service);
         mitigates = faults.hits_service(sv);
-        const auto& reps = topo.service_replicas[std::size_t(sv)];
-        std::vector<int> up;
-        for (int r : reps)
-          if (replicas[std::size_t(r)].host_up) up.push_back(r);
-        port.command(now, PlatformCommand{PlatformCommand::Kind::kill_replicas, {}, up});
-        port.command(now, PlatformCommand{PlatformCommand::Kind::restart_replicas, {}, up});
-        detail = fmt::format("restart of {} ({} replica(s))", act.service, up.size());
+        const int n = restart_batch(a, 0);
+        detail = act.batch > 0 ? fmt::format("restart of {} in batches of {} every {}", act.service, act.batch,
+                                             duration_text(act.interval))
+                               : fmt::format("restart of {} ({} replica(s))", act.service, n);
         break;
       }
       case ActionKind::switch_dependency: {
@@ -1188,12 +1766,98 @@ struct PlatformModel::Impl {
         detail = fmt::format("{} edge(s) switched from {} to {}", switched, act.from, act.to);
         break;
       }
+      case ActionKind::failover: {
+        mitigates = true;
+        failovers[std::size_t(sv)].done = true;  // people have taken over from the controller
+        const int zone = topo.zone_index(act.to), region = topo.region_index(act.to);
+        make_active(sv, [&](int z, int rg) { return z == zone || (zone < 0 && rg == region); });
+        detail = fmt::format("{} now served from {}", act.service, act.to);
+        break;
+      }
+      case ActionKind::shed_load:
+        mitigates = true;
+        shed[std::size_t(sv)] = act.fraction;
+        detail = fmt::format("{} refuses {:.0f}% of its requests", act.service, 100 * act.fraction);
+        if (act.duration) q.push(now + *act.duration, kActionEnd, std::uint32_t(a));
+        break;
+      case ActionKind::scale: {
+        mitigates = true;
+        if (autoscalers[std::size_t(sv)]) autoscalers[std::size_t(sv)]->raise_floor(act.replicas);
+        const int before = active_replicas(sv);
+        set_active(sv, act.replicas);
+        detail = fmt::format("{} from {} to {} replicas", act.service, before, act.replicas);
+        break;
+      }
+      case ActionKind::kill_switch:
+        mitigates = true;
+        set_kill_switch(act, true);
+        detail = act.feature.empty() ? "dependency " + act.dependency + " turned off" : "feature " + act.feature + " turned off";
+        if (act.duration) q.push(now + *act.duration, kActionEnd, std::uint32_t(a));
+        break;
+      case ActionKind::admit:
+        admitted = std::min(1.0, act.step);
+        for (std::size_t f = 0; f < s.features.size(); ++f) admit_gated[f] = carries(act.features, s.features[f].name);
+        detail = fmt::format("{:.0f}% of users admitted, {:.0f}% more every {}", 100 * admitted, 100 * act.step,
+                             duration_text(act.every));
+        if (admitted < 1) q.push(now + act.every, kActionStep, std::uint32_t(a), 1);
+        break;
     }
+    if (act.mitigates) mitigates = *act.mitigates;
     rec.event(now, "action", act.name, detail);
     if (mitigates && !incident.mitigated) {
       incident.mitigated = now;
       incident.mitigated_by = act.name;
+      if (incident.acknowledged) post_status("monitoring", {});
     }
+  }
+
+  // Restarts batch k of a restart action's replicas (all of them when it has no batch size) and
+  // schedules the next batch; returns how many it restarted.
+  int restart_batch(int a, std::uint64_t k) {
+    const Action& act = s.actions[std::size_t(a)];
+    std::vector<int> up;
+    for (int r : topo.service_replicas[std::size_t(find_service(act.service))])
+      if (replicas[std::size_t(r)].host_up && !replicas[std::size_t(r)].parked) up.push_back(r);
+    const std::size_t size = act.batch > 0 ? std::size_t(act.batch) : up.size();
+    const std::size_t first = std::size_t(k) * size;
+    for (std::size_t i = first; i < std::min(up.size(), first + size); ++i) {
+      // An operator's restart drains the replica first: callers stop picking it before it goes.
+      Replica& rep = replicas[std::size_t(up[i])];
+      rep.health_in = false;
+      ++rep.health_token;
+      update_rotation(up[i]);
+      restart(up[i], false);
+    }
+    if (first + size < up.size()) q.push(now + act.interval, kActionStep, std::uint32_t(a), k + 1);
+    return int(std::min(up.size(), first + size) - std::min(up.size(), first));
+  }
+
+  void set_kill_switch(const Action& act, bool on) {
+    if (!act.feature.empty()) {
+      for (std::size_t f = 0; f < s.features.size(); ++f)
+        if (s.features[f].name == act.feature) feature_killed[f] = on;
+      return;
+    }
+    for (std::size_t e = 0; e < s.dependencies.size(); ++e)
+      if (s.dependencies[e].from + "->" + s.dependencies[e].to == act.dependency) edge_disabled[e] = on;
+  }
+
+  void on_action_end(int a) {
+    const Action& act = s.actions[std::size_t(a)];
+    if (act.kind == ActionKind::shed_load) shed[std::size_t(find_service(act.service))] = 0;
+    if (act.kind == ActionKind::kill_switch) set_kill_switch(act, false);
+    rec.event(now, "action_end", act.name, "lifted after " + duration_text(*act.duration));
+  }
+
+  void on_action_step(int a, std::uint64_t k) {
+    const Action& act = s.actions[std::size_t(a)];
+    if (act.kind == ActionKind::restart) {
+      restart_batch(a, k);
+      return;
+    }
+    admitted = std::min(1.0, admitted + act.step);
+    rec.event(now, "admit", act.name, fmt::format("{:.0f}% of users admitted", 100 * admitted));
+    if (admitted < 1) q.push(now + act.every, kActionStep, std::uint32_t(a), k + 1);
   }
 
   // ---- the loop ------------------------------------------------------------------------------
@@ -1216,7 +1880,16 @@ struct PlatformModel::Impl {
       case kControlRefresh: on_control_refresh(int(e.a)); break;
       case kHealthOut: on_health(int(e.a), e.b, false); break;
       case kHealthIn: on_health(int(e.a), e.b, true); break;
-      case kStage: on_stage(e.a); break;
+      case kStage: on_stage(e.a, e.b); break;
+      case kCrash: on_crash(int(e.a), std::uint32_t(e.b)); break;
+      case kStart: on_start(int(e.a), std::uint32_t(e.b)); break;
+      case kProvisioned: on_provisioned(int(e.a), std::uint32_t(e.b)); break;
+      case kScaleTick: on_scale_tick(int(e.a)); break;
+      case kFailoverProbe: on_failover_probe(int(e.a)); break;
+      case kFailoverDone: on_failover_done(int(e.a)); break;
+      case kStatusUpdate: on_status_update(); break;
+      case kActionEnd: on_action_end(int(e.a)); break;
+      case kActionStep: on_action_step(int(e.a), e.b); break;
       case kErrorCostDone: on_error_cost_done(int(e.a), e.b); break;
       case kUneject: on_uneject(int(e.a)); break;
       case kCacheRefresh: on_cache_refresh(int(e.a)); break;
@@ -1234,16 +1907,65 @@ struct PlatformModel::Impl {
     }
   }
 
+  // The feature whose objective was missed last before recovery: what recovery waited for.
+  std::string last_feature_back(const std::vector<Series>& features, double recovered) const {
+    std::string name;
+    int latest = -1;
+    const int until = int(std::lround(recovered / s.info.bucket));
+    for (const Series& f : features)
+      for (int b = std::min(until, int(f.buckets.size())) - 1; b > latest; --b)
+        if (f.buckets[std::size_t(b)].requests && f.buckets[std::size_t(b)].availability() < f.slo) {
+          latest = b;
+          name = f.name;
+          break;
+        }
+    return name.empty() ? std::string{} : "last back: " + name;
+  }
+
+  // The updates posted before the incident was declared over (recovered, and stable for stable_for),
+  // then the resolution itself.
+  std::vector<StatusUpdate> resolved_status_updates() const {
+    std::vector<StatusUpdate> out;
+    const std::optional<double> over =
+        incident.recovered ? std::optional<double>(*incident.recovered + s.incident.stable_for) : std::nullopt;
+    for (const StatusUpdate& u : status_updates)
+      if (!over || u.time < *over) out.push_back(u);
+    if (over && incident.acknowledged && *over <= end)
+      out.push_back(StatusUpdate{*over, "resolved",
+                                 "Resolved: every feature has met its objective since " + clock_text(*incident.recovered),
+                                 std::nullopt, "status_page"});
+    return out;
+  }
+
+  static std::string clock_text(double t) {
+    const long x = std::lround(t);
+    return fmt::format("{}:{:02}:{:02}", x / 3600, (x % 3600) / 60, x % 60);
+  }
+
   Report finish() {
     now = end;
-    while (next_bucket < rec.bucket_count()) rec.close_bucket(next_bucket++);
+    while (next_bucket < rec.bucket_count()) {
+      for (std::size_t sv = 0; sv < s.services.size(); ++sv)
+        replicas_by_bucket[sv][std::size_t(next_bucket)] = serving_replicas(int(sv));
+      rec.close_bucket(next_bucket++);
+    }
     Report r;
     rec.fill(r);
     uptime.fill(r.services, end);
-    ImpactWindow w = impact_window(buckets_meeting_slo(r.features), s.info.bucket, s.incident.stable_for);
+    for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
+      ServiceReport& sr = r.services[sv];
+      sr.downtime = sr.time_by_replicas_up.empty() ? 0 : sr.time_by_replicas_up[0];
+      sr.replicas_by_bucket = replicas_by_bucket[sv];
+      sr.restarts = starts[sv];
+      sr.crashes = crashes[sv];
+    }
+    const std::vector<bool> healthy = buckets_meeting_slo(r.features);
+    ImpactWindow w = impact_window(healthy, s.info.bucket, s.incident.stable_for);
     incident.impact_start = w.impact_start;
     incident.recovered = w.recovered;
+    if (w.recovered) incident.recovered_note = last_feature_back(r.features, *w.recovered);
     r.incident = incident;
+    r.status_updates = resolved_status_updates();
     r.summary.service_calls = calls_sent;
     r.summary.events = events;
     r.summary.peak_in_flight = peak_in_flight;

@@ -31,13 +31,15 @@ Topology Topology::build(const Scenario& s) {
   for (std::size_t si = 0; si < s.services.size(); ++si) {
     const Service& svc = s.services[si];
     t.service_replicas.emplace_back();
-    for (int i = 0; i < svc.replicas; ++i) {
+    const int placed = svc.autoscaling.enabled ? std::max(svc.replicas, svc.autoscaling.max) : svc.replicas;
+    for (int i = 0; i < placed; ++i) {
       int zi = svc.zones.empty() ? i % int(t.zones.size())
                                  : t.zone_index(svc.zones[std::size_t(i) % svc.zones.size()]);
       const auto& hosts = t.zone_hosts[std::size_t(zi)];
       int host = hosts[std::size_t(cursor[std::size_t(zi)]++) % hosts.size()];
       int ri = int(t.replicas.size());
-      t.replicas.push_back({svc.name + "." + std::to_string(i), int(si), host, zi, t.zone_region[std::size_t(zi)]});
+      t.replicas.push_back(
+          {svc.name + "." + std::to_string(i), int(si), host, zi, t.zone_region[std::size_t(zi)], i >= svc.replicas});
       t.service_replicas[si].push_back(ri);
       t.host_replicas[std::size_t(host)].push_back(ri);
     }

@@ -22,6 +22,7 @@ struct ReplicaInfo {
   int host = 0;
   int zone = 0;
   int region = 0;
+  bool parked = false;  // beyond the service's `replicas`, up to autoscaling.max: starts switched off
 };
 
 struct Topology {
@@ -36,6 +37,7 @@ struct Topology {
 
   // Replica i of a service goes to zone zones[i % n]; inside a zone, services take hosts in turn,
   // so replicas of different services share hosts only when a zone has fewer hosts than replicas.
+  // An autoscaled service gets autoscaling.max replicas, placed the same way, the extra ones parked.
   static Topology build(const Scenario& s);
   int zone_index(const std::string& name) const;    // -1 when unknown
   int region_index(const std::string& name) const;  // -1 when unknown

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 #include <string_view>
 
 namespace faultline {
@@ -357,6 +358,7 @@ svg .slo { stroke: #c0392b; stroke-width: 1; stroke-dasharray: 5 4; }
 svg .slo-label { font-size: 11px; fill: #c0392b; }
 svg .availability { fill: none; stroke: #2c3e50; stroke-width: 1.6; stroke-linejoin: round; }
 svg .impact { fill: #fbeaea; }
+svg .span-label { font-size: 11px; fill: #fff; }
 .legend { font-size: 12px; color: #555; }
 .legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 10px; vertical-align: -2px; }
 ol.chain { padding-left: 22px; }
@@ -386,10 +388,68 @@ void page_header(std::string& out, const Report& r) {
   out += "</section>\n";
 }
 
+// One bar from impact start to recovery (or to the last stage reached), split into the stage spans,
+// each in the colour of the stage that ends it, labelled where the label fits, with a legend that
+// names every stage (the narrow ones included) and its share.
+std::string ttr_breakdown_bar(const IncidentTimeline& i, const std::vector<Stage>& stages) {
+  if (!i.impact_start) return "";
+  const TtrStages st = i.stages();
+  struct Part {
+    const char* name;
+    std::optional<double> span;
+    const char* colour;
+  };
+  const Part parts[] = {{"detection", st.detection, stage_colour(stages, "detected")},
+                        {"acknowledgement", st.acknowledgement, stage_colour(stages, "acknowledged")},
+                        {"diagnosis", st.diagnosis, stage_colour(stages, "diagnosed")},
+                        {"mitigation", st.mitigation, stage_colour(stages, "mitigated")},
+                        {"recovery", st.recovery, stage_colour(stages, "recovered")}};
+  double total = 0;
+  for (const Part& p : parts) total += p.span.value_or(0);
+  if (total <= 0) return "";  // no stage after impact start yet, or all at the same moment
+  const double left = 12, right = kChartWidth - 12, top = 8, bar = 28;
+  std::string out = i.recovered
+                        ? fmt::format("<h3>Time to recovery by stage <span class=\"note\">ttr {}</span></h3>\n",
+                                      clock_text(total))
+                        : fmt::format("<h3>Time to recovery by stage <span class=\"note\">not recovered by the end "
+                                      "of the run: the {} so far</span></h3>\n",
+                                      clock_text(total));
+  out += fmt::format(
+      "<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"time to recovery by stage\">",
+      kChartWidth, top + bar + 8);
+  std::string legend = "<p class=\"legend\">";
+  double x = left;
+  for (std::size_t k = 0; k < std::size(parts); ++k) {
+    const Part& p = parts[k];
+    if (!p.span) {
+      const bool later =
+          std::any_of(parts + k + 1, std::end(parts), [](const Part& q) { return q.span.has_value(); });
+      legend += fmt::format("<span style=\"background:transparent\"></span>{} {} ", p.name,
+                            later ? "&mdash;" : "never");
+      continue;
+    }
+    const double width = (right - left) * *p.span / total;
+    const std::string text = fmt::format("{} {} ({})", p.name, clock_text(*p.span), percent_text(*p.span / total, 1));
+    out += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{}</title></rect>", x,
+        top, width, bar, p.colour, text);
+    // The longest label that fits inside its span: name and span, the span alone, or none.
+    for (const std::string& label : {fmt::format("{} {}", p.name, clock_text(*p.span)), clock_text(*p.span)})
+      if (kLabelCharWidth * double(label.size()) + 8 <= width) {
+        out += fmt::format("<text class=\"span-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>",
+                           x + width / 2, top + bar / 2 + 4, label);
+        break;
+      }
+    legend += fmt::format("<span style=\"background:{}\"></span>{} ", p.colour, text);
+    x += width;
+  }
+  return out + "</svg>" + legend + "</p>\n";
+}
+
 void incident_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
   const IncidentTimeline& i = r.incident;
   out += "<h2>Incident timeline</h2>\n<table><tr><th>stage</th><th class=\"num\">at</th><th class=\"num\">since "
-         "impact</th><th>by</th></tr>\n";
+         "impact</th><th>by / note</th></tr>\n";
   auto row = [&](const char* name, const std::optional<double>& at, const std::optional<double>& since,
                  const std::string& by) {
     out += fmt::format(
@@ -400,10 +460,27 @@ void incident_section(std::string& out, const Report& r, const std::vector<Stage
   };
   row("impact start", i.impact_start, std::nullopt, "");
   row("detected", i.detected, i.ttd(), i.detected_by);
-  row("acknowledged", i.acknowledged, i.tta(), "");
-  row("diagnosed", i.diagnosed, IncidentTimeline::since(i.diagnosed, i.impact_start), "");
+  row("acknowledged", i.acknowledged, i.tta(), i.acknowledged_via.empty() ? "" : "via " + i.acknowledged_via);
+  row("diagnosed", i.diagnosed, IncidentTimeline::since(i.diagnosed, i.impact_start), i.diagnosed_note);
   row("mitigated", i.mitigated, i.ttm(), i.mitigated_by);
-  row("recovered", i.recovered, i.ttr(), "");
+  row("recovered", i.recovered, i.ttr(), i.recovered_note);
+  out += "</table>\n";
+  out += ttr_breakdown_bar(i, stages);
+}
+
+// What users were told, as they would have read it on the status page (or the fallback channel).
+void status_page_section(std::string& out, const Report& r) {
+  out += "<h2>Status page</h2>\n";
+  if (r.status_updates.empty()) {
+    out += "<p class=\"muted\">No status updates were posted.</p>\n";
+    return;
+  }
+  out += "<table><tr><th class=\"num\">time</th><th>state</th><th>message</th><th class=\"num\">ETA</th>"
+         "<th>channel</th></tr>\n";
+  for (const StatusUpdate& u : r.status_updates)
+    out += fmt::format(
+        "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+        hms_text(u.time), escape(u.state), escape(u.message), u.eta ? hms_text(*u.eta) : "", escape(u.channel));
   out += "</table>\n";
 }
 
@@ -473,6 +550,20 @@ void services_section(std::string& out, const Report& r, const std::vector<Stage
         s.time_unhealthy > 0 ? clock_text(s.time_unhealthy) : "", s.ttr ? clock_text(*s.ttr) : "");
   }
   out += "</table>\n";
+  // A table of its own, for the services concerned only: the one above is already page-wide.
+  std::string down;
+  for (const ServiceReport& s : r.services)
+    if (s.downtime > 0 || s.restarts > 0)
+      down += fmt::format(
+          "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+          "<td class=\"num\">{}</td></tr>\n",
+          escape(s.name), s.downtime > 0 ? clock_text(s.downtime) : "", grouped(s.outages),
+          s.restarts ? grouped(s.restarts) : "", grouped(s.crashes));
+  if (down.empty()) return;
+  out += "<h3>Down or restarted <span class=\"note\">no replica serving, processes started again</span></h3>\n"
+         "<table><tr><th>service</th><th class=\"num\">downtime</th><th class=\"num\">outages</th>"
+         "<th class=\"num\">restarts</th><th class=\"num\">crashes</th></tr>\n" +
+         down + "</table>\n";
 }
 
 void propagation_section(std::string& out, const Report& r) {
@@ -546,6 +637,7 @@ std::string report_html(const Report& r) {
                      escape(r.provenance.scenario_name), r.provenance.seed, kStyle);
   page_header(out, r);
   incident_section(out, r, stages);
+  status_page_section(out, r);
   features_section(out, r, stages);
   services_section(out, r, stages);
   propagation_section(out, r);

@@ -73,8 +73,12 @@ ordered_json services_json(const std::vector<ServiceReport>& services) {
                    {"p99_by_bucket", s.p99_by_bucket},
                    {"ejected_by_bucket", s.ejected_by_bucket},
                    {"uptime", s.uptime},
+                   {"downtime", s.downtime},
                    {"outages", s.outages},
-                   {"time_by_replicas_up", s.time_by_replicas_up}});
+                   {"time_by_replicas_up", s.time_by_replicas_up},
+                   {"replicas_by_bucket", s.replicas_by_bucket},
+                   {"restarts", s.restarts},
+                   {"crashes", s.crashes}});
   }
   return out;
 }
@@ -92,6 +96,14 @@ ordered_json provenance_json(const Provenance& p) {
           {"parameters", std::move(parameters)}};
 }
 
+ordered_json stages_json(const TtrStages& s) {
+  return {{"detection", optional_number(s.detection)},
+          {"acknowledgement", optional_number(s.acknowledgement)},
+          {"diagnosis", optional_number(s.diagnosis)},
+          {"mitigation", optional_number(s.mitigation)},
+          {"recovery", optional_number(s.recovery)}};
+}
+
 ordered_json incident_json(const IncidentTimeline& i) {
   return {{"impact_start", optional_number(i.impact_start)},
           {"detected", optional_number(i.detected)},
@@ -100,11 +112,15 @@ ordered_json incident_json(const IncidentTimeline& i) {
           {"mitigated", optional_number(i.mitigated)},
           {"recovered", optional_number(i.recovered)},
           {"detected_by", i.detected_by},
+          {"acknowledged_via", i.acknowledged_via},
+          {"diagnosed_note", i.diagnosed_note},
           {"mitigated_by", i.mitigated_by},
+          {"recovered_note", i.recovered_note},
           {"ttd", optional_number(i.ttd())},
           {"tta", optional_number(i.tta())},
           {"ttm", optional_number(i.ttm())},
-          {"ttr", optional_number(i.ttr())}};
+          {"ttr", optional_number(i.ttr())},
+          {"stages", stages_json(i.stages())}};
 }
 
 ordered_json summary_json(const Summary& s) {
@@ -283,7 +299,11 @@ std::vector<ServiceReport> read_services(const Node& n) {
     s["ejected_by_bucket"].for_each([&](const Node& v) { service.ejected_by_bucket.push_back(int(v.count())); });
     service.uptime = s["uptime"].number();
     service.outages = s["outages"].count();
+    service.downtime = s["downtime"].number();
     s["time_by_replicas_up"].for_each([&](const Node& v) { service.time_by_replicas_up.push_back(v.number()); });
+    s["replicas_by_bucket"].for_each([&](const Node& v) { service.replicas_by_bucket.push_back(int(v.count())); });
+    service.restarts = s["restarts"].count();
+    service.crashes = s["crashes"].count();
     out.push_back(std::move(service));
   });
   return out;
@@ -310,6 +330,13 @@ std::string report_to_json(const Report& r) {
   ordered_json events = ordered_json::array();
   for (const Event& e : r.events)
     events.push_back({{"time", e.time}, {"kind", e.kind}, {"name", e.name}, {"detail", e.detail}});
+  ordered_json status_updates = ordered_json::array();
+  for (const StatusUpdate& u : r.status_updates)
+    status_updates.push_back({{"time", u.time},
+                              {"state", u.state},
+                              {"message", u.message},
+                              {"eta", optional_number(u.eta)},
+                              {"channel", u.channel}});
 
   ordered_json out = {{"provenance", provenance_json(r.provenance)},
                       {"duration", r.duration},
@@ -322,7 +349,8 @@ std::string report_to_json(const Report& r) {
                       {"services", services_json(r.services)},
                       {"edges", std::move(edges)},
                       {"propagation", std::move(propagation)},
-                      {"events", std::move(events)}};
+                      {"events", std::move(events)},
+                      {"status_updates", std::move(status_updates)}};
   // Invalid UTF-8 (never expected: names come from TOML, which is UTF-8) is replaced rather than
   // allowed to lose the whole report.
   std::string text;
@@ -369,7 +397,10 @@ Report report_from_json(std::string_view text) {
   r.incident.mitigated = i["mitigated"].optional_number();
   r.incident.recovered = i["recovered"].optional_number();
   r.incident.detected_by = i["detected_by"].text();
+  r.incident.acknowledged_via = i["acknowledged_via"].text();
+  r.incident.diagnosed_note = i["diagnosed_note"].text();
   r.incident.mitigated_by = i["mitigated_by"].text();
+  r.incident.recovered_note = i["recovered_note"].text();
 
   r.features = read_series(root["features"]);
   r.segments = read_series(root["segments"]);
@@ -388,6 +419,10 @@ Report report_from_json(std::string_view text) {
   });
   root["events"].for_each([&](const Node& n) {
     r.events.push_back({n["time"].number(), n["kind"].text(), n["name"].text(), n["detail"].text()});
+  });
+  root["status_updates"].for_each([&](const Node& n) {
+    r.status_updates.push_back(
+        {n["time"].number(), n["state"].text(), n["message"].text(), n["eta"].optional_number(), n["channel"].text()});
   });
   return r;
 }

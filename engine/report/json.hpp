@@ -15,8 +15,8 @@ namespace faultline {
 std::string report_to_json(const Report& r);
 
 // The exact inverse of report_to_json: report_from_json(report_to_json(r)) equals r field for field.
-// Derived values it writes (availability, amplification, ttd...) are not read back: they follow from
-// the counts and times. Throws ReportFormatError naming the offending key path on malformed input.
+// Derived values it writes (availability, amplification, ttd..., the incident's "stages") are not
+// read back: they follow from the counts and times. Throws ReportFormatError naming the offending key path on malformed input.
 Report report_from_json(std::string_view json);
 
 struct ReportFormatError : std::invalid_argument {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace faultline {
@@ -12,6 +13,11 @@ std::string clock_text(double seconds) {
   long long h = total / 3600, m = total / 60 % 60, s = total % 60;
   if (h > 0) return fmt::format("{}{}:{:02}:{:02}", sign, h, m, s);
   return fmt::format("{}{:02}:{:02}", sign, m, s);
+}
+
+std::string hms_text(double seconds) {
+  long long total = std::llround(std::max(0.0, seconds));
+  return fmt::format("{:02}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
 }
 
 std::string offset_text(const std::optional<double>& seconds) {

@@ -14,6 +14,9 @@ std::string clock_text(double seconds);
 // A time since the start of the run: "+02:05", "+1:02:05"; "never" when absent.
 std::string offset_text(const std::optional<double>& seconds);
 
+// A time of day on the run's clock, hours always shown, as a status page prints it: "00:02:05".
+std::string hms_text(double seconds);
+
 // A span: clock_text, or "never" when absent.
 std::string span_text(const std::optional<double>& seconds);
 

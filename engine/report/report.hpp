@@ -49,8 +49,12 @@ struct ServiceReport {
   std::vector<int> ejected_by_bucket;  // most replicas ejected by outlier detection during the bucket
   // Time-weighted, from the replicas' own states (host up, process up and ready), whatever the traffic:
   double uptime = 1;                        // share of the run with at least one replica serving
+  double downtime = 0;                      // seconds with no replica serving
   std::uint64_t outages = 0;                // times the last serving replica stopped
   std::vector<double> time_by_replicas_up;  // [k]: seconds with exactly k replicas serving
+  std::vector<int> replicas_by_bucket;      // replicas taking traffic (ready, not standby, not parked) at each bucket's end
+  std::uint64_t restarts = 0;               // processes started by the supervisor (after crashes, faults, actions)
+  std::uint64_t crashes = 0;                // processes that died of a crash loop or a failed start
 };
 
 struct EdgeReport {
@@ -64,10 +68,22 @@ struct EdgeReport {
   double amplification() const { return requests ? double(attempts) / double(requests) : 0.0; }
 };
 
+// Where the time to recovery went: consecutive spans from impact_start to recovered, one per stage
+// that happened in between, in order (detection: until detected, acknowledgement: until acknowledged,
+// diagnosis: until diagnosed, mitigation: until mitigated, recovery: until recovered). A stage that
+// never happened, or happened before an earlier one or after recovery, is null and its time goes to
+// the next stage that did happen, so the spans that are present add up to the TTR.
+struct TtrStages {
+  std::optional<double> detection, acknowledgement, diagnosis, mitigation, recovery;
+};
+
 struct IncidentTimeline {
   std::optional<double> impact_start, detected, acknowledged, diagnosed, mitigated, recovered;
-  std::string detected_by;   // monitor name
-  std::string mitigated_by;  // action name
+  std::string detected_by;      // monitor name
+  std::string acknowledged_via; // "status_page", "fallback" (page down too long) or "" (no status page)
+  std::string diagnosed_note;   // e.g. "tooling unusable for 12m30s (slowed)"
+  std::string mitigated_by;     // action name
+  std::string recovered_note;   // e.g. what recovered last
   static std::optional<double> since(const std::optional<double>& t, const std::optional<double>& start) {
     if (!t || !start) return std::nullopt;
     return *t - *start;
@@ -76,6 +92,16 @@ struct IncidentTimeline {
   std::optional<double> tta() const { return since(acknowledged, impact_start); }
   std::optional<double> ttm() const { return since(mitigated, impact_start); }
   std::optional<double> ttr() const { return since(recovered, impact_start); }
+  TtrStages stages() const;  // engine/metrics/incident_stages.cpp
+};
+
+// One post on the status page (or the fallback channel), as users would have read it.
+struct StatusUpdate {
+  double time = 0;
+  std::string state;               // investigating, identified, monitoring, resolved
+  std::string message;
+  std::optional<double> eta;       // estimated restoration (seconds from the start) published with it
+  std::string channel;             // status_page or fallback
 };
 
 // A service that became unhealthy and what carried the failure to it.
@@ -127,6 +153,7 @@ struct Report {
   std::vector<EdgeReport> edges;
   std::vector<PropagationStep> propagation;
   std::vector<Event> events;
+  std::vector<StatusUpdate> status_updates;
 };
 
 }  // namespace faultline

@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <string_view>
+#include <utility>
 
 namespace faultline {
 
@@ -15,6 +17,7 @@ constexpr std::size_t kColumns = 100;
 constexpr std::size_t kMaxNameWidth = 28;
 constexpr std::size_t kWorstServicesShown = 5;
 constexpr std::size_t kPropagationStepsShown = 20;
+constexpr std::size_t kStatusUpdatesShown = 20;
 
 // Long names would push the tables past 100 columns: cut them, marking the cut.
 std::string fit(std::string_view name, std::size_t width = kMaxNameWidth) {
@@ -77,19 +80,48 @@ void user_impact(std::string& out, const Summary& s) {
 void incident_timeline(std::string& out, const IncidentTimeline& i) {
   out += "\nincident (from the start of the run)\n";
   auto stage = [&](const char* name, const std::optional<double>& at, const char* span_name,
-                   const std::optional<double>& span, const std::string& by) {
+                   const std::optional<double>& span, const std::string& note) {
     std::string line = fmt::format("  {:<13} {:<10}", name, offset_text(at));
     if (span_name) line += fmt::format("  {} {:<8}", span_name, span_text(span));
-    if (!by.empty()) line += "  by " + fit(by, 40);
+    else if (!note.empty()) line += std::string(14, ' ');  // notes in one column
+    if (!note.empty()) line += "  " + fit(note, 50);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   };
+  auto with = [](const char* word, const std::string& what) { return what.empty() ? what : word + what; };
   stage("impact start", i.impact_start, nullptr, {}, "");
-  stage("detected", i.detected, "ttd", i.ttd(), i.detected_by);
-  stage("acknowledged", i.acknowledged, "tta", i.tta(), "");
-  stage("diagnosed", i.diagnosed, nullptr, {}, "");
-  stage("mitigated", i.mitigated, "ttm", i.ttm(), i.mitigated_by);
-  stage("recovered", i.recovered, "ttr", i.ttr(), "");
+  stage("detected", i.detected, "ttd", i.ttd(), with("by ", i.detected_by));
+  stage("acknowledged", i.acknowledged, "tta", i.tta(), with("via ", i.acknowledged_via));
+  stage("diagnosed", i.diagnosed, nullptr, {}, i.diagnosed_note);
+  stage("mitigated", i.mitigated, "ttm", i.ttm(), with("by ", i.mitigated_by));
+  stage("recovered", i.recovered, "ttr", i.ttr(), i.recovered_note);
+}
+
+// Where the TTR went. A null span reads "—" when a later stage happened (the stage was skipped or out
+// of order, its time went on) and "never" when nothing after it happened within the run.
+void ttr_breakdown(std::string& out, const IncidentTimeline& i) {
+  if (!i.impact_start) return;
+  const TtrStages st = i.stages();
+  const std::optional<double> ttr = i.ttr();
+  const std::pair<const char*, std::optional<double>> spans[] = {{"detection", st.detection},
+                                                                 {"acknowledgement", st.acknowledgement},
+                                                                 {"diagnosis", st.diagnosis},
+                                                                 {"mitigation", st.mitigation},
+                                                                 {"recovery", st.recovery}};
+  out += "\ntime to recovery by stage (span, share of ttr)\n";
+  for (std::size_t k = 0; k < std::size(spans); ++k) {
+    const auto& [name, span] = spans[k];
+    std::string line;
+    if (span) {
+      const std::string share = ttr && *ttr > 0 ? percent_text(*span / *ttr, 1) : "-";
+      line = fmt::format("  {:<15}  {:>8}  {:>6}", name, clock_text(*span), share);
+    } else {
+      const bool later =
+          std::any_of(spans + k + 1, std::end(spans), [](const auto& s) { return s.second.has_value(); });
+      line = fmt::format("  {:<15}  {:>8}", name, later ? "—" : "never");
+    }
+    out += line + "\n";
+  }
 }
 
 std::string errors_by_cause(const ServiceReport& s) {
@@ -133,6 +165,21 @@ void worst_services(std::string& out, const std::vector<ServiceReport>& services
   }
 }
 
+// Services that lost every replica for a while or had processes restarted; the others are left out.
+void service_recovery(std::string& out, const std::vector<ServiceReport>& services) {
+  std::vector<const ServiceReport*> shown;
+  for (const ServiceReport& s : services)
+    if (s.downtime > 0 || s.restarts > 0) shown.push_back(&s);
+  if (shown.empty()) return;
+  const std::size_t w = name_width(shown, [](const ServiceReport* s) { return s->name; }, 24);
+  out += fmt::format("\n{:<{}}  {:>9}  {:>7}  {:>8}  {:>7}\n", "services down or restarted", w + 2, "downtime",
+                     "outages", "restarts", "crashes");
+  for (const ServiceReport* s : shown)
+    out += fmt::format("  {:<{}}  {:>9}  {:>7}  {:>8}  {:>7}\n", fit(s->name), w,
+                       s->downtime > 0 ? clock_text(s->downtime) : "-", grouped(s->outages),
+                       s->restarts ? grouped(s->restarts) : "-", grouped(s->crashes));
+}
+
 void propagation_chain(std::string& out, const std::vector<PropagationStep>& steps) {
   if (steps.empty()) {
     out += "\npropagation: no service became unhealthy\n";
@@ -149,6 +196,22 @@ void propagation_chain(std::string& out, const std::vector<PropagationStep>& ste
     out += line + "\n";
   }
   if (steps.size() > shown) out += fmt::format("  ... and {} more (see report.json)\n", steps.size() - shown);
+}
+
+// What users were told, when: "hh:mm:ss [state] ETA hh:mm:ss", then the message on a line of its own
+// (cut only if it is wider than the page).
+void status_updates(std::string& out, const std::vector<StatusUpdate>& updates) {
+  if (updates.empty()) return;
+  out += "\nstatus updates\n";
+  const std::size_t shown = std::min(updates.size(), kStatusUpdatesShown);
+  for (std::size_t k = 0; k < shown; ++k) {
+    const StatusUpdate& u = updates[k];
+    std::string line = fmt::format("  {} [{}]", hms_text(u.time), u.state);
+    if (u.eta) line += fmt::format(" ETA {}", hms_text(*u.eta));
+    if (!u.channel.empty() && u.channel != "status_page") line += " via " + u.channel;
+    out += line + "\n    " + fit(u.message, kColumns - 4) + "\n";
+  }
+  if (updates.size() > shown) out += fmt::format("  ... and {} more (see report.json)\n", updates.size() - shown);
 }
 
 // The last word on the width: free text (origins, overrides, long edge names) is cut, marked by "~".
@@ -176,7 +239,10 @@ std::string format_summary(const Report& r) {
   series_table(out, "regions", r.regions, false);
   user_impact(out, r.summary);
   incident_timeline(out, r.incident);
+  ttr_breakdown(out, r.incident);
+  status_updates(out, r.status_updates);
   worst_services(out, r.services);
+  service_recovery(out, r.services);
   propagation_chain(out, r.propagation);
   out += fmt::format("\nsimulated {} service calls, {} events\n", abbreviated(double(r.summary.service_calls)),
                      abbreviated(double(r.summary.events)));

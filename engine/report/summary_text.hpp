@@ -1,5 +1,6 @@
-// The terminal summary `faultline run` prints: what users saw, the incident timeline, the services
-// that failed worst and how the failure spread. At most 100 columns; numbers printed with fixed
+// The terminal summary `faultline run` prints: what users saw, the incident timeline and where its
+// time to recovery went, the status updates posted, the services that failed worst, those that were
+// down or restarted, and how the failure spread. At most 100 columns; numbers printed with fixed
 // decimals so golden files compare stably.
 #pragma once
 

@@ -19,15 +19,16 @@ std::string csv_field(const std::string& text) {
   return out + "\"";
 }
 
-// Per-bucket state of a service's protections: replicas ejected by outlier detection, calls to it
-// refused by its callers' circuit breakers. Empty for the other kinds of rows.
-struct ProtectionState {
+// Per-bucket state of a service: replicas ejected by outlier detection, calls to it refused by its
+// callers' circuit breakers, replicas serving. Empty for the other kinds of rows.
+struct ServiceState {
   const std::vector<int>* ejected = nullptr;
   std::vector<std::uint64_t> circuit_open;
+  const std::vector<int>* replicas = nullptr;
 };
 
 void append_rows(std::string& out, const Report& r, const char* kind, const std::string& name,
-                 const std::vector<Counts>& buckets, const ProtectionState& protection = {}) {
+                 const std::vector<Counts>& buckets, const ServiceState& service = {}) {
   const std::string label = csv_field(name);
   for (std::size_t i = 0; i < buckets.size(); ++i) {
     const Counts& c = buckets[i];
@@ -35,32 +36,36 @@ void append_rows(std::string& out, const Report& r, const char* kind, const std:
     double t_start = double(i) * r.bucket;
     double t_end = std::min(double(i + 1) * r.bucket, std::max(r.duration, t_start));
     std::string availability = c.requests ? fmt::format("{:.9g}", c.availability()) : "";
-    std::string ejected, circuit_open;
-    if (protection.ejected) {
-      ejected = i < protection.ejected->size() ? std::to_string((*protection.ejected)[i]) : "0";
-      circuit_open = i < protection.circuit_open.size() ? std::to_string(protection.circuit_open[i]) : "0";
+    std::string ejected, circuit_open, replicas;
+    if (service.ejected) {
+      ejected = i < service.ejected->size() ? std::to_string((*service.ejected)[i]) : "0";
+      circuit_open = i < service.circuit_open.size() ? std::to_string(service.circuit_open[i]) : "0";
+      // Unknown (a report without the per-bucket count) is empty, not a service with no replica.
+      if (i < service.replicas->size()) replicas = std::to_string((*service.replicas)[i]);
     }
-    out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{},{},{}\n", t_start, t_end, kind, label, c.requests, c.ok,
-                       c.degraded, c.failed, availability, ejected, circuit_open);
+    out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{},{},{},{}\n", t_start, t_end, kind, label, c.requests,
+                       c.ok, c.degraded, c.failed, availability, ejected, circuit_open, replicas);
   }
 }
 
 }  // namespace
 
 std::string timeline_csv(const Report& r) {
-  std::string out = "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open\n";
+  std::string out =
+      "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas\n";
   for (const Series& s : r.features) append_rows(out, r, "feature", s.name, s.buckets);
   for (const Series& s : r.segments) append_rows(out, r, "segment", s.name, s.buckets);
   for (const Series& s : r.regions) append_rows(out, r, "region", s.name, s.buckets);
   for (const ServiceReport& s : r.services) {
-    ProtectionState protection;
-    protection.ejected = &s.ejected_by_bucket;
-    protection.circuit_open.assign(s.buckets.size(), 0);
+    ServiceState state;
+    state.ejected = &s.ejected_by_bucket;
+    state.replicas = &s.replicas_by_bucket;
+    state.circuit_open.assign(s.buckets.size(), 0);
     for (const EdgeReport& e : r.edges)
       if (e.to == s.name)
         for (std::size_t b = 0; b < e.circuit_open_by_bucket.size() && b < s.buckets.size(); ++b)
-          protection.circuit_open[b] += e.circuit_open_by_bucket[b];
-    append_rows(out, r, "service", s.name, s.buckets, protection);
+          state.circuit_open[b] += e.circuit_open_by_bucket[b];
+    append_rows(out, r, "service", s.name, s.buckets, state);
   }
   return out;
 }

@@ -1,7 +1,8 @@
 // The timeline in long format, one row per bucket per series, ready for pandas or a spreadsheet:
-//   t_start,t_end,kind,name,requests,ok,degraded,failed,availability
+//   t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas
 // kind is feature, segment, region or service; rows are grouped by series (in report order), then by
-// time. availability is empty for a bucket without requests (undefined, not perfect).
+// time. availability is empty for a bucket without requests (undefined, not perfect). ejected,
+// circuit_open and replicas (serving at the end of the bucket) are for services, empty otherwise.
 #pragma once
 
 #include "report/report.hpp"

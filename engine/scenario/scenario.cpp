@@ -61,6 +61,20 @@ const char* to_string(ActionKind k) {
     case ActionKind::switch_dependency: return "switch_dependency";
     case ActionKind::rollback: return "rollback";
     case ActionKind::restart: return "restart";
+    case ActionKind::failover: return "failover";
+    case ActionKind::shed_load: return "shed_load";
+    case ActionKind::scale: return "scale";
+    case ActionKind::kill_switch: return "kill_switch";
+    case ActionKind::admit: return "admit";
+  }
+  return "?";
+}
+
+const char* to_string(ScalingSignal s) {
+  switch (s) {
+    case ScalingSignal::cpu: return "cpu";
+    case ScalingSignal::queue: return "queue";
+    case ScalingSignal::latency: return "latency";
   }
   return "?";
 }

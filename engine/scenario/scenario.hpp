@@ -56,6 +56,48 @@ struct HealthCheck {
   int healthy_threshold = 1;    // consecutive passed checks before it comes back
 };
 
+// How the supervisor (systemd, a kubelet) restarts a process that crashed: after `backoff`, doubled for
+// each crash in a row up to `max_backoff` (a crash in a row: the process crashed before serving for
+// `window`), and at most `max_restarts` starts per service in any `window` (0: no limit).
+struct RestartPolicy {
+  Seconds backoff = 0;
+  Seconds max_backoff = 300;
+  int max_restarts = 0;
+  Seconds window = 600;
+};
+
+enum class ScalingSignal { cpu, queue, latency };
+
+// Horizontal autoscaling on a signal the service itself shows (not on what its users see):
+// every `interval` the wanted replicas are ceil(serving x signal / target), within [min, max]; new
+// replicas start `provisioning_delay` after the decision (then take restart_time), at most `max_step`
+// added per decision; replicas are removed only after the signal has asked for fewer for `cooldown`.
+// The replicas beyond `replicas` (up to `max`) are placed like the others and start parked.
+struct Autoscaling {
+  bool enabled = false;
+  ScalingSignal signal = ScalingSignal::cpu;
+  double target = 0.6;  // cpu: busy share of the workers; queue: requests waiting per replica; latency: p99 seconds
+  int min = 1;
+  int max = 1;
+  Seconds interval = 60;
+  Seconds provisioning_delay = 120;
+  int max_step = 4;
+  Seconds cooldown = 300;
+};
+
+// Automatic failover (an orchestrator): the replicas in `standby` zones take no traffic while the
+// others (the active ones) answer the controller's probes from `observer`. Once no active replica has
+// been reachable for `hold_down`, the standby replicas are promoted: after `delay` they take the
+// traffic and the old active ones are fenced off for good (no automatic fail-back; a `failover` action
+// moves it back).
+struct Failover {
+  bool enabled = false;
+  std::vector<std::string> standby;  // zones
+  std::string observer;              // zone the controller probes from
+  Seconds hold_down = 30;
+  Seconds delay = 60;
+};
+
 enum class QueueDiscipline { fifo, lifo };
 enum class LoadBalancer { round_robin, random, least_request, zone_aware };
 
@@ -77,6 +119,12 @@ struct Service {
   Distribution service_time = Distribution::constant(0.005);
   Seconds restart_time = 30;
   HealthCheck health_check;
+  RestartPolicy restart_policy;
+  // Services that must be serving for a replica of this one to start: a replica that becomes ready
+  // while one of them has no serving replica crashes at once (and is restarted by its restart_policy).
+  std::vector<std::string> startup_requires;
+  Autoscaling autoscaling;
+  Failover failover;
   QueueDiscipline queue_discipline = QueueDiscipline::fifo;
   std::optional<Seconds> max_queue_wait;  // shed requests expected to wait longer (admission control)
   Seconds error_cost = 0;                 // worker time spent on a request that fails (logging, handling)
@@ -279,20 +327,34 @@ enum class CompareOp { lt, le, gt, ge };
 
 struct Monitor {
   std::string name;
-  std::string metric;  // feature.<f>.availability, service.<s>.availability|error_rate|p99_latency
+  // feature.<f>.availability; service.<s>.availability|error_rate|p50_latency|p95_latency|p99_latency|
+  // queue|replicas_serving
+  std::string metric;
   CompareOp op = CompareOp::lt;  // `below` -> lt, `above` -> gt
   double threshold = 0;
   Seconds for_ = 0;
+  // The monitoring pipeline: while one of these services (or what it hard-depends on) is not usable,
+  // the monitor gets no data and neither fires nor resolves.
+  std::vector<std::string> depends_on;
   Source source;
 };
 
+// The people: after detection someone acknowledges (posts the first status update), then diagnoses
+// (finds what to change), then acts. Each stage's length is a draw from its distribution.
 struct Incident {
-  Seconds acknowledge = 300;  // after detection
-  Seconds diagnose = 900;     // after acknowledgement
+  Distribution acknowledge = Distribution::constant(300);  // after detection
+  Distribution diagnose = Distribution::constant(900);     // after acknowledgement, with working tooling
+  Distribution act = Distribution::constant(0);            // after diagnosis, for actions `after = "diagnosed"`
   Seconds stable_for = 300;   // recovery needs every feature at SLO for this long
+  std::vector<std::string> tooling;  // services responders diagnose with
+  double tooling_down_speed = 0.25;  // diagnosis progress rate while tooling is not usable
+  std::string status_page;           // service the status page runs on (empty: always works)
+  std::optional<Seconds> status_page_fallback;  // page down this long past due: post elsewhere
+  std::optional<Seconds> status_update_every;   // cadence of status updates after the first
+  Source source;
 };
 
-enum class ActionKind { switch_dependency, rollback, restart };
+enum class ActionKind { switch_dependency, rollback, restart, failover, shed_load, scale, kill_switch, admit };
 enum class Trigger { at, detected, acknowledged, diagnosed, monitor };
 
 struct Action {
@@ -303,9 +365,20 @@ struct Action {
   std::string monitor;     // Trigger::monitor
   Seconds delay = 0;       // after the trigger
   std::string fault;       // rollback: the fault it ends
-  std::string service;     // restart: the service restarted
+  std::string service;     // restart, failover, shed_load, scale: the service acted on
   std::vector<std::string> services;  // switch_dependency: callers switched (empty: all callers)
-  std::string from, to;    // switch_dependency: old and new target
+  std::string from, to;    // switch_dependency: old and new target; failover: `to` = zone or region made active
+  int batch = 0;           // restart: replicas per step (0: all at once)
+  Seconds interval = 0;    // restart: time between steps
+  double fraction = 0;     // shed_load: share of the service's incoming requests refused
+  int replicas = 0;        // scale: replicas wanted
+  std::string feature;     // kill_switch: the feature turned off (its requests fail at once) ...
+  std::string dependency;  // ... or the dependency "from->to" turned off (calls skipped, as by a fallback)
+  std::vector<std::string> features;  // admit: features gated (empty: all)
+  double step = 0.1;       // admit: share of users admitted per step
+  Seconds every = 300;     // admit: time between steps
+  std::optional<Seconds> duration;  // shed_load, kill_switch: lifted after this (absent: stays)
+  std::optional<bool> mitigates;    // counts as mitigation (absent: per kind, see SCHEMA.md)
   Source source;
 };
 
@@ -337,6 +410,7 @@ struct Scenario {
 const char* to_string(DependencyKind k);
 const char* to_string(FaultKind k);
 const char* to_string(ActionKind k);
+const char* to_string(ScalingSignal s);
 const char* to_string(ClientAction a);
 const char* to_string(SelectorMode m);
 

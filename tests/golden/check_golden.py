@@ -5,7 +5,8 @@ usage: check_golden.py FAULTLINE_BIN SCENARIO.toml EXPECTED_DIR
 Set FAULTLINE_REGOLD=1 to rewrite the expected file (the diff against the old one is printed).
 
 The summary keeps what a reader of the scenario's header comment cares about: per-feature
-availability, users affected, sessions lost, the incident timeline and the first links of the
+availability, users affected, sessions lost, the incident timeline and its TTR stages, the status
+updates (state and time), the services that were down (and for how long) and the first links of the
 propagation chain. Numbers are compared with tolerances so that a harmless change in the model's
 random draws does not break the test, while a change in behaviour does.
 """
@@ -41,6 +42,13 @@ def summarise(report):
         "incident": {
             k: {"kind": "time", "value": inc[k]}
             for k in ("impact_start", "detected", "acknowledged", "diagnosed", "mitigated", "recovered")
+        },
+        "ttr_stages": {k: {"kind": "time", "value": v} for k, v in inc["stages"].items()},
+        "status_updates": {
+            f"{i} {u['state']}": {"kind": "time", "value": u["time"]} for i, u in enumerate(report["status_updates"])
+        },
+        "downtime": {
+            s["name"]: {"kind": "time", "value": s["downtime"]} for s in report["services"] if s["downtime"] > 0
         },
         "detected_by": inc["detected_by"],
         "mitigated_by": inc["mitigated_by"],

@@ -220,4 +220,8 @@ def test_result_has_a_compact_html_summary(tiny_result):
         assert stage in html
     assert "play" in html and "search" in html
     assert "never" in html or all(tiny_result.incident[s] is not None for s in ("acknowledged", "mitigated"))
+    # Where the time to recovery went: each stage named, mitigation skipped (no action) or never reached.
+    for stage in ("detection", "acknowledgement", "diagnosis", "recovery"):
+        assert stage in html
+    assert "mitigation —" in html or "mitigation never" in html
     assert not math.isnan(tiny_result.summary["availability"])

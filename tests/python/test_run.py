@@ -61,7 +61,8 @@ def test_timeline_matches_the_cli_timeline_csv(tiny, tiny_path, cli, tmp_path):
 
     subprocess.run([str(cli), "run", str(tiny_path), "--seed", "2", "--out", str(tmp_path), "--quiet"],
                    capture_output=True, check=True, timeout=120)
-    from_csv = pd.read_csv(tmp_path / "timeline.csv", keep_default_na=False, na_values={"availability": [""], "ejected": [""], "circuit_open": [""]})
+    from_csv = pd.read_csv(tmp_path / "timeline.csv", keep_default_na=False,
+                           na_values={c: [""] for c in ("availability", "ejected", "circuit_open", "replicas")})
     timeline = faultline.run(tiny, seed=2).timeline
     assert list(timeline.columns) == list(from_csv.columns)
     pd.testing.assert_frame_equal(timeline, from_csv, check_dtype=False, rtol=1e-8)
@@ -96,10 +97,42 @@ def test_incident_has_the_stages_and_none_for_what_never_happened(tiny_result, t
     assert calm.incident["detected"] is None and calm.incident["ttd"] is None
 
 
+def test_incident_stages_split_the_ttr(tiny_result):
+    incident = tiny_result.incident
+    stages = incident["stages"]
+    assert list(stages) == ["detection", "acknowledgement", "diagnosis", "mitigation", "recovery"]
+    assert stages["detection"] == incident["ttd"]  # detected after impact, before recovery
+    assert stages["mitigation"] is None  # no action in this scenario
+    present = [span for span in stages.values() if span is not None]
+    assert all(span >= 0 for span in present)
+    if incident["ttr"] is None:
+        assert stages["recovery"] is None
+    else:
+        assert sum(present) == pytest.approx(incident["ttr"])
+    # A copy: editing it leaves the result alone.
+    stages["detection"] = -1.0
+    assert tiny_result.incident["stages"]["detection"] == incident["ttd"]
+
+
+def test_status_updates_table(tiny_result):
+    assert list(tiny_result.status_updates.columns) == ["time", "state", "message", "eta", "channel"]
+    report = json.loads(tiny_result.to_json())
+    report["status_updates"] = [
+        {"time": 150.0, "state": "investigating", "message": "Playback is failing", "eta": 600.0,
+         "channel": "status_page"},
+        {"time": 400.0, "state": "resolved", "message": "All good", "eta": None, "channel": "fallback"}]
+    updates = faultline.Result(json.dumps(report)).status_updates
+    assert list(updates.columns) == ["time", "state", "message", "eta", "channel"]
+    assert list(updates.state) == ["investigating", "resolved"]
+    assert updates.eta[0] == 600.0 and updates.eta.isna()[1]
+    assert list(updates.channel) == ["status_page", "fallback"]
+    assert updates.time.dtype == float
+
+
 def test_timeline_has_one_row_per_bucket_per_series(tiny_result):
     timeline = tiny_result.timeline
     assert list(timeline.columns) == ["t_start", "t_end", "kind", "name", "requests", "ok", "degraded", "failed",
-                                      "availability", "ejected", "circuit_open"]
+                                      "availability", "ejected", "circuit_open", "replicas"]
     buckets = 900 // 30
     kinds = set(map(tuple, timeline[["kind", "name"]].drop_duplicates().to_numpy()))
     assert {k for k, _ in kinds} <= {"feature", "segment", "region", "service"}
@@ -113,6 +146,10 @@ def test_timeline_has_one_row_per_bucket_per_series(tiny_result):
     during_crash = play[(play.t_start >= 150) & (play.t_end <= 270)]
     assert (during_crash.availability < 0.5).all()
     assert play.availability.iloc[0] == 1.0
+    assert play.replicas.isna().all()  # a service's column
+    storage = timeline[(timeline.kind == "service") & (timeline.name == "storage")]
+    assert storage.replicas.iloc[0] == 2
+    assert (storage[(storage.t_start >= 150) & (storage.t_end <= 270)].replicas == 0).all()  # both crashed
 
 
 def test_services_and_propagation_tables(tiny_result):
@@ -127,6 +164,11 @@ def test_services_and_propagation_tables(tiny_result):
     assert services.loc["storage", "outages"] == 1
     assert 0.6 < services.loc["storage", "uptime"] < 0.85
     assert services.loc["frontend", "uptime"] == 1.0
+    assert services.loc["storage", "downtime"] == pytest.approx((1 - services.loc["storage", "uptime"]) * 900)
+    assert services.loc["frontend", "downtime"] == 0
+    assert services.loc["storage", "restarts"] >= 2  # both replicas came back
+    assert services.loc["frontend", "restarts"] == 0
+    assert services.loc["frontend", "crashes"] == 0
 
     propagation = tiny_result.propagation
     assert list(propagation.columns) == ["time", "service", "via", "cause"]

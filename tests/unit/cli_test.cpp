@@ -119,7 +119,7 @@ TEST_CASE("cli: run prints the summary and writes the three report files", "[cli
   CHECK(report["provenance"]["seed"] == 3);
   CHECK(report["provenance"]["scenario_name"] == "cli-minimal");
   CHECK(lines_of(file_contents(cli.dir() / "reports/a/timeline.csv"))[0] ==
-        "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open");
+        "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas");
   CHECK_THAT(file_contents(cli.dir() / "reports/a/report.html"), Contains("<svg"));
 }
 

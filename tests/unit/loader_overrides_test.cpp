@@ -118,5 +118,7 @@ TEST_CASE("override diagnostics come before those of the file", "[loader][overri
   CHECK(found == std::vector<std::string>{
                      "<--set>: error: traffic.rate: must be greater than 0, got -1",
                      "o.toml:25:10: error: monitor[0].metric: unknown metric 'x'; known: feature.<f>.availability, "
-                     "service.<s>.availability, service.<s>.error_rate, service.<s>.p99_latency"});
+                     "service.<s>.availability, service.<s>.error_rate, service.<s>.p50_latency, "
+                     "service.<s>.p95_latency, service.<s>.p99_latency, service.<s>.queue, "
+                     "service.<s>.replicas_serving"});
 }

@@ -100,6 +100,29 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(gateway.health_check.unhealthy_threshold == 3);
   CHECK(gateway.health_check.healthy_threshold == 2);
   CHECK(s.services[1].zones == std::vector<std::string>{"eu-a", "eu-b", "us-a"});
+  CHECK(gateway.restart_policy.backoff == 1);
+  CHECK(gateway.restart_policy.max_backoff == 60);
+  CHECK(gateway.restart_policy.max_restarts == 10);
+  CHECK(gateway.restart_policy.window == 1200);
+  CHECK(gateway.startup_requires == std::vector<std::string>{"discovery"});
+  const Autoscaling& scaling = gateway.autoscaling;
+  CHECK(scaling.enabled);
+  CHECK(scaling.signal == ScalingSignal::queue);
+  CHECK(scaling.target == 5);
+  CHECK(scaling.min == 2);
+  CHECK(scaling.max == 8);
+  CHECK(scaling.interval == 30);
+  CHECK(scaling.provisioning_delay == 60);
+  CHECK(scaling.max_step == 2);
+  CHECK(scaling.cooldown == 600);
+  const Failover& failover = gateway.failover;
+  CHECK(failover.enabled);
+  CHECK(failover.standby == std::vector<std::string>{"eu-b"});
+  CHECK(failover.observer == "us-a");
+  CHECK(failover.hold_down == 10);
+  CHECK(failover.delay == 120);
+  CHECK_FALSE(s.services[1].autoscaling.enabled);
+  CHECK_FALSE(s.services[1].failover.enabled);
 
   REQUIRE(s.dependencies.size() == 3);
   const Dependency& hard = s.dependencies[0];
@@ -204,19 +227,36 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.faults[16].random->repair.kind == Distribution::Kind::lognormal);
   CHECK(s.faults[16].random->age_while_down);
 
-  REQUIRE(s.monitors.size() == 2);
+  REQUIRE(s.monitors.size() == 4);
   CHECK(s.monitors[0].metric == "feature.playlists.availability");
   CHECK(s.monitors[0].op == CompareOp::lt);
   CHECK(s.monitors[0].threshold == 0.99);
   CHECK(s.monitors[0].for_ == 120);
   CHECK(s.monitors[1].op == CompareOp::gt);
   CHECK(s.monitors[1].threshold == 0.3);
+  CHECK(s.monitors[1].depends_on.empty());
+  CHECK(s.monitors[2].metric == "service.playlists.queue");
+  CHECK(s.monitors[2].threshold == 20);
+  CHECK(s.monitors[2].depends_on == std::vector<std::string>{"discovery", "login"});
+  CHECK(s.monitors[3].threshold == 1);  // a duration, for a latency metric
 
-  CHECK(s.incident.acknowledge == 180);
-  CHECK(s.incident.diagnose == 1200);
+  CHECK(s.incident.acknowledge.kind == Distribution::Kind::exponential);
+  CHECK(s.incident.acknowledge.mean == 180);
+  CHECK(s.incident.diagnose.kind == Distribution::Kind::constant);
+  CHECK(s.incident.diagnose.mean == 1200);
+  CHECK(s.incident.act.kind == Distribution::Kind::uniform);
+  CHECK(s.incident.act.min == 60);
+  CHECK(s.incident.act.max == 300);
   CHECK(s.incident.stable_for == 600);
+  CHECK(s.incident.tooling == std::vector<std::string>{"discovery"});
+  CHECK(s.incident.tooling_down_speed == 0.5);
+  CHECK(s.incident.status_page == "login");
+  CHECK(s.incident.status_page_fallback == 900);
+  CHECK(s.incident.status_update_every == 1800);
+  CHECK(s.incident.source.key == "incident");
+  CHECK(s.incident.source.line > 0);
 
-  REQUIRE(s.actions.size() == 3);
+  REQUIRE(s.actions.size() == 9);
   CHECK(s.actions[0].kind == ActionKind::rollback);
   CHECK(s.actions[0].fault == "cp-outage");
   CHECK(s.actions[0].trigger == Trigger::diagnosed);
@@ -230,6 +270,36 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.actions[2].trigger == Trigger::at);
   CHECK(s.actions[2].at == 6000);
   CHECK(s.actions[2].service == "gateway");
+  CHECK(s.actions[2].batch == 2);
+  CHECK(s.actions[2].interval == 30);
+  CHECK_FALSE(s.actions[2].mitigates.has_value());
+  const Action& failover_action = s.actions[3];
+  CHECK(failover_action.kind == ActionKind::failover);
+  CHECK(failover_action.service == "gateway");
+  CHECK(failover_action.to == "eu-b");
+  CHECK(failover_action.trigger == Trigger::acknowledged);
+  CHECK(failover_action.mitigates == false);
+  const Action& shed = s.actions[4];
+  CHECK(shed.kind == ActionKind::shed_load);
+  CHECK(shed.service == "playlists");
+  CHECK(shed.fraction == 0.3);
+  CHECK(shed.duration == 600);
+  const Action& scale = s.actions[5];
+  CHECK(scale.kind == ActionKind::scale);
+  CHECK(scale.replicas == 6);
+  const Action& cut = s.actions[6];
+  CHECK(cut.kind == ActionKind::kill_switch);
+  CHECK(cut.dependency == "gateway->login");
+  CHECK(cut.feature.empty());
+  CHECK(cut.duration == 900);
+  CHECK(s.actions[7].feature == "login");
+  CHECK_FALSE(s.actions[7].duration.has_value());
+  const Action& admit = s.actions[8];
+  CHECK(admit.kind == ActionKind::admit);
+  CHECK(admit.features == std::vector<std::string>{"playlists"});
+  CHECK(admit.step == 0.2);
+  CHECK(admit.every == 120);
+  CHECK(admit.mitigates == true);
 }
 
 TEST_CASE("every entity remembers where it was written", "[loader]") {
@@ -270,6 +340,13 @@ TEST_CASE("a minimal scenario gets the defaults of the data model", "[loader][de
   CHECK(front.health_check.interval == service.health_check.interval);
   CHECK(front.health_check.unhealthy_threshold == service.health_check.unhealthy_threshold);
   CHECK(front.health_check.healthy_threshold == service.health_check.healthy_threshold);
+  CHECK(front.restart_policy.backoff == service.restart_policy.backoff);
+  CHECK(front.restart_policy.max_backoff == service.restart_policy.max_backoff);
+  CHECK(front.restart_policy.max_restarts == service.restart_policy.max_restarts);
+  CHECK(front.restart_policy.window == service.restart_policy.window);
+  CHECK(front.startup_requires.empty());
+  CHECK_FALSE(front.autoscaling.enabled);
+  CHECK_FALSE(front.failover.enabled);
 
   const Dependency dependency;
   const Dependency& d = s.dependencies[0];
@@ -308,9 +385,45 @@ TEST_CASE("a minimal scenario gets the defaults of the data model", "[loader][de
   CHECK(s.client.relogin_feature.empty());
 
   const Incident incident;
-  CHECK(s.incident.acknowledge == incident.acknowledge);
-  CHECK(s.incident.diagnose == incident.diagnose);
+  CHECK(s.incident.acknowledge.kind == Distribution::Kind::constant);
+  CHECK(s.incident.acknowledge.mean == incident.acknowledge.mean);
+  CHECK(s.incident.diagnose.kind == Distribution::Kind::constant);
+  CHECK(s.incident.diagnose.mean == incident.diagnose.mean);
+  CHECK(s.incident.act.kind == Distribution::Kind::constant);
+  CHECK(s.incident.act.mean == incident.act.mean);
   CHECK(s.incident.stable_for == incident.stable_for);
+  CHECK(s.incident.tooling.empty());
+  CHECK(s.incident.tooling_down_speed == incident.tooling_down_speed);
+  CHECK(s.incident.status_page.empty());
+  CHECK_FALSE(s.incident.status_page_fallback.has_value());
+  CHECK_FALSE(s.incident.status_update_every.has_value());
+  CHECK(s.incident.source.line == 0);  // no [incident] table
+}
+
+TEST_CASE("a table that enables a mechanism gets the defaults of the data model", "[loader][defaults]") {
+  const Scenario s = load_scenario_text(with_back("replicas = 2\nrestart_policy = {}\nautoscaling = { max = 3 }\n"
+                                                  "failover = { standby = [\"eu-b\"], observer = \"eu-a\" }\n"
+                                                  "zones = [\"eu-a\", \"eu-b\"]\n") +
+                                            "[[zone]]\nname = \"eu-b\"\nregion = \"eu\"\n",
+                                        "t.toml");
+  const Service service;
+  const Service& back = s.services[1];
+  CHECK(back.restart_policy.max_backoff == service.restart_policy.max_backoff);
+  CHECK(back.restart_policy.window == service.restart_policy.window);
+  const Autoscaling& a = back.autoscaling;
+  CHECK(a.enabled);
+  CHECK(a.max == 3);
+  CHECK(a.signal == service.autoscaling.signal);
+  CHECK(a.target == service.autoscaling.target);
+  CHECK(a.min == service.autoscaling.min);
+  CHECK(a.interval == service.autoscaling.interval);
+  CHECK(a.provisioning_delay == service.autoscaling.provisioning_delay);
+  CHECK(a.max_step == service.autoscaling.max_step);
+  CHECK(a.cooldown == service.autoscaling.cooldown);
+  const Failover& f = back.failover;
+  CHECK(f.enabled);
+  CHECK(f.hold_down == service.failover.hold_down);
+  CHECK(f.delay == service.failover.delay);
 }
 
 TEST_CASE("fault and action defaults depend on their kind", "[loader][defaults]") {
@@ -331,6 +444,18 @@ at = "3m"
 kind = "rollback"
 fault = "fault[0]"
 after = "detected"
+[[action]]
+kind = "restart"
+service = "back"
+at = "4m"
+[[action]]
+kind = "admit"
+at = "5m"
+[[action]]
+kind = "shed_load"
+service = "back"
+fraction = 0.5
+at = "6m"
 )",
                                         "t.toml");
   const Fault fault;
@@ -344,6 +469,14 @@ after = "detected"
   CHECK(s.actions[0].name == "action[0]");
   CHECK(s.actions[0].delay == 0);
   CHECK(s.actions[0].trigger == Trigger::detected);
+  CHECK_FALSE(s.actions[0].mitigates.has_value());
+  const Action action;
+  CHECK(s.actions[1].batch == action.batch);
+  CHECK(s.actions[1].interval == action.interval);
+  CHECK(s.actions[2].step == action.step);
+  CHECK(s.actions[2].every == action.every);
+  CHECK(s.actions[2].features.empty());
+  CHECK_FALSE(s.actions[3].duration.has_value());
 }
 
 TEST_CASE("the back-off cap defaults to ten times the base", "[loader][defaults]") {

@@ -1,10 +1,38 @@
-// Latency percentiles and the incident stages computed from per-bucket availability.
+// Latency percentiles, the incident stages computed from per-bucket availability and the split of
+// the time to recovery into stage spans.
+#include "experiment/run_metrics.hpp"
 #include "metrics/incident_stages.hpp"
 #include "metrics/latency_histogram.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 using namespace faultline;
+
+namespace {
+
+double sum_of(const TtrStages& s) {
+  double sum = 0;
+  for (const auto* span : {&s.detection, &s.acknowledgement, &s.diagnosis, &s.mitigation, &s.recovery})
+    sum += span->value_or(0);
+  return sum;
+}
+
+// An incident at 100 s, detected at 160, acknowledged at 400, diagnosed at 1000, mitigated at 1300
+// and recovered at 1900.
+IncidentTimeline full_incident() {
+  IncidentTimeline i;
+  i.impact_start = 100;
+  i.detected = 160;
+  i.acknowledged = 400;
+  i.diagnosed = 1000;
+  i.mitigated = 1300;
+  i.recovered = 1900;
+  return i;
+}
+
+}  // namespace
 
 TEST_CASE("latency percentiles are within the bin width", "[metrics]") {
   LatencyHistogram h;
@@ -57,4 +85,102 @@ TEST_CASE("a bucket meets the SLOs when every feature with requests does", "[met
   a.buckets[2] = {0, 0, 0, 0};     // no requests: fine
   b.buckets[2] = {10, 4, 0, 6};    // below 0.5
   CHECK(buckets_meeting_slo({a, b}) == std::vector<bool>{true, false, false});
+}
+
+TEST_CASE("the stage spans of a complete incident are the gaps between its stages", "[metrics][stages]") {
+  const IncidentTimeline i = full_incident();
+  const TtrStages s = i.stages();
+  CHECK(s.detection == std::optional<double>(60));
+  CHECK(s.acknowledgement == std::optional<double>(240));
+  CHECK(s.diagnosis == std::optional<double>(600));
+  CHECK(s.mitigation == std::optional<double>(300));
+  CHECK(s.recovery == std::optional<double>(600));
+  CHECK(sum_of(s) == *i.ttr());
+}
+
+TEST_CASE("a stage that never happened is null and its time goes to the next stage", "[metrics][stages]") {
+  IncidentTimeline i = full_incident();
+  i.diagnosed.reset();
+  TtrStages s = i.stages();
+  CHECK_FALSE(s.diagnosis);
+  CHECK(s.mitigation == std::optional<double>(900));  // from acknowledged at 400 to mitigated at 1300
+  CHECK(sum_of(s) == *i.ttr());
+
+  i.detected.reset();
+  i.acknowledged.reset();
+  s = i.stages();
+  CHECK_FALSE(s.detection);
+  CHECK_FALSE(s.acknowledgement);
+  CHECK(s.mitigation == std::optional<double>(1200));
+  CHECK(s.recovery == std::optional<double>(600));
+  CHECK(sum_of(s) == *i.ttr());
+}
+
+TEST_CASE("a stage out of order is null and the spans still add up to the TTR", "[metrics][stages]") {
+  IncidentTimeline i = full_incident();
+  i.acknowledged = 130;  // before it was detected (at 160)
+  TtrStages s = i.stages();
+  CHECK(s.detection == std::optional<double>(60));
+  CHECK_FALSE(s.acknowledgement);
+  CHECK(s.diagnosis == std::optional<double>(840));  // from detected at 160
+  CHECK(sum_of(s) == *i.ttr());
+
+  // Detected before the impact started (an alert on something users did not feel yet).
+  i = full_incident();
+  i.detected = 50;
+  s = i.stages();
+  CHECK_FALSE(s.detection);
+  CHECK(s.acknowledgement == std::optional<double>(300));
+  CHECK(sum_of(s) == *i.ttr());
+
+  // Two stages at the same moment: both present, the second with a zero span.
+  i = full_incident();
+  i.acknowledged = 160;
+  s = i.stages();
+  CHECK(s.acknowledgement == std::optional<double>(0));
+  CHECK(s.diagnosis == std::optional<double>(840));
+}
+
+TEST_CASE("a stage after recovery is null: recovery takes the time from the last stage before it",
+          "[metrics][stages]") {
+  IncidentTimeline i = full_incident();
+  i.mitigated = 2500;  // the action ran after users were fine again
+  const TtrStages s = i.stages();
+  CHECK(s.diagnosis == std::optional<double>(600));
+  CHECK_FALSE(s.mitigation);
+  CHECK(s.recovery == std::optional<double>(900));  // from diagnosed at 1000
+  CHECK(sum_of(s) == *i.ttr());
+}
+
+TEST_CASE("without recovery the stages reached keep their spans and recovery is null", "[metrics][stages]") {
+  IncidentTimeline i = full_incident();
+  i.recovered.reset();
+  i.mitigated = 2500;  // nothing to be after: still a stage
+  const TtrStages s = i.stages();
+  CHECK(s.detection == std::optional<double>(60));
+  CHECK(s.diagnosis == std::optional<double>(600));
+  CHECK(s.mitigation == std::optional<double>(1500));
+  CHECK_FALSE(s.recovery);
+}
+
+TEST_CASE("without an impact start every stage span is null", "[metrics][stages]") {
+  IncidentTimeline i = full_incident();
+  i.impact_start.reset();
+  const TtrStages s = i.stages();
+  for (const auto* span : {&s.detection, &s.acknowledgement, &s.diagnosis, &s.mitigation, &s.recovery})
+    CHECK_FALSE(*span);
+  CHECK_FALSE(IncidentTimeline{}.stages().recovery);
+}
+
+TEST_CASE("run metrics give each stage span, NaN when it is null", "[metrics][stages]") {
+  Report r;
+  r.incident = full_incident();
+  r.incident.diagnosed.reset();
+  const RunMetrics m = run_metrics(r);
+  CHECK(m["detection_span"] == 60);
+  CHECK(m["acknowledgement_span"] == 240);
+  CHECK(std::isnan(m["diagnosis_span"]));
+  CHECK(m["mitigation_span"] == 900);
+  CHECK(m["recovery_span"] == 600);
+  CHECK(m["ttr"] == m["detection_span"] + m["acknowledgement_span"] + m["mitigation_span"] + m["recovery_span"]);
 }

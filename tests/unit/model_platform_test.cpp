@@ -221,7 +221,7 @@ TEST_CASE("a monitor detects, the incident is acknowledged, an action after dete
   m.threshold = 0.99;
   m.for_ = 30;
   s.monitors.push_back(m);
-  s.incident.acknowledge = 60;
+  s.incident.acknowledge = Distribution::constant(60);
   Action a;
   a.name = "rollback";
   a.kind = ActionKind::rollback;

@@ -53,9 +53,68 @@ TEST_CASE("the HTML report has the services' heat strip, the propagation chain, 
 }
 
 TEST_CASE("the HTML report escapes text from the scenario", "[report][html]") {
-  const std::string html = report_html(sample_report());
+  Report r = sample_report();
+  r.status_updates[1].message = "<b>rolled back</b> & monitoring";
+  const std::string html = report_html(r);
   CHECK_THAT(html, Contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
   CHECK_THAT(html, Contains("ends &quot;storage-crash&quot;"));
+  CHECK_THAT(html, Contains("&lt;b&gt;rolled back&lt;/b&gt; &amp; monitoring"));
+}
+
+TEST_CASE("the HTML report breaks the time to recovery down in one stacked bar", "[report][html]") {
+  Report r = sample_report();
+  r.incident.recovered = 3000;  // ttr 30:00
+  const std::string html = report_html(r);
+  CHECK_THAT(html, Contains("aria-label=\"time to recovery by stage\""));
+  CHECK_THAT(html, Contains("Time to recovery by stage <span class=\"note\">ttr 30:00</span>"));
+  // One segment per stage that happened, in order, widths in proportion (856 units for 30 minutes).
+  CHECK(occurrences(html, "<title>detection 01:30 (5.0%)</title>") == 1);
+  CHECK_THAT(html, Contains("<rect x=\"12.0\" y=\"8.0\" width=\"42.8\" height=\"28.0\" fill=\"#d35400\">"));
+  CHECK_THAT(html, Contains("<rect x=\"582.7\" y=\"8.0\" width=\"285.3\" height=\"28.0\" fill=\"#1e8449\">"
+                            "<title>recovery 10:00 (33.3%)</title>"));
+  CHECK(html.find("<title>acknowledgement 03:30") < html.find("<title>mitigation 15:00"));
+  // A wide segment is labelled inside; a narrow one only in the legend.
+  CHECK_THAT(html, Contains(">mitigation 15:00</text>"));
+  CHECK_THAT(html, !Contains(">detection 01:30</text>"));
+  CHECK_THAT(html, Contains("</span>detection 01:30 (5.0%) "));
+  // diagnosis was skipped: no segment, a dash in the legend.
+  CHECK_THAT(html, !Contains("<title>diagnosis"));
+  CHECK_THAT(html, Contains("diagnosis &mdash;"));
+
+  const std::string open = report_html(sample_report());
+  CHECK_THAT(open, Contains("not recovered by the end of the run: the 20:00 so far"));
+  CHECK_THAT(open, Contains("recovery never"));
+  CHECK_THAT(report_html(Report{}), !Contains("time to recovery by stage"));
+}
+
+TEST_CASE("the HTML report has a status page section with every update", "[report][html]") {
+  const std::string html = report_html(sample_report());
+  CHECK_THAT(html, Contains("<h2>Status page</h2>"));
+  CHECK_THAT(html, Contains("<td class=\"num\">00:22:00</td><td>investigating</td><td>Some users cannot play music"
+                            "</td><td class=\"num\">01:00:00</td><td>fallback</td>"));
+  CHECK_THAT(html, Contains("<td>identified</td>"));
+  CHECK_THAT(html, Contains("<td class=\"num\"></td><td>fallback</td>"));  // no ETA
+  CHECK_THAT(report_html(Report{}), Contains("No status updates were posted."));
+}
+
+TEST_CASE("the HTML report shows how the incident was acknowledged and each service's downtime and restarts",
+          "[report][html]") {
+  const std::string html = report_html(sample_report());
+  CHECK_THAT(html, Contains("acknowledged</td><td class=\"num\">+25:00</td><td class=\"num\">05:00</td>"
+                            "<td>via fallback</td>"));
+  const auto down = html.find("<h3>Down or restarted");
+  REQUIRE(down != std::string::npos);
+  const std::string table = html.substr(down, html.find("</table>", down) - down);
+  CHECK_THAT(table, Contains("<tr><td>storage</td><td class=\"num\">05:30</td><td class=\"num\">1</td>"
+                             "<td class=\"num\">4</td><td class=\"num\">2</td></tr>"));
+  CHECK_THAT(table, !Contains("auth"));  // neither down nor restarted
+
+  Report calm = sample_report();
+  for (ServiceReport& s : calm.services) {
+    s.downtime = 0;
+    s.restarts = 0;
+  }
+  CHECK_THAT(report_html(calm), !Contains("Down or restarted"));
 }
 
 TEST_CASE("the HTML report stays small for runs with very many buckets", "[report][html]") {

@@ -26,11 +26,20 @@ TEST_CASE("report JSON keeps the documented key order", "[report][json]") {
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
   CHECK(keys == std::vector<std::string>{"provenance", "duration", "bucket", "summary", "incident", "features",
-                                         "segments", "regions", "services", "edges", "propagation", "events"});
+                                         "segments", "regions", "services", "edges", "propagation", "events",
+                                         "status_updates"});
   std::vector<std::string> incident;
   for (auto it = j["incident"].begin(); it != j["incident"].end(); ++it) incident.push_back(it.key());
   CHECK(incident == std::vector<std::string>{"impact_start", "detected", "acknowledged", "diagnosed", "mitigated",
-                                             "recovered", "detected_by", "mitigated_by", "ttd", "tta", "ttm", "ttr"});
+                                             "recovered", "detected_by", "acknowledged_via", "diagnosed_note",
+                                             "mitigated_by", "recovered_note", "ttd", "tta", "ttm", "ttr", "stages"});
+  std::vector<std::string> stages;
+  for (auto it = j["incident"]["stages"].begin(); it != j["incident"]["stages"].end(); ++it)
+    stages.push_back(it.key());
+  CHECK(stages == std::vector<std::string>{"detection", "acknowledgement", "diagnosis", "mitigation", "recovery"});
+  std::vector<std::string> update;
+  for (auto it = j["status_updates"][0].begin(); it != j["status_updates"][0].end(); ++it) update.push_back(it.key());
+  CHECK(update == std::vector<std::string>{"time", "state", "message", "eta", "channel"});
   std::vector<std::string> errors;
   for (auto it = j["services"][0]["errors"].begin(); it != j["services"][0]["errors"].end(); ++it)
     errors.push_back(it.key());
@@ -56,8 +65,49 @@ TEST_CASE("report JSON writes the derived metrics and null for stages that never
   CHECK(j["edges"][0]["amplification"].get<double>() == 2.4);
   CHECK(j["edges"][1]["amplification"].get<double>() == 0);
   CHECK(j["propagation"][1]["via"] == "edge:playlist->storage");
+  CHECK(j["services"][0]["downtime"] == 330.0);
+  CHECK(j["services"][0]["restarts"] == 4);
+  CHECK(j["services"][0]["crashes"] == 2);
+  CHECK(j["services"][0]["replicas_by_bucket"] == nlohmann::json::array({3, 3, 0, 2, 3, 3}));
+  CHECK(j["services"][1]["replicas_by_bucket"] == nlohmann::json::array());
   CHECK(j["provenance"]["seed"].get<std::uint64_t>() == std::numeric_limits<std::uint64_t>::max());
   CHECK(j["provenance"]["overrides"]["traffic.rate"] == "200");
+}
+
+TEST_CASE("report JSON splits the time to recovery into stages, null for those that did not happen",
+          "[report][json]") {
+  auto j = nlohmann::json::parse(report_to_json(sample_report()));
+  // Not recovered: detection and acknowledgement up to mitigation, no diagnosis, no recovery.
+  const auto& stages = j["incident"]["stages"];
+  CHECK(stages["detection"] == 90.0);
+  CHECK(stages["acknowledgement"] == 210.0);
+  CHECK(stages["diagnosis"].is_null());
+  CHECK(stages["mitigation"] == 900.0);
+  CHECK(stages["recovery"].is_null());
+  CHECK(j["incident"]["acknowledged_via"] == "fallback");
+  CHECK(j["incident"]["diagnosed_note"] == "");
+
+  Report r = sample_report();
+  r.incident.recovered = 3000;
+  j = nlohmann::json::parse(report_to_json(r));
+  CHECK(j["incident"]["stages"]["recovery"] == 600.0);
+  CHECK(j["incident"]["ttr"] == 1800.0);
+
+  r.incident.impact_start.reset();
+  j = nlohmann::json::parse(report_to_json(r));
+  for (const char* stage : {"detection", "acknowledgement", "diagnosis", "mitigation", "recovery"})
+    CHECK(j["incident"]["stages"][stage].is_null());
+}
+
+TEST_CASE("report JSON lists the status updates with null for an update without ETA", "[report][json]") {
+  const auto j = nlohmann::json::parse(report_to_json(sample_report()));
+  REQUIRE(j["status_updates"].size() == 2);
+  CHECK(j["status_updates"][0]["time"] == 1320.0);
+  CHECK(j["status_updates"][0]["state"] == "investigating");
+  CHECK(j["status_updates"][0]["eta"] == 3600.0);
+  CHECK(j["status_updates"][0]["channel"] == "fallback");
+  CHECK(j["status_updates"][1]["eta"].is_null());
+  CHECK(nlohmann::json::parse(report_to_json(Report{}))["status_updates"] == nlohmann::json::array());
 }
 
 TEST_CASE("report_from_json is the exact inverse of report_to_json", "[report][json]") {
@@ -85,6 +135,28 @@ TEST_CASE("report_from_json is the exact inverse of report_to_json", "[report][j
   CHECK(back.segments[1].name == "businesses, shops");
   CHECK(back.edges[0].attempts == 1200);
   CHECK(back.events[2].detail == original.events[2].detail);
+  CHECK(back.incident.acknowledged_via == "fallback");
+  CHECK(back.services[0].downtime == 330);
+  CHECK(back.services[0].restarts == 4);
+  CHECK(back.services[0].crashes == 2);
+  CHECK(back.services[0].replicas_by_bucket == original.services[0].replicas_by_bucket);
+  REQUIRE(back.status_updates.size() == 2);
+  CHECK(back.status_updates[0].eta == std::optional<double>(3600));
+  CHECK_FALSE(back.status_updates[1].eta.has_value());
+  CHECK(back.status_updates[1].message == original.status_updates[1].message);
+  CHECK(back.status_updates[1].channel == "fallback");
+}
+
+TEST_CASE("the incident notes round-trip", "[report][json]") {
+  Report r = sample_report();
+  r.incident.diagnosed = 2000;
+  r.incident.diagnosed_note = "tooling unusable for 12m30s (slowed)";
+  r.incident.recovered = 3000;
+  r.incident.recovered_note = "storage in zone-b last";
+  const Report back = report_from_json(report_to_json(r));
+  CHECK(back.incident.diagnosed_note == r.incident.diagnosed_note);
+  CHECK(back.incident.recovered_note == r.incident.recovered_note);
+  CHECK(back.incident.stages().diagnosis == r.incident.stages().diagnosis);
 }
 
 TEST_CASE("an empty report round-trips", "[report][json]") {
@@ -114,4 +186,12 @@ TEST_CASE("malformed report JSON is rejected with the key path", "[report][json]
   j = nlohmann::json::parse(report_to_json(sample_report()));
   j["features"][0]["buckets"]["ok"].erase(0);
   CHECK_THROWS_AS(report_from_json(j.dump()), ReportFormatError);
+
+  j = nlohmann::json::parse(report_to_json(sample_report()));
+  j["status_updates"][1]["eta"] = "soon";
+  CHECK_THROWS_WITH(report_from_json(j.dump()), Catch::Contains("status_updates[1].eta"));
+
+  j = nlohmann::json::parse(report_to_json(sample_report()));
+  j["services"][0]["replicas_by_bucket"][2] = -1;
+  CHECK_THROWS_WITH(report_from_json(j.dump()), Catch::Contains("services[0].replicas_by_bucket[2]"));
 }

@@ -1,5 +1,6 @@
 // A small hand-made Report for the report-format tests: an outage of `storage` that takes `play`
-// below its SLO, is detected and mitigated but never recovers within the run.
+// below its SLO, is detected, acknowledged on the fallback channel (the status page is down too) and
+// mitigated but never recovers within the run; storage's replicas crash and restart.
 #pragma once
 
 #include "report/report.hpp"
@@ -31,6 +32,7 @@ inline Report sample_report() {
   r.incident.mitigated = 2400;
   r.incident.detected_by = "play-availability";
   r.incident.mitigated_by = "rollback-config";
+  r.incident.acknowledged_via = "fallback";
 
   Series play{"play", 0.999, counts(600, 520, 30), {}, {0.1 + 0.2, 0.5, 1.0 / 3.0, 0.125}};
   play.buckets = {counts(100, 100), counts(100, 100), counts(100, 40, 30), counts(100, 80),
@@ -56,6 +58,12 @@ inline Report sample_report() {
   storage.buckets = {counts(300, 300), counts(300, 300), counts(400, 300), counts(300, 300),
                      counts(300, 300), counts(400, 400)};
   storage.p99_by_bucket = {0.004, 0.004, 1.5, 0.2, 0.004, 0.004};
+  storage.uptime = 1 - 330.0 / 3500;
+  storage.downtime = 330;
+  storage.outages = 1;
+  storage.replicas_by_bucket = {3, 3, 0, 2, 3, 3};
+  storage.restarts = 4;
+  storage.crashes = 2;
   ServiceReport playlist = storage;
   playlist.name = "playlist";
   playlist.total = counts(1000, 980);
@@ -63,12 +71,23 @@ inline Report sample_report() {
   playlist.errors[int(Cause::dependency)] = 20;
   playlist.ttr.reset();
   playlist.time_unhealthy = 600;
+  playlist.uptime = 1;
+  playlist.downtime = 0;
+  playlist.outages = 0;
+  playlist.replicas_by_bucket.clear();  // no per-bucket counts: the CSV leaves the column empty
+  playlist.restarts = 0;
+  playlist.crashes = 0;
   ServiceReport auth = storage;
   auth.name = "auth";
   auth.total = counts(500, 500);
   auth.errors = {};
   auth.ttr.reset();
   auth.time_unhealthy = 0;
+  auth.uptime = 1;
+  auth.downtime = 0;
+  auth.outages = 0;
+  auth.restarts = 0;
+  auth.crashes = 0;
   r.services = {storage, playlist, auth};
 
   r.edges = {{"playlist", "storage", 500, 1200, 100}, {"frontend", "auth", 0, 0, 0}};
@@ -77,6 +96,9 @@ inline Report sample_report() {
   r.events = {{1200, "fault_start", "storage-crash", "service_crash on storage"},
               {1290, "alert", "play-availability", "feature.play.availability < 0.99 for 1m"},
               {2400, "action", "rollback-config", "ends \"storage-crash\", <script>alert(1)</script>"}};
+  r.status_updates = {{1320, "investigating", "Some users cannot play music", 3600.0, "fallback"},
+                      {2460, "identified", "A storage outage; the config change is being rolled back", std::nullopt,
+                       "fallback"}};
   return r;
 }
 

@@ -8,6 +8,7 @@
 
 using namespace faultline;
 using Catch::Contains;
+using Catch::EndsWith;
 using faultline::test::sample_report;
 
 using namespace faultline::testing;
@@ -71,6 +72,76 @@ TEST_CASE("the incident timeline shows offsets from the start and never for stag
   CHECK_THAT(line_starting(none, "  impact start"), Contains("never"));
   CHECK_THAT(none, Contains("worst services: none"));
   CHECK_THAT(none, Contains("propagation: no service became unhealthy"));
+}
+
+TEST_CASE("the incident timeline shows how it was acknowledged and the notes on diagnosis and recovery",
+          "[report][summary]") {
+  Report r = sample_report();
+  CHECK_THAT(line_starting(format_summary(r), "  acknowledged"), Contains("tta 05:00") && Contains("via fallback"));
+  r.incident.diagnosed = 2000;
+  r.incident.diagnosed_note = "tooling unusable for 12m30s (slowed)";
+  r.incident.recovered = 3000;
+  r.incident.recovered_note = "storage last";
+  const std::string s = format_summary(r);
+  CHECK_THAT(line_starting(s, "  diagnosed"), Contains("+33:20") && Contains("tooling unusable for 12m30s (slowed)"));
+  CHECK_THAT(line_starting(s, "  recovered"), Contains("ttr 30:00") && Contains("storage last"));
+}
+
+TEST_CASE("the summary breaks the time to recovery down by stage with each share", "[report][summary]") {
+  Report r = sample_report();
+  r.incident.recovered = 3000;  // ttr 30:00: detection 1:30, acknowledgement 3:30, mitigation 15:00, recovery 10:00
+  const std::string s = format_summary(r);
+  CHECK_THAT(s, Contains("time to recovery by stage"));
+  CHECK_THAT(line_starting(s, "  detection "), Contains("01:30") && Contains("5.0%"));
+  CHECK_THAT(line_starting(s, "  acknowledgement "), Contains("03:30") && Contains("11.7%"));
+  // Skipped: its time went to mitigation, which did happen.
+  CHECK_THAT(line_starting(s, "  diagnosis "), Contains("—") && !Contains("never"));
+  CHECK_THAT(line_starting(s, "  mitigation "), Contains("15:00") && Contains("50.0%"));
+  CHECK_THAT(line_starting(s, "  recovery "), Contains("10:00") && Contains("33.3%"));
+
+  // Not recovered: the spans so far, no share of a TTR that does not exist, recovery never.
+  const std::string open = format_summary(sample_report());
+  CHECK_THAT(line_starting(open, "  mitigation "), Contains("15:00") && !Contains("%"));
+  CHECK_THAT(line_starting(open, "  recovery "), Contains("never"));
+
+  r.incident.mitigated.reset();
+  r.incident.recovered.reset();
+  const std::string stalled = format_summary(r);
+  CHECK_THAT(line_starting(stalled, "  diagnosis "), Contains("never"));
+  CHECK_THAT(line_starting(stalled, "  mitigation "), Contains("never"));
+
+  // No incident: nothing to break down.
+  CHECK_THAT(format_summary(Report{}), !Contains("time to recovery by stage"));
+}
+
+TEST_CASE("the summary lists the status updates with their ETA", "[report][summary]") {
+  const std::string s = format_summary(sample_report());
+  CHECK_THAT(s, Contains("\nstatus updates\n"));
+  CHECK_THAT(s, Contains("  00:22:00 [investigating] ETA 01:00:00 via fallback\n    Some users cannot play music\n"));
+  CHECK_THAT(s, Contains("  00:41:00 [identified] via fallback\n    A storage outage; the config change is being "
+                         "rolled back\n"));
+  Report r = sample_report();
+  r.status_updates[0].channel = "status_page";
+  r.status_updates[0].message = std::string(150, 'm');
+  const std::string summary = format_summary(r);
+  CHECK(line_starting(summary, "  00:22:00") == "  00:22:00 [investigating] ETA 01:00:00");
+  const std::string cut = line_starting(summary, "    mmm");
+  CHECK(cut.size() == 100);
+  CHECK_THAT(cut, EndsWith("m~"));
+  CHECK_THAT(format_summary(Report{}), !Contains("status updates"));
+}
+
+TEST_CASE("the summary shows services that were down or restarted", "[report][summary]") {
+  Report r = sample_report();
+  r.services[2].restarts = 1;  // auth: restarted, never down
+  const std::string s = format_summary(r);
+  CHECK_THAT(s, Contains("services down or restarted"));
+  const auto after = s.substr(s.find("services down or restarted"));
+  // name, downtime, outages, restarts, crashes
+  CHECK(line_starting(after, "  storage") == "  storage                       05:30        1         4        2");
+  CHECK(line_starting(after, "  auth") == "  auth                              -        0         1        0");
+  CHECK(line_starting(after, "  playlist").empty());  // neither down nor restarted
+  CHECK_THAT(format_summary(sample_report()), !Contains("  auth "));
 }
 
 TEST_CASE("the worst services come first with their errors by cause, healthy ones are left out",

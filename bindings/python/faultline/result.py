@@ -15,9 +15,12 @@ __all__ = ["Result"]
 INCIDENT_STAGES = ("impact_start", "detected", "acknowledged", "diagnosed", "mitigated", "recovered")
 # Durations measured from impact_start.
 INCIDENT_DURATIONS = ("ttd", "tta", "ttm", "ttr")
+# The spans the TTR splits into, in order (incident["stages"]); each ends at the stage it is named after.
+TTR_STAGES = ("detection", "acknowledgement", "diagnosis", "mitigation", "recovery")
 
 _TIMELINE_COLUMNS = ["t_start", "t_end", "kind", "name", "requests", "ok", "degraded", "failed", "availability",
-                     "ejected", "circuit_open"]
+                     "ejected", "circuit_open", "replicas"]
+_STATUS_UPDATE_COLUMNS = ["time", "state", "message", "eta", "channel"]
 # Report sections with per-bucket counts, and the kind each gets in the timeline (as in timeline.csv).
 _TIMELINE_SECTIONS = (("features", "feature"), ("segments", "segment"), ("regions", "region"), ("services", "service"))
 
@@ -54,8 +57,14 @@ class Result:
 
     @property
     def incident(self):
-        """Incident stages and ttd/tta/ttm/ttr, in seconds; None for a stage that never happened."""
-        return dict(self._report["incident"])
+        """Incident stages and ttd/tta/ttm/ttr, in seconds; None for a stage that never happened. Also
+        detected_by, acknowledged_via, diagnosed_note, mitigated_by, recovered_note, and ``stages``: the
+        TTR split into detection, acknowledgement, diagnosis, mitigation and recovery spans (seconds,
+        adding up to ttr; None for a stage skipped, out of order or not reached)."""
+        incident = dict(self._report["incident"])
+        if "stages" in incident:
+            incident["stages"] = dict(incident["stages"])
+        return incident
 
     # --- tables -------------------------------------------------------------------------------------
     @functools.cached_property
@@ -64,7 +73,8 @@ class Result:
 
         Columns: t_start, t_end (seconds), kind, name, requests, ok, degraded, failed, availability
         (NaN in a bucket without requests), and for services ejected (replicas ejected by outlier
-        detection) and circuit_open (calls to it refused by its callers' circuit breakers); NaN otherwise.
+        detection), circuit_open (calls to it refused by its callers' circuit breakers) and replicas
+        (serving at the end of the bucket); NaN otherwise.
         """
         import numpy as np
         import pandas as pd
@@ -82,15 +92,19 @@ class Result:
                     availability = np.where(counts["requests"] > 0, counts["ok"] / counts["requests"], np.nan)
                 ejected = np.full(n, np.nan)
                 circuit_open = np.full(n, np.nan)
+                replicas = np.full(n, np.nan)
                 if kind == "service":
                     ejected = np.asarray(series.get("ejected_by_bucket", [0] * n), dtype=float)
                     circuit_open = np.zeros(n)
                     for edge in self._report["edges"]:
                         if edge["to"] == series["name"]:
                             circuit_open += np.asarray(edge.get("circuit_open_by_bucket", [0] * n), dtype=float)
+                    # As in timeline.csv: unknown (no per-bucket count) stays NaN rather than 0 replicas.
+                    known = np.asarray(series.get("replicas_by_bucket", [])[:n], dtype=float)
+                    replicas[:len(known)] = known
                 parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "kind": kind, "name": series["name"],
                                            **counts, "availability": availability, "ejected": ejected,
-                                           "circuit_open": circuit_open}))
+                                           "circuit_open": circuit_open, "replicas": replicas}))
         if not parts:
             return pd.DataFrame({c: [] for c in _TIMELINE_COLUMNS})
         return pd.concat(parts, ignore_index=True)[_TIMELINE_COLUMNS]
@@ -99,7 +113,8 @@ class Result:
     def services(self):
         """One row per service, indexed by name: availability, counts, ``errors_<cause>`` for each cause,
         latency p50/p95/p99/latency_mean (seconds), time_unhealthy and ttr (seconds; NaN if never unhealthy),
-        uptime (share of the run with a replica serving) and outages (times the last one stopped).
+        uptime (share of the run with a replica serving), downtime (seconds with none serving), outages
+        (times the last one stopped), restarts (process starts after the first) and crashes.
         """
         import pandas as pd
 
@@ -112,7 +127,8 @@ class Result:
             row.update(p50=latency["p50"], p95=latency["p95"], p99=latency["p99"], latency_mean=latency["mean"])
             row.update(time_unhealthy=s["time_unhealthy"], ttr=_number(s["ttr"]))
             # Time-weighted from the replicas' states, whatever the traffic (availability studies).
-            row.update(uptime=s.get("uptime", 1.0), outages=s.get("outages", 0))
+            row.update(uptime=s.get("uptime", 1.0), downtime=s.get("downtime", 0.0), outages=s.get("outages", 0),
+                       restarts=s.get("restarts", 0), crashes=s.get("crashes", 0))
             rows.append(row)
         return pd.DataFrame(rows, columns=None if rows else ["service"]).set_index("service")
 
@@ -145,6 +161,16 @@ class Result:
 
         return pd.DataFrame(self._report["events"], columns=["time", "kind", "name", "detail"])
 
+    @functools.cached_property
+    def status_updates(self):
+        """What the status page (or the fallback channel) told users, in order: time (seconds), state
+        (investigating, identified, monitoring, resolved), message, eta (estimated restoration, seconds
+        from the start; NaN when none was given) and channel (status_page or fallback)."""
+        import pandas as pd
+
+        rows = [{**u, "eta": _number(u["eta"])} for u in self._report.get("status_updates", [])]
+        return pd.DataFrame(rows, columns=_STATUS_UPDATE_COLUMNS).astype({"time": float, "eta": float})
+
     # --- pictures -----------------------------------------------------------------------------------
     def plot(self, ax=None):
         """Per-feature availability over time, each feature's SLO as a dashed line in its colour, and
@@ -154,7 +180,8 @@ class Result:
         return plot_availability(self, ax)
 
     def _repr_html_(self):
-        """A compact summary for notebooks: headline numbers, features against their SLO, the incident."""
+        """A compact summary for notebooks: headline numbers, features against their SLO, the incident and
+        where its time to recovery went."""
         p, s, i = self._report["provenance"], self._report["summary"], self._report["incident"]
         head = (f"<p><b>{html.escape(p['scenario_name'])}</b> (seed {p['seed']}): availability "
                 f"{s['availability']:.4%}, users affected {s['users_affected']:,.0f}, user-minutes lost "
@@ -169,13 +196,41 @@ class Result:
         return (head + "<div style='display:flex;gap:2em;align-items:flex-start'>"
                 "<table><tr><th style='text-align:left'>feature</th><th>availability</th><th>SLO</th><th></th></tr>"
                 + features + "</table><table><tr><th style='text-align:left'>incident</th><th>at</th></tr>" + stages
-                + "</table></div>" + f"<p>{spans}</p>")
+                + "</table></div>" + f"<p>{spans}</p>" + _stage_breakdown_html(i.get("stages")))
 
     def __repr__(self):
         p, s, i = self._report["provenance"], self._report["summary"], self._report["incident"]
         ttr = "never" if i["ttr"] is None else f"{i['ttr']:g} s"
         return (f"<Result {p['scenario_name']!r} seed={p['seed']}: availability {s['availability']:.4f}, "
                 f"users affected {s['users_affected']:.0f}, sessions lost {s['sessions_lost']:.0f}, ttr {ttr}>")
+
+
+# The colour of the stage each span ends at, as in the HTML report.
+_STAGE_COLOURS = dict(zip(TTR_STAGES, ("#d35400", "#9a7d0a", "#7d3c98", "#2471a3", "#1e8449")))
+
+
+def _stage_breakdown_html(stages):
+    """The TTR stage spans as one stacked bar and a line of text: each span and its share; a stage with
+    no span reads "—" when a later one happened (skipped) and "never" otherwise."""
+    if not stages:
+        return ""
+    total = sum(stages[s] or 0 for s in TTR_STAGES)
+    if total <= 0:
+        return ""
+    bar, words = "", []
+    for k, stage in enumerate(TTR_STAGES):
+        span = stages[stage]
+        if span is None:
+            later = any(stages[s] is not None for s in TTR_STAGES[k + 1:])
+            words.append(f"{stage} {'—' if later else 'never'}")
+            continue
+        text = f"{stage} {_clock(span)} ({span / total:.0%})"
+        words.append(text)
+        bar += (f"<div title='{text}' style='width:{100 * span / total:.2f}%;background:{_STAGE_COLOURS[stage]}'>"
+                "</div>")
+    label = "time to recovery by stage" if stages["recovery"] is not None else "not recovered: time so far by stage"
+    return (f"<div style='display:flex;height:12px;max-width:40em'>{bar}</div>"
+            f"<p>{label}: {', '.join(words)}</p>")
 
 
 def _number(value):
