@@ -3,6 +3,7 @@
 #include "model/network_table.hpp"
 #include "model/platform_model.hpp"
 
+#include <algorithm>
 #include <queue>
 
 namespace faultline {
@@ -28,16 +29,21 @@ class DirectPlatform final : public PlatformPort {
   void command(double t, const PlatformCommand& c) override { pending_.push(Pending{t, seq_++, c, -1, 0}); }
 
   // Applies everything due at the earliest pending time, as the SimGrid kernel does
-  // (simulation/simgrid_kernel.hpp): a command that changes nothing tells the model nothing.
+  // (simulation/simgrid_kernel.hpp): replicas ready at that instant first, in replica order, then the
+  // commands in the order given; a command that changes nothing tells the model nothing.
   void apply_next(PlatformModel& m) {
     double t = pending_.top().time;
+    std::vector<int> ready;
+    std::vector<Pending> commands;
     while (!pending_.empty() && pending_.top().time == t) {
       Pending p = pending_.top();
       pending_.pop();
-      if (p.ready_replica >= 0) {
-        if (p.incarnation == incarnation_[std::size_t(p.ready_replica)]) m.on_replica_ready(p.ready_replica, t);
-        continue;
-      }
+      if (p.ready_replica < 0) commands.push_back(std::move(p));
+      else if (p.incarnation == incarnation_[std::size_t(p.ready_replica)]) ready.push_back(p.ready_replica);
+    }
+    std::sort(ready.begin(), ready.end());
+    for (int r : ready) m.on_replica_ready(r, t);
+    for (const Pending& p : commands) {
       const PlatformCommand& c = p.command;
       switch (c.kind) {
         case PlatformCommand::Kind::hosts_down:

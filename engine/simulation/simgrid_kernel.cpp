@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 namespace sg4 = simgrid::s4u;
 
@@ -124,7 +125,7 @@ void SimgridKernel::replica_process(int replica) {
       const double ready_at = now_ + restart_time_[r];
       add_sync_point(ready_at);
       sg4::this_actor::sleep_until(ready_at);
-      client_->on_replica_ready(replica, ready_at);
+      ready_now_.push_back(replica);
     }
     sg4::this_actor::suspend();  // serving, as far as SimGrid is concerned, until killed
   });
@@ -143,6 +144,7 @@ void SimgridKernel::dispatch() {
     sg4::this_actor::sleep_until(t_sync);
     sg4::this_actor::yield();  // replica processes waking at t_sync report before anything else
     now_ = t_sync;
+    deliver_ready();
     while (!sync_points_.empty() && sync_points_.top() <= t_sync) sync_points_.pop();
     while (double(next_tick_) * tick_interval_ <= t_sync) ++next_tick_;
     // Commands may add commands for the same moment (a client reacting to a host going down).
@@ -151,6 +153,7 @@ void SimgridKernel::dispatch() {
       commands_.erase(commands_.begin());
       apply(c);
       ++commands_applied_;
+      deliver_ready();  // a process started with no restart time is ready at once
     }
     update_horizon();
     ++sync_points_reached_;
@@ -221,6 +224,12 @@ void SimgridKernel::apply(const PlatformCommand& c) {
   }
   // Let the processes started above register their readiness before the client runs again.
   sg4::this_actor::yield();
+}
+
+void SimgridKernel::deliver_ready() {
+  std::sort(ready_now_.begin(), ready_now_.end());
+  const std::vector<int> ready = std::exchange(ready_now_, {});
+  for (int r : ready) client_->on_replica_ready(r, now_);
 }
 
 void SimgridKernel::stop_replica(int replica) {

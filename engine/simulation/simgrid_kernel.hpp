@@ -66,6 +66,7 @@ class SimgridKernel final : public PlatformPort {
  private:
   void dispatch();
   void replica_process(int replica);
+  void deliver_ready();
   void apply(const PlatformCommand& c);
   void start_replica(int replica);
   void stop_replica(int replica);
@@ -93,6 +94,9 @@ class SimgridKernel final : public PlatformPort {
   std::vector<double> restart_time_;                  // by replica
   std::vector<simgrid::s4u::ActorPtr> replica_actor_;  // by replica; null while its process is dead
   std::vector<int> boots_;       // by replica: how many times its process started
+  // Replicas that became ready at the current instant, told to the client in replica order (the
+  // order SimGrid wakes their actors in is its own, and the client's reactions depend on the order).
+  std::vector<int> ready_now_;
 
   std::exception_ptr failure_;
   bool failure_from_progress_ = false;

@@ -116,12 +116,97 @@ Scenario short_reference() {
                             {{"scenario.duration", "\"80m\""}, {"traffic.rate", "20"}});
 }
 
+// Parked replicas, scaling in and out, a failover and a crash loop under a restart rate limit: the
+// recovery machinery commands the platform too.
+const char* kRecovery = R"(schema_version = 1
+[scenario]
+name = "recovery"
+duration = "30m"
+[[zone]]
+name = "a"
+region = "r"
+hosts = 6
+[[zone]]
+name = "b"
+region = "r"
+hosts = 6
+[[zone]]
+name = "c"
+region = "r"
+hosts = 2
+[[service]]
+name = "api"
+replicas = 3
+zones = ["a", "b"]
+restart_time = "20s"
+autoscaling = { signal = "cpu", target = 0.5, min = 1, max = 6, interval = "30s", provisioning_delay = "40s", cooldown = "1m" }
+[[service]]
+name = "store"
+replicas = 4
+zones = ["a", "b"]
+restart_time = "1m"
+failover = { standby = ["b"], observer = "c", hold_down = "20s", delay = "30s" }
+[[service]]
+name = "worker"
+replicas = 2
+restart_time = "15s"
+startup_requires = ["store"]
+restart_policy = { backoff = "10s", max_backoff = "1m", max_restarts = 2, window = "2m" }
+[[dependency]]
+from = "api"
+to = "store"
+[[dependency]]
+from = "api"
+to = "worker"
+kind = "soft"
+[[feature]]
+name = "f"
+entry = "api"
+share = 1
+[traffic]
+rate = 150
+[[fault]]
+name = "store-down"
+kind = "service_crash"
+target = "store"
+at = "5m"
+duration = "4m"
+[[fault]]
+name = "worker-down"
+kind = "service_crash"
+target = "worker"
+at = "5m"
+duration = "10s"
+[[fault]]
+name = "cut"
+kind = "partition"
+target = "a<->c"
+at = "15m"
+duration = "1m"
+[[monitor]]
+name = "f-down"
+metric = "feature.f.availability"
+below = 0.99
+[incident]
+acknowledge = { dist = "exponential", mean = "2m" }
+diagnose = { dist = "lognormal", mean = "5m", stddev = "2m" }
+status_update_every = "5m"
+[[action]]
+name = "more-api"
+kind = "scale"
+service = "api"
+replicas = 5
+at = "20m"
+)";
+
+Scenario recovery() { return load_scenario_text(kRecovery, "recovery.toml"); }
+
 }  // namespace
 
 TEST_CASE("the SimGrid kernel gives the same report as the kernel-less runner", "[simulation][simulate]") {
   // Both platforms realise the same network table and apply the model's commands at the times it
   // asks; with these latencies SimGrid's route sums are exact, so the reports match byte for byte.
-  for (const Scenario& s : {platform_faults(), short_reference()}) {
+  for (const Scenario& s : {platform_faults(), short_reference(), recovery()}) {
     INFO(s.info.name);
     const Report kernel = simulate_isolated(s, 11);
     const Report direct = run_without_kernel(s, 11);
