@@ -243,6 +243,9 @@ struct PlatformModel::Impl {
   double tooling_down_time = 0;
   std::uint32_t diagnosis_token = 0;
   std::vector<StatusUpdate> status_updates;
+  bool impact_seen = false, resolved = false;
+  double resolved_since = 0;
+  std::size_t healthy_buckets = 0;
   int next_bucket = 0;
   std::uint64_t events = 0, calls_sent = 0;
   std::size_t peak_in_flight = 0;
@@ -1300,6 +1303,7 @@ struct PlatformModel::Impl {
       if (autoscalers[sv]) sample_scaling_signal(int(sv));
     }
     evaluate_monitors(b);
+    track_resolution(b);
     if (incident.detected && !incident.acknowledged && now >= acknowledge_due) try_acknowledge(false);
     if (diagnosis_since >= 0 && !incident.diagnosed) progress_diagnosis();
     double next = std::min(end, (b + 2) * s.info.bucket);
@@ -1493,6 +1497,31 @@ struct PlatformModel::Impl {
 
   // ---- status updates --------------------------------------------------------------------------
 
+  // The incident is over once every feature has met its objective for stable_for after the impact
+  // began (the same rule as `recovered`, seen as it happens): the resolution is posted then, and the
+  // routine updates stop.
+  void track_resolution(int b) {
+    if (resolved) return;
+    bool healthy = true;
+    for (std::size_t f = 0; f < s.features.size(); ++f) {
+      const Counts& c = rec.feature_bucket(int(f), b);
+      if (c.requests && c.availability() < s.features[f].slo) healthy = false;
+    }
+    if (!healthy) {
+      impact_seen = true;
+      healthy_buckets = 0;
+      return;
+    }
+    if (!impact_seen) return;
+    ++healthy_buckets;
+    const std::size_t need = std::max<std::size_t>(1, std::size_t(std::ceil(s.incident.stable_for / s.info.bucket - 1e-9)));
+    if (healthy_buckets < need) return;
+    resolved = true;
+    if (!incident.acknowledged) return;  // nobody had said anything: nothing to resolve publicly
+    resolved_since = (b + 1 - double(healthy_buckets)) * s.info.bucket;
+    post_status("resolved", {});
+  }
+
   static std::string duration_text(double sec) {
     const long t = std::lround(sec);
     if (t >= 3600) return fmt::format("{}h{:02}m", t / 3600, (t % 3600) / 60);
@@ -1548,7 +1577,13 @@ struct PlatformModel::Impl {
 
   bool action_done_at(int a) const { return action_time[std::size_t(a)] >= 0 && action_time[std::size_t(a)] <= now; }
 
-  void post_status(const std::string& state, std::string channel) {
+  void post_status(std::string state, std::string channel) {
+    // After the resolution only a first post (an acknowledgement that came late) goes out, and it
+    // says it is over.
+    if (resolved && state != "resolved") {
+      if (!status_updates.empty()) return;
+      state = "resolved";
+    }
     if (channel.empty()) {  // a later update: through the page if it works, else the fallback channel
       const bool page = s.incident.status_page.empty() || usable(find_service(s.incident.status_page));
       if (page) channel = "status_page";
@@ -1564,10 +1599,13 @@ struct PlatformModel::Impl {
         if (action_time[a] >= now) planned += (planned.empty() ? "" : ", ") + s.actions[a].name;
       message = "Identified: " + (planned.empty() ? std::string("fix being prepared") : planned + " planned") + "; " +
                 impact_text();
-    } else {
+    } else if (state == "monitoring") {
       message = "Fix applied (" + incident.mitigated_by + "); " + impact_text();
+    } else {
+      message = "Resolved: every feature has met its objective since " + clock_text(resolved_since);
     }
-    status_updates.push_back(StatusUpdate{now, state, message, restoration_estimate(), channel});
+    const std::optional<double> eta = state == "resolved" ? std::nullopt : restoration_estimate();
+    status_updates.push_back(StatusUpdate{now, state, message, eta, channel});
     rec.event(now, "status_update", state, message);
   }
 
@@ -1578,6 +1616,7 @@ struct PlatformModel::Impl {
   // The cadence counts from the last post: a post on a change of state (identified, monitoring)
   // moves the next routine update.
   void on_status_update() {
+    if (resolved) return;
     const double every = *s.incident.status_update_every;
     const double last = status_updates.empty() ? -1 : status_updates.back().time;
     if (last >= 0 && now - last < every - 1e-9) {
@@ -1922,21 +1961,6 @@ struct PlatformModel::Impl {
     return name.empty() ? std::string{} : "last back: " + name;
   }
 
-  // The updates posted before the incident was declared over (recovered, and stable for stable_for),
-  // then the resolution itself.
-  std::vector<StatusUpdate> resolved_status_updates() const {
-    std::vector<StatusUpdate> out;
-    const std::optional<double> over =
-        incident.recovered ? std::optional<double>(*incident.recovered + s.incident.stable_for) : std::nullopt;
-    for (const StatusUpdate& u : status_updates)
-      if (!over || u.time < *over) out.push_back(u);
-    if (over && incident.acknowledged && *over <= end)
-      out.push_back(StatusUpdate{*over, "resolved",
-                                 "Resolved: every feature has met its objective since " + clock_text(*incident.recovered),
-                                 std::nullopt, "status_page"});
-    return out;
-  }
-
   static std::string clock_text(double t) {
     const long x = std::lround(t);
     return fmt::format("{}:{:02}:{:02}", x / 3600, (x % 3600) / 60, x % 60);
@@ -1965,7 +1989,7 @@ struct PlatformModel::Impl {
     incident.recovered = w.recovered;
     if (w.recovered) incident.recovered_note = last_feature_back(r.features, *w.recovered);
     r.incident = incident;
-    r.status_updates = resolved_status_updates();
+    r.status_updates = status_updates;
     r.summary.service_calls = calls_sent;
     r.summary.events = events;
     r.summary.peak_in_flight = peak_in_flight;

@@ -198,8 +198,26 @@ void propagation_chain(std::string& out, const std::vector<PropagationStep>& ste
   if (steps.size() > shown) out += fmt::format("  ... and {} more (see report.json)\n", steps.size() - shown);
 }
 
-// What users were told, when: "hh:mm:ss [state] ETA hh:mm:ss", then the message on a line of its own
-// (cut only if it is wider than the page).
+// Free text on lines of at most kColumns, broken at spaces, each line starting with `indent` (a word
+// longer than a line is cut).
+std::string wrapped(const std::string& text, const std::string& indent) {
+  std::string out, line = indent;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (line.size() > indent.size() && line.size() + 1 + word.size() > kColumns) {
+      out += line + "\n";
+      line = indent;
+    }
+    line += (line.size() > indent.size() ? " " : "") + word;
+    start = end + 1;
+  }
+  return out + fit(line, kColumns) + "\n";
+}
+
+// What users were told, when: "hh:mm:ss [state] ETA hh:mm:ss", then the message, wrapped.
 void status_updates(std::string& out, const std::vector<StatusUpdate>& updates) {
   if (updates.empty()) return;
   out += "\nstatus updates\n";
@@ -209,7 +227,7 @@ void status_updates(std::string& out, const std::vector<StatusUpdate>& updates) 
     std::string line = fmt::format("  {} [{}]", hms_text(u.time), u.state);
     if (u.eta) line += fmt::format(" ETA {}", hms_text(*u.eta));
     if (!u.channel.empty() && u.channel != "status_page") line += " via " + u.channel;
-    out += line + "\n    " + fit(u.message, kColumns - 4) + "\n";
+    out += line + "\n" + wrapped(u.message, "    ");
   }
   if (updates.size() > shown) out += fmt::format("  ... and {} more (see report.json)\n", updates.size() - shown);
 }
