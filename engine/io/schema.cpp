@@ -125,8 +125,9 @@ std::vector<SchemaKey> build_schema() {
       row("service[].autoscaling", T::table)
           .says("Horizontal autoscaling on a signal the service itself shows (not on what its users see): every "
                 "`interval` the replicas wanted are ceil(serving replicas x signal / `target`), within `min` .. "
-                "`max`. The replicas beyond `replicas` (up to `max`) are placed like the others and start parked. "
-                "Present: enabled."),
+                "`max`. The signal is sampled at the end of each bucket and averaged over the interval. The "
+                "replicas beyond `replicas` (up to `max`) are placed like the others and start parked; fault "
+                "selectors on the service count them too. Present: enabled."),
       row("service[].autoscaling.signal", T::choice).fallback("\"cpu\"").one_of({"cpu", "queue", "latency"})
           .says("What it scales on: `cpu`, the busy share of the workers; `queue`, requests waiting per replica; "
                 "`latency`, the service's p99 latency."),

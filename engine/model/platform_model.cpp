@@ -1745,6 +1745,7 @@ struct PlatformModel::Impl {
     FailoverState& st = failovers[std::size_t(sv)];
     const Failover& fo = s.services[std::size_t(sv)].failover;
     st.promoting = false;
+    if (st.done) return;  // a failover action took over meanwhile: its choice stands
     st.done = true;
     std::string zones;
     for (const std::string& z : fo.standby) zones += (zones.empty() ? "" : ", ") + z;
