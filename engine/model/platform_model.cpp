@@ -14,6 +14,7 @@
 #include "model/restart_supervisor.hpp"
 #include "model/retry_policy.hpp"
 #include "model/traffic_shape.hpp"
+#include "report/number_text.hpp"
 #include "scenario/errors.hpp"
 
 #include <algorithm>
@@ -1428,9 +1429,9 @@ struct PlatformModel::Impl {
     incident.acknowledged = now;
     incident.acknowledged_via = page ? "status_page" : "fallback";
     std::string how = incident.acknowledged_via == "fallback"
-                          ? fmt::format("status page down: posted elsewhere after {}", duration_text(now - acknowledge_due))
+                          ? fmt::format("status page down: posted elsewhere after {}", clock_text(now - acknowledge_due))
                       : now > acknowledge_due + 1e-9
-                          ? fmt::format("status page down for {} past due", duration_text(now - acknowledge_due))
+                          ? fmt::format("status page down for {} past due", clock_text(now - acknowledge_due))
                           : std::string{};
     rec.event(now, "acknowledged", "incident", how);
     post_status(current_state(), page ? "status_page" : "fallback");
@@ -1485,8 +1486,8 @@ struct PlatformModel::Impl {
         if (diagnosis_rate < 1) tooling_down_time += now - diagnosis_since;
         incident.diagnosed = now;
         if (tooling_down_time > 0)
-          incident.diagnosed_note = fmt::format("tooling unusable for {} (diagnosis at {:.0f}% speed meanwhile)",
-                                                duration_text(tooling_down_time), 100 * s.incident.tooling_down_speed);
+          incident.diagnosed_note = fmt::format("tooling unusable {} (diagnosis at {:.0f}% speed)", clock_text(tooling_down_time),
+                                                100 * s.incident.tooling_down_speed);
         rec.event(now, "diagnosed", "incident", incident.diagnosed_note);
         schedule_actions(Trigger::diagnosed, {});
         if (incident.acknowledged) post_status("identified", {});
@@ -1517,16 +1518,8 @@ struct PlatformModel::Impl {
     const std::size_t need = std::max<std::size_t>(1, std::size_t(std::ceil(s.incident.stable_for / s.info.bucket - 1e-9)));
     if (healthy_buckets < need) return;
     resolved = true;
-    if (!incident.acknowledged) return;  // nobody had said anything: nothing to resolve publicly
     resolved_since = (b + 1 - double(healthy_buckets)) * s.info.bucket;
-    post_status("resolved", {});
-  }
-
-  static std::string duration_text(double sec) {
-    const long t = std::lround(sec);
-    if (t >= 3600) return fmt::format("{}h{:02}m", t / 3600, (t % 3600) / 60);
-    if (t >= 60) return fmt::format("{}m{:02}s", t / 60, t % 60);
-    return fmt::format("{}s", t);
+    if (incident.acknowledged) post_status("resolved", {});  // else a late acknowledgement says it
   }
 
   // Features below their objective in the last closed bucket, as users would read it.
@@ -1602,7 +1595,7 @@ struct PlatformModel::Impl {
     } else if (state == "monitoring") {
       message = "Fix applied (" + incident.mitigated_by + "); " + impact_text();
     } else {
-      message = "Resolved: every feature has met its objective since " + clock_text(resolved_since);
+      message = "Resolved: every feature has met its objective since " + hms_text(resolved_since);
     }
     const std::optional<double> eta = state == "resolved" ? std::nullopt : restoration_estimate();
     status_updates.push_back(StatusUpdate{now, state, message, eta, channel});
@@ -1732,7 +1725,7 @@ struct PlatformModel::Impl {
     if (now - st.unreachable_since < svc.failover.hold_down - 1e-9) return;
     st.promoting = true;
     rec.event(now, "failover_started", svc.name,
-              fmt::format("no active replica answered {} for {}", svc.failover.observer, duration_text(now - st.unreachable_since)));
+              fmt::format("no active replica answered {} for {}", svc.failover.observer, clock_text(now - st.unreachable_since)));
     // The old active replicas are fenced at once; the standby ones take over after the promotion.
     for (int r : topo.service_replicas[std::size_t(sv)]) {
       replicas[std::size_t(r)].standby = true;
@@ -1960,11 +1953,6 @@ struct PlatformModel::Impl {
           break;
         }
     return name.empty() ? std::string{} : "last back: " + name;
-  }
-
-  static std::string clock_text(double t) {
-    const long x = std::lround(t);
-    return fmt::format("{}:{:02}:{:02}", x / 3600, (x % 3600) / 60, x % 60);
   }
 
   Report finish() {
