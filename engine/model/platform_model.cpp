@@ -1940,19 +1940,23 @@ struct PlatformModel::Impl {
     }
   }
 
-  // The feature whose objective was missed last before recovery: what recovery waited for.
-  std::string last_feature_back(const std::vector<Series>& features, double recovered) const {
-    std::string name;
-    int latest = -1;
+  // The features whose objective was missed last before recovery: what recovery waited for.
+  std::string last_features_back(const std::vector<Series>& features, double recovered) const {
     const int until = int(std::lround(recovered / s.info.bucket));
-    for (const Series& f : features)
-      for (int b = std::min(until, int(f.buckets.size())) - 1; b > latest; --b)
-        if (f.buckets[std::size_t(b)].requests && f.buckets[std::size_t(b)].availability() < f.slo) {
-          latest = b;
-          name = f.name;
+    std::vector<int> last_bad(features.size(), -1);
+    for (std::size_t f = 0; f < features.size(); ++f)
+      for (int b = std::min(until, int(features[f].buckets.size())) - 1; b >= 0; --b) {
+        const Counts& c = features[f].buckets[std::size_t(b)];
+        if (c.requests && c.availability() < features[f].slo) {
+          last_bad[f] = b;
           break;
         }
-    return name.empty() ? std::string{} : "last back: " + name;
+      }
+    const int latest = last_bad.empty() ? -1 : *std::max_element(last_bad.begin(), last_bad.end());
+    std::string names;
+    for (std::size_t f = 0; f < features.size(); ++f)
+      if (latest >= 0 && last_bad[f] == latest) names += (names.empty() ? "" : ", ") + features[f].name;
+    return names.empty() ? std::string{} : "last back: " + names;
   }
 
   Report finish() {
@@ -1976,7 +1980,7 @@ struct PlatformModel::Impl {
     ImpactWindow w = impact_window(healthy, s.info.bucket, s.incident.stable_for);
     incident.impact_start = w.impact_start;
     incident.recovered = w.recovered;
-    if (w.recovered) incident.recovered_note = last_feature_back(r.features, *w.recovered);
+    if (w.recovered) incident.recovered_note = last_features_back(r.features, *w.recovered);
     r.incident = incident;
     r.status_updates = status_updates;
     r.summary.service_calls = calls_sent;
