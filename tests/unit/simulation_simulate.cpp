@@ -116,8 +116,8 @@ Scenario short_reference() {
                             {{"scenario.duration", "\"80m\""}, {"traffic.rate", "20"}});
 }
 
-// Parked replicas, scaling in and out, a failover and a crash loop under a restart rate limit: the
-// recovery machinery commands the platform too.
+// Parked replicas (some on hosts that reboot), scaling in and out, a failover and a crash loop under
+// a restart rate limit: the recovery machinery commands the platform too.
 const char* kRecovery = R"(schema_version = 1
 [scenario]
 name = "recovery"
@@ -182,6 +182,12 @@ name = "cut"
 kind = "partition"
 target = "a<->c"
 at = "15m"
+duration = "1m"
+[[fault]]
+name = "zone-b-down"
+kind = "zone_outage"
+target = "b"
+at = "25m"
 duration = "1m"
 [[monitor]]
 name = "f-down"
