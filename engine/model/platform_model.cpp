@@ -1598,6 +1598,9 @@ struct PlatformModel::Impl {
       message = "Resolved: every feature has met its objective since " + hms_text(resolved_since);
     }
     const std::optional<double> eta = state == "resolved" ? std::nullopt : restoration_estimate();
+    // A fix applied the moment it is identified is one post, not two in the same second.
+    if (!status_updates.empty() && status_updates.back().time == now && status_updates.back().channel == channel)
+      status_updates.pop_back();
     status_updates.push_back(StatusUpdate{now, state, message, eta, channel});
     rec.event(now, "status_update", state, message);
   }
