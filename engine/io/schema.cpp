@@ -125,7 +125,8 @@ std::vector<SchemaKey> build_schema() {
       row("service[].autoscaling", T::table)
           .says("Horizontal autoscaling on a signal the service itself shows (not on what its users see): every "
                 "`interval` the replicas wanted are ceil(serving replicas x signal / `target`), within `min` .. "
-                "`max`. The signal is sampled at the end of each bucket and averaged over the interval. The "
+                "`max`, unchanged while the signal is within 10% of the target. The signal is sampled every "
+                "second and averaged over the interval. The "
                 "replicas beyond `replicas` (up to `max`) are placed like the others and start parked; fault "
                 "selectors on the service count them too. Present: enabled."),
       row("service[].autoscaling.signal", T::choice).fallback("\"cpu\"").one_of({"cpu", "queue", "latency"})

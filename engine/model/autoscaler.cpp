@@ -6,7 +6,12 @@
 namespace faultline {
 
 int Autoscaler::decide(int serving, int active, double signal, double now) {
-  // A tolerance of 1e-9 keeps ceil from adding a replica for a rounding error at the target.
+  // Within the tolerance of the target nothing changes (no flapping on noise), as in Kubernetes.
+  if (std::fabs(signal / config_.target - 1) <= kTolerance && serving == active) {
+    below_since_ = -1;
+    return 0;
+  }
+  // A margin of 1e-9 keeps ceil from adding a replica for a rounding error at the target.
   const int wanted = std::clamp(int(std::ceil(double(serving) * signal / config_.target - 1e-9)), config_.min,
                                 std::max(config_.min, config_.max));
   if (wanted > active) {

@@ -50,12 +50,16 @@ enum EventType : std::uint32_t {
   kStart,           // the supervisor starts a replica (a: replica, b: start token)
   kProvisioned,     // a replica the autoscaler or a scale action asked for gets its machine
   kScaleTick,       // an autoscaler decides (a: service)
+  kScaleSample,     // an autoscaler's metrics are sampled (a: service)
   kFailoverProbe,   // a failover controller probes the active replicas (a: service)
   kFailoverDone,    // a promotion completes (a: service)
   kStatusUpdate,    // the cadence of status updates
   kActionEnd,       // a shed_load or kill_switch with a duration is lifted (a: action)
   kActionStep,      // the next batch of a restart, the next step of an admit (a: action, b: step)
 };
+
+// How often an autoscaler's signal is sampled (it decides on the mean since its last decision).
+constexpr double kScalingSamplePeriod = 1;
 
 enum Stage : std::uint32_t { kAcknowledgeDue, kAcknowledgeFallback, kDiagnosed };
 
@@ -408,8 +412,10 @@ struct PlatformModel::Impl {
       if (replicas[r].parked) port.command(0, PlatformCommand{PlatformCommand::Kind::kill_replicas, {}, {int(r)}});
     for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
       const Service& svc = s.services[sv];
-      if (svc.autoscaling.enabled) q.push(svc.autoscaling.interval, kScaleTick, std::uint32_t(sv));
       if (svc.failover.enabled) q.push(svc.health_check.interval, kFailoverProbe, std::uint32_t(sv));
+      if (!svc.autoscaling.enabled) continue;
+      q.push(svc.autoscaling.interval, kScaleTick, std::uint32_t(sv));
+      q.push(kScalingSamplePeriod, kScaleSample, std::uint32_t(sv));
     }
     schedule_next_arrival(0);
     q.push(std::min(end, s.info.bucket), kBucketTick, 0);
@@ -1299,10 +1305,7 @@ struct PlatformModel::Impl {
   void on_bucket_tick(int b) {
     rec.close_bucket(b);
     next_bucket = b + 1;
-    for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
-      replicas_by_bucket[sv][std::size_t(b)] = serving_replicas(int(sv));
-      if (autoscalers[sv]) sample_scaling_signal(int(sv));
-    }
+    for (std::size_t sv = 0; sv < s.services.size(); ++sv) replicas_by_bucket[sv][std::size_t(b)] = serving_replicas(int(sv));
     evaluate_monitors(b);
     track_resolution(b);
     if (incident.detected && !incident.acknowledged && now >= acknowledge_due) try_acknowledge(false);
@@ -1921,6 +1924,10 @@ struct PlatformModel::Impl {
       case kStart: on_start(int(e.a), std::uint32_t(e.b)); break;
       case kProvisioned: on_provisioned(int(e.a), std::uint32_t(e.b)); break;
       case kScaleTick: on_scale_tick(int(e.a)); break;
+      case kScaleSample:
+        sample_scaling_signal(int(e.a));
+        q.push(now + kScalingSamplePeriod, kScaleSample, e.a);
+        break;
       case kFailoverProbe: on_failover_probe(int(e.a)); break;
       case kFailoverDone: on_failover_done(int(e.a)); break;
       case kStatusUpdate: on_status_update(); break;

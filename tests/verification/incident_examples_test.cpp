@@ -1,11 +1,14 @@
 // The bundled recovery examples behave as their headers say, through the SimGrid kernel: in each
 // pair, removing the offending dependency (tooling on DNS, the status page on the failed store, a
-// failover hold-down shorter than a partition) shortens the stage it lengthened.
+// failover hold-down shorter than a partition, an autoscaler without a floor) shortens the stage it
+// lengthened.
 #include "io/loader.hpp"
 #include "simulation/simulation.hpp"
 #include "support/scenario_builder.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 
 using namespace faultline;
 using namespace faultline::testing;
@@ -100,4 +103,26 @@ TEST_CASE("a failover hold-down shorter than a partition turns seconds into hour
   CHECK_FALSE(none.detection);
   CHECK_FALSE(none.recovery);
   for (const Series& f : long_hold.features) CHECK(f.total.availability() >= f.slo);
+}
+
+TEST_CASE("an autoscaler that scales in an idled service lengthens recovery, a floor does not", "[verification][incident]") {
+  const Report shrinks = run_bundled("autoscaler-scales-in-during-outage");
+  const Report floored = run_bundled("autoscaler-with-floor");
+  // The edge is down from 20m to 40m (then 30 s to start): impact starts with it in both.
+  REQUIRE(shrinks.incident.ttr());
+  REQUIRE(floored.incident.ttr());
+  CHECK(shrinks.incident.impact_start == floored.incident.impact_start);
+  // Idle during the outage, the API is scaled in to its minimum: 2 replicas, or the floor of 10.
+  auto fewest = [](const Report& r) {
+    const auto& rb = service(r, "api").replicas_by_bucket;
+    return *std::min_element(rb.begin(), rb.end());
+  };
+  CHECK(fewest(shrinks) == 2);
+  CHECK(fewest(floored) == 10);
+  CHECK(has_event(shrinks, "scale_in", "api"));
+  // With the floor, recovery comes with the edge; without it, the API has to climb back first.
+  CHECK(*floored.incident.recovered <= 42 * kMinute);
+  CHECK(*shrinks.incident.ttr() > *floored.incident.ttr() + 5 * kMinute);
+  check_stages_add_up(shrinks);
+  check_stages_add_up(floored);
 }
