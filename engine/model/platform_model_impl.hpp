@@ -1,0 +1,378 @@
+// The inside of PlatformModel, shared by the files that implement it: platform_model.cpp (traffic,
+// calls and attempts, the platform's notifications, faults, the loop and the report),
+// platform_response.cpp (monitors, the responders, status updates and operators' actions) and
+// platform_recovery.cpp (supervised restarts, autoscaling and failover). Not a public header.
+#pragma once
+
+#include "model/platform_model.hpp"
+
+#include "metrics/incident_stages.hpp"
+#include "metrics/recorder.hpp"
+#include "model/autoscaler.hpp"
+#include "model/event_queue.hpp"
+#include "model/call_limits.hpp"
+#include "model/fault_plan.hpp"
+#include "model/outlier_detector.hpp"
+#include "model/pool.hpp"
+#include "model/random.hpp"
+#include "model/replica_uptime.hpp"
+#include "model/response_cache.hpp"
+#include "model/restart_supervisor.hpp"
+#include "model/retry_policy.hpp"
+#include "model/traffic_shape.hpp"
+#include "report/number_text.hpp"
+#include "scenario/errors.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <deque>
+#include <fmt/format.h>
+
+namespace faultline {
+
+namespace platform_detail {
+
+enum EventType : std::uint32_t {
+  kArrival,
+  kAttemptArrive,
+  kServiceDone,
+  kReply,
+  kAttemptTimeout,
+  kCallDeadline,
+  kRetry,
+  kClientRetry,
+  kBucketTick,
+  kFaultStep,
+  kAction,
+  kControlRefresh,
+  kHealthOut,
+  kHealthIn,
+  kStage,
+  kErrorCostDone,
+  kUneject,
+  kCacheRefresh,
+  kCrash,           // a crash-looping replica crashes (a: replica, b: its epoch when scheduled)
+  kStart,           // the supervisor starts a replica (a: replica, b: start token)
+  kProvisioned,     // a replica the autoscaler or a scale action asked for gets its machine
+  kScaleTick,       // an autoscaler decides (a: service)
+  kScaleSample,     // an autoscaler's metrics are sampled (a: service)
+  kFailoverProbe,   // a failover controller probes the active replicas (a: service)
+  kFailoverDone,    // a promotion completes (a: service)
+  kStatusUpdate,    // the cadence of status updates
+  kActionEnd,       // a shed_load or kill_switch with a duration is lifted (a: action)
+  kActionStep,      // the next batch of a restart, the next step of an admit (a: action, b: step)
+};
+
+// How often an autoscaler's signal is sampled (it decides on the mean since its last decision).
+inline constexpr double kScalingSamplePeriod = 1;
+
+enum Stage : std::uint32_t { kAcknowledgeDue, kAcknowledgeFallback, kDiagnosed };
+
+struct Result {
+  bool ok = true;
+  bool degraded = false;
+  Status status = Status::OK;
+  Cause cause = Cause::dependency;
+  bool connect_failure = false;
+  Blame blame;
+  double at = -1;  // when the failure happened where it happened (the callee's clock), -1: on arrival
+};
+
+struct UserRequest {
+  int feature = 0, segment = 0, region = 0;
+  std::uint32_t user = 0;
+  double start = 0;
+  int client_attempts = 0;
+};
+
+struct Call {
+  Handle parent = 0;     // job (edge calls) or user request (root calls)
+  int edge = -1;         // -1: the client calling a feature's entry
+  int service = 0;       // target
+  int feature = 0;
+  int caller_replica = -1;
+  int caller_region = 0;
+  int attempts = 0;
+  double prev_back_off = 0;
+  Handle attempt = 0;
+  bool done = false;
+  bool refresh = false;        // a cache refresh, not a request's call
+  bool retry_pending = false;  // a retry is scheduled (it holds a place in the retry limits)
+};
+
+struct Attempt {
+  Handle call = 0;
+  int replica = -1;
+  int service = 0;
+  int feature = 0;
+  double sent = 0;
+  double back_latency = 0;
+  int caller_host = -1;      // -1: a user's client
+  bool caller_done = false;  // the caller has its answer (a reply or its own timeout)
+  bool server_done = false;  // the callee will send nothing more
+  bool lost = false;         // reached a dead host: the caller can only time out
+  bool queued = false;       // waiting in the callee's queue
+  bool retry = false;
+  int edge = -1;
+  int caller_slot = -1;      // the caller replica's CallLimits on this edge, -1: none
+  Handle job = 0;            // the callee's work on it, while there is some
+  Blame lost_blame;
+  Result result;
+};
+
+struct Job {
+  Handle attempt = 0;
+  int replica = 0;
+  std::uint32_t epoch = 0;
+  int feature = 0;
+  int pending = 0;
+  bool degraded = false;
+  bool done = false;
+  double enqueued_at = 0;
+  double started = 0;
+  Result deferred;  // the failure it replies once its error_cost is paid
+};
+
+struct Replica {
+  bool host_up = true;
+  bool process_up = true;
+  bool ready = true;
+  bool in_rotation = true;        // health_in, and neither standby nor parked: callers pick it
+  bool health_in = true;          // the health checks keep it in rotation
+  bool standby = false;           // failover: kept out of traffic (a standby, or a fenced old active)
+  bool parked = false;            // autoscaling: switched off
+  bool start_pending = false;     // dead, waiting for the supervisor's start
+  bool failing_start = false;     // its last start failed (logged once per run of failures)
+  std::uint32_t start_token = 0;  // bumped for each start scheduled: a stale one is ignored
+  double ready_expected = -1;     // when a start we asked for should be ready (for status ETAs)
+  std::uint32_t epoch = 0;        // bumped when the process dies: its jobs are gone
+  std::uint32_t health_token = 0; // bumped on each state change: stale health events are ignored
+  int busy = 0;
+  std::deque<Handle> queue;
+  int down_fault = -1;            // the fault that took it down, for blame
+};
+
+struct Resolver {  // a caller's cache of what a control plane told it
+  bool broken = false;
+  Status status = Status::OK;
+  double last_good = 0;
+};
+
+enum class MonitorMetric { feature_availability, availability, error_rate, p50, p95, p99, queue, replicas_serving };
+
+struct MonitorState {
+  MonitorMetric metric = MonitorMetric::feature_availability;
+  int index = 0;
+  std::vector<int> depends_on;  // services of the monitoring pipeline
+  double true_since = -1;
+  bool firing = false;
+};
+
+inline bool carries(const std::vector<std::string>& features, const std::string& f) {
+  return features.empty() || std::find(features.begin(), features.end(), f) != features.end();
+}
+
+}  // namespace platform_detail
+
+// The three implementation files name these as their own.
+using namespace platform_detail;
+
+struct PlatformModel::Impl {
+  const Scenario& s;
+  const Topology& topo;
+  PlatformPort& port;
+  std::uint64_t seed;
+  double end;
+  double now = 0;
+  EventQueue q;
+  MetricsRecorder rec;
+  TrafficShape traffic;
+
+  RandomStream arrivals_rng, users_rng, client_rng;
+  std::vector<RandomStream> service_rng, edge_rng;
+
+  std::vector<int> feature_entry;                       // entry service of each feature
+  std::vector<int> edge_target;                         // current target of each dependency
+  std::vector<int> edge_from;
+  std::vector<std::vector<std::vector<int>>> children;  // [service][feature] -> hard/soft edges
+  std::vector<std::vector<std::vector<int>>> controls;  // [service][feature] -> control edges
+  std::vector<std::uint32_t> timeout_lane;              // per edge (per-try)
+  std::vector<std::uint32_t> deadline_lane;             // per edge (overall), when per_try_timeout is set
+  std::uint32_t client_lane = 0;
+  std::vector<Resolver> resolvers;                      // per edge (control edges only)
+  std::vector<std::vector<std::vector<int>>> region_replicas;  // [service][region]
+  std::vector<std::vector<std::uint32_t>> rr;           // round-robin cursor per service and caller replica (+1)
+  std::vector<std::vector<std::vector<int>>> zone_replicas;  // [service][zone]
+  std::vector<int> replica_pos;                         // index of a replica within its service
+  std::vector<OutlierDetector> outliers;                // per service
+  std::vector<std::vector<CallLimits>> limits;          // [edge][caller replica position]
+  std::vector<ResponseCache> caches;                    // per edge
+  std::vector<double> hold_estimate;                    // per replica: smoothed time a worker holds a request
+  RandomStream lb_rng;
+
+  std::vector<Replica> replicas;
+  FaultPlan faults;
+  std::size_t fault_steps_scheduled = 0;  // the plan's steps already in the queue
+  ReplicaUptime uptime{topo};
+  std::vector<MonitorState> monitors;
+  std::vector<bool> action_done;
+  std::vector<std::uint8_t> logged_out;
+  int relogin_feature = -1;
+
+  Pool<UserRequest> requests;
+  Pool<Call> calls;
+  Pool<Attempt> attempts;
+  Pool<Job> jobs;
+
+  // Recovery machinery, per service.
+  std::vector<RestartSupervisor> supervisors;
+  std::vector<std::uint64_t> starts, crashes;  // per service: process starts by the supervisor, crashes
+  std::vector<std::optional<Autoscaler>> autoscalers;
+  struct ScalingSamples {
+    double sum = 0;
+    int n = 0;
+  };
+  std::vector<ScalingSamples> scaling_samples;
+  struct FailoverState {
+    double unreachable_since = -1;
+    bool promoting = false, done = false;
+  };
+  std::vector<FailoverState> failovers;
+  std::vector<std::vector<int>> hard_closure;  // [service]: itself and what it needs, over hard and control edges
+  std::vector<std::vector<int>> replicas_by_bucket;  // [service][bucket]
+  // Operators' switches.
+  std::vector<double> shed;                // per service: share of arriving requests refused
+  std::vector<std::uint8_t> feature_killed, edge_disabled;
+  double admitted = 1;                     // share of users let in
+  std::vector<std::uint8_t> admit_gated;   // per feature
+  RandomStream shed_rng, incident_rng;
+  std::vector<double> action_time;         // when each scheduled action runs (-1: not scheduled)
+
+  // The people.
+  IncidentTimeline incident;
+  double acknowledge_due = -1;
+  double diagnosis_need = 0, diagnosis_done = 0, diagnosis_rate = 1, diagnosis_since = -1;
+  double tooling_down_time = 0;
+  std::uint32_t diagnosis_token = 0;
+  std::vector<StatusUpdate> status_updates;
+  bool impact_seen = false, resolved = false;
+  double resolved_since = 0;
+  std::size_t healthy_buckets = 0;
+  int next_bucket = 0;
+  std::uint64_t events = 0, calls_sent = 0;
+  std::size_t peak_in_flight = 0;
+
+  // The replicas of `sv` in_new_set(zone, region) take the traffic, the others stand by; used by
+  // the failover controller (platform_recovery.cpp) and the failover action (platform_response.cpp).
+  template <class Pred>
+  void make_active(int sv, Pred in_new_set) {
+    for (int r : topo.service_replicas[std::size_t(sv)]) {
+      const ReplicaInfo& ri = topo.replicas[std::size_t(r)];
+      replicas[std::size_t(r)].standby = !in_new_set(ri.zone, ri.region);
+      update_rotation(r);
+    }
+  }
+
+  // ---- platform_model.cpp: set-up, traffic, calls, the platform, faults, the loop, the report
+  Impl(const Scenario& sc, const Topology& t, std::uint64_t sd, PlatformPort& p);
+  int find_service(const std::string& name) const;
+  int service_index_or_throw(const std::string& name) const;
+  void start();
+  void schedule_next_arrival(double from);
+  void on_arrival();
+  bool admits(const UserRequest& u) const;
+  void start_root_call(Handle ur);
+  void on_root_result(Call& c, const Result& r);
+  void finish_user_request(Handle ur, Outcome o);
+  bool available(int service, int r) const;
+  int round_robin(int service, int caller, const std::vector<int>& list);
+  int sample_replica(int service, const std::vector<int>& list, bool least_request);
+  int pick_replica(int service, int region, int zone, int caller);
+  Blame down_blame(int service) const;
+  int caller_slot(const Call& c) const;
+  void send_attempt(Handle ch);
+  void arm_timeout(const Call& c, Handle ah);
+  void release_attempt_if_finished(Handle ah);
+  void reply(Handle ah, const Result& r);
+  void on_attempt_arrive(int r, Handle ah);
+  void left_queue(Attempt& a);
+  void serve_queue(int rep_index);
+  void start_job(Handle jh);
+  Status mapped(int edge, Status st) const;
+  void on_service_done(int r, Handle jh);
+  void cancel_job(Attempt& a);
+  void drop_job(Handle jh);
+  void finish_job(Handle jh, const Result& r);
+  void on_error_cost_done(int r, Handle jh);
+  void on_reply(Handle ah);
+  void on_attempt_timeout(Handle ah);
+  void attempt_over(Attempt& a, const Result& r);
+  void complete_attempt(Handle ah, const Result& r);
+  void settle_call(Handle ch, const Result& result);
+  void on_retry(Handle ch);
+  void on_call_deadline(Handle ch);
+  void replica_down(int r);
+  void update_rotation(int r);
+  void on_host_state(int host, bool up, double t);
+  void on_replica_down(int r, double t);
+  void on_replica_ready(int r, double t);
+  void on_health(int r, std::uint64_t token, bool in);
+  int missing_at_start(int service) const;
+  int serving_replicas(int service) const;
+  void schedule_fault_steps();
+  void on_fault_step(int k);
+  void end_fault(int i, const std::string& why);
+  void apply_fault_change(const FaultPlan::Change& change);
+  void on_cache_refresh(int e);
+  void on_uneject(int r);
+  void on_control_refresh(int e);
+  void dispatch(const ModelEvent& e);
+  void run_until(double limit);
+  std::string last_features_back(const std::vector<Series>& features, double recovered) const;
+  Report finish();
+
+  // ---- platform_response.cpp: monitors, the responders, status updates, actions
+  void resolve_monitors();
+  void on_bucket_tick(int b);
+  bool usable(int service) const;
+  double monitor_value(const MonitorState& st, int b, bool& have) const;
+  void evaluate_monitors(int b);
+  void schedule_action(int a, double at);
+  void schedule_actions(Trigger trigger, const std::string& monitor);
+  void on_alert(int m);
+  void try_acknowledge(bool fallback);
+  void start_diagnosis();
+  bool tooling_usable() const;
+  void progress_diagnosis();
+  void schedule_diagnosis();
+  void on_stage(std::uint32_t stage, std::uint64_t token);
+  void track_resolution(int b);
+  std::string impact_text() const;
+  bool action_mitigates_by_default(const Action& act) const;
+  std::optional<double> restoration_estimate() const;
+  bool action_done_at(int a) const;
+  void post_status(std::string state, std::string channel);
+  std::string current_state() const;
+  void on_status_update();
+  void on_action(int a);
+  int restart_batch(int a, std::uint64_t k);
+  void set_kill_switch(const Action& act, bool on);
+  void on_action_end(int a);
+  void on_action_step(int a, std::uint64_t k);
+
+  // ---- platform_recovery.cpp: supervised restarts, autoscaling, failover
+  void set_up_recovery();
+  void restart(int r, bool crashed);
+  void on_start(int r, std::uint32_t token);
+  void on_crash(int r, std::uint32_t epoch);
+  void sample_scaling_signal(int sv);
+  int active_replicas(int sv) const;
+  void on_scale_tick(int sv);
+  void set_active(int sv, int want);
+  void on_provisioned(int r, std::uint32_t token);
+  void on_failover_probe(int sv);
+  void on_failover_done(int sv);
+};
+
+}  // namespace faultline
