@@ -38,6 +38,8 @@ constexpr TrailingMetric kTrailing[] = {
     {"diagnosis_span", [](const Report& r) { return or_never(r.incident.stages().diagnosis); }},
     {"mitigation_span", [](const Report& r) { return or_never(r.incident.stages().mitigation); }},
     {"recovery_span", [](const Report& r) { return or_never(r.incident.stages().recovery); }},
+    // How many incidents the run had; the incident columns above are the first one's.
+    {"incidents", [](const Report& r) { return double(r.incidents.size()); }},
     {"service_calls", [](const Report& r) { return double(r.summary.service_calls); }},
 };
 

@@ -405,7 +405,9 @@ std::vector<SchemaKey> build_schema() {
                 "after a draw of `acknowledge`; from then on responders diagnose (find what to change), then act. "
                 "Each stage's length is a draw from its distribution. A service is *usable* (tooling, status "
                 "page, monitoring pipeline) when it and every service it reaches by hard or control edges have a "
-                "replica serving and answered at least half their calls in the last bucket."),
+                "replica serving and answered at least half their calls in the last bucket. Once an incident is "
+                "resolved (every feature at its SLO for `stable_for`), the next bucket below an SLO or the next "
+                "alert starts a new incident, with new draws."),
       row("incident.acknowledge", T::distribution).fallback("\"5m\"").at_least(0)
           .says("From detection until the acknowledgement is due; it is posted then if the status page is usable."),
       row("incident.diagnose", T::distribution).fallback("\"15m\"").at_least(0)
@@ -430,7 +432,9 @@ std::vector<SchemaKey> build_schema() {
           .computed("none: only the first update and the resolution")
           .says("Time between status updates after the first, until the resolution is posted."),
 
-      row("action[]", T::section_array).says("A response to the incident, by a person or by automation."),
+      row("action[]", T::section_array)
+          .says("A response to the incident, by a person or by automation. Each action runs once per run, at "
+                "the first occurrence of its trigger."),
       row("action[].name", T::name).computed("`action[i]`").says("Unique action name."),
       row("action[].kind", T::choice).need()
           .one_of({"switch_dependency", "rollback", "restart", "failover", "shed_load", "scale", "kill_switch", "admit"})

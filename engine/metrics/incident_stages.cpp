@@ -1,5 +1,6 @@
 #include "metrics/incident_stages.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace faultline {
@@ -22,32 +23,35 @@ TtrStages IncidentTimeline::stages() const {
   return out;
 }
 
-ImpactWindow impact_window(const std::vector<bool>& healthy, double bucket, double stable_for) {
-  ImpactWindow w;
-  std::size_t n = healthy.size();
-  std::size_t first_bad = n;
-  for (std::size_t b = 0; b < n; ++b)
-    if (!healthy[b]) {
-      first_bad = b;
-      break;
-    }
-  if (first_bad == n) return w;
-  w.impact_start = double(first_bad) * bucket;
+std::vector<ImpactWindow> impact_windows(const std::vector<bool>& healthy, double bucket, double stable_for) {
+  std::vector<ImpactWindow> windows;
+  const std::size_t n = healthy.size();
   // Buckets needed for a stable stretch; a zero stable_for means the first healthy bucket.
-  std::size_t need = std::max<std::size_t>(1, std::size_t(std::ceil(stable_for / bucket - 1e-9)));
-  std::size_t run_start = n, run = 0;
-  for (std::size_t b = first_bad + 1; b < n; ++b) {
-    if (healthy[b]) {
-      if (run == 0) run_start = b;
-      if (++run >= need) {
-        w.recovered = double(run_start) * bucket;
-        return w;
+  const std::size_t need = std::max<std::size_t>(1, std::size_t(std::ceil(stable_for / bucket - 1e-9)));
+  std::size_t b = 0;
+  while (true) {
+    while (b < n && healthy[b]) ++b;
+    if (b == n) return windows;
+    ImpactWindow& w = windows.emplace_back();
+    w.impact_start = double(b) * bucket;
+    std::size_t run_start = n, run = 0;
+    for (++b; b < n; ++b) {
+      if (!healthy[b]) {
+        run = 0;
+        continue;
       }
-    } else {
-      run = 0;
+      if (run == 0) run_start = b;
+      if (++run >= need) break;
     }
+    if (b == n) return windows;  // never stable again before the end
+    w.recovered = double(run_start) * bucket;
+    ++b;  // the next incident can start after the stable stretch
   }
-  return w;
+}
+
+ImpactWindow impact_window(const std::vector<bool>& healthy, double bucket, double stable_for) {
+  std::vector<ImpactWindow> all = impact_windows(healthy, bucket, stable_for);
+  return all.empty() ? ImpactWindow{} : all.front();
 }
 
 std::vector<bool> buckets_meeting_slo(const std::vector<Series>& features) {

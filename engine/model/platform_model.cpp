@@ -975,7 +975,7 @@ void PlatformModel::Impl::dispatch(const ModelEvent& e) {
       break;
     case kFailoverProbe: on_failover_probe(int(e.a)); break;
     case kFailoverDone: on_failover_done(int(e.a)); break;
-    case kStatusUpdate: on_status_update(); break;
+    case kStatusUpdate: on_status_update(e.b); break;
     case kActionEnd: on_action_end(int(e.a)); break;
     case kActionStep: on_action_step(int(e.a), e.b); break;
     case kErrorCostDone: on_error_cost_done(int(e.a), e.b); break;
@@ -1031,12 +1031,21 @@ Report PlatformModel::Impl::finish() {
     sr.restarts = starts[sv];
     sr.crashes = crashes[sv];
   }
-  const std::vector<bool> healthy = buckets_meeting_slo(r.features);
-  ImpactWindow w = impact_window(healthy, s.info.bucket, s.incident.stable_for);
-  incident.impact_start = w.impact_start;
-  incident.recovered = w.recovered;
-  if (w.recovered) incident.recovered_note = last_features_back(r.features, *w.recovered);
-  r.incident = incident;
+  // The k-th incident the responders worked on is the k-th impact of the run: both start over after
+  // a resolution by the same rule. The last may have been detected without an impact (yet).
+  const std::vector<ImpactWindow> windows =
+      impact_windows(buckets_meeting_slo(r.features), s.info.bucket, s.incident.stable_for);
+  r.incidents = std::move(closed_incidents);
+  const bool current = incident.detected || incident.acknowledged || r.incidents.size() < windows.size();
+  if (current) r.incidents.push_back(incident);
+  while (r.incidents.size() < windows.size()) r.incidents.emplace_back();  // an impact the run ended in
+  for (std::size_t k = 0; k < windows.size(); ++k) {
+    IncidentTimeline& i = r.incidents[k];
+    i.impact_start = windows[k].impact_start;
+    i.recovered = windows[k].recovered;
+    if (i.recovered) i.recovered_note = last_features_back(r.features, *i.recovered);
+  }
+  if (!r.incidents.empty()) r.incident = r.incidents.front();
   r.status_updates = status_updates;
   r.summary.service_calls = calls_sent;
   r.summary.events = events;

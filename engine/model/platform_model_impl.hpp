@@ -249,8 +249,11 @@ struct PlatformModel::Impl {
   RandomStream shed_rng, incident_rng;
   std::vector<double> action_time;         // when each scheduled action runs (-1: not scheduled)
 
-  // The people.
+  // The people. `incident` is the one in progress (or the last one resolved); earlier ones are closed.
   IncidentTimeline incident;
+  std::vector<IncidentTimeline> closed_incidents;
+  std::uint64_t incident_number = 0;  // pending stage and status events carry it: stale ones are dropped
+  std::size_t incident_posts = 0;     // status updates posted for the current incident
   double acknowledge_due = -1;
   double diagnosis_need = 0, diagnosis_done = 0, diagnosis_rate = 1, diagnosis_since = -1;
   double tooling_down_time = 0;
@@ -354,7 +357,8 @@ struct PlatformModel::Impl {
   bool action_done_at(int a) const;
   void post_status(std::string state, std::string channel);
   std::string current_state() const;
-  void on_status_update();
+  void on_status_update(std::uint64_t number);
+  void open_next_incident();
   void on_action(int a);
   int restart_batch(int a, std::uint64_t k);
   void set_kill_switch(const Action& act, bool on);

@@ -152,15 +152,34 @@ void PlatformModel::Impl::schedule_actions(Trigger trigger, const std::string& m
 
 void PlatformModel::Impl::on_alert(int m) {
   schedule_actions(Trigger::monitor, s.monitors[std::size_t(m)].name);
+  if (resolved) open_next_incident();  // an alert after the last incident was resolved: a new one
   if (incident.detected) return;
   incident.detected = now;
   incident.detected_by = s.monitors[std::size_t(m)].name;
   rec.event(now, "detected", s.monitors[std::size_t(m)].name);
   schedule_actions(Trigger::detected, {});
   acknowledge_due = now + incident_rng.sample(s.incident.acknowledge);
-  q.push(acknowledge_due, kStage, kAcknowledgeDue);
+  q.push(acknowledge_due, kStage, kAcknowledgeDue, incident_number);
   if (s.incident.status_page_fallback)
-    q.push(acknowledge_due + *s.incident.status_page_fallback, kStage, kAcknowledgeFallback);
+    q.push(acknowledge_due + *s.incident.status_page_fallback, kStage, kAcknowledgeFallback, incident_number);
+}
+
+// The previous incident was resolved and something new happened (a bucket below an objective, an
+// alert): the responders start over on a new incident; what was pending for the old one is dropped.
+void PlatformModel::Impl::open_next_incident() {
+  closed_incidents.push_back(std::move(incident));
+  incident = IncidentTimeline{};
+  ++incident_number;
+  acknowledge_due = -1;
+  diagnosis_need = diagnosis_done = 0;
+  diagnosis_rate = 1;
+  diagnosis_since = -1;
+  tooling_down_time = 0;
+  ++diagnosis_token;
+  resolved = false;
+  impact_seen = false;
+  healthy_buckets = 0;
+  incident_posts = 0;
 }
 
 // Acknowledging is telling users (the first status update): it waits for the status page to work, or
@@ -179,7 +198,7 @@ void PlatformModel::Impl::try_acknowledge(bool fallback) {
   rec.event(now, "acknowledged", "incident", how);
   post_status(current_state(), page ? "status_page" : "fallback");
   schedule_actions(Trigger::acknowledged, {});
-  if (s.incident.status_update_every) q.push(now + *s.incident.status_update_every, kStatusUpdate);
+  if (s.incident.status_update_every) q.push(now + *s.incident.status_update_every, kStatusUpdate, incident_number);
 }
 
 // The responders are on it once the acknowledgement is due, whether or not they could post it.
@@ -220,10 +239,13 @@ void PlatformModel::Impl::schedule_diagnosis() {
 void PlatformModel::Impl::on_stage(std::uint32_t stage, std::uint64_t token) {
   switch (stage) {
     case kAcknowledgeDue:
+      if (token != incident_number) return;
       start_diagnosis();
       try_acknowledge(false);
       break;
-    case kAcknowledgeFallback: try_acknowledge(true); break;
+    case kAcknowledgeFallback:
+      if (token == incident_number) try_acknowledge(true);
+      break;
     case kDiagnosed: {
       if (token != diagnosis_token || incident.diagnosed) return;
       if (diagnosis_rate < 1) tooling_down_time += now - diagnosis_since;
@@ -245,12 +267,13 @@ void PlatformModel::Impl::on_stage(std::uint32_t stage, std::uint64_t token) {
 // began (the same rule as `recovered`, seen as it happens): the resolution is posted then, and the
 // routine updates stop.
 void PlatformModel::Impl::track_resolution(int b) {
-  if (resolved) return;
   bool healthy = true;
   for (std::size_t f = 0; f < s.features.size(); ++f) {
     const Counts& c = rec.feature_bucket(int(f), b);
     if (c.requests && c.availability() < s.features[f].slo) healthy = false;
   }
+  if (resolved && healthy) return;
+  if (resolved) open_next_incident();  // impact again after a resolution: the next incident
   if (!healthy) {
     impact_seen = true;
     healthy_buckets = 0;
@@ -317,7 +340,7 @@ void PlatformModel::Impl::post_status(std::string state, std::string channel) {
   // After the resolution only a first post (an acknowledgement that came late) goes out, and it
   // says it is over.
   if (resolved && state != "resolved") {
-    if (!status_updates.empty()) return;
+    if (incident_posts > 0) return;
     state = "resolved";
   }
   if (channel.empty()) {  // a later update: through the page if it works, else the fallback channel
@@ -344,6 +367,7 @@ void PlatformModel::Impl::post_status(std::string state, std::string channel) {
   // A fix applied the moment it is identified is one post, not two in the same second.
   if (!status_updates.empty() && status_updates.back().time == now && status_updates.back().channel == channel)
     status_updates.pop_back();
+  ++incident_posts;
   status_updates.push_back(StatusUpdate{now, state, message, eta, channel});
   rec.event(now, "status_update", state, message);
 }
@@ -354,17 +378,16 @@ std::string PlatformModel::Impl::current_state() const {
 
 // The cadence counts from the last post: a post on a change of state (identified, monitoring)
 // moves the next routine update.
-void PlatformModel::Impl::on_status_update() {
-  if (resolved) return;
+void PlatformModel::Impl::on_status_update(std::uint64_t number) {
+  if (resolved || number != incident_number) return;
   const double every = *s.incident.status_update_every;
   const double last = status_updates.empty() ? -1 : status_updates.back().time;
   if (last >= 0 && now - last < every - 1e-9) {
-    q.push(last + every, kStatusUpdate);
+    q.push(last + every, kStatusUpdate, incident_number);
     return;
   }
   post_status(current_state(), {});
-  // Until the run ends; updates after the incident is resolved are dropped at the end.
-  q.push(now + every, kStatusUpdate);
+  q.push(now + every, kStatusUpdate, incident_number);  // until the incident is resolved
 }
 
 // ---- actions ---------------------------------------------------------------------------------

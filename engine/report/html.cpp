@@ -9,6 +9,7 @@
 #include <cmath>
 #include <iterator>
 #include <string_view>
+#include <utility>
 
 namespace faultline {
 
@@ -468,6 +469,37 @@ void incident_section(std::string& out, const Report& r, const std::vector<Stage
   out += ttr_breakdown_bar(i, stages);
 }
 
+// The stage the TTR went to most: "mitigation 12:00"; "-" before any stage after impact start.
+std::string longest_stage(const IncidentTimeline& i) {
+  const TtrStages st = i.stages();
+  const std::pair<const char*, std::optional<double>> spans[] = {{"detection", st.detection},
+                                                                 {"acknowledgement", st.acknowledgement},
+                                                                 {"diagnosis", st.diagnosis},
+                                                                 {"mitigation", st.mitigation},
+                                                                 {"recovery", st.recovery}};
+  const auto* longest = std::max_element(std::begin(spans), std::end(spans), [](const auto& a, const auto& b) {
+    return a.second.value_or(-1) < b.second.value_or(-1);
+  });
+  return longest->second ? fmt::format("{} {}", longest->first, clock_text(*longest->second)) : "-";
+}
+
+// Every incident of a run that had several (the timeline above is the first one's).
+void incidents_section(std::string& out, const Report& r) {
+  if (r.incidents.size() < 2) return;
+  out += "<h2>Incidents</h2>\n<table><tr><th class=\"num\">#</th><th class=\"num\">impact start</th>"
+         "<th class=\"num\">detected</th><th class=\"num\">mitigated</th><th class=\"num\">recovered</th>"
+         "<th class=\"num\">ttr</th><th>longest stage</th></tr>\n";
+  for (std::size_t k = 0; k < r.incidents.size(); ++k) {
+    const IncidentTimeline& i = r.incidents[k];
+    out += fmt::format("<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                       "<td>{}</td></tr>\n",
+                       k + 1, offset_text(i.impact_start), offset_text(i.detected), offset_text(i.mitigated),
+                       offset_text(i.recovered), span_text(i.ttr()), longest_stage(i));
+  }
+  out += "</table>\n";
+}
+
 // What users were told, as they would have read it on the status page (or the fallback channel).
 void status_page_section(std::string& out, const Report& r) {
   out += "<h2>Status page</h2>\n";
@@ -637,6 +669,7 @@ std::string report_html(const Report& r) {
                      escape(r.provenance.scenario_name), r.provenance.seed, kStyle);
   page_header(out, r);
   incident_section(out, r, stages);
+  incidents_section(out, r);
   status_page_section(out, r);
   features_section(out, r, stages);
   services_section(out, r, stages);

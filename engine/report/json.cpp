@@ -123,6 +123,12 @@ ordered_json incident_json(const IncidentTimeline& i) {
           {"stages", stages_json(i.stages())}};
 }
 
+ordered_json incidents_json(const std::vector<IncidentTimeline>& all) {
+  ordered_json out = ordered_json::array();
+  for (const IncidentTimeline& i : all) out.push_back(incident_json(i));
+  return out;
+}
+
 ordered_json summary_json(const Summary& s) {
   return {{"requests", s.requests.requests},
           {"ok", s.requests.ok},
@@ -309,6 +315,23 @@ std::vector<ServiceReport> read_services(const Node& n) {
   return out;
 }
 
+// ttd, tta, ttm, ttr and stages are derived from the times: written for readers, not read back.
+IncidentTimeline read_incident(const Node& n) {
+  IncidentTimeline i;
+  i.impact_start = n["impact_start"].optional_number();
+  i.detected = n["detected"].optional_number();
+  i.acknowledged = n["acknowledged"].optional_number();
+  i.diagnosed = n["diagnosed"].optional_number();
+  i.mitigated = n["mitigated"].optional_number();
+  i.recovered = n["recovered"].optional_number();
+  i.detected_by = n["detected_by"].text();
+  i.acknowledged_via = n["acknowledged_via"].text();
+  i.diagnosed_note = n["diagnosed_note"].text();
+  i.mitigated_by = n["mitigated_by"].text();
+  i.recovered_note = n["recovered_note"].text();
+  return i;
+}
+
 }  // namespace
 
 std::string report_to_json(const Report& r) {
@@ -343,6 +366,7 @@ std::string report_to_json(const Report& r) {
                       {"bucket", r.bucket},
                       {"summary", summary_json(r.summary)},
                       {"incident", incident_json(r.incident)},
+                      {"incidents", incidents_json(r.incidents)},
                       {"features", series_json(r.features)},
                       {"segments", series_json(r.segments)},
                       {"regions", series_json(r.regions)},
@@ -389,18 +413,8 @@ Report report_from_json(std::string_view text) {
   r.summary.events = s["events"].count();
   r.summary.peak_in_flight = s["peak_in_flight"].count();
 
-  Node i = root["incident"];
-  r.incident.impact_start = i["impact_start"].optional_number();
-  r.incident.detected = i["detected"].optional_number();
-  r.incident.acknowledged = i["acknowledged"].optional_number();
-  r.incident.diagnosed = i["diagnosed"].optional_number();
-  r.incident.mitigated = i["mitigated"].optional_number();
-  r.incident.recovered = i["recovered"].optional_number();
-  r.incident.detected_by = i["detected_by"].text();
-  r.incident.acknowledged_via = i["acknowledged_via"].text();
-  r.incident.diagnosed_note = i["diagnosed_note"].text();
-  r.incident.mitigated_by = i["mitigated_by"].text();
-  r.incident.recovered_note = i["recovered_note"].text();
+  r.incident = read_incident(root["incident"]);
+  root["incidents"].for_each([&](const Node& n) { r.incidents.push_back(read_incident(n)); });
 
   r.features = read_series(root["features"]);
   r.segments = read_series(root["segments"]);

@@ -145,7 +145,8 @@ struct Report {
   double duration = 0;
   double bucket = 0;
   Summary summary;
-  IncidentTimeline incident;
+  IncidentTimeline incident;             // the first incident (empty when there was none)
+  std::vector<IncidentTimeline> incidents;  // every incident of the run, in order (incident is the first)
   std::vector<Series> features;
   std::vector<Series> segments;
   std::vector<Series> regions;

@@ -97,6 +97,26 @@ void incident_timeline(std::string& out, const IncidentTimeline& i) {
   stage("recovered", i.recovered, "ttr", i.ttr(), i.recovered_note);
 }
 
+// A run with several incidents (random failures over a long run): how many, and how long they took.
+// TTRs only of the incidents that recovered; the others are counted apart.
+void incidents_line(std::string& out, const std::vector<IncidentTimeline>& incidents) {
+  if (incidents.size() < 2) return;
+  double sum = 0;
+  std::size_t recovered = 0;
+  std::optional<double> longest;
+  for (const IncidentTimeline& i : incidents)
+    if (const std::optional<double> ttr = i.ttr()) {
+      sum += *ttr;
+      ++recovered;
+      longest = std::max(longest.value_or(*ttr), *ttr);
+    }
+  const std::optional<double> mean = recovered ? std::optional(sum / double(recovered)) : std::nullopt;
+  out += fmt::format("\nincidents   {} in the run; time to recovery mean {}, longest {}", incidents.size(),
+                     span_text(mean), span_text(longest));
+  if (recovered < incidents.size()) out += fmt::format(" ({} never recovered)", incidents.size() - recovered);
+  out += "\n";
+}
+
 // Where the TTR went. A null span reads "—" when a later stage happened (the stage was skipped or out
 // of order, its time went on) and "never" when nothing after it happened within the run.
 void ttr_breakdown(std::string& out, const IncidentTimeline& i) {
@@ -257,6 +277,7 @@ std::string format_summary(const Report& r) {
   series_table(out, "regions", r.regions, false);
   user_impact(out, r.summary);
   incident_timeline(out, r.incident);
+  incidents_line(out, r.incidents);
   ttr_breakdown(out, r.incident);
   status_updates(out, r.status_updates);
   worst_services(out, r.services);

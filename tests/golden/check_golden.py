@@ -5,9 +5,9 @@ usage: check_golden.py FAULTLINE_BIN SCENARIO.toml EXPECTED_DIR
 Set FAULTLINE_REGOLD=1 to rewrite the expected file (the diff against the old one is printed).
 
 The summary keeps what a reader of the scenario's header comment cares about: per-feature
-availability, users affected, sessions lost, the incident timeline and its TTR stages, the status
-updates (state and time), the services that were down (and for how long) and the first links of the
-propagation chain. Numbers are compared with tolerances so that a harmless change in the model's
+availability, users affected, sessions lost, the (first) incident timeline and its TTR stages, how
+many incidents the run had, the status updates (state and time), the services that were down (and
+for how long) and the first links of the propagation chain. Numbers are compared with tolerances so that a harmless change in the model's
 random draws does not break the test, while a change in behaviour does.
 """
 import json
@@ -24,6 +24,7 @@ TOLERANCES = {
     "count": (0.03, 5.0),
     "users": (0.05, 2000.0),
     "time": (0.0, 61.0),
+    "exact": (0.0, 0.0),
 }
 
 
@@ -44,6 +45,7 @@ def summarise(report):
             for k in ("impact_start", "detected", "acknowledged", "diagnosed", "mitigated", "recovered")
         },
         "ttr_stages": {k: {"kind": "time", "value": v} for k, v in inc["stages"].items()},
+        "incidents": {"kind": "exact", "value": len(report["incidents"])},
         "status_updates": {
             f"{i} {u['state']}": {"kind": "time", "value": u["time"]} for i, u in enumerate(report["status_updates"])
         },

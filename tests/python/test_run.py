@@ -114,6 +114,28 @@ def test_incident_stages_split_the_ttr(tiny_result):
     assert tiny_result.incident["stages"]["detection"] == incident["ttd"]
 
 
+def test_incidents_table_has_one_row_per_incident(tiny):
+    # storage down 2m-4m and again 10m-12m, healthy for longer than stable_for in between: two incidents.
+    twice = (tiny.set("scenario.duration", "18m").set("fault[0].duration", "2m").set("fault[0].every", "8m")
+             .set("incident.stable_for", "2m"))
+    result = faultline.run(twice, seed=5)
+    incidents = result.incidents
+    assert list(incidents.columns) == ["impact_start", "detected", "acknowledged", "diagnosed", "mitigated",
+                                       "recovered", "ttr", "detected_by", "mitigated_by", "detection",
+                                       "acknowledgement", "diagnosis", "mitigation", "recovery"]
+    assert len(incidents) == len(result.report["incidents"]) == 2
+    assert incidents.loc[0, "impact_start"] == result.incident["impact_start"] == 120.0
+    assert incidents.loc[1, "impact_start"] >= 600.0  # the second crash, at 10m
+    assert (incidents.recovered - incidents.impact_start).equals(incidents.ttr)
+    # Null in the report, NaN in the table: no action mitigates either incident.
+    assert incidents.mitigated.isna().all() and incidents.mitigation.isna().all()
+    assert list(incidents.detected_by) == ["play-availability"] * 2
+
+    # A run without incident: an empty table with the same columns.
+    calm = faultline.Result(json.dumps({**result.report, "incidents": []}))
+    assert calm.incidents.empty and list(calm.incidents.columns) == list(incidents.columns)
+
+
 def test_status_updates_table(tiny_result):
     assert list(tiny_result.status_updates.columns) == ["time", "state", "message", "eta", "channel"]
     report = json.loads(tiny_result.to_json())

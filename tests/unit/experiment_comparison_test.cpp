@@ -26,7 +26,8 @@ const MetricComparison& find(const std::vector<MetricComparison>& all, const std
 TEST_CASE("experiment: availability is better higher, losses and times lower", "[experiment][compare]") {
   CHECK(better_direction("availability") == Better::higher);
   CHECK(better_direction("feature.play.availability") == Better::higher);
-  for (const char* m : {"users_affected", "user_minutes_lost", "sessions_lost", "ttd", "tta", "ttm", "ttr"})
+  for (const char* m : {"users_affected", "user_minutes_lost", "sessions_lost", "ttd", "tta", "ttm", "ttr",
+                        "incidents"})
     CHECK(better_direction(m) == Better::lower);
   for (const char* m : {"service_calls", "impact_start", "recovered", "seed", "feature..availability"})
     CHECK_FALSE(better_direction(m).has_value());

@@ -64,6 +64,7 @@ TEST_CASE("experiment: run_metrics gives the columns metric_names announces", "[
   }
   r.incident.impact_start = 120;
   r.incident.recovered = 300;
+  r.incidents = {r.incident, r.incident};
 
   const RunMetrics m = run_metrics(r);
   std::vector<std::string> names;
@@ -79,6 +80,7 @@ TEST_CASE("experiment: run_metrics gives the columns metric_names announces", "[
   CHECK(m["ttr"] == 180);
   CHECK(m["recovered"] == 300);
   CHECK(m["service_calls"] == 12345);
+  CHECK(m["incidents"] == 2);
   CHECK(std::isnan(m["ttd"]));  // never detected: NaN, not 0
   CHECK(std::isnan(m["detected"]));
   CHECK(std::isnan(m["no-such-metric"]));

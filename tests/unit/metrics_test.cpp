@@ -73,6 +73,25 @@ TEST_CASE("impact starts at the first bucket below SLO and recovery needs a stab
   }
 }
 
+TEST_CASE("a run has one incident per impact separated by a stable stretch", "[metrics]") {
+  // buckets of 10 s, stable_for 30 s: bad at 10; good 20-40 (stable); bad 50-60; good 70-90; bad at 100
+  const std::vector<bool> healthy = {true, false, true, true, true, false, false, true, true, true, false};
+  const std::vector<ImpactWindow> w = impact_windows(healthy, 10, 30);
+  REQUIRE(w.size() == 3);
+  CHECK(*w[0].impact_start == 10);
+  CHECK(*w[0].recovered == 20);
+  CHECK(*w[1].impact_start == 50);
+  CHECK(*w[1].recovered == 70);
+  CHECK(*w[2].impact_start == 100);
+  CHECK_FALSE(w[2].recovered);  // the run ends first
+  // A bad bucket inside the stable stretch belongs to the same incident.
+  const std::vector<bool> flicker = {false, true, true, false, true, true, true};
+  const std::vector<ImpactWindow> one = impact_windows(flicker, 10, 30);
+  REQUIRE(one.size() == 1);
+  CHECK(*one[0].recovered == 40);
+  CHECK(impact_windows(std::vector<bool>(4, true), 10, 30).empty());
+}
+
 TEST_CASE("a bucket meets the SLOs when every feature with requests does", "[metrics]") {
   Series a, b;
   a.slo = 0.99;

@@ -192,3 +192,50 @@ TEST_CASE("responders diagnose slower while their tooling is down and wait for t
     CHECK(sum == Approx(*r->incident.ttr()));
   }
 }
+
+TEST_CASE("each impact after a resolution is an incident of its own, with its own responders", "[model][incident]") {
+  Scenario s = basic_scenario(1, 8);
+  s.info.duration = 2400;
+  add_service(s, "front", 2, 64);
+  add_service(s, "store", 2, 16).restart_time = 10;
+  add_dependency(s, "front", "store");
+  add_feature(s, "f", "front");
+  Fault& crash = add_fault(s, "store-crash", FaultKind::service_crash, "store", 300, 120);
+  crash.every = 1200;  // again at 1500 s
+  Monitor m;
+  m.name = "f-down";
+  m.metric = "feature.f.availability";
+  m.threshold = 0.99;
+  s.monitors.push_back(m);
+  s.incident.acknowledge = Distribution::constant(60);
+  s.incident.diagnose = Distribution::constant(30);
+  s.incident.stable_for = 60;
+  s.incident.status_update_every = 600;
+  const Report r = run_without_kernel(s, 6);
+  REQUIRE(r.incidents.size() == 2);
+  for (std::size_t k = 0; k < 2; ++k) {
+    INFO("incident " << k);
+    const IncidentTimeline& i = r.incidents[k];
+    const double fault_at = 300 + 1200.0 * double(k);
+    REQUIRE(i.impact_start);
+    CHECK(*i.impact_start == Approx(fault_at));
+    REQUIRE(i.detected);
+    CHECK(*i.detected == Approx(fault_at + s.info.bucket));  // the first bucket below the objective closes
+    CHECK(*i.acknowledged == Approx(*i.detected + 60));
+    CHECK(*i.diagnosed == Approx(*i.acknowledged + 30));
+    REQUIRE(i.recovered);
+    CHECK(*i.recovered >= fault_at + 120 + 10);  // the crash, then the restart
+    CHECK(*i.recovered < fault_at + 200);
+    const TtrStages st = i.stages();
+    double sum = 0;
+    for (const auto& span : {st.detection, st.acknowledgement, st.diagnosis, st.mitigation, st.recovery})
+      sum += span.value_or(0);
+    CHECK(sum == Approx(*i.ttr()));
+  }
+  CHECK(r.incident.detected == r.incidents.front().detected);  // `incident` is the first
+  // Each incident was told and resolved on the status page, nothing in between.
+  std::vector<std::string> states;
+  for (const StatusUpdate& u : r.status_updates) states.push_back(u.state);
+  CHECK(states == std::vector<std::string>{"investigating", "identified", "resolved", "investigating", "identified",
+                                           "resolved"});
+}

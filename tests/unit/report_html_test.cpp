@@ -6,6 +6,7 @@
 using namespace faultline;
 using Catch::Contains;
 using faultline::test::sample_report;
+using faultline::test::sample_report_two_incidents;
 
 namespace {
 
@@ -85,6 +86,25 @@ TEST_CASE("the HTML report breaks the time to recovery down in one stacked bar",
   CHECK_THAT(open, Contains("not recovered by the end of the run: the 20:00 so far"));
   CHECK_THAT(open, Contains("recovery never"));
   CHECK_THAT(report_html(Report{}), !Contains("time to recovery by stage"));
+}
+
+TEST_CASE("the HTML report lists every incident of a run that had several", "[report][html]") {
+  const std::string html = report_html(sample_report_two_incidents());
+  REQUIRE(occurrences(html, "<h2>Incidents</h2>") == 1);
+  const auto at = html.find("<h2>Incidents</h2>");
+  CHECK(at > html.find("<h2>Incident timeline</h2>"));
+  CHECK(at < html.find("<h2>Status page</h2>"));
+  const std::string table = html.substr(at, html.find("</table>", at) - at);
+  // One row each, with the stage the TTR went to most.
+  CHECK_THAT(table, Contains("<tr><td class=\"num\">1</td><td class=\"num\">+20:00</td><td class=\"num\">+21:30</td>"
+                             "<td class=\"num\">+40:00</td><td class=\"num\">+45:00</td><td class=\"num\">25:00</td>"
+                             "<td>mitigation 15:00</td></tr>"));
+  CHECK_THAT(table, Contains("<tr><td class=\"num\">2</td><td class=\"num\">+50:00</td><td class=\"num\">+51:00</td>"
+                             "<td class=\"num\">+53:20</td><td class=\"num\">+55:00</td><td class=\"num\">05:00</td>"
+                             "<td>mitigation 02:20</td></tr>"));
+
+  CHECK_THAT(report_html(sample_report()), !Contains("<h2>Incidents</h2>"));
+  CHECK_THAT(report_html(Report{}), !Contains("<h2>Incidents</h2>"));
 }
 
 TEST_CASE("the HTML report has a status page section with every update", "[report][html]") {

@@ -8,6 +8,7 @@
 
 using namespace faultline;
 using faultline::test::sample_report;
+using faultline::test::sample_report_two_incidents;
 
 TEST_CASE("report JSON is byte-identical for the same report", "[report][json]") {
   CHECK(report_to_json(sample_report()) == report_to_json(sample_report()));
@@ -25,8 +26,8 @@ TEST_CASE("report JSON keeps the documented key order", "[report][json]") {
   const auto j = nlohmann::ordered_json::parse(report_to_json(sample_report()));
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  CHECK(keys == std::vector<std::string>{"provenance", "duration", "bucket", "summary", "incident", "features",
-                                         "segments", "regions", "services", "edges", "propagation", "events",
+  CHECK(keys == std::vector<std::string>{"provenance", "duration", "bucket", "summary", "incident", "incidents",
+                                         "features", "segments", "regions", "services", "edges", "propagation", "events",
                                          "status_updates"});
   std::vector<std::string> incident;
   for (auto it = j["incident"].begin(); it != j["incident"].end(); ++it) incident.push_back(it.key());
@@ -99,6 +100,25 @@ TEST_CASE("report JSON splits the time to recovery into stages, null for those t
     CHECK(j["incident"]["stages"][stage].is_null());
 }
 
+TEST_CASE("report JSON lists every incident with the same fields as the first", "[report][json]") {
+  const auto j = nlohmann::ordered_json::parse(report_to_json(sample_report_two_incidents()));
+  REQUIRE(j["incidents"].size() == 2);
+  CHECK(j["incidents"][0] == j["incident"]);
+  const auto& second = j["incidents"][1];
+  CHECK(second["impact_start"] == 3000.0);
+  CHECK(second["acknowledged"].is_null());
+  CHECK(second["ttd"] == 60.0);
+  CHECK(second["tta"].is_null());
+  CHECK(second["ttr"] == 300.0);
+  CHECK(second["mitigated_by"] == "restart-storage");
+  // Not acknowledged nor diagnosed: detection runs to mitigation.
+  CHECK(second["stages"]["detection"] == 60.0);
+  CHECK(second["stages"]["acknowledgement"].is_null());
+  CHECK(second["stages"]["mitigation"] == 140.0);
+  CHECK(second["stages"]["recovery"] == 100.0);
+  CHECK(nlohmann::json::parse(report_to_json(Report{}))["incidents"] == nlohmann::json::array());
+}
+
 TEST_CASE("report JSON lists the status updates with null for an update without ETA", "[report][json]") {
   const auto j = nlohmann::json::parse(report_to_json(sample_report()));
   REQUIRE(j["status_updates"].size() == 2);
@@ -157,6 +177,25 @@ TEST_CASE("the incident notes round-trip", "[report][json]") {
   CHECK(back.incident.diagnosed_note == r.incident.diagnosed_note);
   CHECK(back.incident.recovered_note == r.incident.recovered_note);
   CHECK(back.incident.stages().diagnosis == r.incident.stages().diagnosis);
+}
+
+TEST_CASE("every incident round-trips, in order, with its nulls", "[report][json]") {
+  const Report r = sample_report_two_incidents();
+  const std::string text = report_to_json(r);
+  const Report back = report_from_json(text);
+  CHECK(report_to_json(back) == text);
+  REQUIRE(back.incidents.size() == 2);
+  CHECK(back.incidents[0].recovered == std::optional<double>(2700));
+  CHECK(back.incidents[0].acknowledged_via == "fallback");
+  CHECK(back.incidents[1].impact_start == std::optional<double>(3000));
+  CHECK_FALSE(back.incidents[1].acknowledged.has_value());
+  CHECK_FALSE(back.incidents[1].diagnosed.has_value());
+  CHECK(back.incidents[1].detected_by == "search-latency");
+  CHECK(back.incidents[1].ttr() == std::optional<double>(300));
+
+  auto j = nlohmann::json::parse(text);
+  j["incidents"][1]["detected"] = "soon";
+  CHECK_THROWS_WITH(report_from_json(j.dump()), Catch::Contains("incidents[1].detected"));
 }
 
 TEST_CASE("an empty report round-trips", "[report][json]") {

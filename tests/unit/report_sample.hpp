@@ -33,6 +33,7 @@ inline Report sample_report() {
   r.incident.detected_by = "play-availability";
   r.incident.mitigated_by = "rollback-config";
   r.incident.acknowledged_via = "fallback";
+  r.incidents = {r.incident};
 
   Series play{"play", 0.999, counts(600, 520, 30), {}, {0.1 + 0.2, 0.5, 1.0 / 3.0, 0.125}};
   play.buckets = {counts(100, 100), counts(100, 100), counts(100, 40, 30), counts(100, 80),
@@ -99,6 +100,22 @@ inline Report sample_report() {
   r.status_updates = {{1320, "investigating", "Some users cannot play music", 3600.0, "fallback"},
                       {2460, "identified", "A storage outage; the config change is being rolled back", std::nullopt,
                        "fallback"}};
+  return r;
+}
+
+// The sample run with a second incident: the first recovers at 45:00 (ttr 25:00), then a short one
+// from 50:00 to 55:00 (ttr 05:00), detected and mitigated but never acknowledged or diagnosed.
+inline Report sample_report_two_incidents() {
+  Report r = sample_report();
+  r.incident.recovered = 2700;
+  IncidentTimeline second;
+  second.impact_start = 3000;
+  second.detected = 3060;
+  second.mitigated = 3200;
+  second.recovered = 3300;
+  second.detected_by = "search-latency";
+  second.mitigated_by = "restart-storage";
+  r.incidents = {r.incident, second};
   return r;
 }
 

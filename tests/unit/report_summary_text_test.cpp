@@ -10,6 +10,7 @@ using namespace faultline;
 using Catch::Contains;
 using Catch::EndsWith;
 using faultline::test::sample_report;
+using faultline::test::sample_report_two_incidents;
 
 using namespace faultline::testing;
 
@@ -112,6 +113,26 @@ TEST_CASE("the summary breaks the time to recovery down by stage with each share
 
   // No incident: nothing to break down.
   CHECK_THAT(format_summary(Report{}), !Contains("time to recovery by stage"));
+}
+
+TEST_CASE("the summary counts the incidents of a run that had several, with their times to recovery",
+          "[report][summary]") {
+  Report r = sample_report_two_incidents();  // ttr 25:00 and 05:00
+  CHECK(line_starting(format_summary(r), "incidents") ==
+        "incidents   2 in the run; time to recovery mean 15:00, longest 25:00");
+  // It follows the first incident's timeline.
+  const std::string s = format_summary(r);
+  CHECK(s.find("\nincidents   ") > s.find("  recovered "));
+
+  IncidentTimeline open;
+  open.impact_start = 3400;
+  r.incidents.push_back(open);
+  CHECK(line_starting(format_summary(r), "incidents") ==
+        "incidents   3 in the run; time to recovery mean 15:00, longest 25:00 (1 never recovered)");
+
+  // One incident (or none): the timeline says it all.
+  CHECK_THAT(format_summary(sample_report()), !Contains("in the run;"));
+  CHECK_THAT(format_summary(Report{}), !Contains("in the run;"));
 }
 
 TEST_CASE("the summary lists the status updates with their ETA", "[report][summary]") {

@@ -21,6 +21,7 @@ TTR_STAGES = ("detection", "acknowledgement", "diagnosis", "mitigation", "recove
 _TIMELINE_COLUMNS = ["t_start", "t_end", "kind", "name", "requests", "ok", "degraded", "failed", "availability",
                      "ejected", "circuit_open", "replicas"]
 _STATUS_UPDATE_COLUMNS = ["time", "state", "message", "eta", "channel"]
+_INCIDENT_COLUMNS = [*INCIDENT_STAGES, "ttr", "detected_by", "mitigated_by", *TTR_STAGES]
 # Report sections with per-bucket counts, and the kind each gets in the timeline (as in timeline.csv).
 _TIMELINE_SECTIONS = (("features", "feature"), ("segments", "segment"), ("regions", "region"), ("services", "service"))
 
@@ -160,6 +161,21 @@ class Result:
         import pandas as pd
 
         return pd.DataFrame(self._report["events"], columns=["time", "kind", "name", "detail"])
+
+    @functools.cached_property
+    def incidents(self):
+        """Every incident of the run, in order (``incident`` is the first): one row each with the stage
+        times impact_start ... recovered and ttr (seconds; NaN for a stage that never happened),
+        detected_by, mitigated_by, and the TTR stage spans detection, acknowledgement, diagnosis,
+        mitigation, recovery (seconds; NaN when null, as in ``incident["stages"]``)."""
+        import pandas as pd
+
+        rows = [{**{c: _number(i[c]) for c in (*INCIDENT_STAGES, "ttr")},
+                 "detected_by": i["detected_by"], "mitigated_by": i["mitigated_by"],
+                 **{s: _number(i["stages"][s]) for s in TTR_STAGES}}
+                for i in self._report.get("incidents", [])]
+        numeric = {c: float for c in _INCIDENT_COLUMNS if c not in ("detected_by", "mitigated_by")}
+        return pd.DataFrame(rows, columns=_INCIDENT_COLUMNS).astype(numeric)
 
     @functools.cached_property
     def status_updates(self):
