@@ -130,6 +130,9 @@ def test_incidents_table_has_one_row_per_incident(tiny):
     # Null in the report, NaN in the table: no action mitigates either incident.
     assert incidents.mitigated.isna().all() and incidents.mitigation.isna().all()
     assert list(incidents.detected_by) == ["play-availability"] * 2
+    # The notebook summary shows the first incident and says there were two.
+    assert "2 incidents in the run" in result._repr_html_()
+    assert "incidents in the run" not in faultline.run(tiny, seed=5)._repr_html_()
 
     # A run without incident: an empty table with the same columns.
     calm = faultline.Result(json.dumps({**result.report, "incidents": []}))

@@ -209,6 +209,9 @@ class Result:
         stages = "".join(
             f"<tr><td style='text-align:left'>{stage}</td><td>{_clock(i[stage])}</td></tr>" for stage in INCIDENT_STAGES)
         spans = ", ".join(f"{d} {_clock(i[d])}" for d in INCIDENT_DURATIONS)
+        incidents = self._report.get("incidents", [])
+        if len(incidents) > 1:  # the table shows the first; say how many there were
+            spans += f"; {len(incidents)} incidents in the run (<code>.incidents</code>)"
         return (head + "<div style='display:flex;gap:2em;align-items:flex-start'>"
                 "<table><tr><th style='text-align:left'>feature</th><th>availability</th><th>SLO</th><th></th></tr>"
                 + features + "</table><table><tr><th style='text-align:left'>incident</th><th>at</th></tr>" + stages
