@@ -17,21 +17,16 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
       client_rng(sd, "client"), shed_rng(sd, "shed_load"), incident_rng(sd, "incident") {
   const std::size_t ns = s.services.size(), nf = s.features.size(), ne = s.dependencies.size();
   for (const Service& svc : s.services) service_rng.emplace_back(sd, "service." + svc.name);
-  auto service_index = [&](const std::string& name) {
-    for (std::size_t i = 0; i < ns; ++i)
-      if (s.services[i].name == name) return int(i);
-    throw InternalError("unknown service '" + name + "' in a validated scenario");
-  };
-  for (const Feature& f : s.features) feature_entry.push_back(service_index(f.entry));
+  for (const Feature& f : s.features) feature_entry.push_back(service_index_or_throw(f.entry));
   children.assign(ns, std::vector<std::vector<int>>(nf));
   controls.assign(ns, std::vector<std::vector<int>>(nf));
   resolvers.resize(ne);
   for (std::size_t e = 0; e < ne; ++e) {
     const Dependency& d = s.dependencies[e];
     edge_rng.emplace_back(sd, "dependency." + d.from + "->" + d.to);
-    int from = service_index(d.from);
+    int from = service_index_or_throw(d.from);
     edge_from.push_back(from);
-    edge_target.push_back(service_index(d.to));
+    edge_target.push_back(service_index_or_throw(d.to));
     for (std::size_t f = 0; f < nf; ++f)
       if (carries(d.features, s.features[f].name))
         (d.kind == DependencyKind::control ? controls : children)[std::size_t(from)][f].push_back(int(e));
@@ -68,7 +63,7 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
   if (!s.client.relogin_feature.empty())
     for (std::size_t f = 0; f < nf; ++f)
       if (s.features[f].name == s.client.relogin_feature) relogin_feature = int(f);
-  resolve_monitors();
+  resolve_response();
   set_up_recovery();
 }
 
@@ -817,10 +812,8 @@ void PlatformModel::Impl::on_health(int r, std::uint64_t token, bool in) {
 
 // A required service with no replica serving, or -1.
 int PlatformModel::Impl::missing_at_start(int service) const {
-  for (const std::string& name : s.services[std::size_t(service)].startup_requires) {
-    int need = find_service(name);
-    if (need >= 0 && serving_replicas(need) == 0) return need;
-  }
+  for (int need : startup_needs[std::size_t(service)])
+    if (serving_replicas(need) == 0) return need;
   return -1;
 }
 

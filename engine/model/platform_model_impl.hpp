@@ -248,12 +248,16 @@ struct PlatformModel::Impl {
   std::vector<std::uint8_t> admit_gated;   // per feature
   RandomStream shed_rng, incident_rng;
   std::vector<double> action_time;         // when each scheduled action runs (-1: not scheduled)
+  std::vector<int> action_service;         // per action: the service it acts on (-1: none)
+  std::vector<std::vector<int>> startup_needs;  // [service]: services that must serve for it to start
 
   // The people. `incident` is the one in progress (or the last one resolved); earlier ones are closed.
   IncidentTimeline incident;
   std::vector<IncidentTimeline> closed_incidents;
   std::uint64_t incident_number = 0;  // pending stage and status events carry it: stale ones are dropped
   std::size_t incident_posts = 0;     // status updates posted for the current incident
+  int status_page = -1;               // the service it runs on (-1: none, it always works)
+  std::vector<int> tooling;           // services responders diagnose with
   double acknowledge_due = -1;
   double diagnosis_need = 0, diagnosis_done = 0, diagnosis_rate = 1, diagnosis_since = -1;
   double tooling_down_time = 0;
@@ -336,7 +340,8 @@ struct PlatformModel::Impl {
   Report finish();
 
   // ---- platform_response.cpp: monitors, the responders, status updates, actions
-  void resolve_monitors();
+  void resolve_response();
+  bool status_page_usable() const;
   void on_bucket_tick(int b);
   bool usable(int service) const;
   double monitor_value(const MonitorState& st, int b, bool& have) const;

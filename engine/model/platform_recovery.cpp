@@ -13,6 +13,8 @@ void PlatformModel::Impl::set_up_recovery() {
   for (std::size_t sv = 0; sv < ns; ++sv) {
     const Service& svc = s.services[sv];
     supervisors.emplace_back(svc.restart_policy, int(topo.service_replicas[sv].size()));
+    std::vector<int>& needs = startup_needs.emplace_back();
+    for (const std::string& name : svc.startup_requires) needs.push_back(service_index_or_throw(name));
     autoscalers.emplace_back();
     if (svc.autoscaling.enabled) autoscalers.back().emplace(svc.autoscaling);
   }

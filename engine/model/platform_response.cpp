@@ -9,7 +9,9 @@
 
 namespace faultline {
 
-void PlatformModel::Impl::resolve_monitors() {
+// Names resolved once: what monitors watch and depend on, the status page, the tooling, the
+// services actions act on.
+void PlatformModel::Impl::resolve_response() {
   static const std::pair<const char*, MonitorMetric> kServiceMetrics[] = {
       {"availability", MonitorMetric::availability}, {"error_rate", MonitorMetric::error_rate},
       {"p50_latency", MonitorMetric::p50},           {"p95_latency", MonitorMetric::p95},
@@ -40,6 +42,9 @@ void PlatformModel::Impl::resolve_monitors() {
     for (const std::string& d : m.depends_on) st.depends_on.push_back(service_index_or_throw(d));
     monitors.push_back(st);
   }
+  if (!s.incident.status_page.empty()) status_page = service_index_or_throw(s.incident.status_page);
+  for (const std::string& t : s.incident.tooling) tooling.push_back(service_index_or_throw(t));
+  for (const Action& act : s.actions) action_service.push_back(act.service.empty() ? -1 : service_index_or_throw(act.service));
 }
 
 void PlatformModel::Impl::on_bucket_tick(int b) {
@@ -186,7 +191,7 @@ void PlatformModel::Impl::open_next_incident() {
 // for the fallback channel.
 void PlatformModel::Impl::try_acknowledge(bool fallback) {
   if (incident.acknowledged) return;
-  const bool page = s.incident.status_page.empty() || usable(find_service(s.incident.status_page));
+  const bool page = status_page_usable();
   if (!page && !fallback) return;
   incident.acknowledged = now;
   incident.acknowledged_via = page ? "status_page" : "fallback";
@@ -210,9 +215,11 @@ void PlatformModel::Impl::start_diagnosis() {
   schedule_diagnosis();
 }
 
+bool PlatformModel::Impl::status_page_usable() const { return status_page < 0 || usable(status_page); }
+
 bool PlatformModel::Impl::tooling_usable() const {
-  for (const std::string& t : s.incident.tooling)
-    if (!usable(find_service(t))) return false;
+  for (int t : tooling)
+    if (!usable(t)) return false;
   return true;
 }
 
@@ -318,7 +325,7 @@ std::optional<double> PlatformModel::Impl::restoration_estimate() const {
     if (!act.mitigates.value_or(action_mitigates_by_default(act))) continue;
     double effect = 0;
     if (!act.service.empty()) {
-      const Service& svc = s.services[std::size_t(find_service(act.service))];
+      const Service& svc = s.services[std::size_t(action_service[a])];
       if (act.kind == ActionKind::restart) effect = svc.restart_time;
       if (act.kind == ActionKind::scale) effect = svc.autoscaling.provisioning_delay + svc.restart_time;
     }
@@ -344,8 +351,7 @@ void PlatformModel::Impl::post_status(std::string state, std::string channel) {
     state = "resolved";
   }
   if (channel.empty()) {  // a later update: through the page if it works, else the fallback channel
-    const bool page = s.incident.status_page.empty() || usable(find_service(s.incident.status_page));
-    if (page) channel = "status_page";
+    if (status_page_usable()) channel = "status_page";
     else if (s.incident.status_page_fallback) channel = "fallback";
     else return;  // nowhere to post it
   }
@@ -396,7 +402,7 @@ void PlatformModel::Impl::on_action(int a) {
   const Action& act = s.actions[std::size_t(a)];
   bool mitigates = false;
   std::string detail;
-  const int sv = act.service.empty() ? -1 : find_service(act.service);
+  const int sv = action_service[std::size_t(a)];
   switch (act.kind) {
     case ActionKind::rollback: {
       const Fault* f = s.find_fault(act.fault);
@@ -482,7 +488,7 @@ void PlatformModel::Impl::on_action(int a) {
 int PlatformModel::Impl::restart_batch(int a, std::uint64_t k) {
   const Action& act = s.actions[std::size_t(a)];
   std::vector<int> up;
-  for (int r : topo.service_replicas[std::size_t(find_service(act.service))])
+  for (int r : topo.service_replicas[std::size_t(action_service[std::size_t(a)])])
     if (replicas[std::size_t(r)].host_up && !replicas[std::size_t(r)].parked) up.push_back(r);
   const std::size_t size = act.batch > 0 ? std::size_t(act.batch) : up.size();
   const std::size_t first = std::size_t(k) * size;
@@ -510,7 +516,7 @@ void PlatformModel::Impl::set_kill_switch(const Action& act, bool on) {
 
 void PlatformModel::Impl::on_action_end(int a) {
   const Action& act = s.actions[std::size_t(a)];
-  if (act.kind == ActionKind::shed_load) shed[std::size_t(find_service(act.service))] = 0;
+  if (act.kind == ActionKind::shed_load) shed[std::size_t(action_service[std::size_t(a)])] = 0;
   if (act.kind == ActionKind::kill_switch) set_kill_switch(act, false);
   rec.event(now, "action_end", act.name, "lifted after " + duration_text(*act.duration));
 }
