@@ -23,30 +23,35 @@ TtrStages IncidentTimeline::stages() const {
   return out;
 }
 
-std::vector<ImpactWindow> impact_windows(const std::vector<bool>& healthy, double bucket, double stable_for) {
-  std::vector<ImpactWindow> windows;
-  const std::size_t n = healthy.size();
-  // Buckets needed for a stable stretch; a zero stable_for means the first healthy bucket.
-  const std::size_t need = std::max<std::size_t>(1, std::size_t(std::ceil(stable_for / bucket - 1e-9)));
-  std::size_t b = 0;
-  while (true) {
-    while (b < n && healthy[b]) ++b;
-    if (b == n) return windows;
-    ImpactWindow& w = windows.emplace_back();
-    w.impact_start = double(b) * bucket;
-    std::size_t run_start = n, run = 0;
-    for (++b; b < n; ++b) {
-      if (!healthy[b]) {
-        run = 0;
-        continue;
-      }
-      if (run == 0) run_start = b;
-      if (++run >= need) break;
-    }
-    if (b == n) return windows;  // never stable again before the end
-    w.recovered = double(run_start) * bucket;
-    ++b;  // the next incident can start after the stable stretch
+ImpactTracker::ImpactTracker(double bucket, double stable_for)
+    : bucket_(bucket),
+      // Buckets needed for a stable stretch; a zero stable_for means the first healthy bucket.
+      need_(std::max<std::size_t>(1, std::size_t(std::ceil(stable_for / bucket - 1e-9)))) {}
+
+ImpactTracker::Step ImpactTracker::add(bool healthy) {
+  const std::size_t b = next_++;
+  if (!in_impact_) {
+    if (healthy) return Step::none;
+    in_impact_ = true;
+    run_ = 0;
+    windows_.push_back(ImpactWindow{double(b) * bucket_, std::nullopt});
+    return Step::impact_started;
   }
+  if (!healthy) {
+    run_ = 0;
+    return Step::none;
+  }
+  if (run_++ == 0) run_start_ = b;
+  if (run_ < need_) return Step::none;
+  windows_.back().recovered = double(run_start_) * bucket_;
+  in_impact_ = false;  // the next bucket below an objective starts the next incident
+  return Step::resolved;
+}
+
+std::vector<ImpactWindow> impact_windows(const std::vector<bool>& healthy, double bucket, double stable_for) {
+  ImpactTracker tracker(bucket, stable_for);
+  for (bool h : healthy) tracker.add(h);
+  return tracker.windows();
 }
 
 ImpactWindow impact_window(const std::vector<bool>& healthy, double bucket, double stable_for) {
@@ -58,10 +63,8 @@ std::vector<bool> buckets_meeting_slo(const std::vector<Series>& features) {
   std::size_t n = features.empty() ? 0 : features.front().buckets.size();
   std::vector<bool> ok(n, true);
   for (const Series& f : features)
-    for (std::size_t b = 0; b < n && b < f.buckets.size(); ++b) {
-      const Counts& c = f.buckets[b];
-      if (c.requests && c.availability() < f.slo) ok[b] = false;
-    }
+    for (std::size_t b = 0; b < n && b < f.buckets.size(); ++b)
+      if (below_slo(f.buckets[b], f.slo)) ok[b] = false;
   return ok;
 }
 

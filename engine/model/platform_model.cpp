@@ -1012,7 +1012,8 @@ Report PlatformModel::Impl::finish() {
   while (next_bucket < rec.bucket_count()) {
     for (std::size_t sv = 0; sv < s.services.size(); ++sv)
       replicas_by_bucket[sv][std::size_t(next_bucket)] = serving_replicas(int(sv));
-    rec.close_bucket(next_bucket++);
+    rec.close_bucket(next_bucket);
+    impact.add(bucket_healthy(next_bucket++));
   }
   Report r;
   rec.fill(r);
@@ -1024,10 +1025,9 @@ Report PlatformModel::Impl::finish() {
     sr.restarts = starts[sv];
     sr.crashes = crashes[sv];
   }
-  // The k-th incident the responders worked on is the k-th impact of the run: both start over after
-  // a resolution by the same rule. The last may have been detected without an impact (yet).
-  const std::vector<ImpactWindow> windows =
-      impact_windows(buckets_meeting_slo(r.features), s.info.bucket, s.incident.stable_for);
+  // The k-th incident the responders worked on is the k-th impact of the run: the tracker that ends
+  // one opens the next. The last may have been detected without an impact (yet).
+  const std::vector<ImpactWindow>& windows = impact.windows();
   r.incidents = std::move(closed_incidents);
   const bool current = incident.detected || incident.acknowledged || r.incidents.size() < windows.size();
   if (current) r.incidents.push_back(incident);

@@ -263,9 +263,8 @@ struct PlatformModel::Impl {
   double tooling_down_time = 0;
   std::uint32_t diagnosis_token = 0;
   std::vector<StatusUpdate> status_updates;
-  bool impact_seen = false, resolved = false;
-  double resolved_since = 0;
-  std::size_t healthy_buckets = 0;
+  ImpactTracker impact{s.info.bucket, s.incident.stable_for};  // the run's impacts as buckets close
+  bool resolved = false;  // the current incident is over
   int next_bucket = 0;
   std::uint64_t events = 0, calls_sent = 0;
   std::size_t peak_in_flight = 0;
@@ -356,6 +355,7 @@ struct PlatformModel::Impl {
   void schedule_diagnosis();
   void on_stage(std::uint32_t stage, std::uint64_t token);
   void track_resolution(int b);
+  bool bucket_healthy(int b) const;
   std::string impact_text() const;
   bool action_mitigates_by_default(const Action& act) const;
   std::optional<double> restoration_estimate() const;

@@ -182,8 +182,6 @@ void PlatformModel::Impl::open_next_incident() {
   tooling_down_time = 0;
   ++diagnosis_token;
   resolved = false;
-  impact_seen = false;
-  healthy_buckets = 0;
   incident_posts = 0;
 }
 
@@ -274,25 +272,22 @@ void PlatformModel::Impl::on_stage(std::uint32_t stage, std::uint64_t token) {
 // began (the same rule as `recovered`, seen as it happens): the resolution is posted then, and the
 // routine updates stop.
 void PlatformModel::Impl::track_resolution(int b) {
-  bool healthy = true;
-  for (std::size_t f = 0; f < s.features.size(); ++f) {
-    const Counts& c = rec.feature_bucket(int(f), b);
-    if (c.requests && c.availability() < s.features[f].slo) healthy = false;
+  switch (impact.add(bucket_healthy(b))) {
+    case ImpactTracker::Step::impact_started:
+      if (resolved) open_next_incident();  // impact again after a resolution: the next incident
+      break;
+    case ImpactTracker::Step::resolved:
+      resolved = true;
+      if (incident.acknowledged) post_status("resolved", {});  // else a late acknowledgement says it
+      break;
+    case ImpactTracker::Step::none: break;
   }
-  if (resolved && healthy) return;
-  if (resolved) open_next_incident();  // impact again after a resolution: the next incident
-  if (!healthy) {
-    impact_seen = true;
-    healthy_buckets = 0;
-    return;
-  }
-  if (!impact_seen) return;
-  ++healthy_buckets;
-  const std::size_t need = std::max<std::size_t>(1, std::size_t(std::ceil(s.incident.stable_for / s.info.bucket - 1e-9)));
-  if (healthy_buckets < need) return;
-  resolved = true;
-  resolved_since = (b + 1 - double(healthy_buckets)) * s.info.bucket;
-  if (incident.acknowledged) post_status("resolved", {});  // else a late acknowledgement says it
+}
+
+bool PlatformModel::Impl::bucket_healthy(int b) const {
+  for (std::size_t f = 0; f < s.features.size(); ++f)
+    if (below_slo(rec.feature_bucket(int(f), b), s.features[f].slo)) return false;
+  return true;
 }
 
 // Features below their objective in the last closed bucket, as users would read it.
@@ -302,7 +297,7 @@ std::string PlatformModel::Impl::impact_text() const {
   if (b >= 0)
     for (std::size_t f = 0; f < s.features.size(); ++f) {
       const Counts& c = rec.feature_bucket(int(f), b);
-      if (c.requests == 0 || c.availability() >= s.features[f].slo) continue;
+      if (!below_slo(c, s.features[f].slo)) continue;
       out += fmt::format("{}{} {:.0f}%", out.empty() ? "" : ", ", s.features[f].name, 100 * c.availability());
     }
   return out.empty() ? "every feature meets its objective" : out + " of requests succeed";
@@ -367,7 +362,7 @@ void PlatformModel::Impl::post_status(std::string state, std::string channel) {
   } else if (state == "monitoring") {
     message = "Fix applied (" + incident.mitigated_by + "); " + impact_text();
   } else {
-    message = "Resolved: every feature has met its objective since " + hms_text(resolved_since);
+    message = "Resolved: every feature has met its objective since " + hms_text(*impact.windows().back().recovered);
   }
   const std::optional<double> eta = state == "resolved" ? std::nullopt : restoration_estimate();
   // A fix applied the moment it is identified is one post, not two in the same second.
