@@ -1,6 +1,7 @@
 // Small scenarios built in C++ for tests of the model and the kernel, without the TOML loader.
 #pragma once
 
+#include "report/report.hpp"
 #include "scenario/scenario.hpp"
 
 #include <stdexcept>
@@ -60,6 +61,14 @@ inline Fault& add_fault(Scenario& s, const std::string& name, FaultKind kind, co
   f.duration = duration;
   s.faults.push_back(f);
   return s.faults.back();
+}
+
+// The spans of the TTR breakdown that are present, added up (they should make the TTR).
+inline double stage_sum(const TtrStages& st) {
+  double sum = 0;
+  for (const auto* span : {&st.detection, &st.acknowledgement, &st.diagnosis, &st.mitigation, &st.recovery})
+    sum += span->value_or(0);
+  return sum;
 }
 
 inline const Series& feature(const Report& r, const std::string& name) {

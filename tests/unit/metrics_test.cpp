@@ -3,21 +3,16 @@
 #include "experiment/run_metrics.hpp"
 #include "metrics/incident_stages.hpp"
 #include "metrics/latency_histogram.hpp"
+#include "support/scenario_builder.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
 
 using namespace faultline;
+using faultline::testing::stage_sum;
 
 namespace {
-
-double sum_of(const TtrStages& s) {
-  double sum = 0;
-  for (const auto* span : {&s.detection, &s.acknowledgement, &s.diagnosis, &s.mitigation, &s.recovery})
-    sum += span->value_or(0);
-  return sum;
-}
 
 // An incident at 100 s, detected at 160, acknowledged at 400, diagnosed at 1000, mitigated at 1300
 // and recovered at 1900.
@@ -114,7 +109,7 @@ TEST_CASE("the stage spans of a complete incident are the gaps between its stage
   CHECK(s.diagnosis == std::optional<double>(600));
   CHECK(s.mitigation == std::optional<double>(300));
   CHECK(s.recovery == std::optional<double>(600));
-  CHECK(sum_of(s) == *i.ttr());
+  CHECK(stage_sum(s) == *i.ttr());
 }
 
 TEST_CASE("a stage that never happened is null and its time goes to the next stage", "[metrics][stages]") {
@@ -123,7 +118,7 @@ TEST_CASE("a stage that never happened is null and its time goes to the next sta
   TtrStages s = i.stages();
   CHECK_FALSE(s.diagnosis);
   CHECK(s.mitigation == std::optional<double>(900));  // from acknowledged at 400 to mitigated at 1300
-  CHECK(sum_of(s) == *i.ttr());
+  CHECK(stage_sum(s) == *i.ttr());
 
   i.detected.reset();
   i.acknowledged.reset();
@@ -132,7 +127,7 @@ TEST_CASE("a stage that never happened is null and its time goes to the next sta
   CHECK_FALSE(s.acknowledgement);
   CHECK(s.mitigation == std::optional<double>(1200));
   CHECK(s.recovery == std::optional<double>(600));
-  CHECK(sum_of(s) == *i.ttr());
+  CHECK(stage_sum(s) == *i.ttr());
 }
 
 TEST_CASE("a stage out of order is null and the spans still add up to the TTR", "[metrics][stages]") {
@@ -142,7 +137,7 @@ TEST_CASE("a stage out of order is null and the spans still add up to the TTR", 
   CHECK(s.detection == std::optional<double>(60));
   CHECK_FALSE(s.acknowledgement);
   CHECK(s.diagnosis == std::optional<double>(840));  // from detected at 160
-  CHECK(sum_of(s) == *i.ttr());
+  CHECK(stage_sum(s) == *i.ttr());
 
   // Detected before the impact started (an alert on something users did not feel yet).
   i = full_incident();
@@ -150,7 +145,7 @@ TEST_CASE("a stage out of order is null and the spans still add up to the TTR", 
   s = i.stages();
   CHECK_FALSE(s.detection);
   CHECK(s.acknowledgement == std::optional<double>(300));
-  CHECK(sum_of(s) == *i.ttr());
+  CHECK(stage_sum(s) == *i.ttr());
 
   // Two stages at the same moment: both present, the second with a zero span.
   i = full_incident();
@@ -168,7 +163,7 @@ TEST_CASE("a stage after recovery is null: recovery takes the time from the last
   CHECK(s.diagnosis == std::optional<double>(600));
   CHECK_FALSE(s.mitigation);
   CHECK(s.recovery == std::optional<double>(900));  // from diagnosed at 1000
-  CHECK(sum_of(s) == *i.ttr());
+  CHECK(stage_sum(s) == *i.ttr());
 }
 
 TEST_CASE("without recovery the stages reached keep their spans and recovery is null", "[metrics][stages]") {

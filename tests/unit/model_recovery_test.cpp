@@ -185,11 +185,7 @@ TEST_CASE("responders diagnose slower while their tooling is down and wait for t
   // The stages add up to the TTR in every variant.
   for (const Report* r : {&plain, &tooling, &page}) {
     REQUIRE(r->incident.ttr());
-    const TtrStages st = r->incident.stages();
-    double sum = 0;
-    for (const auto& span : {st.detection, st.acknowledgement, st.diagnosis, st.mitigation, st.recovery})
-      sum += span.value_or(0);
-    CHECK(sum == Approx(*r->incident.ttr()));
+    CHECK(stage_sum(r->incident.stages()) == Approx(*r->incident.ttr()));
   }
 }
 
@@ -226,11 +222,7 @@ TEST_CASE("each impact after a resolution is an incident of its own, with its ow
     REQUIRE(i.recovered);
     CHECK(*i.recovered >= fault_at + 120 + 10);  // the crash, then the restart
     CHECK(*i.recovered < fault_at + 200);
-    const TtrStages st = i.stages();
-    double sum = 0;
-    for (const auto& span : {st.detection, st.acknowledgement, st.diagnosis, st.mitigation, st.recovery})
-      sum += span.value_or(0);
-    CHECK(sum == Approx(*i.ttr()));
+    CHECK(stage_sum(i.stages()) == Approx(*i.ttr()));
   }
   CHECK(r.incident.detected == r.incidents.front().detected);  // `incident` is the first
   // Each incident was told and resolved on the status page, nothing in between.

@@ -28,11 +28,7 @@ bool has_event(const Report& r, const std::string& kind, const std::string& name
 
 void check_stages_add_up(const Report& r) {
   REQUIRE(r.incident.ttr());
-  const TtrStages st = r.incident.stages();
-  double sum = 0;
-  for (const auto& span : {st.detection, st.acknowledgement, st.diagnosis, st.mitigation, st.recovery})
-    sum += span.value_or(0);
-  CHECK(sum == Approx(*r.incident.ttr()));
+  CHECK(stage_sum(r.incident.stages()) == Approx(*r.incident.ttr()));
 }
 
 constexpr double kMinute = 60;
