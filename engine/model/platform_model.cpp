@@ -820,10 +820,7 @@ int PlatformModel::Impl::missing_at_start(int service) const {
 // Replicas serving and meant to take traffic (a failover standby is running but does not count).
 int PlatformModel::Impl::serving_replicas(int service) const {
   int n = 0;
-  for (int r : topo.service_replicas[std::size_t(service)]) {
-    const Replica& rep = replicas[std::size_t(r)];
-    n += rep.ready && !rep.standby && !rep.parked;
-  }
+  for (int r : topo.service_replicas[std::size_t(service)]) n += replicas[std::size_t(r)].serving();
   return n;
 }
 

@@ -151,6 +151,10 @@ struct Replica {
   int busy = 0;
   std::deque<Handle> queue;
   int down_fault = -1;            // the fault that took it down, for blame
+
+  // Ready and meant to take traffic: what counts as serving for monitors, startup requirements,
+  // autoscalers and failover probes (a failover standby runs, but does not count).
+  bool serving() const { return ready && !standby && !parked; }
 };
 
 struct Resolver {  // a caller's cache of what a control plane told it
@@ -269,13 +273,12 @@ struct PlatformModel::Impl {
   std::uint64_t events = 0, calls_sent = 0;
   std::size_t peak_in_flight = 0;
 
-  // The replicas of `sv` in_new_set(zone, region) take the traffic, the others stand by; used by
-  // the failover controller (platform_recovery.cpp) and the failover action (platform_response.cpp).
+  // The replicas r of `sv` with in_new_set(r) take the traffic, the others stand by; used by the
+  // failover controller (platform_recovery.cpp) and the failover action (platform_response.cpp).
   template <class Pred>
   void make_active(int sv, Pred in_new_set) {
     for (int r : topo.service_replicas[std::size_t(sv)]) {
-      const ReplicaInfo& ri = topo.replicas[std::size_t(r)];
-      replicas[std::size_t(r)].standby = !in_new_set(ri.zone, ri.region);
+      replicas[std::size_t(r)].standby = !in_new_set(r);
       update_rotation(r);
     }
   }
@@ -326,6 +329,7 @@ struct PlatformModel::Impl {
   void on_health(int r, std::uint64_t token, bool in);
   int missing_at_start(int service) const;
   int serving_replicas(int service) const;
+  bool in_standby_zone(int replica) const;
   void schedule_fault_steps();
   void on_fault_step(int k);
   void end_fault(int i, const std::string& why);

@@ -42,10 +42,8 @@ void PlatformModel::Impl::set_up_recovery() {
   for (std::size_t r = 0; r < topo.replicas.size(); ++r) {
     Replica& rep = replicas[r];
     const ReplicaInfo& ri = topo.replicas[r];
-    const Failover& fo = s.services[std::size_t(ri.service)].failover;
     rep.parked = ri.parked;
-    rep.standby = fo.enabled && std::find(fo.standby.begin(), fo.standby.end(), topo.zones[std::size_t(ri.zone)]) !=
-                                    fo.standby.end();
+    rep.standby = s.services[std::size_t(ri.service)].failover.enabled && in_standby_zone(int(r));
     if (rep.parked) {
       rep.process_up = rep.ready = false;
       uptime.set_serving(int(r), false, 0);
@@ -98,7 +96,7 @@ void PlatformModel::Impl::sample_scaling_signal(int sv) {
   int serving = 0, busy = 0, waiting = 0;
   for (int r : topo.service_replicas[std::size_t(sv)]) {
     const Replica& rep = replicas[std::size_t(r)];
-    if (!rep.ready || rep.parked) continue;
+    if (!rep.serving()) continue;
     ++serving;
     busy += rep.busy;
     waiting += int(rep.queue.size());
@@ -183,8 +181,7 @@ void PlatformModel::Impl::on_failover_probe(int sv) {
   const int observer = topo.zone_index(svc.failover.observer);
   bool answered = false;
   for (int r : topo.service_replicas[std::size_t(sv)]) {
-    const Replica& rep = replicas[std::size_t(r)];
-    if (rep.standby || rep.parked || !rep.ready) continue;
+    if (!replicas[std::size_t(r)].serving()) continue;
     answered |= observer < 0 || faults.round_trip(observer, topo.replicas[std::size_t(r)].zone);
   }
   if (answered) {
@@ -204,6 +201,12 @@ void PlatformModel::Impl::on_failover_probe(int sv) {
   q.push(now + svc.failover.delay, kFailoverDone, std::uint32_t(sv));
 }
 
+bool PlatformModel::Impl::in_standby_zone(int r) const {
+  const ReplicaInfo& ri = topo.replicas[std::size_t(r)];
+  const std::vector<std::string>& standby = s.services[std::size_t(ri.service)].failover.standby;
+  return std::find(standby.begin(), standby.end(), topo.zones[std::size_t(ri.zone)]) != standby.end();
+}
+
 void PlatformModel::Impl::on_failover_done(int sv) {
   FailoverState& st = failovers[std::size_t(sv)];
   const Failover& fo = s.services[std::size_t(sv)].failover;
@@ -212,9 +215,7 @@ void PlatformModel::Impl::on_failover_done(int sv) {
   st.done = true;
   std::string zones;
   for (const std::string& z : fo.standby) zones += (zones.empty() ? "" : ", ") + z;
-  make_active(sv, [&](int zone, int) {
-    return std::find(fo.standby.begin(), fo.standby.end(), topo.zones[std::size_t(zone)]) != fo.standby.end();
-  });
+  make_active(sv, [&](int r) { return in_standby_zone(r); });
   rec.event(now, "failover", s.services[std::size_t(sv)].name, "promoted the replicas in " + zones);
 }
 

@@ -437,7 +437,10 @@ void PlatformModel::Impl::on_action(int a) {
       mitigates = true;
       failovers[std::size_t(sv)].done = true;  // people have taken over from the controller
       const int zone = topo.zone_index(act.to), region = topo.region_index(act.to);
-      make_active(sv, [&](int z, int rg) { return z == zone || (zone < 0 && rg == region); });
+      make_active(sv, [&](int r) {
+        const ReplicaInfo& ri = topo.replicas[std::size_t(r)];
+        return ri.zone == zone || (zone < 0 && ri.region == region);
+      });
       detail = fmt::format("{} now served from {}", act.service, act.to);
       break;
     }
