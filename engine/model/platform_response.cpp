@@ -319,7 +319,7 @@ std::optional<double> PlatformModel::Impl::restoration_estimate() const {
     if (action_time[a] < now) continue;
     if (!act.mitigates.value_or(action_mitigates_by_default(act))) continue;
     double effect = 0;
-    if (!act.service.empty()) {
+    if (action_service[a] >= 0) {
       const Service& svc = s.services[std::size_t(action_service[a])];
       if (act.kind == ActionKind::restart) effect = svc.restart_time;
       if (act.kind == ActionKind::scale) effect = svc.autoscaling.provisioning_delay + svc.restart_time;
