@@ -163,6 +163,8 @@ class ScenarioReader {
         if (zone.racks > zone.hosts)
           z.error("racks", fmt::format("must be at most hosts ({}), got {}", zone.hosts, zone.racks));
       }
+      if (auto v = z.integer("cores")) zone.cores = static_cast<int>(*v);
+      if (auto v = z.number("speed")) zone.speed = *v;
       if (z.has("tags"))
         if (auto v = z.list("tags")) {
           zone.tags = *v;
@@ -231,6 +233,11 @@ class ScenarioReader {
       if (auto v = t.integer("workers")) svc.workers = static_cast<int>(*v);
       if (auto v = t.integer("queue")) svc.queue = static_cast<int>(*v);
       if (auto v = t.distribution("service_time")) svc.service_time = *v;
+      if (t.has("cpu")) {
+        if (t.has("service_time"))
+          t.error("cpu", "a service's time is either `service_time` or `cpu` work on its host's cores, not both");
+        if (auto v = t.distribution("cpu")) svc.cpu = *v;
+      }
       if (auto v = t.duration("restart_time")) svc.restart_time = *v;
       if (auto hc = t.table("health_check")) {
         if (auto v = hc->duration("interval")) svc.health_check.interval = *v;
@@ -675,7 +682,8 @@ class ScenarioReader {
                                                     {"cert_expiry", FaultKind::cert_expiry},
                                                     {"dns_failure", FaultKind::dns_failure},
                                                     {"control_plane", FaultKind::control_plane},
-                                                    {"clock_skew", FaultKind::clock_skew}});
+                                                    {"clock_skew", FaultKind::clock_skew},
+                                                    {"cpu_hog", FaultKind::cpu_hog}});
       const auto target = t.text("target");
       if (target) fault.target = *target;
       if (kind && target) check_fault_target(t, fault.kind, *target);
@@ -814,7 +822,7 @@ class ScenarioReader {
                slowdown = k == FaultKind::slowdown, surge = k == FaultKind::traffic_surge,
                rollout = k == FaultKind::config_rollout, cert = k == FaultKind::cert_expiry,
                dns = k == FaultKind::dns_failure, skew = k == FaultKind::clock_skew,
-               partition = k == FaultKind::partition;
+               partition = k == FaultKind::partition, hog = k == FaultKind::cpu_hog;
     if (rollout)
       if (auto v = t.boolean("crash_loop")) fault.crash_loop = *v;
     const bool erring_rollout = rollout && !fault.crash_loop;
@@ -831,6 +839,7 @@ class ScenarioReader {
     t.only_for(rollout, "crash_loop", "kind = \"config_rollout\"");
     t.only_for(rollout && fault.crash_loop, "crash_after", "kind = \"config_rollout\" with crash_loop = true");
     t.only_for(dns, "ttl", "kind = \"dns_failure\"");
+    t.only_for(hog, "threads", "kind = \"cpu_hog\"");
     for (std::string_view key : {"skew", "tolerance", "checked_by"}) t.only_for(skew, key, "kind = \"clock_skew\"");
 
     if (latency && t.require("delay"))
@@ -861,6 +870,8 @@ class ScenarioReader {
       if (auto v = t.duration("crash_after")) fault.crash_after = *v;
     if (dns)
       if (auto v = t.duration("ttl")) fault.ttl = *v;
+    if (hog && t.require("threads"))
+      if (auto v = t.number("threads")) fault.threads = *v;
     if (skew) {
       if (t.require("skew"))
         if (auto v = t.duration("skew")) fault.skew = *v;
@@ -919,7 +930,8 @@ class ScenarioReader {
   static TargetRules target_rules(FaultKind kind) {
     TargetRules r;
     switch (kind) {
-      case FaultKind::host_crash: r.host = r.rack = r.zone = r.region = r.service = r.tag = true; break;
+      case FaultKind::host_crash:
+      case FaultKind::cpu_hog: r.host = r.rack = r.zone = r.region = r.service = r.tag = true; break;
       case FaultKind::service_crash:
       case FaultKind::config_rollout:
       case FaultKind::cert_expiry: r.service = r.tag = true; break;

@@ -45,6 +45,12 @@ std::vector<SchemaKey> build_schema() {
       row("zone[].racks", T::integer).fallback("0").within(0, 100000).in("racks")
           .says("Racks the hosts sit in, in turn (host i in rack i % racks), for fault targets `<zone>/rack<i>`; "
                 "0: none. At most `hosts`."),
+      row("zone[].cores", T::integer).fallback("8").within(1, 4096).in("cores")
+          .says("Cores of each host of the zone. They matter to services with `cpu` work and to `cpu_hog` faults: "
+                "each runnable thread runs at most on one core, and while more threads are runnable than there are "
+                "cores, each gets an equal share (processor sharing, SimGrid's CPU model)."),
+      row("zone[].speed", T::number).fallback("1").above(0).at_most(1000).in("x")
+          .says("Speed of each core, relative to the core `service[].cpu` is measured on (2: twice as fast)."),
       row("zone[].tags", T::name_list).computed("none")
           .says("Labels for fault targets: `tag:<t>` reaches every host of the zone."),
 
@@ -73,6 +79,10 @@ std::vector<SchemaKey> build_schema() {
           .says("Requests waiting per replica beyond the workers; more are rejected."),
       row("service[].service_time", T::distribution).fallback("\"5ms\"").at_least(0)
           .says("Time a worker spends on one request, excluding calls to dependencies."),
+      row("service[].cpu", T::distribution).at_least(0).computed("none (the service takes `service_time`)")
+          .says("CPU work of one request, in core-seconds on a core of speed 1, instead of `service_time`: it runs "
+                "on the replica's host, whose cores every busy worker of every replica there and every "
+                "`cpu_hog` thread share, so a saturated host slows all of them."),
       row("service[].restart_time", T::duration).fallback("\"30s\"").at_least(0)
           .says("Time from a crash (or a restart action) until a replica serves again."),
       row("service[].health_check", T::table).says("How the load balancer takes replicas out of rotation."),
@@ -294,7 +304,7 @@ std::vector<SchemaKey> build_schema() {
       row("fault[].kind", T::choice).need()
           .one_of({"host_crash", "service_crash", "zone_outage", "region_outage", "link_down", "partition", "latency",
                    "packet_loss", "error_rate", "slowdown", "traffic_surge", "config_rollout", "cert_expiry",
-                   "dns_failure", "control_plane", "clock_skew"})
+                   "dns_failure", "control_plane", "clock_skew", "cpu_hog"})
           .says("What fails: hosts turned off (`host_crash`, `zone_outage`, `region_outage`); service processes "
                 "killed (`service_crash`); the network between zones or regions cut (`link_down`, `partition`: calls "
                 "across it time out); calls delayed (`latency`), lost (`packet_loss`: the caller times out) or "
@@ -304,11 +314,13 @@ std::vector<SchemaKey> build_schema() {
                 "(`dns_failure`: calls to the target fail at the caller once its cached answer is older than "
                 "`ttl`); a control plane serving errors or no entries (`control_plane`); clocks off (`clock_skew`: "
                 "calls between a skewed and a correct clock fail with UNAUTHENTICATED at services that check "
-                "validity, when `skew` > `tolerance`)."),
+                "validity, when `skew` > `tolerance`); hosts' CPUs loaded by `threads` busy threads each "
+                "(`cpu_hog`: a batch job or a runaway process; services with `cpu` work on them slow down as "
+                "their share of the cores shrinks)."),
       row("fault[].target", T::string).need()
           .says("What it hits. Forms: a name; `tag:<t>` (services and zones with the tag); `from->to` (a "
                 "dependency); `a<->b` (the link between two zones or two regions); `<zone>/rack<i>`. By kind: "
-                "host_crash: a host `<zone>-h<i>`, rack, zone, region, service (its hosts) or tag; service_crash, "
+                "host_crash, cpu_hog: a host `<zone>-h<i>`, rack, zone, region, service (its hosts) or tag; service_crash, "
                 "config_rollout, cert_expiry: a service or tag; zone_outage: a zone; region_outage: a region; "
                 "link_down, partition: a link, or a zone or region (cut from everything else); latency, "
                 "packet_loss: a service, tag, dependency or link; error_rate: a service, tag or dependency; "
@@ -377,6 +389,9 @@ std::vector<SchemaKey> build_schema() {
       row("fault[].ttl", T::duration).fallback("\"0s\"").at_least(0)
           .says("dns_failure only: callers keep using their cached answer for up to this long (each caller's "
                 "cache expires at a random moment within it)."),
+      row("fault[].threads", T::number).above(0).at_most(100000).in("threads")
+          .says("cpu_hog only (required): busy threads the hog runs on each host it hits, each taking at most one "
+                "core (a fraction: a thread busy part of the time)."),
       row("fault[].skew", T::duration).above(0)
           .says("clock_skew only (required): how far the targets' clocks are off (ahead or behind alike)."),
       row("fault[].tolerance", T::duration).fallback("\"5m\"").at_least(0)

@@ -94,6 +94,8 @@ std::uint32_t MetricsRecorder::blame_slot(Blame b) const {
     case Blame::Kind::none: return 0;
     case Blame::Kind::fault: return 1 + std::uint32_t(b.index);
     case Blame::Kind::edge: return 1 + std::uint32_t(scenario_.faults.size()) + std::uint32_t(b.index);
+    case Blame::Kind::resource:
+      return 1 + std::uint32_t(scenario_.faults.size() + scenario_.dependencies.size()) + std::uint32_t(b.index);
   }
   return 0;
 }
@@ -101,6 +103,8 @@ std::uint32_t MetricsRecorder::blame_slot(Blame b) const {
 std::string MetricsRecorder::blame_name(std::uint32_t slot) const {
   if (slot == 0) return "overload";
   if (slot <= scenario_.faults.size()) return "fault:" + scenario_.faults[slot - 1].name;
+  if (slot > scenario_.faults.size() + scenario_.dependencies.size())
+    return "resource:" + resource_names_[slot - 1 - scenario_.faults.size() - scenario_.dependencies.size()];
   const Dependency& d = scenario_.dependencies[slot - 1 - scenario_.faults.size()];
   return "edge:" + d.from + "->" + d.to;
 }
@@ -126,6 +130,7 @@ void MetricsRecorder::attempt(int service, double t, bool ok, Cause cause, doubl
   ++st.cause_by_bucket[std::size_t(b)][std::size_t(cause)];
   if (st.first_failure_in_bucket < 0 || failed_at < st.first_failure_in_bucket) st.first_failure_in_bucket = failed_at;
   std::uint32_t slot = blame_slot(blame);
+  if (slot >= st.blame_counts.size()) st.blame_counts.resize(slot + 1, 0);  // resources: only where blamed
   if (st.blame_counts[slot]++ == 0) st.touched.push_back(slot);
 }
 

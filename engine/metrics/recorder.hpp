@@ -15,12 +15,14 @@ namespace faultline {
 
 enum class Outcome { ok, degraded, failed };
 
-// What carried a failure to a service: a fault, a dependency edge, or nothing known (overload).
+// What carried a failure to a service: a fault, a dependency edge, a shared resource that was
+// saturated (an index in the names given to set_resource_names), or nothing known (overload).
 struct Blame {
-  enum class Kind : unsigned char { none, fault, edge } kind = Kind::none;
+  enum class Kind : unsigned char { none, fault, edge, resource } kind = Kind::none;
   int index = -1;
   static Blame fault(int f) { return {Kind::fault, f}; }
   static Blame edge(int e) { return {Kind::edge, e}; }
+  static Blame resource(int r) { return {Kind::resource, r}; }
 };
 
 class MetricsRecorder {
@@ -47,6 +49,8 @@ class MetricsRecorder {
   // Outlier detection now has `count` replicas of the service ejected.
   void ejected(int service, double t, int count);
   void event(double t, std::string kind, std::string name, std::string detail = {});
+  // The shared resources failures can be blamed on ("<host>.cpu"), before the first attempt.
+  void set_resource_names(std::vector<std::string> names) { resource_names_ = std::move(names); }
 
   // Called once per bucket, in order, when simulated time passes its end.
   void close_bucket(int b);
@@ -89,6 +93,7 @@ class MetricsRecorder {
   std::vector<ServiceState> service_state_;
   std::vector<EdgeReport> edges_;
   std::vector<PropagationStep> propagation_;
+  std::vector<std::string> resource_names_;
   std::vector<Event> events_;
   Counts requests_;
   std::vector<std::uint8_t> user_failed_;

@@ -52,9 +52,13 @@ FaultPlan::FaultPlan(const Scenario& s, const Topology& t, std::uint64_t seed)
       state_(s.faults.size()),
       host_holds_(t.hosts.size(), 0),
       replica_holds_(t.replicas.size(), 0),
+      host_background_(t.hosts.size(), 0),
       service_faults_(s.services.size()),
       edge_faults_(s.dependencies.size()) {
-  for (const Fault& f : s.faults) rng_.emplace_back(seed, "fault." + f.name);
+  for (const Fault& f : s.faults) {
+    rng_.emplace_back(seed, "fault." + f.name);
+    loads_cpus_ |= f.kind == FaultKind::cpu_hog;
+  }
   std::vector<std::vector<std::string>> units;
   for (std::size_t i = 0; i < s.faults.size(); ++i) {
     resolve_targets(int(i), rng_[i]);
@@ -156,7 +160,8 @@ void FaultPlan::resolve_targets(int f, RandomStream& rng) {
   };
 
   switch (fault.kind) {
-    case FaultKind::host_crash: {
+    case FaultKind::host_crash:
+    case FaultKind::cpu_hog: {
       std::vector<int> candidates;
       if (int z = t_.zone_index(name); z >= 0 && target.form == FaultTarget::Form::name) {
         candidates = zone_hosts(z);
@@ -413,7 +418,10 @@ void FaultPlan::enter(int f, int unit, Change& c) {
   State& st = state_[std::size_t(f)];
   if (st.unit_running[std::size_t(unit)]++ > 0) return;
   switch (st.grain) {
-    case Grain::host: hold_host(st.hosts[std::size_t(unit)], c); break;
+    case Grain::host:
+      if (s_.faults[std::size_t(f)].kind == FaultKind::cpu_hog) load_host(st.hosts[std::size_t(unit)], f, +1, c);
+      else hold_host(st.hosts[std::size_t(unit)], c);
+      break;
     case Grain::whole:
       for (int h : st.hosts) hold_host(h, c);
       break;
@@ -431,7 +439,10 @@ void FaultPlan::leave(int f, int unit, Change& c) {
   if (--st.unit_running[std::size_t(unit)] > 0) return;
   const Fault& fault = s_.faults[std::size_t(f)];
   switch (st.grain) {
-    case Grain::host: release_host(st.hosts[std::size_t(unit)], c); break;
+    case Grain::host:
+      if (fault.kind == FaultKind::cpu_hog) load_host(st.hosts[std::size_t(unit)], f, -1, c);
+      else release_host(st.hosts[std::size_t(unit)], c);
+      break;
     case Grain::whole:
       for (int h : st.hosts) release_host(h, c);
       break;
@@ -443,6 +454,13 @@ void FaultPlan::leave(int f, int unit, Change& c) {
       break;
     }
   }
+}
+
+void FaultPlan::load_host(int h, int f, int sign, Change& c) {
+  double& threads = host_background_[std::size_t(h)];
+  threads += sign * s_.faults[std::size_t(f)].threads;
+  if (threads < 1e-9) threads = 0;  // what the hogs added, taken away again
+  c.cpu_hosts.push_back(h);
 }
 
 void FaultPlan::hold_host(int h, Change& c) {
@@ -475,7 +493,10 @@ std::string FaultPlan::describe(int f) const {
   const Fault& fault = s_.faults[std::size_t(f)];
   const State& st = state_[std::size_t(f)];
   std::string d = fmt::format("{} on {}", to_string(fault.kind), fault.target);
-  if (st.grain == Grain::host) d += fmt::format(" ({} host(s))", st.hosts.size());
+  if (st.grain == Grain::host && fault.kind == FaultKind::cpu_hog)
+    d += fmt::format(" ({} host(s), {} busy thread(s) each)", st.hosts.size(), fault.threads);
+  else if (st.grain == Grain::host)
+    d += fmt::format(" ({} host(s))", st.hosts.size());
   if (st.grain == Grain::whole && !st.hosts.empty()) d += fmt::format(" ({} host(s))", st.hosts.size());
   if (st.grain == Grain::replica) {
     if (st.service >= 0)

@@ -49,6 +49,7 @@ class FaultPlan {
     int fault = -1;
     std::vector<PlatformCommand> commands;
     std::vector<Note> notes;
+    std::vector<int> cpu_hosts;  // hosts whose background CPU load changed (cpu_hog)
   };
   // Applies step k, whose time has come. A step whose occurrence was cancelled or is over changes
   // nothing.
@@ -106,6 +107,11 @@ class FaultPlan {
   // negative when it is not crash-looping. The model schedules the crashes: their timing depends on
   // when the supervisor lets the replica start again.
   double crash_loop_after(int replica) const;
+  // Busy threads that active CPU hogs run on the host, besides its replicas' work.
+  double host_background(int host) const { return host_background_[std::size_t(host)]; }
+  // Whether the scenario has a fault that loads hosts' CPUs.
+  bool loads_cpus() const { return loads_cpus_; }
+
   // Whether a fault holds the replica dead (a service crash, or its host down): it must not start.
   bool holds(int replica) const;
 
@@ -143,6 +149,7 @@ class FaultPlan {
   void enter(int f, int unit, Change& c);
   void leave(int f, int unit, Change& c);
   void hold_host(int host, Change& c);
+  void load_host(int host, int f, int sign, Change& c);
   void release_host(int host, Change& c);
   void hold_replica(int replica, Change& c);
   void release_replica(int replica, Change& c);
@@ -160,6 +167,8 @@ class FaultPlan {
   std::vector<OccurrenceState> occurrence_state_;
   std::vector<Step> steps_;
   std::vector<int> host_holds_, replica_holds_;  // faults holding each host down, each replica dead
+  std::vector<double> host_background_;          // by host: threads of the active CPU hogs
+  bool loads_cpus_ = false;
   std::vector<std::vector<int>> service_faults_;  // by service: faults acting on its replicas or on it
   std::vector<std::vector<int>> edge_faults_;     // by dependency: latency / error_rate on it
   std::vector<int> path_faults_, surge_faults_;

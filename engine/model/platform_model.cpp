@@ -56,7 +56,7 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
     caches.emplace_back(d.cache);
   }
   for (const ReplicaInfo& ri : topo.replicas)
-    hold_estimate.push_back(s.services[std::size_t(ri.service)].service_time.expected());
+    hold_estimate.push_back(service_time_of(ri.service).expected());
   replicas.resize(topo.replicas.size());
   action_done.assign(s.actions.size(), false);
   logged_out.assign(std::size_t(std::max(1, s.traffic.sample_users)), 0);
@@ -65,6 +65,7 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
       if (s.features[f].name == s.client.relogin_feature) relogin_feature = int(f);
   resolve_response();
   set_up_recovery();
+  set_up_resources();
 }
 
 // ---- set-up -------------------------------------------------------------------------------
@@ -417,7 +418,7 @@ void PlatformModel::Impl::on_attempt_arrive(int r, Handle ah) {
     if (a.caller_slot >= 0) limits[std::size_t(a.edge)][std::size_t(a.caller_slot)].queued_at_callee();
   } else {
     jobs.release(jh);
-    reply(ah, Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, {}});
+    reply(ah, Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, overload_blame(r)});
   }
 }
 
@@ -472,7 +473,16 @@ void PlatformModel::Impl::start_job(Handle jh) {
       return;
     }
   }
-  double t = service_rng[std::size_t(service)].sample(s.services[std::size_t(service)].service_time);
+  double t = service_rng[std::size_t(service)].sample(service_time_of(service));
+  if (runs_on_cpu(service)) {
+    double after = 0;
+    if (faults.touches_service(service)) {
+      t *= faults.slowdown_at(service, j.replica);
+      after = faults.added_delay_at(service, j.replica);
+    }
+    start_cpu_work(jh, t, after);
+    return;
+  }
   if (faults.touches_service(service))
     t = t * faults.slowdown_at(service, j.replica) + faults.added_delay_at(service, j.replica);
   q.push(now + t, kServiceDone, std::uint32_t(j.replica), jh);
@@ -545,6 +555,7 @@ void PlatformModel::Impl::cancel_job(Attempt& a) {
   const int rep_index = j.replica;
   const Service& svc = s.services[std::size_t(topo.replicas[std::size_t(rep_index)].service)];
   if (!svc.cancellation || j.done || a.queued || j.epoch != replicas[std::size_t(rep_index)].epoch) return;
+  stop_cpu_work(j);
   jobs.release(a.job);
   a.server_done = true;
   --replicas[std::size_t(rep_index)].busy;
@@ -610,7 +621,8 @@ void PlatformModel::Impl::on_attempt_timeout(Handle ah) {
   Attempt& a = attempts[ah];
   if (a.caller_done) return;
   // lost: the callee's host was down; a fault that dropped the attempt on the network blames itself.
-  Result r{false, false, Status::DEADLINE_EXCEEDED, a.lost ? Cause::host_down : Cause::timeout, false, a.lost_blame};
+  Result r{false, false, Status::DEADLINE_EXCEEDED, a.lost ? Cause::host_down : Cause::timeout, false,
+           a.lost_blame.kind != Blame::Kind::none ? a.lost_blame : overload_blame(a.replica)};
   complete_attempt(ah, r);
 }
 
@@ -742,6 +754,7 @@ void PlatformModel::Impl::replica_down(int r) {
   rep.busy = 0;
   for (Handle jh : rep.queue) drop_job(jh);
   rep.queue.clear();
+  if (!cpus.empty()) drop_cpu_work_of(r);
   ++rep.health_token;
   if (was_serving || rep.health_in) {
     const HealthCheck& hc = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].health_check;
@@ -860,6 +873,7 @@ void PlatformModel::Impl::apply_fault_change(const FaultPlan::Change& change) {
           replicas[std::size_t(r)].ready_expected = now + s.services[std::size_t(topo.replicas[std::size_t(r)].service)].restart_time;
     port.command(now, command);
   }
+  if (!change.cpu_hosts.empty()) set_cpu_background(change.cpu_hosts);
   schedule_fault_steps();
 }
 
@@ -918,7 +932,7 @@ void PlatformModel::Impl::on_control_refresh(int e) {
     }
   }
   // The refresh is a call to the control plane: it takes one of its service times.
-  double took = service_rng[std::size_t(cp)].sample(s.services[std::size_t(cp)].service_time);
+  double took = service_rng[std::size_t(cp)].sample(service_time_of(cp));
   rec.attempt(cp, now, ok, ok ? Cause::dependency : (blame.kind == Blame::Kind::fault ? Cause::injected : Cause::host_down),
               took, blame, now);
   if (ok) {
@@ -971,6 +985,7 @@ void PlatformModel::Impl::dispatch(const ModelEvent& e) {
     case kErrorCostDone: on_error_cost_done(int(e.a), e.b); break;
     case kUneject: on_uneject(int(e.a)); break;
     case kCacheRefresh: on_cache_refresh(int(e.a)); break;
+    case kCpuDone: on_cpu_done(int(e.a), e.b); break;
     default: throw InternalError(fmt::format("unknown event type {}", e.type));
   }
 }
@@ -1010,10 +1025,12 @@ Report PlatformModel::Impl::finish() {
     for (std::size_t sv = 0; sv < s.services.size(); ++sv)
       replicas_by_bucket[sv][std::size_t(next_bucket)] = serving_replicas(int(sv));
     rec.close_bucket(next_bucket);
+    close_resource_bucket(next_bucket);
     impact.add(bucket_healthy(next_bucket++));
   }
   Report r;
   rec.fill(r);
+  fill_resources(r);
   uptime.fill(r.services, end);
   for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
     ServiceReport& sr = r.services[sv];

@@ -12,6 +12,7 @@
 #include "model/event_queue.hpp"
 #include "model/call_limits.hpp"
 #include "model/fault_plan.hpp"
+#include "model/host_cpu.hpp"
 #include "model/outlier_detector.hpp"
 #include "model/pool.hpp"
 #include "model/random.hpp"
@@ -62,6 +63,7 @@ enum EventType : std::uint32_t {
   kStatusUpdate,    // the cadence of status updates
   kActionEnd,       // a shed_load or kill_switch with a duration is lifted (a: action)
   kActionStep,      // the next batch of a restart, the next step of an admit (a: action, b: step)
+  kCpuDone,         // the next piece of work on a host's CPU finishes (a: host, b: the host's CPU token)
 };
 
 // How often an autoscaler's signal is sampled (it decides on the mean since its last decision).
@@ -132,6 +134,8 @@ struct Job {
   double enqueued_at = 0;
   double started = 0;
   Result deferred;  // the failure it replies once its error_cost is paid
+  HostCpu::Ticket cpu = 0;  // its CPU work on the host, while it runs (0: none)
+  double after_cpu = 0;     // time the request takes after its CPU work (latency faults)
 };
 
 struct Replica {
@@ -216,6 +220,17 @@ struct PlatformModel::Impl {
   RandomStream lb_rng;
 
   std::vector<Replica> replicas;
+  // Hosts' CPUs (platform_resources.cpp), only where something runs CPU work; empty otherwise.
+  struct CpuState {
+    int host = -1;
+    HostCpu cpu{1, 1};
+    double due = HostCpu::kNever;  // when its kCpuDone is scheduled
+    std::uint32_t token = 0;       // bumped when the schedule changes: older kCpuDone are stale
+    std::vector<double> utilisation, backlog;  // by bucket
+    double saturated = 0;
+  };
+  std::vector<CpuState> cpus;
+  std::vector<int> host_cpu;  // by host: index in cpus, -1 when its CPU is not modelled
   FaultPlan faults;
   std::size_t fault_steps_scheduled = 0;  // the plan's steps already in the queue
   ReplicaUptime uptime{topo};
@@ -341,6 +356,23 @@ struct PlatformModel::Impl {
   void run_until(double limit);
   std::string last_features_back(const std::vector<Series>& features, double recovered) const;
   Report finish();
+
+  // ---- platform_resources.cpp: hosts' CPUs shared by the work on them
+  void set_up_resources();
+  bool runs_on_cpu(int service) const { return s.services[std::size_t(service)].cpu.has_value(); }
+  const Distribution& service_time_of(int service) const {
+    const Service& svc = s.services[std::size_t(service)];
+    return svc.cpu ? *svc.cpu : svc.service_time;
+  }
+  void start_cpu_work(Handle jh, double work, double after);
+  void on_cpu_done(int c, std::uint64_t token);
+  void schedule_cpu(int c);
+  void stop_cpu_work(Job& j);
+  void drop_cpu_work_of(int replica);
+  void set_cpu_background(const std::vector<int>& hosts);
+  Blame overload_blame(int replica) const;
+  void close_resource_bucket(int b);
+  void fill_resources(Report& r);
 
   // ---- platform_response.cpp: monitors, the responders, status updates, actions
   void resolve_response();

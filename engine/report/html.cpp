@@ -287,19 +287,39 @@ const char* level_colour(const Counts& c) {
   return kLevels[std::size(kLevels) - 1].colour;
 }
 
+// A heat strip: one labelled row per item over the run's time axis.
+struct Strip {
+  static constexpr double kLabelWidth = 170, kRow = 18, kTop = 6;
+  Frame frame;
+  std::string svg;
+  Strip(const Report& r, std::size_t rows, const char* aria_label)
+      : frame{kLabelWidth, kTop, kChartWidth - 12, kTop + kRow * double(rows), run_length(r)} {
+    svg = fmt::format("<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"{}\">",
+                      kChartWidth, kTop + kRow * double(rows) + 26, aria_label);
+  }
+  // Starts row k with its label; returns the row's top.
+  double row(std::size_t k, const std::string& label) {
+    const double y0 = kTop + kRow * double(k);
+    svg += fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>",
+                       kLabelWidth - 8, y0 + kRow / 2 + 4, escape(label));
+    return y0;
+  }
+  // The axis, the incident stages and the legend's opening.
+  std::string finish(const std::vector<Stage>& stages) {
+    time_axis(svg, frame);
+    stage_markers(svg, frame, stages, false);
+    return svg + "</svg><p class=\"legend\">";
+  }
+};
+
 std::string service_heat_strip(const Report& r, const std::vector<Stage>& stages) {
-  const double label_width = 170, row = 18, top = 6;
-  const double height = top + row * double(r.services.size()) + 26;
-  const Frame f{label_width, top, kChartWidth - 12, top + row * double(r.services.size()), run_length(r)};
-  std::string svg = fmt::format(
-      "<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"services' availability over "
-      "time\">",
-      kChartWidth, height);
+  const double row = Strip::kRow;
+  Strip strip(r, r.services.size(), "services' availability over time");
+  const Frame& f = strip.frame;
+  std::string& svg = strip.svg;
   for (std::size_t k = 0; k < r.services.size(); ++k) {
     const ServiceReport& s = r.services[k];
-    const double y0 = top + row * double(k);
-    svg += fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>",
-                       label_width - 8, y0 + row / 2 + 4, escape(s.name));
+    const double y0 = strip.row(k, s.name);
     const std::vector<Window> ws = windows(r, s.buckets, std::size_t(f.right - f.left));
     // Neighbouring windows of the same colour are drawn as one rectangle: a small file, one tooltip.
     for (std::size_t i = 0; i < ws.size();) {
@@ -321,11 +341,50 @@ std::string service_heat_strip(const Report& r, const std::vector<Stage>& stages
       i = j;
     }
   }
-  time_axis(svg, f);
-  stage_markers(svg, f, stages, false);
-  svg += "</svg><p class=\"legend\">";
-  for (const Level& l : kLevels) svg += fmt::format("<span style=\"background:{}\"></span>{} ", l.colour, l.label);
-  return svg + fmt::format("<span style=\"background:{}\"></span>no calls</p>", kNoTraffic);
+  std::string out = strip.finish(stages);
+  for (const Level& l : kLevels) out += fmt::format("<span style=\"background:{}\"></span>{} ", l.colour, l.label);
+  return out + fmt::format("<span style=\"background:{}\"></span>no calls</p>", kNoTraffic);
+}
+
+// ---- resources heat strip ----------------------------------------------------------------------------
+
+constexpr Level kLoadLevels[] = {{0.999, "#7f0000", "saturated"}, {0.9, "#d7301f", "&ge; 90%"},
+                                 {0.7, "#fc8d59", "&ge; 70%"},    {0.4, "#fdd49e", "&ge; 40%"},
+                                 {0, "#fff7ec", "&lt; 40%"}};
+
+const char* load_colour(double utilisation) {
+  for (const Level& l : kLoadLevels)
+    if (utilisation >= l.at_least) return l.colour;
+  return kLoadLevels[std::size(kLoadLevels) - 1].colour;
+}
+
+// One row per shared resource, coloured by its utilisation per bucket (darkest: saturated).
+std::string resource_heat_strip(const Report& r, const std::vector<Stage>& stages) {
+  const double row = Strip::kRow;
+  Strip strip(r, r.resources.size(), "resources' utilisation over time");
+  const Frame& f = strip.frame;
+  std::string& svg = strip.svg;
+  for (std::size_t k = 0; k < r.resources.size(); ++k) {
+    const ResourceReport& res = r.resources[k];
+    const double y0 = strip.row(k, res.name);
+    const std::vector<double>& u = res.utilisation_by_bucket;
+    for (std::size_t i = 0; i < u.size();) {  // runs of buckets of one colour, as one rectangle
+      const char* colour = load_colour(u[i]);
+      std::size_t j = i + 1;
+      double peak = u[i];
+      for (; j < u.size() && load_colour(u[j]) == colour; ++j) peak = std::max(peak, u[j]);
+      const double t0 = double(i) * r.bucket, t1 = std::min(double(j) * r.bucket, run_length(r));
+      svg += fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{} +{} to +{}: "
+          "utilisation up to {}</title></rect>",
+          f.x(t0), y0 + 1, std::max(0.5, f.x(t1) - f.x(t0)), row - 2, colour, escape(res.name), clock_text(t0),
+          clock_text(t1), percent_text(peak));
+      i = j;
+    }
+  }
+  std::string out = strip.finish(stages);
+  for (const Level& l : kLoadLevels) out += fmt::format("<span style=\"background:{}\"></span>{} ", l.colour, l.label);
+  return out + "</p>";
 }
 
 // ---- sections ----------------------------------------------------------------------------------------
@@ -565,6 +624,17 @@ void services_section(std::string& out, const Report& r, const std::vector<Stage
     return;
   }
   out += service_heat_strip(r, stages) + "\n";
+  if (!r.resources.empty()) {
+    out += "<h3>Shared resources</h3>\n" + resource_heat_strip(r, stages) + "\n";
+    out += "<table><tr><th>resource</th><th>kind</th><th class=\"num\">capacity</th><th class=\"num\">utilisation</th>"
+           "<th class=\"num\">peak</th><th class=\"num\">saturated</th></tr>\n";
+    for (const ResourceReport& res : r.resources)
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{:g}</td><td class=\"num\">{}</td>"
+                         "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                         escape(res.name), escape(res.kind), res.capacity, percent_text(res.utilisation),
+                         percent_text(res.peak_utilisation), clock_text(res.saturated_time));
+    out += "</table>\n";
+  }
   out += "<table><tr><th>service</th><th class=\"num\">calls</th><th class=\"num\">availability</th>"
          "<th class=\"num\">failed</th><th>errors by cause</th><th class=\"num\">p50</th><th class=\"num\">p95</th>"
          "<th class=\"num\">p99</th><th class=\"num\">unhealthy</th><th class=\"num\">ttr</th></tr>\n";

@@ -200,6 +200,8 @@ class Node {
       visit(Node(value_[i], path_ + "[" + std::to_string(i) + "]"));
   }
 
+  bool has(const char* key) const { return value_.is_object() && value_.contains(key); }
+
   std::size_t size() const {
     if (!value_.is_array()) fail("expected an array");
     return value_.size();
@@ -346,6 +348,16 @@ std::string report_to_json(const Report& r) {
                      {"cache_hits", e.cache_hits},
                      {"circuit_open", e.circuit_open},
                      {"circuit_open_by_bucket", e.circuit_open_by_bucket}});
+  ordered_json resources = ordered_json::array();
+  for (const ResourceReport& res : r.resources)
+    resources.push_back({{"name", res.name},
+                         {"kind", res.kind},
+                         {"capacity", res.capacity},
+                         {"utilisation", res.utilisation},
+                         {"peak_utilisation", res.peak_utilisation},
+                         {"saturated_time", res.saturated_time},
+                         {"utilisation_by_bucket", res.utilisation_by_bucket},
+                         {"backlog_by_bucket", res.backlog_by_bucket}});
   ordered_json propagation = ordered_json::array();
   for (const PropagationStep& p : r.propagation)
     propagation.push_back(
@@ -375,6 +387,8 @@ std::string report_to_json(const Report& r) {
                       {"propagation", std::move(propagation)},
                       {"events", std::move(events)},
                       {"status_updates", std::move(status_updates)}};
+  // Only scenarios that model resources have the section: reports of the others stay as they were.
+  if (!r.resources.empty()) out["resources"] = std::move(resources);
   // Invalid UTF-8 (never expected: names come from TOML, which is UTF-8) is replaced rather than
   // allowed to lose the whole report.
   std::string text;
@@ -428,6 +442,19 @@ Report report_from_json(std::string_view text) {
         [&](const Node& v) { edge.circuit_open_by_bucket.push_back(std::uint32_t(v.count())); });
     r.edges.push_back(std::move(edge));
   });
+  if (root.has("resources"))
+    root["resources"].for_each([&](const Node& n) {
+      ResourceReport res;
+      res.name = n["name"].text();
+      res.kind = n["kind"].text();
+      res.capacity = n["capacity"].number();
+      res.utilisation = n["utilisation"].number();
+      res.peak_utilisation = n["peak_utilisation"].number();
+      res.saturated_time = n["saturated_time"].number();
+      n["utilisation_by_bucket"].for_each([&](const Node& v) { res.utilisation_by_bucket.push_back(v.number()); });
+      n["backlog_by_bucket"].for_each([&](const Node& v) { res.backlog_by_bucket.push_back(v.number()); });
+      r.resources.push_back(std::move(res));
+    });
   root["propagation"].for_each([&](const Node& n) {
     r.propagation.push_back({n["time"].number(), n["service"].text(), n["via"].text(), n["cause"].text()});
   });

@@ -104,11 +104,23 @@ struct StatusUpdate {
   std::string channel;             // status_page or fallback
 };
 
+// A resource replicas share (a host's CPU) and how loaded it was, in total and per bucket.
+struct ResourceReport {
+  std::string name;                 // "<host>.cpu"
+  std::string kind;                 // "cpu"
+  double capacity = 0;              // cpu: cores x speed (core-seconds of work per second)
+  double utilisation = 0;           // share of the capacity busy over the run
+  double peak_utilisation = 0;      // of the busiest bucket
+  double saturated_time = 0;        // seconds with more runnable threads than cores
+  std::vector<double> utilisation_by_bucket;
+  std::vector<double> backlog_by_bucket;  // cpu: mean runnable threads waiting for a core
+};
+
 // A service that became unhealthy and what carried the failure to it.
 struct PropagationStep {
   double time = 0;
   std::string service;
-  std::string via;    // "fault:<name>" or "edge:<from>-><to>"
+  std::string via;    // "fault:<name>", "edge:<from>-><to>" or "resource:<name>" (a saturated resource)
   std::string cause;  // dominant cause in its first unhealthy bucket
 };
 
@@ -152,6 +164,7 @@ struct Report {
   std::vector<Series> regions;
   std::vector<ServiceReport> services;
   std::vector<EdgeReport> edges;
+  std::vector<ResourceReport> resources;  // only those something loaded (empty: none modelled)
   std::vector<PropagationStep> propagation;
   std::vector<Event> events;
   std::vector<StatusUpdate> status_updates;

@@ -200,6 +200,25 @@ void service_recovery(std::string& out, const std::vector<ServiceReport>& servic
                        s->restarts ? grouped(s->restarts) : "-", grouped(s->crashes));
 }
 
+// The busiest shared resources (a report that models none has no such block).
+void busiest_resources(std::string& out, const std::vector<ResourceReport>& resources) {
+  if (resources.empty()) return;
+  std::vector<const ResourceReport*> shown;
+  for (const ResourceReport& res : resources) shown.push_back(&res);
+  std::stable_sort(shown.begin(), shown.end(), [](const ResourceReport* a, const ResourceReport* b) {
+    if (a->saturated_time != b->saturated_time) return a->saturated_time > b->saturated_time;
+    if (a->peak_utilisation != b->peak_utilisation) return a->peak_utilisation > b->peak_utilisation;
+    return a->name < b->name;
+  });
+  if (shown.size() > kWorstServicesShown) shown.resize(kWorstServicesShown);
+  const std::size_t w = name_width(shown, [](const ResourceReport* res) { return res->name; }, 17);
+  out += fmt::format("\n{:<{}}  {:>11}  {:>6}  {:>9}\n", "busiest resources", w + 2, "utilisation", "peak",
+                     "saturated");
+  for (const ResourceReport* res : shown)
+    out += fmt::format("  {:<{}}  {:>11}  {:>6}  {:>9}\n", fit(res->name), w, percent_text(res->utilisation, 1),
+                       percent_text(res->peak_utilisation, 0), clock_text(res->saturated_time));
+}
+
 void propagation_chain(std::string& out, const std::vector<PropagationStep>& steps) {
   if (steps.empty()) {
     out += "\npropagation: no service became unhealthy\n";
@@ -282,6 +301,7 @@ std::string format_summary(const Report& r) {
   status_updates(out, r.status_updates);
   worst_services(out, r.services);
   service_recovery(out, r.services);
+  busiest_resources(out, r.resources);
   propagation_chain(out, r.propagation);
   out += fmt::format("\nsimulated {} service calls, {} events\n", abbreviated(double(r.summary.service_calls)),
                      abbreviated(double(r.summary.events)));

@@ -43,16 +43,29 @@ void append_rows(std::string& out, const Report& r, const char* kind, const std:
       // Unknown (a report without the per-bucket count) is empty, not a service with no replica.
       if (i < service.replicas->size()) replicas = std::to_string((*service.replicas)[i]);
     }
-    out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{},{},{},{}\n", t_start, t_end, kind, label, c.requests,
+    out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{},{},{},{}", t_start, t_end, kind, label, c.requests,
                        c.ok, c.degraded, c.failed, availability, ejected, circuit_open, replicas);
+    out += r.resources.empty() ? "\n" : ",,\n";
+  }
+}
+
+// Resource rows: no request counts, their utilisation and backlog per bucket.
+void append_resource_rows(std::string& out, const Report& r, const ResourceReport& res) {
+  const std::string label = csv_field(res.name);
+  for (std::size_t i = 0; i < res.utilisation_by_bucket.size(); ++i) {
+    double t_start = double(i) * r.bucket;
+    double t_end = std::min(double(i + 1) * r.bucket, std::max(r.duration, t_start));
+    const double backlog = i < res.backlog_by_bucket.size() ? res.backlog_by_bucket[i] : 0;
+    out += fmt::format("{:.9g},{:.9g},resource,{},,,,,,,,,{:.9g},{:.9g}\n", t_start, t_end, label,
+                       res.utilisation_by_bucket[i], backlog);
   }
 }
 
 }  // namespace
 
 std::string timeline_csv(const Report& r) {
-  std::string out =
-      "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas\n";
+  std::string out = "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas";
+  out += r.resources.empty() ? "\n" : ",utilisation,backlog\n";
   for (const Series& s : r.features) append_rows(out, r, "feature", s.name, s.buckets);
   for (const Series& s : r.segments) append_rows(out, r, "segment", s.name, s.buckets);
   for (const Series& s : r.regions) append_rows(out, r, "region", s.name, s.buckets);
@@ -67,6 +80,7 @@ std::string timeline_csv(const Report& r) {
           state.circuit_open[b] += e.circuit_open_by_bucket[b];
     append_rows(out, r, "service", s.name, s.buckets, state);
   }
+  for (const ResourceReport& res : r.resources) append_resource_rows(out, r, res);
   return out;
 }
 

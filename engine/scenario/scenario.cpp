@@ -52,6 +52,7 @@ const char* to_string(FaultKind k) {
     case FaultKind::cert_expiry: return "cert_expiry";
     case FaultKind::dns_failure: return "dns_failure";
     case FaultKind::clock_skew: return "clock_skew";
+    case FaultKind::cpu_hog: return "cpu_hog";
   }
   return "?";
 }

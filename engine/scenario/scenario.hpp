@@ -34,6 +34,8 @@ struct Zone {
   int racks = 0;                  // 0: no racks; else host i sits in rack i % racks ("<zone>/rack<i>")
   std::vector<std::string> tags;  // fault targets "tag:<t>" reach every host of the zone
   Source source;
+  int cores = 8;     // of each host: threads that run at full speed at once
+  double speed = 1;  // of each core, relative to the core `service[].cpu` is measured on
 };
 
 // One latency override between two zones or two regions (symmetric).
@@ -117,6 +119,9 @@ struct Service {
   int workers = 8;                 // concurrent requests per replica
   int queue = 64;                  // waiting requests per replica beyond the workers
   Distribution service_time = Distribution::constant(0.005);
+  // CPU work per request (core-seconds at speed 1), run on the host's cores and shared with
+  // everything else running there; replaces service_time when set.
+  std::optional<Distribution> cpu;
   Seconds restart_time = 30;
   HealthCheck health_check;
   RestartPolicy restart_policy;
@@ -277,6 +282,7 @@ enum class FaultKind {
   cert_expiry,
   dns_failure,
   clock_skew,
+  cpu_hog,
 };
 enum class SelectorMode { one, all, fixed, percent };
 enum class ControlPlaneBehaviour { missing, errors };
@@ -320,6 +326,7 @@ struct Fault {
   Seconds skew = 0;                     // clock_skew: how far the targets' clocks are off
   Seconds tolerance = 300;              // clock_skew: the skew a validity check accepts
   std::vector<std::string> checked_by;  // clock_skew: services that check validity (empty: every one)
+  double threads = 0;                   // cpu_hog: busy threads on each host it hits
   Source source;
 };
 

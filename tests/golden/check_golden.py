@@ -30,7 +30,7 @@ TOLERANCES = {
 
 def summarise(report):
     inc = report["incident"]
-    return {
+    summary = {
         "scenario": report["provenance"]["scenario_name"],
         "seed": report["provenance"]["seed"],
         "requests": {"kind": "count", "value": report["summary"]["requests"]},
@@ -56,6 +56,14 @@ def summarise(report):
         "mitigated_by": inc["mitigated_by"],
         "propagation": [p["service"] for p in report["propagation"][:4]],
     }
+    # Scenarios that model shared resources: how long each loaded one was saturated, and what the
+    # propagation chain blames (the expected files of the others keep the keys they had).
+    if "resources" in report:
+        summary["resources_saturated"] = {
+            x["name"]: {"kind": "time", "value": x["saturated_time"]} for x in report["resources"]
+        }
+        summary["propagation_via"] = [p["via"].split(":")[0] for p in report["propagation"][:4]]
+    return summary
 
 
 def compare(path, expected, actual, problems):

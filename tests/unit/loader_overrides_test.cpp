@@ -102,7 +102,7 @@ TEST_CASE("an overridden value is checked like a written one and reported agains
   auto unknown = mistakes({{"service.auth.wokers", "3"}});
   REQUIRE(unknown.size() == 1);
   CHECK_THAT(unknown[0], Catch::StartsWith("<--set>: error: service[0].wokers: unknown key 'wokers'; known: name, "
-                                           "replicas, zones, workers, queue, service_time, restart_time"));
+                                           "replicas, zones, workers, queue, service_time, cpu, restart_time"));
   CHECK(mistakes({{"dependency[0].timeout", "30"}}) ==
         std::vector<std::string>{"<--set>: error: dependency[0].timeout: durations need a unit, e.g. \"30s\""});
 }

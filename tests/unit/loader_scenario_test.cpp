@@ -72,6 +72,9 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   REQUIRE(s.zones.size() == 3);
   CHECK(s.zones[0].name == "eu-a");
   CHECK(s.zones[0].hosts == 3);
+  CHECK(s.zones[0].cores == 16);
+  CHECK(s.zones[0].speed == 1.5);
+  CHECK(s.zones[1].cores == Zone{}.cores);
   CHECK(s.zones[2].region == "us");
   CHECK(s.zones[2].hosts == 1);
   CHECK(s.zones[1].racks == 2);
@@ -100,6 +103,10 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(gateway.health_check.unhealthy_threshold == 3);
   CHECK(gateway.health_check.healthy_threshold == 2);
   CHECK(s.services[1].zones == std::vector<std::string>{"eu-a", "eu-b", "us-a"});
+  CHECK_FALSE(gateway.cpu.has_value());
+  REQUIRE(s.services[4].cpu.has_value());
+  CHECK(s.services[4].cpu->kind == Distribution::Kind::exponential);
+  CHECK(s.services[4].cpu->mean == 0.01);
   CHECK(gateway.restart_policy.backoff == 1);
   CHECK(gateway.restart_policy.max_backoff == 60);
   CHECK(gateway.restart_policy.max_restarts == 10);
@@ -175,7 +182,9 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.client.timeout == 20);
   CHECK(s.client.relogin_feature == "login");
 
-  REQUIRE(s.faults.size() == 17);
+  REQUIRE(s.faults.size() == 18);
+  CHECK(s.faults[17].kind == FaultKind::cpu_hog);
+  CHECK(s.faults[17].threads == 12.5);
   const Fault& cp = s.faults[0];
   CHECK(cp.name == "cp-outage");
   CHECK(cp.kind == FaultKind::control_plane);
@@ -304,7 +313,7 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
 
 TEST_CASE("every entity remembers where it was written", "[loader]") {
   const Scenario s = load_scenario_file(complete_path());
-  CHECK(s.services[0].source.line == 37);
+  CHECK(s.services[0].source.line == 39);
   CHECK(s.services[0].source.column == 1);
   CHECK(s.services[0].source.key == "service[0]");
   CHECK(s.dependencies[2].source.key == "dependency[2]");

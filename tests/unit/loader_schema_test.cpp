@@ -102,7 +102,7 @@ TEST_CASE("the markdown documents conventions and every table", "[loader][schema
 
 TEST_CASE("schema children are listed in schema order", "[loader][schema]") {
   const std::vector<std::string_view> service = schema_children("service[]");
-  const std::vector<std::string_view> first = {"name", "replicas", "zones", "workers", "queue", "service_time",
+  const std::vector<std::string_view> first = {"name", "replicas", "zones", "workers", "queue", "service_time", "cpu",
                                                "restart_time", "health_check"};
   REQUIRE(service.size() >= first.size());
   CHECK(std::vector<std::string_view>(service.begin(), service.begin() + std::ptrdiff_t(first.size())) == first);

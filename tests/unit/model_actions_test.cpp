@@ -307,23 +307,26 @@ TEST_CASE("autoscaling scales in a service idled by its failed dependency", "[mo
   as.max = 6;
   as.interval = 30;
   as.cooldown = 60;
+  // Copies: adding the next service moves the first one (the references above then dangle).
+  const Service a_config = a;
+  const Autoscaling as_config = as;
   add_service(s, "b", 6, 8, 64, Distribution::constant(0.05));
   add_dependency(s, "a", "b");
   add_feature(s, "f", "a");
   // Busy share about 0.6 at 6 replicas while B is up: no reason to scale in.
-  s.traffic.rate = 0.6 * a.replicas * a.workers / 0.055;
+  s.traffic.rate = 0.6 * a_config.replicas * a_config.workers / 0.055;
   const double outage = 100, outage_end = 500;
   add_fault(s, "b-down", FaultKind::service_crash, "b", outage, outage_end - outage);
   Report r = run_without_kernel(s, 1);
   const auto& rb = service(r, "a").replicas_by_bucket;
   const int from = int(outage / s.info.bucket), to = int(outage_end / s.info.bucket);
-  for (int b = 0; b < from; ++b) CHECK(rb[std::size_t(b)] == a.replicas);
-  CHECK(*std::min_element(rb.begin() + from, rb.begin() + to) == as.min);
+  for (int b = 0; b < from; ++b) CHECK(rb[std::size_t(b)] == a_config.replicas);
+  CHECK(*std::min_element(rb.begin() + from, rb.begin() + to) == as_config.min);
   const auto ins = events_of(r, "scale_in", "a");
   REQUIRE_FALSE(ins.empty());
   // The signal must ask for fewer for a whole cooldown, decided at interval ticks.
-  CHECK(ins[0]->time >= outage + as.cooldown);
-  CHECK(ins[0]->time <= outage + as.cooldown + 2 * as.interval);
+  CHECK(ins[0]->time >= outage + as_config.cooldown);
+  CHECK(ins[0]->time <= outage + as_config.cooldown + 2 * as_config.interval);
 }
 
 TEST_CASE("failover promotes the standby zone after hold_down, not for a shorter partition", "[model][failover]") {

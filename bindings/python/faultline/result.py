@@ -148,9 +148,44 @@ class Result:
         return pd.DataFrame(rows, columns=None if rows else ["feature"]).set_index("feature")
 
     @functools.cached_property
+    def resources(self):
+        """One row per shared resource something loaded (a host's CPU: ``<host>.cpu``), indexed by name:
+        kind, capacity (cores x speed), utilisation (share busy over the run), peak_utilisation (of the
+        busiest bucket) and saturated_time (seconds with more runnable threads than cores). Empty when
+        the scenario models no resources."""
+        import pandas as pd
+
+        columns = ["kind", "capacity", "utilisation", "peak_utilisation", "saturated_time"]
+        rows = [{"resource": x["name"], **{c: x[c] for c in columns}} for x in self._report.get("resources", [])]
+        return pd.DataFrame(rows, columns=["resource"] + columns).set_index("resource")
+
+    @functools.cached_property
+    def resource_timeline(self):
+        """One row per bucket per shared resource, as the resource rows of timeline.csv: t_start, t_end
+        (seconds), name, kind, utilisation (share of the capacity busy) and backlog (cpu: mean threads
+        waiting for a core)."""
+        import numpy as np
+        import pandas as pd
+
+        duration, bucket = self._report["duration"], self._report["bucket"]
+        columns = ["t_start", "t_end", "name", "kind", "utilisation", "backlog"]
+        parts = []
+        for x in self._report.get("resources", []):
+            utilisation = np.asarray(x["utilisation_by_bucket"], dtype=float)
+            t_start = np.arange(len(utilisation), dtype=float) * bucket
+            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "name": x["name"], "kind": x["kind"],
+                                       "utilisation": utilisation,
+                                       "backlog": np.asarray(x["backlog_by_bucket"], dtype=float)}))
+        if not parts:
+            return pd.DataFrame({c: [] for c in columns})
+        return pd.concat(parts, ignore_index=True)[columns]
+
+    @functools.cached_property
     def propagation(self):
         """The causal chain: one row per service that became unhealthy, in order: time (seconds),
-        service, via (``fault:<name>`` or ``edge:<from>-><to>``) and the dominant cause."""
+        service, via (``fault:<name>``, ``edge:<from>-><to>`` or ``resource:<name>``, a saturated shared
+        resource) and the dominant cause."""
         import pandas as pd
 
         return pd.DataFrame(self._report["propagation"], columns=["time", "service", "via", "cause"])

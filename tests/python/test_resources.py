@@ -1,0 +1,40 @@
+"""Shared resources from Python: the noisy-neighbour pair compared, the resources tables."""
+
+import faultline
+
+
+def _pair(repo_root):
+    scenarios = repo_root / "scenarios"
+    # 15 minutes: the batch job starts at 10m, so five minutes of it are enough to tell the designs apart.
+    failing = faultline.load(scenarios / "noisy-neighbour.toml").set("scenario.duration", "15m")
+    isolated = faultline.load(scenarios / "noisy-neighbour-isolated.toml").set("scenario.duration", "15m")
+    return failing, isolated
+
+
+def test_the_isolated_batch_job_is_better_for_search(repo_root):
+    failing, isolated = _pair(repo_root)
+    comparison = faultline.compare(failing, isolated, runs=3, jobs=2)
+    assert comparison.verdict("feature.search.availability") == "B better"
+    assert comparison.verdict("feature.browse.availability") == "no difference"
+
+
+def test_resources_tables_show_the_saturated_hosts(repo_root, tiny_result):
+    failing, isolated = _pair(repo_root)
+    result = faultline.run(failing)
+    resources = result.resources
+    assert list(resources.index) == ["a-h0.cpu", "a-h1.cpu", "b-h0.cpu", "b-h1.cpu"]
+    assert (resources["kind"] == "cpu").all()
+    assert (resources["capacity"] == 8).all()
+    # Saturated from 10m to the end of the run, search's hosts only.
+    assert resources.loc["a-h0.cpu", "saturated_time"] >= 299
+    assert resources.loc["b-h0.cpu", "saturated_time"] < 30
+    timeline = result.resource_timeline
+    assert len(timeline) == 4 * 90
+    during = timeline[(timeline["name"] == "a-h0.cpu") & (timeline["t_start"] >= 600)]
+    assert (during["utilisation"] > 0.999).all()
+    assert (during["backlog"] > 10).all()
+    assert result.propagation.iloc[0]["via"].startswith("resource:a-h")
+    # A scenario without CPU work has no resources, and empty tables with the same columns.
+    assert tiny_result.resources.empty
+    assert list(tiny_result.resources.columns) == list(resources.columns)
+    assert tiny_result.resource_timeline.empty
