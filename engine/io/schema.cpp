@@ -114,7 +114,8 @@ std::vector<SchemaKey> build_schema() {
           .says("Admission control: reject a request whose expected wait in the queue is longer, and drop "
                 "queued requests that waited longer."),
       row("service[].error_cost", T::duration).fallback("\"0s\"").at_least(0)
-          .says("Extra worker time spent on a request that fails (error handling, logging)."),
+          .says("Extra worker time spent on a request that fails (error handling, logging); on a service with "
+                "`cpu` work, CPU work on its host (core-seconds at speed 1), shared with everything else there."),
       row("service[].deadline_propagation", T::boolean).fallback("false")
           .says("Skip queued work, and calls to dependencies, for callers that have already given up. "
                 "Without it the work is done and its answer thrown away."),

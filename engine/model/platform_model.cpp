@@ -579,7 +579,9 @@ void PlatformModel::Impl::finish_job(Handle jh, const Result& r) {
     // Handling the failure (logging, error paths) keeps the worker busy a little longer.
     j.done = true;
     j.deferred = r;
-    q.push(now + svc.error_cost, kErrorCostDone, std::uint32_t(j.replica), jh);
+    // On a host whose CPU is modelled, handling the error is CPU work there, shared like the rest.
+    if (svc.cpu) start_cpu_work(jh, svc.error_cost, 0);
+    else q.push(now + svc.error_cost, kErrorCostDone, std::uint32_t(j.replica), jh);
     return;
   }
   j.done = true;

@@ -62,7 +62,8 @@ void PlatformModel::Impl::on_cpu_done(int c, std::uint64_t token) {
     if (!jobs.alive(jh)) continue;
     Job& j = jobs[jh];
     j.cpu = 0;
-    if (j.after_cpu > 0) q.push(now + j.after_cpu, kServiceDone, std::uint32_t(j.replica), jh);
+    if (j.done) on_error_cost_done(j.replica, jh);  // it was the work of handling its failure
+    else if (j.after_cpu > 0) q.push(now + j.after_cpu, kServiceDone, std::uint32_t(j.replica), jh);
     else on_service_done(j.replica, jh);
   }
 }

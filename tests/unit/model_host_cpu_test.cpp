@@ -157,3 +157,25 @@ TEST_CASE("a replica that dies drops its CPU work and its callers time out", "[m
   CHECK(r.resources[0].backlog_by_bucket[2] > 0);        // before: 64 threads on 8 cores
   CHECK(r.resources[0].utilisation_by_bucket[4] == 0);   // 40-50 s: no process, no work
 }
+
+TEST_CASE("on a service with CPU work, handling errors is CPU work on its host", "[model][cpu]") {
+  const auto run = [](double error_cost) {
+    Scenario s = basic_scenario(1, 1);
+    s.zones[0].cores = 1;
+    s.info.duration = 200;
+    s.traffic.rate = 50;  // 50 x 2 ms: a tenth of the core
+    Service& svc = add_service(s, "api", 1, 64, 64);
+    svc.cpu = Distribution::constant(0.002);
+    svc.error_cost = error_cost;
+    add_feature(s, "f", "api");
+    add_fault(s, "errors", FaultKind::error_rate, "api", 100, 100).rate = 1;
+    return run_without_kernel(s, 5);
+  };
+  const Report plain = run(0), costly = run(0.01);
+  REQUIRE(costly.resources.size() == 1);
+  const auto& u0 = plain.resources[0].utilisation_by_bucket;
+  const auto& u1 = costly.resources[0].utilisation_by_bucket;
+  CHECK(u1[5] == Approx(u0[5]).margin(0.01));        // no errors yet: the same load
+  CHECK(u0[15] == Approx(0.1).margin(0.02));         // failing requests still do their work
+  CHECK(u1[15] == Approx(0.1 + 0.5).margin(0.05));   // and 50 x 10 ms of error handling
+}
