@@ -350,7 +350,7 @@ std::string service_heat_strip(const Report& r, const std::vector<Stage>& stages
 
 constexpr Level kLoadLevels[] = {{0.999, "#7f0000", "saturated"}, {0.9, "#d7301f", "&ge; 90%"},
                                  {0.7, "#fc8d59", "&ge; 70%"},    {0.4, "#fdd49e", "&ge; 40%"},
-                                 {0, "#fff7ec", "&lt; 40%"}};
+                                 {0, "#deebf7", "&lt; 40%"}};
 
 const char* load_colour(double utilisation) {
   for (const Level& l : kLoadLevels)
@@ -624,17 +624,6 @@ void services_section(std::string& out, const Report& r, const std::vector<Stage
     return;
   }
   out += service_heat_strip(r, stages) + "\n";
-  if (!r.resources.empty()) {
-    out += "<h3>Shared resources</h3>\n" + resource_heat_strip(r, stages) + "\n";
-    out += "<table><tr><th>resource</th><th>kind</th><th class=\"num\">capacity</th><th class=\"num\">utilisation</th>"
-           "<th class=\"num\">peak</th><th class=\"num\">saturated</th></tr>\n";
-    for (const ResourceReport& res : r.resources)
-      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{:g}</td><td class=\"num\">{}</td>"
-                         "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                         escape(res.name), escape(res.kind), res.capacity, percent_text(res.utilisation),
-                         percent_text(res.peak_utilisation), clock_text(res.saturated_time));
-    out += "</table>\n";
-  }
   out += "<table><tr><th>service</th><th class=\"num\">calls</th><th class=\"num\">availability</th>"
          "<th class=\"num\">failed</th><th>errors by cause</th><th class=\"num\">p50</th><th class=\"num\">p95</th>"
          "<th class=\"num\">p99</th><th class=\"num\">unhealthy</th><th class=\"num\">ttr</th></tr>\n";
@@ -666,6 +655,20 @@ void services_section(std::string& out, const Report& r, const std::vector<Stage
          "<table><tr><th>service</th><th class=\"num\">downtime</th><th class=\"num\">outages</th>"
          "<th class=\"num\">restarts</th><th class=\"num\">crashes</th></tr>\n" +
          down + "</table>\n";
+}
+
+// The shared resources something loaded (scenarios that model none have no such section).
+void resources_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+  if (r.resources.empty()) return;
+  out += "<h2>Shared resources</h2>\n" + resource_heat_strip(r, stages) + "\n";
+  out += "<table><tr><th>resource</th><th>kind</th><th class=\"num\">capacity</th><th class=\"num\">utilisation</th>"
+         "<th class=\"num\">peak</th><th class=\"num\">saturated</th></tr>\n";
+  for (const ResourceReport& res : r.resources)
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{:g}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       escape(res.name), escape(res.kind), res.capacity, percent_text(res.utilisation),
+                       percent_text(res.peak_utilisation), clock_text(res.saturated_time));
+  out += "</table>\n";
 }
 
 void propagation_section(std::string& out, const Report& r) {
@@ -743,6 +746,7 @@ std::string report_html(const Report& r) {
   status_page_section(out, r);
   features_section(out, r, stages);
   services_section(out, r, stages);
+  resources_section(out, r, stages);
   propagation_section(out, r);
   edges_section(out, r);
   events_section(out, r);

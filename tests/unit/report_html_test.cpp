@@ -152,3 +152,25 @@ TEST_CASE("the HTML report stays small for runs with very many buckets", "[repor
 TEST_CASE("the HTML report is the same page for the same report", "[report][html]") {
   CHECK(report_html(sample_report()) == report_html(sample_report()));
 }
+
+TEST_CASE("the HTML report has a shared-resources section only when resources were modelled", "[report][html]") {
+  Report r = sample_report();
+  CHECK_THAT(report_html(r), !Catch::Contains("Shared resources"));
+  ResourceReport cpu;
+  cpu.name = "a-h0.cpu";
+  cpu.kind = "cpu";
+  cpu.capacity = 8;
+  cpu.utilisation = 0.6;
+  cpu.peak_utilisation = 1;
+  cpu.saturated_time = 600;
+  cpu.utilisation_by_bucket.assign(r.services.front().buckets.size(), 0.3);
+  cpu.utilisation_by_bucket.back() = 1;
+  cpu.backlog_by_bucket.assign(cpu.utilisation_by_bucket.size(), 0);
+  r.resources.push_back(cpu);
+  const std::string html = report_html(r);
+  CHECK_THAT(html, Catch::Contains("<h2>Shared resources</h2>"));
+  CHECK_THAT(html, Catch::Contains("aria-label=\"resources' utilisation over time\""));
+  CHECK_THAT(html, Catch::Contains("a-h0.cpu +"));  // a tooltip of the strip
+  CHECK_THAT(html, Catch::Contains("utilisation up to 100.000%"));
+  CHECK_THAT(html, Catch::Contains("<td>a-h0.cpu</td><td>cpu</td>"));
+}
