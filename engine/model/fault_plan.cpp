@@ -55,10 +55,7 @@ FaultPlan::FaultPlan(const Scenario& s, const Topology& t, std::uint64_t seed)
       host_background_(t.hosts.size(), 0),
       service_faults_(s.services.size()),
       edge_faults_(s.dependencies.size()) {
-  for (const Fault& f : s.faults) {
-    rng_.emplace_back(seed, "fault." + f.name);
-    loads_cpus_ |= f.kind == FaultKind::cpu_hog;
-  }
+  for (const Fault& f : s.faults) rng_.emplace_back(seed, "fault." + f.name);
   std::vector<std::vector<std::string>> units;
   for (std::size_t i = 0; i < s.faults.size(); ++i) {
     resolve_targets(int(i), rng_[i]);

@@ -109,8 +109,6 @@ class FaultPlan {
   double crash_loop_after(int replica) const;
   // Busy threads that active CPU hogs run on the host, besides its replicas' work.
   double host_background(int host) const { return host_background_[std::size_t(host)]; }
-  // Whether the scenario has a fault that loads hosts' CPUs.
-  bool loads_cpus() const { return loads_cpus_; }
 
   // Whether a fault holds the replica dead (a service crash, or its host down): it must not start.
   bool holds(int replica) const;
@@ -168,7 +166,6 @@ class FaultPlan {
   std::vector<Step> steps_;
   std::vector<int> host_holds_, replica_holds_;  // faults holding each host down, each replica dead
   std::vector<double> host_background_;          // by host: threads of the active CPU hogs
-  bool loads_cpus_ = false;
   std::vector<std::vector<int>> service_faults_;  // by service: faults acting on its replicas or on it
   std::vector<std::vector<int>> edge_faults_;     // by dependency: latency / error_rate on it
   std::vector<int> path_faults_, surge_faults_;

@@ -223,13 +223,15 @@ struct PlatformModel::Impl {
   // Hosts' CPUs (platform_resources.cpp), only where something runs CPU work; empty otherwise.
   struct CpuState {
     int host = -1;
+    std::string name;  // "<host>.cpu", in reports and the propagation chain
     HostCpu cpu{1, 1};
     double due = HostCpu::kNever;  // when its kCpuDone is scheduled
     std::uint32_t token = 0;       // bumped when the schedule changes: older kCpuDone are stale
     std::vector<double> utilisation, backlog;  // by bucket
-    double saturated = 0;
+    double busy = 0, saturated = 0;            // core-seconds busy and seconds saturated, in total
   };
   std::vector<CpuState> cpus;
+  std::vector<Handle> cpu_finished;  // on_cpu_done's scratch: the jobs whose work finished together
   std::vector<int> host_cpu;  // by host: index in cpus, -1 when its CPU is not modelled
   FaultPlan faults;
   std::size_t fault_steps_scheduled = 0;  // the plan's steps already in the queue

@@ -11,23 +11,23 @@ void PlatformModel::Impl::set_up_resources() {
   std::vector<std::uint8_t> loaded(topo.hosts.size(), 0);
   for (const ReplicaInfo& ri : topo.replicas)
     if (runs_on_cpu(ri.service)) loaded[std::size_t(ri.host)] = 1;
-  if (faults.loads_cpus())
-    for (std::size_t f = 0; f < s.faults.size(); ++f)
-      if (s.faults[f].kind == FaultKind::cpu_hog)
-        for (int h : faults.hosts(int(f))) loaded[std::size_t(h)] = 1;
+  for (std::size_t f = 0; f < s.faults.size(); ++f)
+    if (s.faults[f].kind == FaultKind::cpu_hog)
+      for (int h : faults.hosts(int(f))) loaded[std::size_t(h)] = 1;
   for (std::size_t h = 0; h < topo.hosts.size(); ++h) {
     if (!loaded[h]) continue;
     const Zone& z = s.zones[std::size_t(topo.hosts[h].zone)];
     host_cpu[h] = int(cpus.size());
     CpuState c;
     c.host = int(h);
+    c.name = topo.hosts[h].name + ".cpu";
     c.cpu = HostCpu(z.cores, z.speed);
     c.utilisation.assign(std::size_t(rec.bucket_count()), 0);
     c.backlog.assign(std::size_t(rec.bucket_count()), 0);
     cpus.push_back(std::move(c));
   }
   std::vector<std::string> names;
-  for (const CpuState& c : cpus) names.push_back(topo.hosts[std::size_t(c.host)].name + ".cpu");
+  for (const CpuState& c : cpus) names.push_back(c.name);
   rec.set_resource_names(std::move(names));
 }
 
@@ -55,10 +55,12 @@ void PlatformModel::Impl::on_cpu_done(int c, std::uint64_t token) {
   CpuState& st = cpus[std::size_t(c)];
   if (token != st.token) return;
   st.due = HostCpu::kNever;
-  std::vector<Handle> done;  // several pieces of work of the same size can finish together
-  for (std::uint64_t owner; st.cpu.pop_finished(now, owner);) done.push_back(owner);
+  // Several pieces of work can finish together. Nothing below comes back here before the next event,
+  // so one scratch vector serves every call.
+  cpu_finished.clear();
+  for (std::uint64_t owner; st.cpu.pop_finished(now, owner);) cpu_finished.push_back(owner);
   schedule_cpu(c);
-  for (Handle jh : done) {
+  for (Handle jh : cpu_finished) {
     if (!jobs.alive(jh)) continue;
     Job& j = jobs[jh];
     j.cpu = 0;
@@ -118,6 +120,7 @@ void PlatformModel::Impl::close_resource_bucket(int b) {
     const HostCpu::Usage u = st.cpu.take_usage(now);
     st.utilisation[std::size_t(b)] = length > 0 ? u.busy / (length * st.cpu.cores()) : 0;
     st.backlog[std::size_t(b)] = length > 0 ? std::max(0.0, (u.runnable - u.busy) / length) : 0;
+    st.busy += u.busy;
     st.saturated += u.saturated;
   }
 }
@@ -125,15 +128,11 @@ void PlatformModel::Impl::close_resource_bucket(int b) {
 void PlatformModel::Impl::fill_resources(Report& r) {
   for (CpuState& st : cpus) {
     ResourceReport res;
-    res.name = topo.hosts[std::size_t(st.host)].name + ".cpu";
+    res.name = st.name;
     res.kind = "cpu";
     res.capacity = st.cpu.cores() * st.cpu.speed();
-    double busy = 0;  // the buckets weighed by their lengths (the last one may be shorter)
-    for (std::size_t b = 0; b < st.utilisation.size(); ++b) {
-      busy += st.utilisation[b] * std::min(s.info.bucket, end - double(b) * s.info.bucket);
-      res.peak_utilisation = std::max(res.peak_utilisation, st.utilisation[b]);
-    }
-    res.utilisation = end > 0 ? busy / end : 0;
+    for (double u : st.utilisation) res.peak_utilisation = std::max(res.peak_utilisation, u);
+    res.utilisation = end > 0 ? st.busy / (end * st.cpu.cores()) : 0;
     res.saturated_time = st.saturated;
     res.utilisation_by_bucket = std::move(st.utilisation);
     res.backlog_by_bucket = std::move(st.backlog);

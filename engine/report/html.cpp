@@ -304,19 +304,28 @@ struct Strip {
                        kLabelWidth - 8, y0 + kRow / 2 + 4, escape(label));
     return y0;
   }
-  // The axis, the incident stages and the legend's opening.
-  std::string finish(const std::vector<Stage>& stages) {
+  // One stretch of a row, from t0 to t1, with its tooltip "<label> +t0 to +t1: <what>".
+  void cell(double y0, double t0, double t1, const char* colour, const std::string& label, const std::string& what) {
+    const double x0 = frame.x(t0), x1 = frame.x(t1);
+    svg += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{} +{} to +{}: {}"
+        "</title></rect>",
+        x0, y0 + 1, std::max(0.5, x1 - x0), kRow - 2, colour, escape(label), clock_text(t0), clock_text(t1), what);
+  }
+  // The axis, the incident stages and the legend of the levels (the closing </p> is the caller's).
+  template <std::size_t N>
+  std::string finish(const std::vector<Stage>& stages, const Level (&levels)[N]) {
     time_axis(svg, frame);
     stage_markers(svg, frame, stages, false);
-    return svg + "</svg><p class=\"legend\">";
+    std::string out = svg + "</svg><p class=\"legend\">";
+    for (const Level& l : levels) out += fmt::format("<span style=\"background:{}\"></span>{} ", l.colour, l.label);
+    return out;
   }
 };
 
 std::string service_heat_strip(const Report& r, const std::vector<Stage>& stages) {
-  const double row = Strip::kRow;
   Strip strip(r, r.services.size(), "services' availability over time");
   const Frame& f = strip.frame;
-  std::string& svg = strip.svg;
   for (std::size_t k = 0; k < r.services.size(); ++k) {
     const ServiceReport& s = r.services[k];
     const double y0 = strip.row(k, s.name);
@@ -330,20 +339,13 @@ std::string service_heat_strip(const Report& r, const std::vector<Stage>& stages
         run.t1 = ws[j].t1;
         add(run.counts, ws[j].counts);
       }
-      const double x0 = f.x(run.t0), x1 = f.x(run.t1);
       const std::string what =
           run.counts.requests ? "availability " + percent_text(run.counts.availability()) : "no calls";
-      svg += fmt::format(
-          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{} +{} to +{}: {}"
-          "</title></rect>",
-          x0, y0 + 1, std::max(0.5, x1 - x0), row - 2, colour, escape(s.name), clock_text(run.t0),
-          clock_text(run.t1), what);
+      strip.cell(y0, run.t0, run.t1, colour, s.name, what);
       i = j;
     }
   }
-  std::string out = strip.finish(stages);
-  for (const Level& l : kLevels) out += fmt::format("<span style=\"background:{}\"></span>{} ", l.colour, l.label);
-  return out + fmt::format("<span style=\"background:{}\"></span>no calls</p>", kNoTraffic);
+  return strip.finish(stages, kLevels) + fmt::format("<span style=\"background:{}\"></span>no calls</p>", kNoTraffic);
 }
 
 // ---- resources heat strip ----------------------------------------------------------------------------
@@ -360,10 +362,7 @@ const char* load_colour(double utilisation) {
 
 // One row per shared resource, coloured by its utilisation per bucket (darkest: saturated).
 std::string resource_heat_strip(const Report& r, const std::vector<Stage>& stages) {
-  const double row = Strip::kRow;
   Strip strip(r, r.resources.size(), "resources' utilisation over time");
-  const Frame& f = strip.frame;
-  std::string& svg = strip.svg;
   for (std::size_t k = 0; k < r.resources.size(); ++k) {
     const ResourceReport& res = r.resources[k];
     const double y0 = strip.row(k, res.name);
@@ -374,17 +373,11 @@ std::string resource_heat_strip(const Report& r, const std::vector<Stage>& stage
       double peak = u[i];
       for (; j < u.size() && load_colour(u[j]) == colour; ++j) peak = std::max(peak, u[j]);
       const double t0 = double(i) * r.bucket, t1 = std::min(double(j) * r.bucket, run_length(r));
-      svg += fmt::format(
-          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{} +{} to +{}: "
-          "utilisation up to {}</title></rect>",
-          f.x(t0), y0 + 1, std::max(0.5, f.x(t1) - f.x(t0)), row - 2, colour, escape(res.name), clock_text(t0),
-          clock_text(t1), percent_text(peak));
+      strip.cell(y0, t0, t1, colour, res.name, "utilisation up to " + percent_text(peak));
       i = j;
     }
   }
-  std::string out = strip.finish(stages);
-  for (const Level& l : kLoadLevels) out += fmt::format("<span style=\"background:{}\"></span>{} ", l.colour, l.label);
-  return out + "</p>";
+  return strip.finish(stages, kLoadLevels) + "</p>";
 }
 
 // ---- sections ----------------------------------------------------------------------------------------

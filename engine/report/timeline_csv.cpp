@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace faultline {
 
@@ -27,14 +28,18 @@ struct ServiceState {
   const std::vector<int>* replicas = nullptr;
 };
 
+// Bucket i's start and end; the last bucket ends with the run, which need not be a whole number of buckets.
+std::pair<double, double> bucket_span(const Report& r, std::size_t i) {
+  const double t_start = double(i) * r.bucket;
+  return {t_start, std::min(double(i + 1) * r.bucket, std::max(r.duration, t_start))};
+}
+
 void append_rows(std::string& out, const Report& r, const char* kind, const std::string& name,
                  const std::vector<Counts>& buckets, const ServiceState& service = {}) {
   const std::string label = csv_field(name);
   for (std::size_t i = 0; i < buckets.size(); ++i) {
     const Counts& c = buckets[i];
-    // The last bucket ends with the run, which need not be a whole number of buckets.
-    double t_start = double(i) * r.bucket;
-    double t_end = std::min(double(i + 1) * r.bucket, std::max(r.duration, t_start));
+    const auto [t_start, t_end] = bucket_span(r, i);
     std::string availability = c.requests ? fmt::format("{:.9g}", c.availability()) : "";
     std::string ejected, circuit_open, replicas;
     if (service.ejected) {
@@ -53,8 +58,7 @@ void append_rows(std::string& out, const Report& r, const char* kind, const std:
 void append_resource_rows(std::string& out, const Report& r, const ResourceReport& res) {
   const std::string label = csv_field(res.name);
   for (std::size_t i = 0; i < res.utilisation_by_bucket.size(); ++i) {
-    double t_start = double(i) * r.bucket;
-    double t_end = std::min(double(i + 1) * r.bucket, std::max(r.duration, t_start));
+    const auto [t_start, t_end] = bucket_span(r, i);
     const double backlog = i < res.backlog_by_bucket.size() ? res.backlog_by_bucket[i] : 0;
     out += fmt::format("{:.9g},{:.9g},resource,{},,,,,,,,,{:.9g},{:.9g}\n", t_start, t_end, label,
                        res.utilisation_by_bucket[i], backlog);
