@@ -165,6 +165,7 @@ class ScenarioReader {
       }
       if (auto v = z.integer("cores")) zone.cores = static_cast<int>(*v);
       if (auto v = z.number("speed")) zone.speed = *v;
+      if (auto v = z.number("disk_bandwidth")) zone.disk_bandwidth = *v;
       if (z.has("tags"))
         if (auto v = z.list("tags")) {
           zone.tags = *v;
@@ -253,6 +254,16 @@ class ScenarioReader {
       if (t.has("max_queue_wait"))
         if (auto v = t.duration("max_queue_wait")) svc.max_queue_wait = *v;
       if (auto v = t.duration("error_cost")) svc.error_cost = *v;
+      if (auto th = t.has("threads") ? t.table("threads") : std::nullopt) {
+        ThreadLimit& l = svc.threads;
+        l.enabled = true;
+        if (auto v = th->integer("limit")) l.limit = static_cast<int>(*v);
+        if (th->has("base"))
+          if (auto v = th->integer("base")) l.base = static_cast<int>(*v);
+        if (auto v = th->number("per_peer")) l.per_peer = *v;
+        if (auto v = th->text("peers"))
+          l.peers = from_choice<PeerScope>(*v, {{"service", PeerScope::service}, {"zone", PeerScope::zone}});
+      }
       if (auto v = t.boolean("deadline_propagation")) svc.deadline_propagation = *v;
       if (auto v = t.boolean("cancellation")) svc.cancellation = *v;
       if (auto v = t.text("load_balancer"))
@@ -457,6 +468,23 @@ class ScenarioReader {
         if (auto v = cb->integer("max_requests")) b.max_requests = static_cast<int>(*v);
         if (auto v = cb->integer("max_pending_requests")) b.max_pending_requests = static_cast<int>(*v);
         if (auto v = cb->integer("max_retries")) b.max_retries = static_cast<int>(*v);
+      }
+      if (auto pt = t.has("pool") ? t.table("pool") : std::nullopt) {
+        ConnectionPool& p = dep.pool;
+        if (auto v = pt->integer("size")) p.size = static_cast<int>(*v);
+        if (auto v = pt->text("on_exhausted"))
+          p.on_exhausted = from_choice<PoolExhausted>(*v, {{"wait", PoolExhausted::wait}, {"fail", PoolExhausted::fail}});
+        if (pt->has("max_wait")) {
+          if (p.on_exhausted == PoolExhausted::fail)
+            pt->error("max_wait", "applies to on_exhausted = \"wait\" only: a pool that fails fast makes no call wait");
+          if (auto v = pt->duration("max_wait")) p.max_wait = *v;
+        }
+      }
+      if (auto ft = t.has("on_failure") ? t.table("on_failure") : std::nullopt) {
+        FailureCost& f = dep.on_failure;
+        if (auto v = ft->number("cpu")) f.cpu = *v;
+        if (auto v = ft->number("log")) f.log = *v;
+        if (auto v = ft->number("log_limit")) f.log_limit = *v;
       }
       if (auto ct = t.has("cache") ? t.table("cache") : std::nullopt) {
         Cache& c = dep.cache;

@@ -51,6 +51,9 @@ std::vector<SchemaKey> build_schema() {
                 "cores, each gets an equal share (processor sharing, SimGrid's CPU model)."),
       row("zone[].speed", T::number).fallback("1").above(0).at_most(1000).in("x")
           .says("Speed of each core, relative to the core `service[].cpu` is measured on (2: twice as fast)."),
+      row("zone[].disk_bandwidth", T::number).fallback("100").above(0).at_most(1e6).in("MB/s")
+          .says("Bandwidth of each host's disk, shared equally by the writes in progress (SimGrid's disk model). It "
+                "matters to `dependency[].on_failure.log` writes."),
       row("zone[].tags", T::name_list).computed("none")
           .says("Labels for fault targets: `tag:<t>` reaches every host of the zone."),
 
@@ -175,6 +178,19 @@ std::vector<SchemaKey> build_schema() {
           .says("Labels for fault targets: `tag:<t>` reaches every replica of the service (shared infrastructure: "
                 "`db`, `dns`, `bus`)."),
 
+      row("service[].threads", T::table)
+          .says("A limit on the OS threads of each process. A process needs `base` threads plus `per_peer` for every "
+                "other provisioned replica of its fleet (`peers`); over `limit`, a start fails and a running process "
+                "dies when its fleet grows past it, and its restart_policy takes over. Present: enabled."),
+      row("service[].threads.limit", T::integer).need().within(1, 10000000).in("threads")
+          .says("Threads a process may have (ulimit, kernel.threads-max)."),
+      row("service[].threads.base", T::integer).computed("`workers`").within(0, 10000000).in("threads")
+          .says("Threads a process needs whatever its fleet."),
+      row("service[].threads.per_peer", T::number).fallback("0").within(0, 100000).in("threads")
+          .says("Threads it needs for each other member of its fleet (one per peer connection, say)."),
+      row("service[].threads.peers", T::choice).fallback("\"service\"").one_of({"service", "zone"})
+          .says("Who the fleet is: every provisioned replica of the service, or those of its zone (cells)."),
+
       row("dependency[]", T::section_array).says("A call from one service to another."),
       row("dependency[].from", T::name).need().says("The calling service."),
       row("dependency[].to", T::name).need().says("The called service; must differ from `from`."),
@@ -248,6 +264,28 @@ std::vector<SchemaKey> build_schema() {
       row("dependency[].error_mapping", T::map)
           .says("Which status the caller surfaces for a failure of the callee: `{NOT_FOUND = \"UNAVAILABLE\"}`."),
       row("dependency[].error_mapping.*", T::status).says("Key: the callee's status; value: the caller's."),
+
+      row("dependency[].pool", T::table)
+          .says("A connection pool of each caller replica towards the callee: an attempt holds a connection from "
+                "when it is sent until its caller has the answer or gives up. A call that cannot get one fails "
+                "without a retry (cause `rejected`, blamed on the pool). Present: enabled."),
+      row("dependency[].pool.size", T::integer).need().within(1, 10000000).in("connections")
+          .says("Connections of each caller replica."),
+      row("dependency[].pool.on_exhausted", T::choice).fallback("\"wait\"").one_of({"wait", "fail"})
+          .says("With every connection taken: wait for one (oldest first) or fail at once."),
+      row("dependency[].pool.max_wait", T::duration).computed("the attempt's timeout").above(0)
+          .says("`wait` only: how long a call may wait for a connection before it fails."),
+      row("dependency[].on_failure", T::table)
+          .says("What each failed attempt costs the calling worker before it retries or gives up, so that errors "
+                "downstream load the caller."),
+      row("dependency[].on_failure.cpu", T::number).fallback("0").within(0, 3600).in("core-seconds")
+          .says("CPU work on the caller's host (handling the error), shared with everything running there."),
+      row("dependency[].on_failure.log", T::number).fallback("0").within(0, 100000).in("MB")
+          .says("A log write to the caller's host disk; the worker waits until it is written (synchronous "
+                "logging), and writes share the disk's `disk_bandwidth`."),
+      row("dependency[].on_failure.log_limit", T::number).fallback("0").within(0, 1e9).in("writes/s")
+          .says("Rate limit on those log writes, per caller replica (a token bucket of one second's worth); "
+                "failures beyond it are not logged. 0: no limit."),
 
       row("feature[]", T::section_array).need().says("A user-facing operation (play, search, login, ...)."),
       row("feature[].name", T::name).need().says("Unique feature name."),

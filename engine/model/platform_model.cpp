@@ -271,9 +271,11 @@ int PlatformModel::Impl::caller_slot(const Call& c) const {
 }
 
 void PlatformModel::Impl::send_attempt(Handle ch) {
+  const int slot = caller_slot(calls[ch]);
+  // A pooled edge needs a connection of the caller's pool first (the call may wait for one).
+  if (slot >= 0 && pooled(calls[ch].edge) && !calls[ch].connection && !take_connection(ch)) return;
   Call& c = calls[ch];
   const bool retry = c.attempts > 0;
-  const int slot = caller_slot(c);
   if (retry) c.retry_pending = false;  // the retry's place in the limits passes to its attempt
   if (slot >= 0 && !limits[std::size_t(c.edge)][std::size_t(slot)].may_send()) {
     if (retry) limits[std::size_t(c.edge)][std::size_t(slot)].retry_abandoned();
@@ -296,6 +298,8 @@ void PlatformModel::Impl::send_attempt(Handle ch) {
   a.retry = retry;
   a.edge = c.edge;
   a.caller_slot = slot;
+  a.connection = c.connection;
+  c.connection = false;
   if (slot >= 0) limits[std::size_t(c.edge)][std::size_t(slot)].attempt_sent();
   int caller_host = c.caller_replica >= 0 ? topo.replicas[std::size_t(c.caller_replica)].host : -1;
   a.caller_host = caller_host;
@@ -631,6 +635,10 @@ void PlatformModel::Impl::on_attempt_timeout(Handle ah) {
 // The caller has the answer to one attempt: record it, then retry, or settle the call.
 void PlatformModel::Impl::attempt_over(Attempt& a, const Result& r) {
   a.caller_done = true;
+  if (a.connection) {
+    a.connection = false;
+    give_back_connection(a.edge, a.caller_slot);
+  }
   if (a.caller_slot >= 0) {
     CallLimits& l = limits[std::size_t(a.edge)][std::size_t(a.caller_slot)];
     l.attempt_ended(a.retry);
@@ -667,18 +675,24 @@ void PlatformModel::Impl::complete_attempt(Handle ah, const Result& r) {
     on_root_result(copy, r);
     return;
   }
-  if (!r.ok) {
-    const RetryPolicy& p = s.dependencies[std::size_t(c.edge)].retry_policy;
-    AttemptFailure af{r.status, r.cause, r.connect_failure};
-    int slot = caller_slot(c);
-    bool within_limits = slot < 0 || limits[std::size_t(c.edge)][std::size_t(slot)].may_retry();
-    if (c.attempts <= p.num_retries && retry_allowed(p, af) && within_limits) {
-      c.prev_back_off = retry_back_off(p, c.attempts, c.prev_back_off, edge_rng[std::size_t(c.edge)]);
-      if (slot >= 0) limits[std::size_t(c.edge)][std::size_t(slot)].retry_scheduled();
-      c.retry_pending = true;
-      q.push(now + c.prev_back_off, kRetry, 0, ch);
-      return;
-    }
+  if (r.ok) settle_call(ch, r);
+  else if (pays_for_failure(c)) pay_for_failure(ch, r);  // then after_failed_attempt
+  else after_failed_attempt(ch, r);
+}
+
+// The caller has handled a failed attempt: it retries (after a back-off) or settles the call.
+void PlatformModel::Impl::after_failed_attempt(Handle ch, const Result& r) {
+  Call& c = calls[ch];
+  const RetryPolicy& p = s.dependencies[std::size_t(c.edge)].retry_policy;
+  AttemptFailure af{r.status, r.cause, r.connect_failure};
+  int slot = caller_slot(c);
+  bool within_limits = slot < 0 || limits[std::size_t(c.edge)][std::size_t(slot)].may_retry();
+  if (c.attempts <= p.num_retries && retry_allowed(p, af) && within_limits) {
+    c.prev_back_off = retry_back_off(p, c.attempts, c.prev_back_off, edge_rng[std::size_t(c.edge)]);
+    if (slot >= 0) limits[std::size_t(c.edge)][std::size_t(slot)].retry_scheduled();
+    c.retry_pending = true;
+    q.push(now + c.prev_back_off, kRetry, 0, ch);
+    return;
   }
   settle_call(ch, r);
 }
@@ -691,6 +705,8 @@ void PlatformModel::Impl::settle_call(Handle ch, const Result& result) {
   bool refresh = c.refresh;
   int slot = caller_slot(c);
   if (c.retry_pending && slot >= 0) limits[std::size_t(edge)][std::size_t(slot)].retry_abandoned();
+  if (c.pool_waiting) stop_waiting(c);
+  if (c.connection) give_back_connection(edge, slot);
   calls.release(ch);
   if (refresh) {
     caches[std::size_t(edge)].refreshed(result.ok, now);
@@ -717,7 +733,11 @@ void PlatformModel::Impl::settle_call(Handle ch, const Result& result) {
     const Dependency& d = s.dependencies[std::size_t(edge)];
     bool fails_caller = d.kind == DependencyKind::hard || (d.kind == DependencyKind::soft && d.fallback == Fallback::fail);
     if (fails_caller) {
-      finish_job(parent, Result{false, false, mapped(edge, r.status), Cause::dependency, false, Blame::edge(edge)});
+      // Turned away by the caller's own connection pool: the pool is what failed it, not the callee.
+      const bool own_pool = r.blame.kind == Blame::Kind::resource && pooled(edge) &&
+                            r.blame.index == pools[std::size_t(edge)].resource;
+      finish_job(parent, Result{false, false, mapped(edge, r.status), Cause::dependency, false,
+                                own_pool ? r.blame : Blame::edge(edge)});
       return;
     }
     if (d.fallback == Fallback::degrade) j.degraded = true;
@@ -756,7 +776,7 @@ void PlatformModel::Impl::replica_down(int r) {
   rep.busy = 0;
   for (Handle jh : rep.queue) drop_job(jh);
   rep.queue.clear();
-  if (!cpus.empty()) drop_cpu_work_of(r);
+  if (!servers.empty()) drop_cpu_work_of(r);
   ++rep.health_token;
   if (was_serving || rep.health_in) {
     const HealthCheck& hc = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].health_check;
@@ -803,6 +823,17 @@ void PlatformModel::Impl::on_replica_ready(int r, double t) {
     if (!rep.failing_start)
       rec.event(now, "start_failed", topo.replicas[std::size_t(r)].name,
                 s.services[std::size_t(missing)].name + " not serving; restarting per its restart_policy");
+    rep.failing_start = true;
+    restart(r, true);
+    return;
+  }
+  if (over_thread_limit(r)) {  // it cannot create the threads it needs: it dies
+    const int res = thread_resource[std::size_t(service)];
+    hit_limit(res);
+    if (!rep.failing_start)
+      rec.event(now, "start_failed", topo.replicas[std::size_t(r)].name,
+                fmt::format("needs {:.0f} threads, limit {}; restarting per its restart_policy", threads_needed(r),
+                            s.services[std::size_t(service)].threads.limit));
     rep.failing_start = true;
     restart(r, true);
     return;
@@ -987,7 +1018,9 @@ void PlatformModel::Impl::dispatch(const ModelEvent& e) {
     case kErrorCostDone: on_error_cost_done(int(e.a), e.b); break;
     case kUneject: on_uneject(int(e.a)); break;
     case kCacheRefresh: on_cache_refresh(int(e.a)); break;
-    case kCpuDone: on_cpu_done(int(e.a), e.b); break;
+    case kServerDone: on_server_done(int(e.a), e.b); break;
+    case kPoolWait: on_pool_wait(int(e.a), e.b); break;
+    case kPoolGrant: on_pool_grant(int(e.a), int(e.b)); break;
     default: throw InternalError(fmt::format("unknown event type {}", e.type));
   }
 }

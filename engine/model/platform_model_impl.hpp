@@ -12,6 +12,7 @@
 #include "model/event_queue.hpp"
 #include "model/call_limits.hpp"
 #include "model/fault_plan.hpp"
+#include "model/gauge.hpp"
 #include "model/host_cpu.hpp"
 #include "model/outlier_detector.hpp"
 #include "model/pool.hpp"
@@ -63,7 +64,9 @@ enum EventType : std::uint32_t {
   kStatusUpdate,    // the cadence of status updates
   kActionEnd,       // a shed_load or kill_switch with a duration is lifted (a: action)
   kActionStep,      // the next batch of a restart, the next step of an admit (a: action, b: step)
-  kCpuDone,         // the next piece of work on a host's CPU finishes (a: host, b: the host's CPU token)
+  kServerDone,      // the next piece of work on a host's CPU or disk finishes (a: server, b: its token)
+  kPoolWait,        // a call waiting for a connection has waited as long as it may (a: edge, b: call)
+  kPoolGrant,       // connections were given back to a pool with calls waiting (a: edge, b: caller position)
 };
 
 // How often an autoscaler's signal is sampled (it decides on the mean since its last decision).
@@ -101,6 +104,9 @@ struct Call {
   bool done = false;
   bool refresh = false;        // a cache refresh, not a request's call
   bool retry_pending = false;  // a retry is scheduled (it holds a place in the retry limits)
+  bool connection = false;     // holds a connection of its caller's pool for its next attempt
+  bool pool_waiting = false;   // waits for one
+  double wait_since = 0;
 };
 
 struct Attempt {
@@ -118,6 +124,7 @@ struct Attempt {
   bool retry = false;
   int edge = -1;
   int caller_slot = -1;      // the caller replica's CallLimits on this edge, -1: none
+  bool connection = false;   // holds a connection of the caller's pool until the caller is done
   Handle job = 0;            // the callee's work on it, while there is some
   Blame lost_blame;
   Result result;
@@ -134,8 +141,12 @@ struct Job {
   double enqueued_at = 0;
   double started = 0;
   Result deferred;  // the failure it replies once its error_cost is paid
-  HostCpu::Ticket cpu = 0;  // its CPU work on the host, while it runs (0: none)
+  HostCpu::Ticket cpu = 0;  // its work on the host's CPU or disk, while it runs (0: none)
   double after_cpu = 0;     // time the request takes after its CPU work (latency faults)
+  // Not a request's work but what a failed attempt of call `cost_of` costs its caller's worker (a log
+  // write, then CPU work); `deferred` is the attempt's result, acted on once it is paid.
+  Handle cost_of = 0;
+  bool writing = false;     // its work is the log write (on the disk), not CPU
 };
 
 struct Replica {
@@ -148,6 +159,7 @@ struct Replica {
   bool parked = false;            // autoscaling: switched off
   bool start_pending = false;     // dead, waiting for the supervisor's start
   bool failing_start = false;     // its last start failed (logged once per run of failures)
+  bool provisioning = false;      // switched on by autoscaling or a scale action, its machine not there yet
   std::uint32_t start_token = 0;  // bumped for each start scheduled: a stale one is ignored
   double ready_expected = -1;     // when a start we asked for should be ready (for status ETAs)
   std::uint32_t epoch = 0;        // bumped when the process dies: its jobs are gone
@@ -220,19 +232,43 @@ struct PlatformModel::Impl {
   RandomStream lb_rng;
 
   std::vector<Replica> replicas;
-  // Hosts' CPUs (platform_resources.cpp), only where something runs CPU work; empty otherwise.
-  struct CpuState {
-    int host = -1;
-    std::string name;  // "<host>.cpu", in reports and the propagation chain
-    HostCpu cpu{1, 1};
-    double due = HostCpu::kNever;  // when its kCpuDone is scheduled
-    std::uint32_t token = 0;       // bumped when the schedule changes: older kCpuDone are stale
+  // Shared resources (platform_resources.cpp, platform_limits.cpp), only what the scenario loads;
+  // empty otherwise. Every one has an id (Blame::resource, `resource:<name>` in the chain).
+  struct ResourceState {
+    std::string name, kind;
+    double capacity = 0;
     std::vector<double> utilisation, backlog;  // by bucket
-    double busy = 0, saturated = 0;            // core-seconds busy and seconds saturated, in total
+    std::vector<std::uint32_t> hits;           // limit hits by bucket
+    double used = 0, saturated = 0;            // capacity-seconds used and seconds saturated, in total
+    std::uint64_t hit_total = 0;
   };
-  std::vector<CpuState> cpus;
-  std::vector<Handle> cpu_finished;  // on_cpu_done's scratch: the jobs whose work finished together
-  std::vector<int> host_cpu;  // by host: index in cpus, -1 when its CPU is not modelled
+  std::vector<ResourceState> resources;
+  // Processor-sharing servers: hosts' CPUs and disks.
+  struct Server {
+    int resource = -1, host = -1;
+    HostCpu ps{1, 1};
+    double due = HostCpu::kNever;  // when its kServerDone is scheduled
+    std::uint32_t token = 0;       // bumped when the schedule changes: older kServerDone are stale
+  };
+  std::vector<Server> servers;
+  std::vector<Handle> server_finished;  // on_server_done's scratch: the jobs whose work finished together
+  std::vector<int> host_cpu, host_disk;  // by host: index in servers, -1 when not modelled
+  // Connection pools, by edge (resource -1: the edge has none); one pool per caller replica.
+  struct CallerPool {
+    int in_use = 0;
+    int waiters = 0;             // calls waiting
+    std::deque<Handle> waiting;  // calls, oldest first (entries of calls that stopped waiting are skipped)
+  };
+  struct EdgePool {
+    int resource = -1;
+    std::vector<CallerPool> callers;  // by caller replica position
+    Gauge in_use, waiting, exhausted;  // over every caller; exhausted: callers with none free
+    int exhausted_callers = 0;
+  };
+  std::vector<EdgePool> pools;
+  // Failure-log rate limits, by edge and caller replica position (a token bucket: tokens, last refill).
+  std::vector<std::vector<std::pair<double, double>>> log_tokens;
+  std::vector<int> thread_resource;  // by service: its threads resource, -1: no thread limit
   FaultPlan faults;
   std::size_t fault_steps_scheduled = 0;  // the plan's steps already in the queue
   ReplicaUptime uptime{topo};
@@ -359,22 +395,44 @@ struct PlatformModel::Impl {
   std::string last_features_back(const std::vector<Series>& features, double recovered) const;
   Report finish();
 
-  // ---- platform_resources.cpp: hosts' CPUs shared by the work on them
+  // ---- platform_resources.cpp: the resources' book, hosts' CPUs and disks shared by the work on them
   void set_up_resources();
+  int add_resource(std::string name, std::string kind, double capacity);
+  void hit_limit(int resource);
   bool runs_on_cpu(int service) const { return s.services[std::size_t(service)].cpu.has_value(); }
   const Distribution& service_time_of(int service) const {
     const Service& svc = s.services[std::size_t(service)];
     return svc.cpu ? *svc.cpu : svc.service_time;
   }
   void start_cpu_work(Handle jh, double work, double after);
-  void on_cpu_done(int c, std::uint64_t token);
-  void schedule_cpu(int c);
+  void start_disk_write(Handle jh, double mb);
+  void on_server_done(int c, std::uint64_t token);
+  void schedule_server(int c);
+  int server_of(const Job& j) const;
   void stop_cpu_work(Job& j);
   void drop_cpu_work_of(int replica);
   void set_cpu_background(const std::vector<int>& hosts);
   Blame overload_blame(int replica) const;
   void close_resource_bucket(int b);
   void fill_resources(Report& r);
+
+  // ---- platform_limits.cpp: per-process limits (threads, connection pools) and what failures cost
+  void set_up_limits();
+  void close_limit_buckets(int b, double length);
+  bool pooled(int edge) const { return !pools.empty() && pools[std::size_t(edge)].resource >= 0; }
+  bool take_connection(Handle ch);
+  void give_back_connection(int edge, int slot);
+  void stop_waiting(Call& c);
+  void on_pool_grant(int edge, int slot);
+  void on_pool_wait(int edge, Handle ch);
+  bool pays_for_failure(const Call& c) const;
+  void pay_for_failure(Handle ch, const Result& r);
+  void failure_paid(Handle jh);
+  int fleet_members(int r) const;
+  double threads_needed(int r) const;
+  bool over_thread_limit(int r) const;
+  void check_thread_limits(int service);
+  void after_failed_attempt(Handle ch, const Result& r);
 
   // ---- platform_response.cpp: monitors, the responders, status updates, actions
   void resolve_response();

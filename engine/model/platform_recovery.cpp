@@ -147,6 +147,7 @@ void PlatformModel::Impl::set_active(int sv, int want) {
     Replica& rep = replicas[std::size_t(r)];
     if (!rep.parked) continue;
     rep.parked = false;
+    rep.provisioning = true;
     rep.ready_expected = now + delay + s.services[std::size_t(sv)].restart_time;
     q.push(now + delay, kProvisioned, std::uint32_t(r), ++rep.start_token);
     ++active;
@@ -155,6 +156,7 @@ void PlatformModel::Impl::set_active(int sv, int want) {
     Replica& rep = replicas[std::size_t(*it)];
     if (rep.parked) continue;
     rep.parked = true;
+    rep.provisioning = false;
     rep.start_pending = false;
     rep.ready_expected = -1;
     update_rotation(*it);
@@ -166,7 +168,9 @@ void PlatformModel::Impl::set_active(int sv, int want) {
 void PlatformModel::Impl::on_provisioned(int r, std::uint32_t token) {
   Replica& rep = replicas[std::size_t(r)];
   if (token != rep.start_token || rep.parked) return;
+  rep.provisioning = false;  // its machine is there: it joins its fleet
   update_rotation(r);
+  check_thread_limits(topo.replicas[std::size_t(r)].service);
   if (rep.process_up || faults.holds(r)) return;
   port.command(now, PlatformCommand{PlatformCommand::Kind::restart_replicas, {}, {r}});
 }

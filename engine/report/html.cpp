@@ -655,12 +655,12 @@ void resources_section(std::string& out, const Report& r, const std::vector<Stag
   if (r.resources.empty()) return;
   out += "<h2>Shared resources</h2>\n" + resource_heat_strip(r, stages) + "\n";
   out += "<table><tr><th>resource</th><th>kind</th><th class=\"num\">capacity</th><th class=\"num\">utilisation</th>"
-         "<th class=\"num\">peak</th><th class=\"num\">saturated</th></tr>\n";
+         "<th class=\"num\">peak</th><th class=\"num\">saturated</th><th class=\"num\">limit hits</th></tr>\n";
   for (const ResourceReport& res : r.resources)
     out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{:g}</td><td class=\"num\">{}</td>"
-                       "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
                        escape(res.name), escape(res.kind), res.capacity, percent_text(res.utilisation),
-                       percent_text(res.peak_utilisation), clock_text(res.saturated_time));
+                       percent_text(res.peak_utilisation), clock_text(res.saturated_time), res.limit_hits);
   out += "</table>\n";
 }
 

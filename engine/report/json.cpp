@@ -357,7 +357,9 @@ std::string report_to_json(const Report& r) {
                          {"peak_utilisation", res.peak_utilisation},
                          {"saturated_time", res.saturated_time},
                          {"utilisation_by_bucket", res.utilisation_by_bucket},
-                         {"backlog_by_bucket", res.backlog_by_bucket}});
+                         {"backlog_by_bucket", res.backlog_by_bucket},
+                         {"limit_hits", res.limit_hits},
+                         {"limit_hits_by_bucket", res.limit_hits_by_bucket}});
   ordered_json propagation = ordered_json::array();
   for (const PropagationStep& p : r.propagation)
     propagation.push_back(
@@ -453,6 +455,8 @@ Report report_from_json(std::string_view text) {
       res.saturated_time = n["saturated_time"].number();
       n["utilisation_by_bucket"].for_each([&](const Node& v) { res.utilisation_by_bucket.push_back(v.number()); });
       n["backlog_by_bucket"].for_each([&](const Node& v) { res.backlog_by_bucket.push_back(v.number()); });
+      res.limit_hits = n["limit_hits"].count();
+      n["limit_hits_by_bucket"].for_each([&](const Node& v) { res.limit_hits_by_bucket.push_back(std::uint32_t(v.count())); });
       r.resources.push_back(std::move(res));
     });
   root["propagation"].for_each([&](const Node& n) {

@@ -106,14 +106,18 @@ struct StatusUpdate {
 
 // A resource replicas share (a host's CPU) and how loaded it was, in total and per bucket.
 struct ResourceReport {
-  std::string name;                 // "<host>.cpu"
-  std::string kind;                 // "cpu"
-  double capacity = 0;              // cpu: cores x speed (core-seconds of work per second)
+  std::string name;                 // "<host>.cpu", "<host>.disk", "<from>-><to>.pool", "<service>.threads"
+  std::string kind;                 // "cpu", "disk", "pool", "threads"
+  double capacity = 0;              // cpu: cores x speed; disk: MB/s; pool: connections; threads: per process
   double utilisation = 0;           // share of the capacity busy over the run
   double peak_utilisation = 0;      // of the busiest bucket
-  double saturated_time = 0;        // seconds with more runnable threads than cores
+  double saturated_time = 0;        // seconds with more demand than capacity (cpu, disk), or at the limit
   std::vector<double> utilisation_by_bucket;
-  std::vector<double> backlog_by_bucket;  // cpu: mean runnable threads waiting for a core
+  // Mean work waiting: cpu, threads waiting for a core; disk, writes beyond the first; pool, calls
+  // waiting for a connection; threads, none.
+  std::vector<double> backlog_by_bucket;
+  std::uint64_t limit_hits = 0;           // times the limit turned something away (pool, threads)
+  std::vector<std::uint32_t> limit_hits_by_bucket;
 };
 
 // A service that became unhealthy and what carried the failure to it.

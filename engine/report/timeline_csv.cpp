@@ -50,18 +50,19 @@ void append_rows(std::string& out, const Report& r, const char* kind, const std:
     }
     out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{},{},{},{}", t_start, t_end, kind, label, c.requests,
                        c.ok, c.degraded, c.failed, availability, ejected, circuit_open, replicas);
-    out += r.resources.empty() ? "\n" : ",,\n";
+    out += r.resources.empty() ? "\n" : ",,,\n";
   }
 }
 
-// Resource rows: no request counts, their utilisation and backlog per bucket.
+// Resource rows: no request counts, their utilisation, backlog and limit hits per bucket.
 void append_resource_rows(std::string& out, const Report& r, const ResourceReport& res) {
   const std::string label = csv_field(res.name);
   for (std::size_t i = 0; i < res.utilisation_by_bucket.size(); ++i) {
     const auto [t_start, t_end] = bucket_span(r, i);
     const double backlog = i < res.backlog_by_bucket.size() ? res.backlog_by_bucket[i] : 0;
-    out += fmt::format("{:.9g},{:.9g},resource,{},,,,,,,,,{:.9g},{:.9g}\n", t_start, t_end, label,
-                       res.utilisation_by_bucket[i], backlog);
+    const std::uint32_t hits = i < res.limit_hits_by_bucket.size() ? res.limit_hits_by_bucket[i] : 0;
+    out += fmt::format("{:.9g},{:.9g},resource,{},,,,,,,,,{:.9g},{:.9g},{}\n", t_start, t_end, label,
+                       res.utilisation_by_bucket[i], backlog, hits);
   }
 }
 
@@ -69,7 +70,7 @@ void append_resource_rows(std::string& out, const Report& r, const ResourceRepor
 
 std::string timeline_csv(const Report& r) {
   std::string out = "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas";
-  out += r.resources.empty() ? "\n" : ",utilisation,backlog\n";
+  out += r.resources.empty() ? "\n" : ",utilisation,backlog,limit_hits\n";
   for (const Series& s : r.features) append_rows(out, r, "feature", s.name, s.buckets);
   for (const Series& s : r.segments) append_rows(out, r, "segment", s.name, s.buckets);
   for (const Series& s : r.regions) append_rows(out, r, "region", s.name, s.buckets);

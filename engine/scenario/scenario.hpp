@@ -36,6 +36,7 @@ struct Zone {
   Source source;
   int cores = 8;     // of each host: threads that run at full speed at once
   double speed = 1;  // of each core, relative to the core `service[].cpu` is measured on
+  double disk_bandwidth = 100;  // MB/s of each host's disk, shared by the writes in progress
 };
 
 // One latency override between two zones or two regions (symmetric).
@@ -112,6 +113,19 @@ struct OutlierDetection {
   double max_ejection_percent = 10;
 };
 
+enum class PeerScope { service, zone };
+
+// Threads a process needs: `base` plus `per_peer` for every other member of its fleet (the replicas of
+// the service that are provisioned, within `peers`). Over `limit`, a start fails and a running
+// process dies (it cannot create the thread), and the restart policy takes over.
+struct ThreadLimit {
+  bool enabled = false;
+  int limit = 0;
+  std::optional<int> base;  // absent: the service's workers
+  double per_peer = 0;
+  PeerScope peers = PeerScope::service;
+};
+
 struct Service {
   std::string name;
   int replicas = 1;
@@ -139,6 +153,7 @@ struct Service {
   OutlierDetection outlier_detection;
   std::vector<std::string> tags;  // fault targets "tag:<t>" reach every replica of the service
   Source source;
+  ThreadLimit threads;
 };
 
 enum class DependencyKind { hard, soft, control };
@@ -199,6 +214,25 @@ struct Cache {
   bool serve_stale = false;
 };
 
+enum class PoolExhausted { wait, fail };
+
+// The connections of each caller replica to the callee: an attempt holds one from when it is sent
+// until its caller has the answer or gives up. With none free, a call waits for one (up to max_wait,
+// else its timeout) or fails at once.
+struct ConnectionPool {
+  int size = 0;  // 0: no pool
+  PoolExhausted on_exhausted = PoolExhausted::wait;
+  std::optional<Seconds> max_wait;
+};
+
+// What each failed attempt costs the caller's worker before it retries or gives up: CPU work on its
+// host and a log write to its host's disk (synchronous: the worker waits for the write).
+struct FailureCost {
+  double cpu = 0;        // core-seconds at speed 1
+  double log = 0;        // MB written
+  double log_limit = 0;  // log writes per second per caller replica; beyond, failures go unlogged (0: no limit)
+};
+
 // What a soft dependency's failure does to the caller.
 enum class Fallback { degrade, fail, ignore };
 
@@ -218,6 +252,8 @@ struct Dependency {
   Seconds cache_ttl = 300;   // how long entries stay usable after the last good refresh
   std::map<Status, Status> error_mapping;  // callee failure status -> status the caller surfaces
   Source source;
+  ConnectionPool pool;
+  FailureCost on_failure;
 };
 
 struct Feature {

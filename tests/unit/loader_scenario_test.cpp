@@ -74,6 +74,8 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.zones[0].hosts == 3);
   CHECK(s.zones[0].cores == 16);
   CHECK(s.zones[0].speed == 1.5);
+  CHECK(s.zones[0].disk_bandwidth == 250);
+  CHECK(s.zones[1].disk_bandwidth == Zone{}.disk_bandwidth);
   CHECK(s.zones[1].cores == Zone{}.cores);
   CHECK(s.zones[2].region == "us");
   CHECK(s.zones[2].hosts == 1);
@@ -107,6 +109,13 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   REQUIRE(s.services[4].cpu.has_value());
   CHECK(s.services[4].cpu->kind == Distribution::Kind::exponential);
   CHECK(s.services[4].cpu->mean == 0.01);
+  const ThreadLimit& threads = s.services[4].threads;
+  CHECK(threads.enabled);
+  CHECK(threads.limit == 500);
+  CHECK(threads.base == 40);
+  CHECK(threads.per_peer == 2);
+  CHECK(threads.peers == PeerScope::zone);
+  CHECK_FALSE(gateway.threads.enabled);
   CHECK(gateway.restart_policy.backoff == 1);
   CHECK(gateway.restart_policy.max_backoff == 60);
   CHECK(gateway.restart_policy.max_restarts == 10);
@@ -143,6 +152,12 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(hard.retry_policy.back_off.base_interval == 0.01);
   CHECK(hard.retry_policy.back_off.max_interval == 0.05);
   CHECK(hard.retry_policy.jitter == Jitter::equal);
+  CHECK(hard.pool.size == 20);
+  CHECK(hard.pool.on_exhausted == PoolExhausted::wait);
+  CHECK(hard.pool.max_wait == 0.1);
+  CHECK(hard.on_failure.cpu == 0.002);
+  CHECK(hard.on_failure.log == 0.01);
+  CHECK(hard.on_failure.log_limit == 50);
   CHECK(hard.error_mapping == std::map<Status, Status>{{Status::NOT_FOUND, Status::UNAVAILABLE},
                                                        {Status::DEADLINE_EXCEEDED, Status::UNAVAILABLE}});
   const Dependency& control = s.dependencies[1];
@@ -313,7 +328,7 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
 
 TEST_CASE("every entity remembers where it was written", "[loader]") {
   const Scenario s = load_scenario_file(complete_path());
-  CHECK(s.services[0].source.line == 39);
+  CHECK(s.services[0].source.line == 40);
   CHECK(s.services[0].source.column == 1);
   CHECK(s.services[0].source.key == "service[0]");
   CHECK(s.dependencies[2].source.key == "dependency[2]");

@@ -149,26 +149,28 @@ class Result:
 
     @functools.cached_property
     def resources(self):
-        """One row per shared resource something loaded (a host's CPU: ``<host>.cpu``), indexed by name:
-        kind, capacity (cores x speed), utilisation (share busy over the run), peak_utilisation (of the
-        busiest bucket) and saturated_time (seconds with more runnable threads than cores). Empty when
-        the scenario models no resources."""
+        """One row per shared resource something loaded (``<host>.cpu``, ``<host>.disk``,
+        ``<from>-><to>.pool``, ``<service>.threads``), indexed by name: kind, capacity (cpu: cores x
+        speed; disk: MB/s; pool: connections over every caller replica; threads: per process),
+        utilisation (share used over the run), peak_utilisation (of the busiest bucket), saturated_time
+        (seconds with more demand than capacity, or at the limit) and limit_hits (calls or starts the
+        limit turned away). Empty when the scenario models no resources."""
         import pandas as pd
 
-        columns = ["kind", "capacity", "utilisation", "peak_utilisation", "saturated_time"]
+        columns = ["kind", "capacity", "utilisation", "peak_utilisation", "saturated_time", "limit_hits"]
         rows = [{"resource": x["name"], **{c: x[c] for c in columns}} for x in self._report.get("resources", [])]
         return pd.DataFrame(rows, columns=["resource"] + columns).set_index("resource")
 
     @functools.cached_property
     def resource_timeline(self):
         """One row per bucket per shared resource, as the resource rows of timeline.csv: t_start, t_end
-        (seconds), name, kind, utilisation (share of the capacity busy) and backlog (cpu: mean threads
-        waiting for a core)."""
+        (seconds), name, kind, utilisation (share of the capacity used), backlog (mean work waiting: cpu,
+        threads waiting for a core; disk, writes; pool, calls waiting for a connection) and limit_hits."""
         import numpy as np
         import pandas as pd
 
         duration, bucket = self._report["duration"], self._report["bucket"]
-        columns = ["t_start", "t_end", "name", "kind", "utilisation", "backlog"]
+        columns = ["t_start", "t_end", "name", "kind", "utilisation", "backlog", "limit_hits"]
         parts = []
         for x in self._report.get("resources", []):
             utilisation = np.asarray(x["utilisation_by_bucket"], dtype=float)
@@ -176,7 +178,8 @@ class Result:
             t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
             parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "name": x["name"], "kind": x["kind"],
                                        "utilisation": utilisation,
-                                       "backlog": np.asarray(x["backlog_by_bucket"], dtype=float)}))
+                                       "backlog": np.asarray(x["backlog_by_bucket"], dtype=float),
+                                       "limit_hits": np.asarray(x["limit_hits_by_bucket"], dtype=np.int64)}))
         if not parts:
             return pd.DataFrame({c: [] for c in columns})
         return pd.concat(parts, ignore_index=True)[columns]

@@ -1,0 +1,28 @@
+// A level that changes at events (connections in use, calls waiting) and its integral over time,
+// taken bucket by bucket: the mean level over a bucket is take() / its length.
+#pragma once
+
+namespace faultline {
+
+class Gauge {
+ public:
+  void set(double now, double v) {
+    area_ += value_ * (now - last_);
+    last_ = now;
+    value_ = v;
+  }
+  void add(double now, double d) { set(now, value_ + d); }
+  double value() const { return value_; }
+  // The integral since the last take.
+  double take(double now) {
+    set(now, value_);
+    const double a = area_;
+    area_ = 0;
+    return a;
+  }
+
+ private:
+  double value_ = 0, area_ = 0, last_ = 0;
+};
+
+}  // namespace faultline

@@ -1,0 +1,241 @@
+// PlatformModel, the limits of each process besides its workers, and what failures cost the caller:
+//  - connection pools per edge and caller replica: an attempt holds a connection from when it is sent
+//    until its caller has the answer or gives up; with none free a call waits (oldest first) or fails;
+//  - thread limits: a process needs a base number of threads plus some per member of its fleet, so a
+//    fleet that grows can push every member over the limit at once (a start fails, a running process
+//    dies) until the fleet shrinks;
+//  - failure costs: each failed attempt makes the calling worker write a log line to its host's disk
+//    and do CPU work before it retries or gives up, so errors downstream load the caller's host.
+// Every limit is a resource in the book (platform_resources.cpp) with its figures by bucket.
+#include "model/platform_model_impl.hpp"
+
+namespace faultline {
+
+void PlatformModel::Impl::set_up_limits() {
+  const std::size_t ne = s.dependencies.size();
+  bool any_pool = false, any_log_limit = false;
+  for (const Dependency& d : s.dependencies) {
+    any_pool |= d.pool.size > 0;
+    any_log_limit |= d.on_failure.log > 0 && d.on_failure.log_limit > 0;
+  }
+  if (any_pool) pools.resize(ne);
+  if (any_log_limit) log_tokens.resize(ne);
+  for (std::size_t e = 0; e < ne; ++e) {
+    const Dependency& d = s.dependencies[e];
+    const std::size_t callers = topo.service_replicas[std::size_t(edge_from[e])].size();
+    if (d.pool.size > 0) {
+      pools[e].resource = add_resource(d.from + "->" + d.to + ".pool", "pool", double(d.pool.size) * double(callers));
+      pools[e].callers.resize(callers);
+    }
+    if (d.on_failure.log > 0 && d.on_failure.log_limit > 0)
+      log_tokens[e].assign(callers, {std::max(1.0, d.on_failure.log_limit), 0.0});
+  }
+  thread_resource.assign(s.services.size(), -1);
+  for (std::size_t sv = 0; sv < s.services.size(); ++sv)
+    if (s.services[sv].threads.enabled)
+      thread_resource[sv] = add_resource(s.services[sv].name + ".threads", "threads", s.services[sv].threads.limit);
+}
+
+// ---- connection pools -------------------------------------------------------------------------
+
+// Before a call's next attempt: true when it holds a connection (it may go on); false when it waits
+// for one, or failed because none was free.
+bool PlatformModel::Impl::take_connection(Handle ch) {
+  Call& c = calls[ch];
+  EdgePool& p = pools[std::size_t(c.edge)];
+  CallerPool& cp = p.callers[std::size_t(caller_slot(c))];
+  const ConnectionPool& cfg = s.dependencies[std::size_t(c.edge)].pool;
+  if (cp.in_use < cfg.size && cp.waiters == 0) {
+    ++cp.in_use;
+    p.in_use.add(now, 1);
+    if (cp.in_use == cfg.size) p.exhausted.set(now, double(++p.exhausted_callers > 0));
+    c.connection = true;
+    return true;
+  }
+  hit_limit(p.resource);
+  if (cfg.on_exhausted == PoolExhausted::fail) {
+    const Blame blame = Blame::resource(p.resource);
+    rec.attempt(c.service, now, false, Cause::rejected, 0.0, blame, now);
+    settle_call(ch, Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, blame, now});
+    return false;
+  }
+  c.pool_waiting = true;
+  c.wait_since = now;
+  cp.waiting.push_back(ch);
+  ++cp.waiters;
+  p.waiting.add(now, 1);
+  const Dependency& d = s.dependencies[std::size_t(c.edge)];
+  q.push(now + cfg.max_wait.value_or(d.retry_policy.per_try_timeout.value_or(d.timeout)), kPoolWait,
+         std::uint32_t(c.edge), ch);
+  return false;
+}
+
+// A call stops waiting for a connection (it got one, gave up, or settled otherwise).
+void PlatformModel::Impl::stop_waiting(Call& c) {
+  c.pool_waiting = false;
+  EdgePool& p = pools[std::size_t(c.edge)];
+  --p.callers[std::size_t(caller_slot(c))].waiters;
+  p.waiting.add(now, -1);
+}
+
+void PlatformModel::Impl::give_back_connection(int edge, int slot) {
+  EdgePool& p = pools[std::size_t(edge)];
+  CallerPool& cp = p.callers[std::size_t(slot)];
+  if (cp.in_use == s.dependencies[std::size_t(edge)].pool.size) p.exhausted.set(now, double(--p.exhausted_callers > 0));
+  --cp.in_use;
+  p.in_use.add(now, -1);
+  // The waiting calls are served from an event of their own: the caller of this function is in the
+  // middle of ending an attempt and must not see new attempts sent under it.
+  if (cp.waiters > 0) q.push(now, kPoolGrant, std::uint32_t(edge), std::uint64_t(slot));
+}
+
+void PlatformModel::Impl::on_pool_grant(int edge, int slot) {
+  EdgePool& p = pools[std::size_t(edge)];
+  CallerPool& cp = p.callers[std::size_t(slot)];
+  const int size = s.dependencies[std::size_t(edge)].pool.size;
+  while (cp.in_use < size && !cp.waiting.empty()) {
+    const Handle ch = cp.waiting.front();
+    cp.waiting.pop_front();
+    if (!calls.alive(ch) || !calls[ch].pool_waiting) continue;  // it stopped waiting meanwhile
+    Call& c = calls[ch];
+    stop_waiting(c);
+    ++cp.in_use;
+    p.in_use.add(now, 1);
+    if (cp.in_use == size) p.exhausted.set(now, double(++p.exhausted_callers > 0));
+    c.connection = true;
+    send_attempt(ch);
+  }
+}
+
+// A call has waited for a connection as long as it may: it fails (blamed on the pool).
+void PlatformModel::Impl::on_pool_wait(int edge, Handle ch) {
+  if (!calls.alive(ch)) return;
+  Call& c = calls[ch];
+  const Dependency& d = s.dependencies[std::size_t(edge)];
+  const double limit = d.pool.max_wait.value_or(d.retry_policy.per_try_timeout.value_or(d.timeout));
+  if (c.done || !c.pool_waiting || now - c.wait_since < limit - 1e-9) return;  // an earlier wait's event
+  stop_waiting(c);
+  const Blame blame = Blame::resource(pools[std::size_t(edge)].resource);
+  Result r = d.pool.max_wait ? Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, blame, now}
+                             : Result{false, false, Status::DEADLINE_EXCEEDED, Cause::timeout, false, blame, now};
+  rec.attempt(c.service, now, false, r.cause, now - c.wait_since, blame, now);
+  settle_call(ch, r);
+}
+
+// ---- thread limits ----------------------------------------------------------------------------
+
+// The other provisioned replicas of r's fleet (its service, or the service within its zone).
+int PlatformModel::Impl::fleet_members(int r) const {
+  const ReplicaInfo& ri = topo.replicas[std::size_t(r)];
+  const bool by_zone = s.services[std::size_t(ri.service)].threads.peers == PeerScope::zone;
+  const std::vector<int>& fleet = by_zone ? zone_replicas[std::size_t(ri.service)][std::size_t(ri.zone)]
+                                          : topo.service_replicas[std::size_t(ri.service)];
+  int n = 0;
+  for (int o : fleet) {
+    const Replica& rep = replicas[std::size_t(o)];
+    n += o != r && !rep.parked && !rep.provisioning;
+  }
+  return n;
+}
+
+double PlatformModel::Impl::threads_needed(int r) const {
+  const Service& svc = s.services[std::size_t(topo.replicas[std::size_t(r)].service)];
+  return double(svc.threads.base.value_or(svc.workers)) + svc.threads.per_peer * fleet_members(r);
+}
+
+bool PlatformModel::Impl::over_thread_limit(int r) const {
+  const int sv = topo.replicas[std::size_t(r)].service;
+  return thread_resource[std::size_t(sv)] >= 0 && threads_needed(r) > s.services[std::size_t(sv)].threads.limit;
+}
+
+// The fleet of `service` changed: every running process that now needs more threads than it may have
+// fails to create them and dies; its restart policy takes over (and its starts fail while it would
+// still be over).
+void PlatformModel::Impl::check_thread_limits(int service) {
+  if (thread_resource[std::size_t(service)] < 0) return;
+  const int limit = s.services[std::size_t(service)].threads.limit;
+  for (int r : topo.service_replicas[std::size_t(service)]) {
+    const Replica& rep = replicas[std::size_t(r)];
+    if (!rep.process_up || rep.parked || !over_thread_limit(r)) continue;
+    hit_limit(thread_resource[std::size_t(service)]);
+    rec.event(now, "thread_limit", topo.replicas[std::size_t(r)].name,
+              fmt::format("needs {:.0f} threads, limit {}: the process dies", threads_needed(r), limit));
+    restart(r, true);
+  }
+}
+
+// ---- what failed attempts cost their callers ----------------------------------------------------
+
+bool PlatformModel::Impl::pays_for_failure(const Call& c) const {
+  if (c.edge < 0 || c.refresh || c.caller_replica < 0) return false;
+  const FailureCost& cost = s.dependencies[std::size_t(c.edge)].on_failure;
+  return (cost.cpu > 0 || cost.log > 0) && jobs.alive(c.parent);
+}
+
+// The calling worker logs the failure (when its rate limit lets it) and handles it on the CPU, then
+// decides what to do about the attempt: retry or give up.
+void PlatformModel::Impl::pay_for_failure(Handle ch, const Result& r) {
+  const Call& c = calls[ch];
+  const FailureCost& cost = s.dependencies[std::size_t(c.edge)].on_failure;
+  bool log = cost.log > 0;
+  if (log && cost.log_limit > 0) {
+    auto& [tokens, last] = log_tokens[std::size_t(c.edge)][std::size_t(caller_slot(c))];
+    tokens = std::min(std::max(1.0, cost.log_limit), tokens + (now - last) * cost.log_limit);
+    last = now;
+    log = tokens >= 1;
+    if (log) tokens -= 1;
+  }
+  if (!log && cost.cpu <= 0) {
+    after_failed_attempt(ch, r);
+    return;
+  }
+  const Handle jh = jobs.acquire();
+  Job& j = jobs[jh];
+  j.replica = c.caller_replica;
+  j.epoch = replicas[std::size_t(c.caller_replica)].epoch;
+  j.cost_of = ch;
+  j.deferred = r;
+  if (log) start_disk_write(jh, cost.log);
+  else start_cpu_work(jh, cost.cpu, 0);
+}
+
+void PlatformModel::Impl::failure_paid(Handle jh) {
+  Job& j = jobs[jh];
+  const Handle ch = j.cost_of;
+  if (j.writing && calls.alive(ch)) {
+    const FailureCost& cost = s.dependencies[std::size_t(calls[ch].edge)].on_failure;
+    if (cost.cpu > 0) {
+      start_cpu_work(jh, cost.cpu, 0);
+      return;
+    }
+  }
+  const Result r = j.deferred;
+  jobs.release(jh);
+  if (calls.alive(ch) && !calls[ch].done) after_failed_attempt(ch, r);
+}
+
+// ---- figures --------------------------------------------------------------------------------------
+
+void PlatformModel::Impl::close_limit_buckets(int b, double length) {
+  for (EdgePool& p : pools) {
+    if (p.resource < 0) continue;
+    ResourceState& st = resources[std::size_t(p.resource)];
+    const double in_use = p.in_use.take(now);
+    st.utilisation[std::size_t(b)] = length > 0 ? in_use / (length * st.capacity) : 0;
+    st.backlog[std::size_t(b)] = length > 0 ? p.waiting.take(now) / length : 0;
+    st.used += in_use / st.capacity;
+    st.saturated += p.exhausted.take(now);
+  }
+  for (std::size_t sv = 0; sv < thread_resource.size(); ++sv) {
+    if (thread_resource[sv] < 0) continue;
+    ResourceState& st = resources[std::size_t(thread_resource[sv])];
+    double need = 0;  // of the fleet's member that needs the most
+    for (int r : topo.service_replicas[sv])
+      if (!replicas[std::size_t(r)].parked) need = std::max(need, threads_needed(r));
+    st.utilisation[std::size_t(b)] = need / st.capacity;
+    st.used += length * need / st.capacity;
+    if (need > st.capacity) st.saturated += length;
+  }
+}
+
+}  // namespace faultline

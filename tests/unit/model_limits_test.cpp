@@ -1,0 +1,247 @@
+// Per-process limits besides workers (connection pools, threads) and what failed attempts cost their
+// callers (log writes on the host's disk, CPU work), through the model without the kernel.
+#include "model/platform_model.hpp"
+#include "support/scenario_builder.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace faultline;
+using namespace faultline::testing;
+
+namespace {
+
+const ResourceReport& resource(const Report& r, const std::string& name) {
+  for (const ResourceReport& res : r.resources)
+    if (res.name == name) return res;
+  throw std::runtime_error("no resource " + name);
+}
+
+std::size_t count_events(const Report& r, const std::string& kind) {
+  std::size_t n = 0;
+  for (const Event& e : r.events) n += e.kind == kind;
+  return n;
+}
+
+// front (1 replica) calls back over a pool of `size` connections; back takes `hold` seconds.
+Scenario pooled(int size, PoolExhausted mode, double hold, double rate) {
+  Scenario s = basic_scenario(1, 2);
+  s.info.duration = 200;
+  s.traffic.rate = rate;
+  s.client.timeout = 30;
+  add_service(s, "front", 1, 1000, 1000);
+  add_service(s, "back", 1, 1000, 1000, Distribution::constant(hold));
+  Dependency& d = add_dependency(s, "front", "back");
+  d.timeout = 10;
+  d.pool.size = size;
+  d.pool.on_exhausted = mode;
+  add_feature(s, "f", "front");
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a pool that fails fast turns calls away once its connections are taken", "[model][limits][pool]") {
+  // 10 calls/s each holding a connection 1 s: 10 connections wanted on average, 4 there.
+  const Report r = run_without_kernel(pooled(4, PoolExhausted::fail, 1.0, 10), 1);
+  const ResourceReport& pool = resource(r, "front->back.pool");
+  CHECK(pool.kind == "pool");
+  CHECK(pool.capacity == 4);
+  // Erlang B: 10 erlangs offered to 4 connections block B(4, 10) = 0.647 of the calls.
+  CHECK(pool.limit_hits > 1000);
+  const Counts& f = feature(r, "f").total;
+  CHECK(f.availability() == Approx(1 - 0.647).margin(0.03));
+  CHECK(pool.utilisation == Approx(10 * (1 - 0.647) / 4).margin(0.03));
+  CHECK(f.failed == pool.limit_hits);
+  REQUIRE_FALSE(r.propagation.empty());
+  CHECK(r.propagation[0].via == "resource:front->back.pool");
+}
+
+TEST_CASE("a pool with room to spare changes nothing", "[model][limits][pool]") {
+  const Report with = run_without_kernel(pooled(50, PoolExhausted::fail, 0.1, 10), 1);
+  Scenario plain = pooled(50, PoolExhausted::fail, 0.1, 10);
+  plain.dependencies[0].pool = {};
+  const Report without = run_without_kernel(plain, 1);
+  CHECK(feature(with, "f").total.failed == 0);
+  CHECK(feature(with, "f").total.requests == feature(without, "f").total.requests);
+  CHECK(feature(with, "f").latency.mean == Approx(feature(without, "f").latency.mean));
+  CHECK(resource(with, "front->back.pool").limit_hits == 0);
+  CHECK(resource(with, "front->back.pool").utilisation == Approx(1.0 / 50).epsilon(0.1));
+  CHECK(without.resources.empty());
+}
+
+TEST_CASE("calls wait for a connection in turn, and fail once they waited longer than allowed", "[model][limits][pool]") {
+  // 2 calls/s holding a connection 1 s over 3 connections: an M/D/3 queue at rho 2/3, calls wait.
+  Scenario s = pooled(3, PoolExhausted::wait, 1.0, 2);
+  s.traffic.rate = 2;
+  const Report waiting = run_without_kernel(s, 2);
+  const ResourceReport& pool = resource(waiting, "front->back.pool");
+  CHECK(feature(waiting, "f").total.failed == 0);
+  CHECK(feature(waiting, "f").latency.mean > 1.05);  // 1 s of work plus the wait for a connection
+  CHECK(pool.limit_hits > 0);
+  double backlog = 0;
+  for (double b : pool.backlog_by_bucket) backlog += b;
+  CHECK(backlog > 0);
+  // Overloaded (4 calls/s for 3 connections) with a bound on the wait: the calls over it fail.
+  s.traffic.rate = 4;
+  s.dependencies[0].pool.max_wait = 0.5;
+  const Report bounded = run_without_kernel(s, 2);
+  const Counts& f = feature(bounded, "f").total;
+  CHECK(f.failed > 0);
+  CHECK(f.availability() > 0.5);
+  CHECK(f.availability() < 0.75);  // at most 3 of the 4 per second get a connection
+  CHECK(feature(bounded, "f").latency.p99 < 1.0 + 0.5 + 0.05);
+}
+
+TEST_CASE("connections held by attempts to a dead callee come back when the caller times out", "[model][limits][pool]") {
+  Scenario s = pooled(8, PoolExhausted::fail, 0.01, 20);
+  s.dependencies[0].timeout = 0.5;
+  add_fault(s, "down", FaultKind::host_crash, "z0-h1", 50, 50);  // back's host: attempts are lost
+  const Report r = run_without_kernel(s, 3);
+  const Series& f = feature(r, "f");
+  CHECK(f.buckets[7].availability() < 0.2);
+  // back serves again 30 s after its host is back (its restart time): the pool has every connection.
+  for (int b = 14; b < 20; ++b) CHECK(f.buckets[std::size_t(b)].availability() == 1.0);
+}
+
+namespace {
+
+// A fleet of 4 front-end replicas (2 zones) where each needs 100 threads plus 40 per peer, limit 300:
+// 4 replicas need 220; a scale-out to 8 needs 380.
+Scenario fleet(PeerScope scope, bool shrink) {
+  Scenario s = basic_scenario(2, 4);
+  s.info.duration = 1200;
+  s.traffic.rate = 50;
+  Service& svc = add_service(s, "front", 4, 100, 100);
+  svc.restart_time = 10;
+  svc.restart_policy.backoff = 5;
+  svc.restart_policy.max_backoff = 20;
+  svc.autoscaling.enabled = true;
+  svc.autoscaling.min = 1;
+  svc.autoscaling.max = 8;
+  svc.autoscaling.interval = 1e9;
+  svc.autoscaling.provisioning_delay = 30;
+  svc.threads.enabled = true;
+  svc.threads.limit = 300;
+  svc.threads.base = 100;
+  svc.threads.per_peer = 40;
+  svc.threads.peers = scope;
+  add_feature(s, "f", "front");
+  Action out;
+  out.name = "scale-out";
+  out.kind = ActionKind::scale;
+  out.at = 200;
+  out.service = "front";
+  out.replicas = 8;
+  out.mitigates = false;
+  s.actions.push_back(out);
+  if (shrink) {
+    Action in = out;
+    in.name = "shrink";
+    in.at = 600;
+    in.replicas = 4;
+    s.actions.push_back(in);
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a fleet that grows past its members' thread limit fails all at once until it shrinks", "[model][limits][threads]") {
+  const Report r = run_without_kernel(fleet(PeerScope::service, true), 1);
+  const Series& f = feature(r, "f");
+  for (int b = 0; b < 22; ++b) CHECK(f.buckets[std::size_t(b)].availability() == 1.0);
+  // The new machines join at 230 s: every running member would need 380 threads and dies.
+  CHECK(count_events(r, "thread_limit") == 4);
+  for (int b = 24; b < 60; ++b) CHECK(f.buckets[std::size_t(b)].availability() == 0.0);
+  CHECK(count_events(r, "start_failed") >= 8);
+  // Shrunk back to 4 at 600 s, the restarts succeed (within a back-off and a restart time).
+  for (int b = 65; b < 120; ++b) CHECK(f.buckets[std::size_t(b)].availability() == 1.0);
+  const ResourceReport& threads = resource(r, "front.threads");
+  CHECK(threads.kind == "threads");
+  CHECK(threads.capacity == 300);
+  CHECK(threads.utilisation_by_bucket[10] == Approx(220.0 / 300));
+  CHECK(threads.utilisation_by_bucket[40] == Approx(380.0 / 300));
+  CHECK(threads.saturated_time == Approx(370).margin(10));
+  CHECK(threads.limit_hits >= 12);
+  REQUIRE_FALSE(r.propagation.empty());
+  CHECK(r.propagation[0].service == "front");
+}
+
+TEST_CASE("fleets counted per zone (cells) stay under the thread limit through the same scale-out", "[model][limits][threads]") {
+  // 8 replicas over 2 zones: 4 per cell, each member needs 100 + 3 x 40 = 220 threads.
+  const Report r = run_without_kernel(fleet(PeerScope::zone, false), 1);
+  CHECK(feature(r, "f").total.failed == 0);
+  CHECK(count_events(r, "thread_limit") == 0);
+  CHECK(resource(r, "front.threads").limit_hits == 0);
+  CHECK(service(r, "front").replicas_by_bucket.back() == 8);
+}
+
+namespace {
+
+// A gateway whose calls to an optional dependency fail once it crashes; each failure is logged.
+Scenario logging_gateway(double log_limit) {
+  Scenario s = basic_scenario(1, 3);
+  s.info.duration = 600;
+  s.traffic.rate = 100;
+  s.client.timeout = 2;
+  s.zones[0].disk_bandwidth = 10;  // MB/s
+  add_service(s, "gateway", 1, 32, 200);
+  add_service(s, "play", 1, 64, 64);
+  add_service(s, "recs", 1, 64, 64);
+  add_dependency(s, "gateway", "play").features = {"play"};
+  Dependency& soft = add_dependency(s, "gateway", "recs", DependencyKind::soft);
+  soft.features = {"home"};
+  soft.retry_policy.num_retries = 10;
+  soft.retry_policy.back_off = {0.001, 0.001};
+  soft.on_failure.log = 0.05;  // 50 KB per failure: 200 failures/s would fill the disk
+  soft.on_failure.log_limit = log_limit;
+  add_feature(s, "play", "gateway", 0.5);
+  add_feature(s, "home", "gateway", 0.5);
+  add_fault(s, "recs-down", FaultKind::service_crash, "recs", 200, 200);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("failures logged to a saturated disk hold the caller's workers and fail its hard calls", "[model][limits][disk]") {
+  const Report r = run_without_kernel(logging_gateway(0), 1);
+  const Series& play = feature(r, "play");
+  for (int b = 0; b < 20; ++b) CHECK(play.buckets[std::size_t(b)].availability() == 1.0);
+  CHECK(play.buckets[30].availability() < 0.5);  // play never calls recs, but shares the gateway
+  const ResourceReport& disk = resource(r, "z0-h0.disk");
+  CHECK(disk.kind == "disk");
+  CHECK(disk.capacity == 10);
+  CHECK(disk.utilisation_by_bucket[10] == 0);
+  CHECK(disk.utilisation_by_bucket[30] > 0.99);
+  CHECK(disk.backlog_by_bucket[30] > 10);
+  REQUIRE_FALSE(r.propagation.empty());
+  bool blamed_disk = false;
+  for (const PropagationStep& p : r.propagation) blamed_disk |= p.via == "resource:z0-h0.disk";
+  CHECK(blamed_disk);
+}
+
+TEST_CASE("a rate limit on failure logging keeps the disk and the hard dependencies healthy", "[model][limits][disk]") {
+  const Report r = run_without_kernel(logging_gateway(20), 1);  // 20 writes/s x 50 KB: a tenth of the disk
+  const Series& play = feature(r, "play");
+  for (int b = 0; b < 60; ++b) CHECK(play.buckets[std::size_t(b)].availability() == 1.0);
+  const ResourceReport& disk = resource(r, "z0-h0.disk");
+  CHECK(disk.utilisation_by_bucket[30] == Approx(0.1).margin(0.02));
+}
+
+TEST_CASE("each failed attempt costs the caller CPU work on its host", "[model][limits][cpu]") {
+  Scenario s = basic_scenario(1, 2);
+  s.zones[0].cores = 1;
+  s.info.duration = 200;
+  s.traffic.rate = 50;
+  add_service(s, "front", 1, 64, 64);
+  add_service(s, "back");
+  Dependency& d = add_dependency(s, "front", "back", DependencyKind::soft);
+  d.on_failure.cpu = 0.004;
+  add_feature(s, "f", "front");
+  add_fault(s, "errors", FaultKind::error_rate, "back", 100, 100).rate = 1;
+  const Report r = run_without_kernel(s, 1);
+  const ResourceReport& cpu = resource(r, "z0-h0.cpu");  // front's host
+  CHECK(cpu.utilisation_by_bucket[5] == 0);
+  CHECK(cpu.utilisation_by_bucket[15] == Approx(50 * 0.004).margin(0.03));
+  CHECK(feature(r, "f").latency.p50 < 0.05);
+}
