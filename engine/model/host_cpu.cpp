@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace faultline {
 
@@ -82,8 +83,12 @@ bool HostCpu::pop_finished(double now, std::uint64_t& owner) {
   advance(now);
   if (heap_.empty()) return false;
   const Entry top = heap_.front();
-  // The clock reaches a finish value up to rounding: a few units in the last place of the clock.
-  if (top.finish > clock_ + 1e-12 * std::max(1.0, std::abs(clock_))) return false;
+  // The clock reaches a finish value up to rounding: a few units in the last place of the clock, or
+  // the work done in the smallest step of time at `now` (else a completion due less than one unit in
+  // the last place of `now` away would be scheduled at `now` again and again).
+  const double slack = 1e-12 * std::max(1.0, std::abs(clock_)) +
+                       rate() * 4 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::abs(now));
+  if (top.finish > clock_ + slack) return false;
   std::pop_heap(heap_.begin(), heap_.end(), later);
   heap_.pop_back();
   Slot& s = slots_[top.slot];

@@ -155,9 +155,10 @@ void PlatformModel::Impl::check_thread_limits(int service) {
   if (thread_resource[std::size_t(service)] < 0) return;
   const int limit = s.services[std::size_t(service)].threads.limit;
   for (int r : topo.service_replicas[std::size_t(service)]) {
-    const Replica& rep = replicas[std::size_t(r)];
+    Replica& rep = replicas[std::size_t(r)];
     if (!rep.process_up || rep.parked || !over_thread_limit(r)) continue;
     hit_limit(thread_resource[std::size_t(service)]);
+    rep.down = Blame::resource(thread_resource[std::size_t(service)]);
     rec.event(now, "thread_limit", topo.replicas[std::size_t(r)].name,
               fmt::format("needs {:.0f} threads, limit {}: the process dies", threads_needed(r), limit));
     restart(r, true);

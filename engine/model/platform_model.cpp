@@ -262,7 +262,7 @@ int PlatformModel::Impl::pick_replica(int service, int region, int zone, int cal
 
 Blame PlatformModel::Impl::down_blame(int service) const {
   for (int r : topo.service_replicas[std::size_t(service)])
-    if (replicas[std::size_t(r)].down_fault >= 0) return Blame::fault(replicas[std::size_t(r)].down_fault);
+    if (replicas[std::size_t(r)].down.kind != Blame::Kind::none) return replicas[std::size_t(r)].down;
   return {};
 }
 
@@ -387,13 +387,13 @@ void PlatformModel::Impl::on_attempt_arrive(int r, Handle ah) {
   if (!rep.host_up) {  // nothing answers: the caller will time out
     a.server_done = true;
     a.lost = true;
-    a.lost_blame = rep.down_fault >= 0 ? Blame::fault(rep.down_fault) : Blame{};
+    a.lost_blame = rep.down;
     release_attempt_if_finished(ah);
     return;
   }
   if (!rep.process_up || !rep.ready) {  // host up, nothing listening: refused
     reply(ah, Result{false, false, Status::UNAVAILABLE, Cause::host_down, true,
-                     rep.down_fault >= 0 ? Blame::fault(rep.down_fault) : Blame{}});
+                     rep.down});
     return;
   }
   const Service& svc = s.services[std::size_t(a.service)];
@@ -830,6 +830,7 @@ void PlatformModel::Impl::on_replica_ready(int r, double t) {
   if (over_thread_limit(r)) {  // it cannot create the threads it needs: it dies
     const int res = thread_resource[std::size_t(service)];
     hit_limit(res);
+    rep.down = Blame::resource(res);
     if (!rep.failing_start)
       rec.event(now, "start_failed", topo.replicas[std::size_t(r)].name,
                 fmt::format("needs {:.0f} threads, limit {}; restarting per its restart_policy", threads_needed(r),
@@ -840,7 +841,7 @@ void PlatformModel::Impl::on_replica_ready(int r, double t) {
   }
   rep.failing_start = false;
   rep.ready = true;
-  rep.down_fault = -1;
+  rep.down = {};
   uptime.set_serving(r, true, now);
   supervisors[std::size_t(service)].ready(replica_pos[std::size_t(r)], now);
   ++rep.health_token;
@@ -893,9 +894,9 @@ void PlatformModel::Impl::apply_fault_change(const FaultPlan::Change& change) {
     // Replicas taken down by the fault blame it until they are ready again.
     if (command.kind == PlatformCommand::Kind::hosts_down)
       for (int h : command.hosts)
-        for (int r : topo.host_replicas[std::size_t(h)]) replicas[std::size_t(r)].down_fault = change.fault;
+        for (int r : topo.host_replicas[std::size_t(h)]) replicas[std::size_t(r)].down = Blame::fault(change.fault);
     if (command.kind == PlatformCommand::Kind::kill_replicas || command.kind == PlatformCommand::Kind::restart_replicas)
-      for (int r : command.replicas) replicas[std::size_t(r)].down_fault = change.fault;
+      for (int r : command.replicas) replicas[std::size_t(r)].down = Blame::fault(change.fault);
     if (command.kind == PlatformCommand::Kind::restart_replicas) {  // through the supervisor
       for (int r : command.replicas) restart(r, false);
       continue;

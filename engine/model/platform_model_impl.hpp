@@ -166,7 +166,7 @@ struct Replica {
   std::uint32_t health_token = 0; // bumped on each state change: stale health events are ignored
   int busy = 0;
   std::deque<Handle> queue;
-  int down_fault = -1;            // the fault that took it down, for blame
+  Blame down;                     // what took it down (a fault, a resource's limit), for blame
 
   // Ready and meant to take traffic: what counts as serving for monitors, startup requirements,
   // autoscalers and failover probes (a failover standby runs, but does not count).

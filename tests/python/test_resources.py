@@ -38,3 +38,34 @@ def test_resources_tables_show_the_saturated_hosts(repo_root, tiny_result):
     assert tiny_result.resources.empty
     assert list(tiny_result.resources.columns) == list(resources.columns)
     assert tiny_result.resource_timeline.empty
+
+
+def test_cells_keep_the_fleet_under_its_thread_limit(repo_root):
+    scenarios = repo_root / "scenarios"
+    # 20 minutes: the new machines join at 12m, the fleet of the failing twin is down from then on.
+    failing = faultline.load(scenarios / "thread-limit-scale-out.toml").set("scenario.duration", "20m")
+    cells = faultline.load(scenarios / "thread-limit-scale-out-cells.toml").set("scenario.duration", "20m")
+    comparison = faultline.compare(failing, cells, runs=3, jobs=2)
+    assert comparison.verdict("feature.put.availability") == "B better"
+    assert comparison.verdict("feature.get.availability") == "B better"
+    threads = faultline.run(failing).resources.loc["frontend.threads"]
+    assert threads["kind"] == "threads"
+    assert threads["limit_hits"] > 20
+    assert threads["peak_utilisation"] > 1
+
+
+def test_backing_off_keeps_the_gateway_disks_and_play_healthy(repo_root):
+    scenarios = repo_root / "scenarios"
+    # 14 minutes: personalisation crashes at 10m; four minutes of tight retries saturate the disks.
+    failing = faultline.load(scenarios / "error-logging-saturates-gateway.toml").set("scenario.duration", "14m")
+    backoff = faultline.load(scenarios / "error-logging-saturates-gateway-backoff.toml").set("scenario.duration", "14m")
+    comparison = faultline.compare(failing, backoff, runs=3, jobs=2)
+    assert comparison.verdict("feature.play.availability") == "B better"
+    assert comparison.verdict("feature.login.availability") == "B better"
+    result = faultline.run(failing)
+    disks = result.resources[result.resources["kind"] == "disk"]
+    assert len(disks) == 4
+    assert (disks["saturated_time"] > 200).all()
+    timeline = result.resource_timeline
+    during = timeline[(timeline["name"] == "gw-h0.disk") & (timeline["t_start"] >= 620)]
+    assert (during["backlog"] > 100).all()
