@@ -180,6 +180,7 @@ class ScenarioReader {
       if (auto v = n->duration("intra_zone")) s_.network.intra_zone = *v;
       if (auto v = n->duration("inter_zone")) s_.network.inter_zone = *v;
       if (auto v = n->duration("inter_region")) s_.network.inter_region = *v;
+      if (auto v = n->duration("sync_interval")) s_.network.sync_interval = *v;
     }
     for (TableReader& l : root.tables("link")) {
       LinkOverride link;
@@ -193,7 +194,16 @@ class ScenarioReader {
           check_link_ends(l, link.a, link.b);
         }
       }
-      if (auto v = l.duration("latency")) link.latency = *v;
+      if (l.has("latency"))
+        if (auto v = l.duration("latency")) link.latency = *v;
+      link.name = link.a + "<->" + link.b;
+      if (auto v = l.text("name")) link.name = *v;
+      if (l.has("bandwidth"))
+        if (auto v = l.number("bandwidth")) link.bandwidth = *v;
+      if (l.has("buffer")) {
+        if (!l.has("bandwidth")) l.error("buffer", "applies to a link with a `bandwidth` only");
+        if (auto v = l.number("buffer")) link.buffer = *v;
+      }
       s_.network.links.push_back(std::move(link));
     }
   }
@@ -480,6 +490,11 @@ class ScenarioReader {
           if (auto v = pt->duration("max_wait")) p.max_wait = *v;
         }
       }
+      if (auto v = t.number("request_size")) dep.request_size = *v / 1000;
+      if (auto v = t.number("reply_size")) dep.reply_size = *v / 1000;
+      if (auto v = t.text("traffic_class"))
+        dep.traffic_class = from_choice<TrafficClass>(
+            *v, {{"bulk", TrafficClass::bulk}, {"rpc", TrafficClass::rpc}, {"control", TrafficClass::control}});
       if (auto ft = t.has("on_failure") ? t.table("on_failure") : std::nullopt) {
         FailureCost& f = dep.on_failure;
         if (auto v = ft->number("cpu")) f.cpu = *v;
@@ -711,7 +726,8 @@ class ScenarioReader {
                                                     {"dns_failure", FaultKind::dns_failure},
                                                     {"control_plane", FaultKind::control_plane},
                                                     {"clock_skew", FaultKind::clock_skew},
-                                                    {"cpu_hog", FaultKind::cpu_hog}});
+                                                    {"cpu_hog", FaultKind::cpu_hog},
+                                                    {"link_capacity", FaultKind::link_capacity}});
       const auto target = t.text("target");
       if (target) fault.target = *target;
       if (kind && target) check_fault_target(t, fault.kind, *target);
@@ -850,7 +866,8 @@ class ScenarioReader {
                slowdown = k == FaultKind::slowdown, surge = k == FaultKind::traffic_surge,
                rollout = k == FaultKind::config_rollout, cert = k == FaultKind::cert_expiry,
                dns = k == FaultKind::dns_failure, skew = k == FaultKind::clock_skew,
-               partition = k == FaultKind::partition, hog = k == FaultKind::cpu_hog;
+               partition = k == FaultKind::partition, hog = k == FaultKind::cpu_hog,
+               capacity = k == FaultKind::link_capacity;
     if (rollout)
       if (auto v = t.boolean("crash_loop")) fault.crash_loop = *v;
     const bool erring_rollout = rollout && !fault.crash_loop;
@@ -861,7 +878,7 @@ class ScenarioReader {
                "kind = \"error_rate\", \"control_plane\", \"config_rollout\" (without crash_loop), \"cert_expiry\" or "
                "\"dns_failure\"");
     t.only_for(control_plane, "behaviour", "kind = \"control_plane\"");
-    t.only_for(slowdown || surge, "factor", "kind = \"slowdown\" or \"traffic_surge\"");
+    t.only_for(slowdown || surge || capacity, "factor", "kind = \"slowdown\", \"traffic_surge\" or \"link_capacity\"");
     t.only_for(partition, "direction", "kind = \"partition\"");
     t.only_for(rollout, "ramp", "kind = \"config_rollout\"");
     t.only_for(rollout, "crash_loop", "kind = \"config_rollout\"");
@@ -883,8 +900,12 @@ class ScenarioReader {
       if (auto v = t.text("behaviour"))
         fault.behaviour = from_choice<ControlPlaneBehaviour>(
             *v, {{"missing", ControlPlaneBehaviour::missing}, {"errors", ControlPlaneBehaviour::errors}});
-    if ((slowdown || surge) && t.require("factor"))
-      if (auto v = t.number("factor")) fault.factor = *v;
+    if ((slowdown || surge || capacity) && t.require("factor"))
+      if (auto v = t.number("factor")) {
+        fault.factor = *v;
+        if (capacity && *v > 1)
+          t.error("factor", fmt::format("a link_capacity fault leaves a share of the bandwidth: at most 1, got {}", *v));
+      }
     if (partition)
       if (auto v = t.text("direction"))
         fault.direction = from_choice<PartitionDirection>(
@@ -960,6 +981,7 @@ class ScenarioReader {
     switch (kind) {
       case FaultKind::host_crash:
       case FaultKind::cpu_hog: r.host = r.rack = r.zone = r.region = r.service = r.tag = true; break;
+      case FaultKind::link_capacity: r.link = true; break;
       case FaultKind::service_crash:
       case FaultKind::config_rollout:
       case FaultKind::cert_expiry: r.service = r.tag = true; break;
@@ -998,6 +1020,17 @@ class ScenarioReader {
   }
 
   void check_fault_target(TableReader& t, FaultKind kind, const std::string& text) {
+    if (kind == FaultKind::link_capacity) {  // a link with a bandwidth, by its name or its ends
+      std::vector<std::string> names;
+      for (const LinkOverride& l : s_.network.links)
+        if (l.bandwidth) {
+          if (l.named(text)) return;
+          names.push_back(l.name);
+        }
+      t.error("target", fmt::format("no link with a bandwidth named '{}'; links with a bandwidth: {}", text,
+                                    known_list(names)));
+      return;
+    }
     const TargetRules ok = target_rules(kind);
     const FaultTarget target = parse_fault_target(text);
     const auto wrong_form = [&](std::string_view form) {

@@ -64,11 +64,23 @@ std::vector<SchemaKey> build_schema() {
           .says("Between zones of one region."),
       row("network.inter_region", T::duration).fallback("\"70ms\"").at_least(0).below(10)
           .says("Between regions."),
+      row("network.sync_interval", T::duration).fallback("\"1s\"").above(0).at_most(60)
+          .says("How often the shares of links with a `bandwidth` are recomputed from the traffic offered in the "
+                "last interval (see the README: what the aggregation approximates)."),
 
-      row("link[]", T::section_array).says("A latency override between two zones or two regions (symmetric)."),
+      row("link[]", T::section_array)
+          .says("The link between two zones or two regions (symmetric): a latency override, a bandwidth, or both."),
       row("link[].between", T::name_list).need()
           .says("Two zone names, or two region names."),
-      row("link[].latency", T::duration).need().at_least(0).below(10).says("One-way latency between the two."),
+      row("link[].name", T::name).computed("`<a><-><b>`").says("Names it in reports and `link_capacity` faults."),
+      row("link[].latency", T::duration).computed("the `network` latency between the two").at_least(0).below(10)
+          .says("One-way latency between the two."),
+      row("link[].bandwidth", T::number).computed("unlimited").above(0).at_most(1e9).in("MB/s")
+          .says("Capacity every call and reply crossing it shares (both directions together), max-min fairly "
+                "within a `traffic_class` and by strict priority between classes (control, then rpc, then bulk)."),
+      row("link[].buffer", T::number).computed("50 ms of `bandwidth`").above(0).at_most(1e9).in("MB")
+          .says("What it queues beyond what it carries; beyond that, messages are dropped, the lowest class "
+                "first, and their callers time out. Only with `bandwidth`."),
 
       row("service[]", T::section_array).need().says("A service: identical replicas placed in zones."),
       row("service[].name", T::name).need().says("Unique service name."),
@@ -287,6 +299,14 @@ std::vector<SchemaKey> build_schema() {
           .says("Rate limit on those log writes, per caller replica (a token bucket of one second's worth); "
                 "failures beyond it are not logged. 0: no limit."),
 
+      row("dependency[].request_size", T::number).fallback("1").within(0, 1e6).in("KB")
+          .says("Bytes each attempt carries to the callee, on links with a `bandwidth`."),
+      row("dependency[].reply_size", T::number).fallback("4").within(0, 1e6).in("KB")
+          .says("Bytes each reply carries back, on links with a `bandwidth`."),
+      row("dependency[].traffic_class", T::choice).fallback("\"rpc\"").one_of({"bulk", "rpc", "control"})
+          .says("Its calls' class on links: a congested link serves control, then rpc, then bulk, and drops the "
+                "lowest class first."),
+
       row("feature[]", T::section_array).need().says("A user-facing operation (play, search, login, ...)."),
       row("feature[].name", T::name).need().says("Unique feature name."),
       row("feature[].entry", T::name).need().says("The service user requests for this feature arrive at."),
@@ -343,7 +363,7 @@ std::vector<SchemaKey> build_schema() {
       row("fault[].kind", T::choice).need()
           .one_of({"host_crash", "service_crash", "zone_outage", "region_outage", "link_down", "partition", "latency",
                    "packet_loss", "error_rate", "slowdown", "traffic_surge", "config_rollout", "cert_expiry",
-                   "dns_failure", "control_plane", "clock_skew", "cpu_hog"})
+                   "dns_failure", "control_plane", "clock_skew", "cpu_hog", "link_capacity"})
           .says("What fails: hosts turned off (`host_crash`, `zone_outage`, `region_outage`); service processes "
                 "killed (`service_crash`); the network between zones or regions cut (`link_down`, `partition`: calls "
                 "across it time out); calls delayed (`latency`), lost (`packet_loss`: the caller times out) or "
@@ -355,7 +375,8 @@ std::vector<SchemaKey> build_schema() {
                 "calls between a skewed and a correct clock fail with UNAUTHENTICATED at services that check "
                 "validity, when `skew` > `tolerance`); hosts' CPUs loaded by `threads` busy threads each "
                 "(`cpu_hog`: a batch job or a runaway process; services with `cpu` work on them slow down as "
-                "their share of the cores shrinks)."),
+                "their share of the cores shrinks); a link's bandwidth cut to a `factor` of itself "
+                "(`link_capacity`: a network control-plane fault, a failed transit device)."),
       row("fault[].target", T::string).need()
           .says("What it hits. Forms: a name; `tag:<t>` (services and zones with the tag); `from->to` (a "
                 "dependency); `a<->b` (the link between two zones or two regions); `<zone>/rack<i>`. By kind: "
@@ -364,7 +385,8 @@ std::vector<SchemaKey> build_schema() {
                 "link_down, partition: a link, or a zone or region (cut from everything else); latency, "
                 "packet_loss: a service, tag, dependency or link; error_rate: a service, tag or dependency; "
                 "slowdown, clock_skew: a service, tag, host, rack or zone (the replicas on it); traffic_surge: a "
-                "feature, segment or region; dns_failure, control_plane: a service."),
+                "feature, segment or region; dns_failure, control_plane: a service; link_capacity: a `[[link]]` with a "
+                "`bandwidth`, by its name or `a<->b`."),
       row("fault[].mode", T::choice).fallback("\"all\"").one_of({"one", "all", "fixed", "percent"})
           .says("Which of the target's hosts or replicas are hit, drawn from the seed and the fault's name; a "
                 "config rollout reaches them in the drawn order."),
@@ -412,7 +434,8 @@ std::vector<SchemaKey> build_schema() {
       row("fault[].behaviour", T::choice).fallback("\"missing\"").one_of({"missing", "errors"})
           .says("Control-plane faults only: it returns no entries (`missing`) or fails (`errors`)."),
       row("fault[].factor", T::number).above(0).at_most(1000).in("x")
-          .says("slowdown (service time multiplied) and traffic_surge (request rate multiplied) only; required."),
+          .says("slowdown (service time multiplied), traffic_surge (request rate multiplied) and link_capacity "
+                "(bandwidth multiplied, at most 1) only; required."),
       row("fault[].direction", T::choice).fallback("\"both\"").one_of({"both", "one_way"})
           .says("Partitions only: `one_way` drops packets from the first end of the link (or the zone or region "
                 "named) to the other only, so calls one way are lost and answers the other way are lost."),

@@ -177,6 +177,7 @@ void FaultPlan::resolve_targets(int f, RandomStream& rng) {
       st.hosts = pick(candidates);
       break;
     }
+    case FaultKind::link_capacity: break;  // the network model reads the link's share (platform_network.cpp)
     case FaultKind::zone_outage:
       if (int z = t_.zone_index(name); z >= 0) st.hosts = zone_hosts(z);
       break;

@@ -14,10 +14,10 @@ double table_latency(const Scenario& s, const Topology& t, int host_a, int host_
   const std::string& ra = t.regions[std::size_t(a.region)];
   const std::string& rb = t.regions[std::size_t(b.region)];
   for (const LinkOverride& l : s.network.links)  // a zone pair is more specific than a region pair
-    if (names_match(l, za, zb)) return l.latency;
+    if (l.latency && names_match(l, za, zb)) return *l.latency;
   if (a.region == b.region) return s.network.inter_zone;
   for (const LinkOverride& l : s.network.links)
-    if (names_match(l, ra, rb)) return l.latency;
+    if (l.latency && names_match(l, ra, rb)) return *l.latency;
   return s.network.inter_region;
 }
 

@@ -347,6 +347,15 @@ void PlatformModel::Impl::send_attempt(Handle ch) {
       return;
     }
   }
+  if (!net_flows.empty() && caller_host >= 0 && c.edge >= 0)
+    if (const int flow = network_flow(caller_host, ri.host, c.edge); flow >= 0) {
+      a.flow = flow;
+      if (!cross_network(flow, s.dependencies[std::size_t(c.edge)].request_size, there, a.lost_blame)) {
+        a.server_done = true;  // dropped on a congested link: the caller times out
+        arm_timeout(c, ah);
+        return;
+      }
+    }
   a.back_latency = back;
   q.push(now + there, kAttemptArrive, std::uint32_t(r), ah);
   arm_timeout(c, ah);
@@ -376,6 +385,16 @@ void PlatformModel::Impl::reply(Handle ah, const Result& r) {
       a.lost_blame = Blame::fault(f);  // the answer is cut off on its way back: the caller times out
       return;
     }
+  if (a.flow >= 0) {
+    Blame blame;
+    double delay = 0;
+    if (!cross_network(a.flow, s.dependencies[std::size_t(a.edge)].reply_size, delay, blame)) {
+      a.lost_blame = blame;  // the answer is dropped on a congested link: the caller times out
+      return;
+    }
+    a.back_latency += delay;
+    if (delay > 0) a.lost_blame = blame;
+  }
   a.result = r;
   if (!r.ok && r.at < 0) a.result.at = now;
   q.push(now + a.back_latency, kReply, 0, ah);
@@ -1021,6 +1040,7 @@ void PlatformModel::Impl::dispatch(const ModelEvent& e) {
     case kCacheRefresh: on_cache_refresh(int(e.a)); break;
     case kServerDone: on_server_done(int(e.a), e.b); break;
     case kPoolWait: on_pool_wait(int(e.a), e.b); break;
+    case kNetworkSync: on_network_sync(); break;
     case kPoolGrant: on_pool_grant(int(e.a), int(e.b)); break;
     default: throw InternalError(fmt::format("unknown event type {}", e.type));
   }

@@ -66,6 +66,7 @@ enum EventType : std::uint32_t {
   kActionStep,      // the next batch of a restart, the next step of an admit (a: action, b: step)
   kServerDone,      // the next piece of work on a host's CPU or disk finishes (a: server, b: its token)
   kPoolWait,        // a call waiting for a connection has waited as long as it may (a: edge, b: call)
+  kNetworkSync,     // links' shares are recomputed from the traffic of the last interval
   kPoolGrant,       // connections were given back to a pool with calls waiting (a: edge, b: caller position)
 };
 
@@ -125,6 +126,7 @@ struct Attempt {
   int edge = -1;
   int caller_slot = -1;      // the caller replica's CallLimits on this edge, -1: none
   bool connection = false;   // holds a connection of the caller's pool until the caller is done
+  int flow = -1;             // its network flow across links with a bandwidth, -1: none
   Handle job = 0;            // the callee's work on it, while there is some
   Blame lost_blame;
   Result result;
@@ -269,6 +271,27 @@ struct PlatformModel::Impl {
   // Failure-log rate limits, by edge and caller replica position (a token bucket: tokens, last refill).
   std::vector<std::vector<std::pair<double, double>>> log_tokens;
   std::vector<int> thread_resource;  // by service: its threads resource, -1: no thread limit
+  // Links with a bandwidth (platform_network.cpp), empty otherwise; flows by route and traffic class.
+  static constexpr int kTrafficClasses = 3;  // TrafficClass values, also their priorities
+  struct NetLink {
+    int resource = -1, link = -1;
+    double bandwidth = 0, buffer = 0;
+    std::vector<int> faults;  // link_capacity faults on it
+    double carried = 0, capacity_seconds = 0, queued = 0, saturated = 0;  // this bucket
+    std::array<std::uint64_t, kTrafficClasses> drops{};
+  };
+  struct NetFlow {
+    std::vector<int> links;
+    int cls = 0;
+    double offered = 0, backlog = 0, rate = 0;  // MB offered this interval, MB waiting, MB/s given
+    double delay = 0, drop = 0;                 // for messages of the next interval
+    int blame = 0;                              // the link (index in net_links) it queues or drops at
+  };
+  std::vector<NetLink> net_links;
+  std::vector<NetFlow> net_flows;
+  std::vector<int> zone_route;  // [zone a x zone b]: route index, -1: no link with a bandwidth between them
+  RandomStream net_rng;
+  double last_sync = 0;
   FaultPlan faults;
   std::size_t fault_steps_scheduled = 0;  // the plan's steps already in the queue
   ReplicaUptime uptime{topo};
@@ -415,6 +438,14 @@ struct PlatformModel::Impl {
   Blame overload_blame(int replica) const;
   void close_resource_bucket(int b);
   void fill_resources(Report& r);
+
+  // ---- platform_network.cpp: links' bandwidth shared by the calls crossing them
+  void set_up_network();
+  int network_flow(int host_a, int host_b, int edge) const;
+  bool cross_network(int flow, double mb, double& delay, Blame& blame);
+  void on_network_sync();
+  void close_network_bucket(int b, double length);
+  void fill_network(Report& r);
 
   // ---- platform_limits.cpp: per-process limits (threads, connection pools) and what failures cost
   void set_up_limits();

@@ -60,6 +60,7 @@ void PlatformModel::Impl::set_up_resources() {
     }
   }
   set_up_limits();
+  set_up_network();
   std::vector<std::string> names;
   for (const ResourceState& st : resources) names.push_back(st.name);
   rec.set_resource_names(std::move(names));
@@ -187,6 +188,7 @@ void PlatformModel::Impl::close_resource_bucket(int b) {
     st.saturated += u.saturated;
   }
   close_limit_buckets(b, length);
+  close_network_bucket(b, length);
 }
 
 void PlatformModel::Impl::fill_resources(Report& r) {
@@ -204,6 +206,7 @@ void PlatformModel::Impl::fill_resources(Report& r) {
     res.limit_hits_by_bucket = std::move(st.hits);
     r.resources.push_back(std::move(res));
   }
+  fill_network(r);
 }
 
 }  // namespace faultline

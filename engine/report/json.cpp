@@ -349,7 +349,7 @@ std::string report_to_json(const Report& r) {
                      {"circuit_open", e.circuit_open},
                      {"circuit_open_by_bucket", e.circuit_open_by_bucket}});
   ordered_json resources = ordered_json::array();
-  for (const ResourceReport& res : r.resources)
+  for (const ResourceReport& res : r.resources) {
     resources.push_back({{"name", res.name},
                          {"kind", res.kind},
                          {"capacity", res.capacity},
@@ -360,6 +360,8 @@ std::string report_to_json(const Report& r) {
                          {"backlog_by_bucket", res.backlog_by_bucket},
                          {"limit_hits", res.limit_hits},
                          {"limit_hits_by_bucket", res.limit_hits_by_bucket}});
+    if (!res.drops_by_class.empty()) resources.back()["drops_by_class"] = res.drops_by_class;
+  }
   ordered_json propagation = ordered_json::array();
   for (const PropagationStep& p : r.propagation)
     propagation.push_back(
@@ -457,6 +459,8 @@ Report report_from_json(std::string_view text) {
       n["backlog_by_bucket"].for_each([&](const Node& v) { res.backlog_by_bucket.push_back(v.number()); });
       res.limit_hits = n["limit_hits"].count();
       n["limit_hits_by_bucket"].for_each([&](const Node& v) { res.limit_hits_by_bucket.push_back(std::uint32_t(v.count())); });
+      if (n.has("drops_by_class"))
+        for (const char* cls : {"bulk", "rpc", "control"}) res.drops_by_class[cls] = n["drops_by_class"][cls].count();
       r.resources.push_back(std::move(res));
     });
   root["propagation"].for_each([&](const Node& n) {

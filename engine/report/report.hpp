@@ -118,6 +118,7 @@ struct ResourceReport {
   std::vector<double> backlog_by_bucket;
   std::uint64_t limit_hits = 0;           // times the limit turned something away (pool, threads)
   std::vector<std::uint32_t> limit_hits_by_bucket;
+  std::map<std::string, std::uint64_t> drops_by_class;  // link: messages dropped, by traffic class
 };
 
 // A service that became unhealthy and what carried the failure to it.

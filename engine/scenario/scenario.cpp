@@ -53,6 +53,7 @@ const char* to_string(FaultKind k) {
     case FaultKind::dns_failure: return "dns_failure";
     case FaultKind::clock_skew: return "clock_skew";
     case FaultKind::cpu_hog: return "cpu_hog";
+    case FaultKind::link_capacity: return "link_capacity";
   }
   return "?";
 }

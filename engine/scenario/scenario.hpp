@@ -39,11 +39,17 @@ struct Zone {
   double disk_bandwidth = 100;  // MB/s of each host's disk, shared by the writes in progress
 };
 
-// One latency override between two zones or two regions (symmetric).
+// A link between two zones or two regions (symmetric): a latency override, and a bandwidth that the
+// calls crossing it share.
 struct LinkOverride {
   std::string a, b;
-  Seconds latency = 0;
+  std::optional<Seconds> latency;  // absent: the network's latency between the two
   Source source;
+  std::string name;                 // "<a><-><b>" unless named
+  std::optional<double> bandwidth;  // MB/s shared by every call and reply crossing it; absent: unlimited
+  std::optional<double> buffer;     // MB it queues before dropping; absent: 50 ms of its bandwidth
+  // Its name, or its two ends `a<->b` in either order.
+  bool named(const std::string& text) const { return text == name || text == a + "<->" + b || text == b + "<->" + a; }
 };
 
 struct Network {
@@ -51,7 +57,11 @@ struct Network {
   Seconds inter_zone = 0.001;    // between zones of one region
   Seconds inter_region = 0.07;   // between regions
   std::vector<LinkOverride> links;
+  Seconds sync_interval = 1;  // how often links' shares are recomputed from the traffic offered
 };
+
+// Traffic classes on links, by priority: control before rpc before bulk.
+enum class TrafficClass { bulk, rpc, control };
 
 struct HealthCheck {
   Seconds interval = 5;
@@ -254,6 +264,9 @@ struct Dependency {
   Source source;
   ConnectionPool pool;
   FailureCost on_failure;
+  double request_size = 0.001;  // MB carried by each attempt
+  double reply_size = 0.004;    // MB carried by each reply
+  TrafficClass traffic_class = TrafficClass::rpc;
 };
 
 struct Feature {
@@ -319,6 +332,7 @@ enum class FaultKind {
   dns_failure,
   clock_skew,
   cpu_hog,
+  link_capacity,
 };
 enum class SelectorMode { one, all, fixed, percent };
 enum class ControlPlaneBehaviour { missing, errors };

@@ -69,3 +69,16 @@ def test_backing_off_keeps_the_gateway_disks_and_play_healthy(repo_root):
     timeline = result.resource_timeline
     during = timeline[(timeline["name"] == "gw-h0.disk") & (timeline["t_start"] >= 620)]
     assert (during["backlog"] > 100).all()
+
+
+def test_priority_keeps_play_through_a_halved_link(repo_root):
+    scenarios = repo_root / "scenarios"
+    # 14 minutes: the link is halved from 10m on.
+    failing = faultline.load(scenarios / "network-capacity-halved.toml").set("scenario.duration", "14m")
+    priority = faultline.load(scenarios / "network-capacity-halved-priority.toml").set("scenario.duration", "14m")
+    comparison = faultline.compare(failing, priority, runs=3, jobs=2)
+    assert comparison.verdict("feature.play.availability") == "B better"
+    assert comparison.verdict("feature.upload.availability") == "A better"
+    link = faultline.run(failing).resources.loc["eu<->us"]
+    assert link["kind"] == "link"
+    assert link["limit_hits"] > 1000

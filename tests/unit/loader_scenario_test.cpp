@@ -86,10 +86,13 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.network.intra_zone == 0.0001);
   CHECK(s.network.inter_zone == 0.002);
   CHECK(s.network.inter_region == 0.08);
-  REQUIRE(s.network.links.size() == 1);
+  REQUIRE(s.network.links.size() == 2);
   CHECK(s.network.links[0].a == "eu");
   CHECK(s.network.links[0].b == "us");
   CHECK(s.network.links[0].latency == 0.09);
+  CHECK(s.network.links[0].name == "eu<->us");
+  CHECK(s.network.links[0].bandwidth == 500);
+  CHECK(s.network.links[0].buffer == 20);
 
   REQUIRE(s.services.size() == 5);
   const Service& gateway = s.services[0];
@@ -197,9 +200,20 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.client.timeout == 20);
   CHECK(s.client.relogin_feature == "login");
 
-  REQUIRE(s.faults.size() == 18);
+  REQUIRE(s.faults.size() == 19);
   CHECK(s.faults[17].kind == FaultKind::cpu_hog);
   CHECK(s.faults[17].threads == 12.5);
+  CHECK(s.faults[18].kind == FaultKind::link_capacity);
+  CHECK(s.faults[18].factor == 0.5);
+  CHECK(s.network.sync_interval == 2);
+  REQUIRE(s.network.links.size() == 2);
+  CHECK(s.network.links[1].name == "metro");
+  CHECK_FALSE(s.network.links[1].latency.has_value());
+  CHECK_FALSE(s.network.links[1].buffer.has_value());
+  CHECK(hard.request_size == 0.002);
+  CHECK(hard.reply_size == 0.05);
+  CHECK(hard.traffic_class == TrafficClass::control);
+  CHECK(s.dependencies[1].traffic_class == TrafficClass::rpc);
   const Fault& cp = s.faults[0];
   CHECK(cp.name == "cp-outage");
   CHECK(cp.kind == FaultKind::control_plane);
@@ -328,7 +342,7 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
 
 TEST_CASE("every entity remembers where it was written", "[loader]") {
   const Scenario s = load_scenario_file(complete_path());
-  CHECK(s.services[0].source.line == 40);
+  CHECK(s.services[0].source.line == 48);
   CHECK(s.services[0].source.column == 1);
   CHECK(s.services[0].source.key == "service[0]");
   CHECK(s.dependencies[2].source.key == "dependency[2]");
