@@ -264,6 +264,19 @@ class ScenarioReader {
       if (t.has("max_queue_wait"))
         if (auto v = t.duration("max_queue_wait")) svc.max_queue_wait = *v;
       if (auto v = t.duration("error_cost")) svc.error_cost = *v;
+      if (auto mt = t.has("memory") ? t.table("memory") : std::nullopt) {
+        MemoryLimit& m = svc.memory;
+        m.enabled = true;
+        if (auto v = mt->number("limit")) m.limit = *v;
+        if (auto v = mt->number("base")) m.base = *v;
+        if (auto v = mt->number("per_request")) m.per_request = *v;
+        if (auto v = mt->number("pressure")) m.pressure = *v;
+        if (auto v = mt->number("pressure_slowdown")) m.pressure_slowdown = *v;
+        if (m.base > m.limit && m.limit > 0)
+          mt->error("base", fmt::format("must be at most the limit ({} MB), got {} MB: the process could never start",
+                                        m.limit, m.base));
+      }
+      if (auto v = t.number("contention")) svc.contention = *v;
       if (auto th = t.has("threads") ? t.table("threads") : std::nullopt) {
         ThreadLimit& l = svc.threads;
         l.enabled = true;
@@ -727,7 +740,8 @@ class ScenarioReader {
                                                     {"control_plane", FaultKind::control_plane},
                                                     {"clock_skew", FaultKind::clock_skew},
                                                     {"cpu_hog", FaultKind::cpu_hog},
-                                                    {"link_capacity", FaultKind::link_capacity}});
+                                                    {"link_capacity", FaultKind::link_capacity},
+                                                    {"memory_leak", FaultKind::memory_leak}});
       const auto target = t.text("target");
       if (target) fault.target = *target;
       if (kind && target) check_fault_target(t, fault.kind, *target);
@@ -867,7 +881,7 @@ class ScenarioReader {
                rollout = k == FaultKind::config_rollout, cert = k == FaultKind::cert_expiry,
                dns = k == FaultKind::dns_failure, skew = k == FaultKind::clock_skew,
                partition = k == FaultKind::partition, hog = k == FaultKind::cpu_hog,
-               capacity = k == FaultKind::link_capacity;
+               capacity = k == FaultKind::link_capacity, leak = k == FaultKind::memory_leak;
     if (rollout)
       if (auto v = t.boolean("crash_loop")) fault.crash_loop = *v;
     const bool erring_rollout = rollout && !fault.crash_loop;
@@ -885,6 +899,7 @@ class ScenarioReader {
     t.only_for(rollout && fault.crash_loop, "crash_after", "kind = \"config_rollout\" with crash_loop = true");
     t.only_for(dns, "ttl", "kind = \"dns_failure\"");
     t.only_for(hog, "threads", "kind = \"cpu_hog\"");
+    t.only_for(leak, "leak", "kind = \"memory_leak\"");
     for (std::string_view key : {"skew", "tolerance", "checked_by"}) t.only_for(skew, key, "kind = \"clock_skew\"");
 
     if (latency && t.require("delay"))
@@ -921,6 +936,8 @@ class ScenarioReader {
       if (auto v = t.duration("ttl")) fault.ttl = *v;
     if (hog && t.require("threads"))
       if (auto v = t.number("threads")) fault.threads = *v;
+    if (leak && t.require("leak"))
+      if (auto v = t.number("leak")) fault.leak = *v;
     if (skew) {
       if (t.require("skew"))
         if (auto v = t.duration("skew")) fault.skew = *v;
@@ -993,6 +1010,7 @@ class ScenarioReader {
       case FaultKind::packet_loss: r.service = r.tag = r.dependency = r.link = true; break;
       case FaultKind::error_rate: r.service = r.tag = r.dependency = true; break;
       case FaultKind::slowdown:
+      case FaultKind::memory_leak:
       case FaultKind::clock_skew: r.service = r.tag = r.host = r.rack = r.zone = true; break;
       case FaultKind::traffic_surge: r.feature = r.segment = r.region = true; break;
       case FaultKind::dns_failure:

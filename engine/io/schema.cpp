@@ -200,6 +200,24 @@ std::vector<SchemaKey> build_schema() {
           .says("Threads a process needs whatever its fleet."),
       row("service[].threads.per_peer", T::number).fallback("0").within(0, 100000).in("threads")
           .says("Threads it needs for each other member of its fleet (one per peer connection, say)."),
+      row("service[].memory", T::table)
+          .says("Memory of each process: `base` plus `per_request` for every request it holds (running or queued) "
+                "plus what a `memory_leak` fault leaked since it started. Over `limit` the process is killed (out "
+                "of memory) and its restart_policy takes over. Present: enabled."),
+      row("service[].memory.limit", T::number).need().above(0).at_most(1e9).in("MB")
+          .says("Memory a process may use."),
+      row("service[].memory.base", T::number).fallback("0").at_least(0).at_most(1e9).in("MB")
+          .says("What a process uses idle."),
+      row("service[].memory.per_request", T::number).fallback("0").at_least(0).at_most(1e6).in("MB")
+          .says("What each request it holds (running or queued) uses."),
+      row("service[].memory.pressure", T::number).fallback("0.8").above(0).at_most(1)
+          .says("Share of the limit above which garbage-collection pauses stretch the service time."),
+      row("service[].memory.pressure_slowdown", T::number).fallback("0").within(0, 1000).in("x")
+          .says("Service time multiplied by 1 + this x (use - pressure x limit) / ((1 - pressure) x limit) above "
+                "`pressure`: 1 + this at the limit."),
+      row("service[].contention", T::number).fallback("0").within(0, 100)
+          .says("Lock contention: each request's service time (or `cpu` work) is multiplied by 1 + contention x "
+                "(busy workers - 1), so a busier replica serves each request more slowly."),
       row("service[].threads.peers", T::choice).fallback("\"service\"").one_of({"service", "zone"})
           .says("Who the fleet is: every provisioned replica of the service, or those of its zone (cells)."),
 
@@ -363,7 +381,7 @@ std::vector<SchemaKey> build_schema() {
       row("fault[].kind", T::choice).need()
           .one_of({"host_crash", "service_crash", "zone_outage", "region_outage", "link_down", "partition", "latency",
                    "packet_loss", "error_rate", "slowdown", "traffic_surge", "config_rollout", "cert_expiry",
-                   "dns_failure", "control_plane", "clock_skew", "cpu_hog", "link_capacity"})
+                   "dns_failure", "control_plane", "clock_skew", "cpu_hog", "link_capacity", "memory_leak"})
           .says("What fails: hosts turned off (`host_crash`, `zone_outage`, `region_outage`); service processes "
                 "killed (`service_crash`); the network between zones or regions cut (`link_down`, `partition`: calls "
                 "across it time out); calls delayed (`latency`), lost (`packet_loss`: the caller times out) or "
@@ -376,7 +394,9 @@ std::vector<SchemaKey> build_schema() {
                 "validity, when `skew` > `tolerance`); hosts' CPUs loaded by `threads` busy threads each "
                 "(`cpu_hog`: a batch job or a runaway process; services with `cpu` work on them slow down as "
                 "their share of the cores shrinks); a link's bandwidth cut to a `factor` of itself "
-                "(`link_capacity`: a network control-plane fault, a failed transit device)."),
+                "(`link_capacity`: a network control-plane fault, a failed transit device); processes losing `leak` "
+                "MB a second until they restart (`memory_leak`: they slow down under memory pressure, then are "
+                "killed at their memory limit)."),
       row("fault[].target", T::string).need()
           .says("What it hits. Forms: a name; `tag:<t>` (services and zones with the tag); `from->to` (a "
                 "dependency); `a<->b` (the link between two zones or two regions); `<zone>/rack<i>`. By kind: "
@@ -384,7 +404,8 @@ std::vector<SchemaKey> build_schema() {
                 "config_rollout, cert_expiry: a service or tag; zone_outage: a zone; region_outage: a region; "
                 "link_down, partition: a link, or a zone or region (cut from everything else); latency, "
                 "packet_loss: a service, tag, dependency or link; error_rate: a service, tag or dependency; "
-                "slowdown, clock_skew: a service, tag, host, rack or zone (the replicas on it); traffic_surge: a "
+                "slowdown, clock_skew, memory_leak: a service, tag, host, rack or zone (the replicas on it); "
+                "traffic_surge: a "
                 "feature, segment or region; dns_failure, control_plane: a service; link_capacity: a `[[link]]` with a "
                 "`bandwidth`, by its name or `a<->b`."),
       row("fault[].mode", T::choice).fallback("\"all\"").one_of({"one", "all", "fixed", "percent"})
@@ -454,6 +475,9 @@ std::vector<SchemaKey> build_schema() {
       row("fault[].threads", T::number).above(0).at_most(100000).in("threads")
           .says("cpu_hog only (required): busy threads the hog runs on each host it hits, each taking at most one "
                 "core (a fraction: a thread busy part of the time)."),
+      row("fault[].leak", T::number).above(0).at_most(1e6).in("MB/s")
+          .says("memory_leak only (required): memory each process it hits loses per second while it lasts; freed "
+                "only when the process restarts."),
       row("fault[].skew", T::duration).above(0)
           .says("clock_skew only (required): how far the targets' clocks are off (ahead or behind alike)."),
       row("fault[].tolerance", T::duration).fallback("\"5m\"").at_least(0)

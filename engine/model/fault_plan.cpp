@@ -200,6 +200,7 @@ void FaultPlan::resolve_targets(int f, RandomStream& rng) {
     case FaultKind::packet_loss:
     case FaultKind::error_rate:
     case FaultKind::slowdown:
+    case FaultKind::memory_leak:
     case FaultKind::clock_skew: {
       const bool rollout = fault.kind == FaultKind::config_rollout;
       if (target.form == FaultTarget::Form::dependency) {
@@ -243,7 +244,7 @@ void FaultPlan::resolve_targets(int f, RandomStream& rng) {
     default: break;
   }
   const bool acts_at_replicas = fault.kind == FaultKind::latency || fault.kind == FaultKind::error_rate ||
-                                fault.kind == FaultKind::slowdown ||
+                                fault.kind == FaultKind::slowdown || fault.kind == FaultKind::memory_leak ||
                                 (fault.kind == FaultKind::config_rollout && !fault.crash_loop);
   if (acts_at_replicas && st.grain == Grain::replica) {
     std::vector<int> services;
@@ -516,6 +517,15 @@ double FaultPlan::added_delay_at(int service, int replica) {
       extra += rng_[std::size_t(f)].sample(fault.delay);
   }
   return extra;
+}
+
+double FaultPlan::leak_at(int service, int replica) const {
+  double rate = 0;
+  for (int f : service_faults_[std::size_t(service)]) {
+    const Fault& fault = s_.faults[std::size_t(f)];
+    if (fault.kind == FaultKind::memory_leak && state_[std::size_t(f)].replica_hit[std::size_t(replica)]) rate += fault.leak;
+  }
+  return rate;
 }
 
 double FaultPlan::slowdown_at(int service, int replica) const {

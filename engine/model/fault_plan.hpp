@@ -63,6 +63,7 @@ class FaultPlan {
   bool touches_service(int service) const { return !service_faults_[std::size_t(service)].empty(); }
   double added_delay_at(int service, int replica);
   double slowdown_at(int service, int replica) const;  // service time multiplier
+  double leak_at(int service, int replica) const;      // MB per second its process loses now
   int injected_error_at(int service, int replica);     // the striking fault, or -1
   // Along a dependency edge (latency, error_rate on `from->to`).
   bool touches_edge(int edge) const { return !edge_faults_[std::size_t(edge)].empty(); }

@@ -30,6 +30,16 @@ void PlatformModel::Impl::set_up_limits() {
     if (d.on_failure.log > 0 && d.on_failure.log_limit > 0)
       log_tokens[e].assign(callers, {std::max(1.0, d.on_failure.log_limit), 0.0});
   }
+  bool any_memory = false, any_leak = false;
+  for (const Service& svc : s.services) any_memory |= svc.memory.enabled;
+  for (const Fault& f : s.faults) any_leak |= f.kind == FaultKind::memory_leak;
+  if (any_memory) {
+    memory_resource.assign(s.services.size(), -1);
+    for (std::size_t sv = 0; sv < s.services.size(); ++sv)
+      if (s.services[sv].memory.enabled)
+        memory_resource[sv] = add_resource(s.services[sv].name + ".memory", "memory", s.services[sv].memory.limit);
+    if (any_leak) q.push(std::min(end, 1.0), kMemoryTick, 0);
+  }
   thread_resource.assign(s.services.size(), -1);
   for (std::size_t sv = 0; sv < s.services.size(); ++sv)
     if (s.services[sv].threads.enabled)
@@ -165,6 +175,57 @@ void PlatformModel::Impl::check_thread_limits(int service) {
   }
 }
 
+// ---- memory -----------------------------------------------------------------------------------------
+
+double PlatformModel::Impl::memory_use(int r) const {
+  const Replica& rep = replicas[std::size_t(r)];
+  const MemoryLimit& m = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].memory;
+  return m.base + m.per_request * double(rep.busy + int(rep.queue.size())) + rep.leaked;
+}
+
+// Garbage-collection pauses under memory pressure: 1 below `pressure`, up to 1 + pressure_slowdown at the limit.
+double PlatformModel::Impl::memory_slowdown(int r) const {
+  const MemoryLimit& m = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].memory;
+  if (m.pressure_slowdown <= 0 || m.pressure >= 1) return 1;
+  const double over = (memory_use(r) - m.pressure * m.limit) / ((1 - m.pressure) * m.limit);
+  return over <= 0 ? 1 : 1 + m.pressure_slowdown * std::min(1.0, over);
+}
+
+// Over its limit, the process is killed, from an event of its own (the caller is in the middle of
+// taking a request).
+void PlatformModel::Impl::check_memory(int r) {
+  const Replica& rep = replicas[std::size_t(r)];
+  const MemoryLimit& m = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].memory;
+  if (rep.process_up && memory_use(r) > m.limit) q.push(now, kOomKill, std::uint32_t(r), rep.epoch);
+}
+
+void PlatformModel::Impl::on_oom_kill(int r, std::uint32_t epoch) {
+  Replica& rep = replicas[std::size_t(r)];
+  const int sv = topo.replicas[std::size_t(r)].service;
+  const MemoryLimit& m = s.services[std::size_t(sv)].memory;
+  if (epoch != rep.epoch || !rep.process_up || rep.parked) return;
+  const double use = memory_use(r);
+  if (use <= m.limit) return;
+  hit_limit(memory_resource[std::size_t(sv)]);
+  rep.down = Blame::resource(memory_resource[std::size_t(sv)]);
+  rec.event(now, "oom_killed", topo.replicas[std::size_t(r)].name,
+            fmt::format("uses {:.0f} MB, limit {:.0f} MB: killed, restarting per its restart_policy", use, m.limit));
+  restart(r, true);
+}
+
+void PlatformModel::Impl::on_memory_tick() {
+  if (now + 1 <= end) q.push(now + 1, kMemoryTick, 0);
+  for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
+    if (memory_resource[sv] < 0 || !faults.touches_service(int(sv))) continue;
+    for (int r : topo.service_replicas[sv]) {
+      Replica& rep = replicas[std::size_t(r)];
+      if (!rep.process_up) continue;
+      rep.leaked += faults.leak_at(int(sv), r);  // over the last second
+      check_memory(r);
+    }
+  }
+}
+
 // ---- what failed attempts cost their callers ----------------------------------------------------
 
 bool PlatformModel::Impl::pays_for_failure(const Call& c) const {
@@ -226,6 +287,16 @@ void PlatformModel::Impl::close_limit_buckets(int b, double length) {
     st.backlog[std::size_t(b)] = length > 0 ? p.waiting.take(now) / length : 0;
     st.used += in_use / st.capacity;
     st.saturated += p.exhausted.take(now);
+  }
+  for (std::size_t sv = 0; sv < memory_resource.size(); ++sv) {
+    if (memory_resource[sv] < 0) continue;
+    ResourceState& st = resources[std::size_t(memory_resource[sv])];
+    double use = 0;  // of the replica that uses the most
+    for (int r : topo.service_replicas[sv])
+      if (replicas[std::size_t(r)].process_up) use = std::max(use, memory_use(r));
+    st.utilisation[std::size_t(b)] = use / st.capacity;
+    st.used += length * use / st.capacity;
+    if (use > s.services[sv].memory.pressure * st.capacity) st.saturated += length;
   }
   for (std::size_t sv = 0; sv < thread_resource.size(); ++sv) {
     if (thread_resource[sv] < 0) continue;

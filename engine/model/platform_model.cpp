@@ -438,6 +438,7 @@ void PlatformModel::Impl::on_attempt_arrive(int r, Handle ah) {
     j.enqueued_at = now;
     rep.queue.push_back(jh);
     a.queued = true;
+    if (!memory_resource.empty() && memory_resource[std::size_t(a.service)] >= 0) check_memory(r);
     if (a.caller_slot >= 0) limits[std::size_t(a.edge)][std::size_t(a.caller_slot)].queued_at_callee();
   } else {
     jobs.release(jh);
@@ -497,6 +498,11 @@ void PlatformModel::Impl::start_job(Handle jh) {
     }
   }
   double t = service_rng[std::size_t(service)].sample(service_time_of(service));
+  if (const double c = s.services[std::size_t(service)].contention; c > 0) t *= 1 + c * (rep.busy - 1);
+  if (!memory_resource.empty() && memory_resource[std::size_t(service)] >= 0) {
+    t *= memory_slowdown(j.replica);
+    check_memory(j.replica);
+  }
   if (runs_on_cpu(service)) {
     double after = 0;
     if (faults.touches_service(service)) {
@@ -859,6 +865,7 @@ void PlatformModel::Impl::on_replica_ready(int r, double t) {
     return;
   }
   rep.failing_start = false;
+  rep.leaked = 0;  // a new process: what the old one leaked is gone
   rep.ready = true;
   rep.down = {};
   uptime.set_serving(r, true, now);
@@ -1041,6 +1048,8 @@ void PlatformModel::Impl::dispatch(const ModelEvent& e) {
     case kServerDone: on_server_done(int(e.a), e.b); break;
     case kPoolWait: on_pool_wait(int(e.a), e.b); break;
     case kNetworkSync: on_network_sync(); break;
+    case kMemoryTick: on_memory_tick(); break;
+    case kOomKill: on_oom_kill(int(e.a), std::uint32_t(e.b)); break;
     case kPoolGrant: on_pool_grant(int(e.a), int(e.b)); break;
     default: throw InternalError(fmt::format("unknown event type {}", e.type));
   }

@@ -66,6 +66,8 @@ enum EventType : std::uint32_t {
   kActionStep,      // the next batch of a restart, the next step of an admit (a: action, b: step)
   kServerDone,      // the next piece of work on a host's CPU or disk finishes (a: server, b: its token)
   kPoolWait,        // a call waiting for a connection has waited as long as it may (a: edge, b: call)
+  kMemoryTick,      // leaking processes grow (every second while a memory_leak fault exists)
+  kOomKill,         // a process over its memory limit is killed (a: replica, b: its epoch)
   kNetworkSync,     // links' shares are recomputed from the traffic of the last interval
   kPoolGrant,       // connections were given back to a pool with calls waiting (a: edge, b: caller position)
 };
@@ -162,6 +164,7 @@ struct Replica {
   bool start_pending = false;     // dead, waiting for the supervisor's start
   bool failing_start = false;     // its last start failed (logged once per run of failures)
   bool provisioning = false;      // switched on by autoscaling or a scale action, its machine not there yet
+  double leaked = 0;              // MB its process lost to memory leaks since it started
   std::uint32_t start_token = 0;  // bumped for each start scheduled: a stale one is ignored
   double ready_expected = -1;     // when a start we asked for should be ready (for status ETAs)
   std::uint32_t epoch = 0;        // bumped when the process dies: its jobs are gone
@@ -271,6 +274,7 @@ struct PlatformModel::Impl {
   // Failure-log rate limits, by edge and caller replica position (a token bucket: tokens, last refill).
   std::vector<std::vector<std::pair<double, double>>> log_tokens;
   std::vector<int> thread_resource;  // by service: its threads resource, -1: no thread limit
+  std::vector<int> memory_resource;  // by service: its memory resource, -1: none (empty: no service has one)
   // Links with a bandwidth (platform_network.cpp), empty otherwise; flows by route and traffic class.
   static constexpr int kTrafficClasses = 3;  // TrafficClass values, also their priorities
   struct NetLink {
@@ -464,6 +468,11 @@ struct PlatformModel::Impl {
   bool over_thread_limit(int r) const;
   void check_thread_limits(int service);
   void after_failed_attempt(Handle ch, const Result& r);
+  double memory_use(int r) const;
+  double memory_slowdown(int r) const;
+  void check_memory(int r);
+  void on_memory_tick();
+  void on_oom_kill(int r, std::uint32_t epoch);
 
   // ---- platform_response.cpp: monitors, the responders, status updates, actions
   void resolve_response();

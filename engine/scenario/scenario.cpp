@@ -54,6 +54,7 @@ const char* to_string(FaultKind k) {
     case FaultKind::clock_skew: return "clock_skew";
     case FaultKind::cpu_hog: return "cpu_hog";
     case FaultKind::link_capacity: return "link_capacity";
+    case FaultKind::memory_leak: return "memory_leak";
   }
   return "?";
 }

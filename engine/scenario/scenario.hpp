@@ -136,6 +136,19 @@ struct ThreadLimit {
   PeerScope peers = PeerScope::service;
 };
 
+// Memory of each process: `base` plus `per_request` for every request it holds (running or queued)
+// plus what a `memory_leak` fault leaked since it started. Over `limit` the process is killed (OOM)
+// and its restart policy takes over; above `pressure` of the limit, garbage-collection pauses
+// stretch its service time, up to 1 + pressure_slowdown times at the limit.
+struct MemoryLimit {
+  bool enabled = false;
+  double limit = 0;        // MB
+  double base = 0;         // MB
+  double per_request = 0;  // MB
+  double pressure = 0.8;   // share of the limit
+  double pressure_slowdown = 0;
+};
+
 struct Service {
   std::string name;
   int replicas = 1;
@@ -164,6 +177,9 @@ struct Service {
   std::vector<std::string> tags;  // fault targets "tag:<t>" reach every replica of the service
   Source source;
   ThreadLimit threads;
+  MemoryLimit memory;
+  // Lock contention: each request's service time is multiplied by 1 + contention x (busy workers - 1).
+  double contention = 0;
 };
 
 enum class DependencyKind { hard, soft, control };
@@ -333,6 +349,7 @@ enum class FaultKind {
   clock_skew,
   cpu_hog,
   link_capacity,
+  memory_leak,
 };
 enum class SelectorMode { one, all, fixed, percent };
 enum class ControlPlaneBehaviour { missing, errors };
@@ -377,6 +394,7 @@ struct Fault {
   Seconds tolerance = 300;              // clock_skew: the skew a validity check accepts
   std::vector<std::string> checked_by;  // clock_skew: services that check validity (empty: every one)
   double threads = 0;                   // cpu_hog: busy threads on each host it hits
+  double leak = 0;                      // memory_leak: MB per second each process it hits loses
   Source source;
 };
 

@@ -118,6 +118,16 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(threads.base == 40);
   CHECK(threads.per_peer == 2);
   CHECK(threads.peers == PeerScope::zone);
+  const MemoryLimit& memory = s.services[4].memory;
+  CHECK(memory.enabled);
+  CHECK(memory.limit == 2048);
+  CHECK(memory.base == 512);
+  CHECK(memory.per_request == 0.5);
+  CHECK(memory.pressure == 0.7);
+  CHECK(memory.pressure_slowdown == 3);
+  CHECK(s.services[4].contention == 0.05);
+  CHECK_FALSE(gateway.memory.enabled);
+  CHECK(gateway.contention == 0);
   CHECK_FALSE(gateway.threads.enabled);
   CHECK(gateway.restart_policy.backoff == 1);
   CHECK(gateway.restart_policy.max_backoff == 60);
@@ -200,7 +210,9 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.client.timeout == 20);
   CHECK(s.client.relogin_feature == "login");
 
-  REQUIRE(s.faults.size() == 19);
+  REQUIRE(s.faults.size() == 20);
+  CHECK(s.faults[19].kind == FaultKind::memory_leak);
+  CHECK(s.faults[19].leak == 2.5);
   CHECK(s.faults[17].kind == FaultKind::cpu_hog);
   CHECK(s.faults[17].threads == 12.5);
   CHECK(s.faults[18].kind == FaultKind::link_capacity);

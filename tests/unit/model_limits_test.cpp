@@ -245,3 +245,68 @@ TEST_CASE("each failed attempt costs the caller CPU work on its host", "[model][
   CHECK(cpu.utilisation_by_bucket[15] == Approx(50 * 0.004).margin(0.03));
   CHECK(feature(r, "f").latency.p50 < 0.05);
 }
+
+namespace {
+
+// One replica with a memory limit of 1000 MB: 200 MB idle, 1 MB per request it holds.
+Scenario with_memory() {
+  Scenario s = basic_scenario(1, 2);
+  s.info.duration = 600;
+  s.traffic.rate = 100;
+  Service& svc = add_service(s, "api", 1, 64, 1000, Distribution::exponential(0.01));
+  svc.restart_time = 10;
+  svc.memory.enabled = true;
+  svc.memory.limit = 1000;
+  svc.memory.base = 200;
+  svc.memory.per_request = 1;
+  add_feature(s, "f", "api");
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a memory leak kills the process at its limit, again after each restart", "[model][limits][memory]") {
+  Scenario s = with_memory();
+  add_fault(s, "leak", FaultKind::memory_leak, "api", 60, 400).leak = 8;  // 800 MB of headroom: 100 s
+  const Report r = run_without_kernel(s, 1);
+  // Killed at about 160 s, then every 10 s restart + 100 s of leaking until the fault ends at 460 s.
+  CHECK(count_events(r, "oom_killed") == 3);
+  const ResourceReport& memory = resource(r, "api.memory");
+  CHECK(memory.kind == "memory");
+  CHECK(memory.capacity == 1000);
+  CHECK(memory.limit_hits == 3);
+  CHECK(memory.utilisation_by_bucket[3] == Approx(0.2).margin(0.01));
+  CHECK(memory.peak_utilisation > 0.9);  // sampled at the buckets' ends
+  const Series& f = feature(r, "f");
+  CHECK(f.buckets[16].availability() < 0.5);  // 160-170 s: restarting after the first kill
+  CHECK(f.buckets[50].availability() == 1.0);
+  REQUIRE_FALSE(r.propagation.empty());
+  CHECK(r.propagation[0].via == "resource:api.memory");
+}
+
+TEST_CASE("requests held past the memory limit kill the process", "[model][limits][memory]") {
+  Scenario s = with_memory();
+  s.services[0].service_time = Distribution::constant(1.0);
+  s.services[0].workers = 1000;  // 100 requests held at once: 300 MB
+  const Report calm = run_without_kernel(s, 1);
+  CHECK(count_events(calm, "oom_killed") == 0);
+  s.traffic.rate = 900;  // 900 held: 1,100 MB
+  const Report flood = run_without_kernel(s, 1);
+  CHECK(count_events(flood, "oom_killed") > 0);
+}
+
+TEST_CASE("memory pressure and lock contention stretch the service time", "[model][limits][memory]") {
+  Scenario s = with_memory();
+  s.services[0].service_time = Distribution::constant(0.01);
+  const double plain = feature(run_without_kernel(s, 1), "f").latency.mean;
+  s.services[0].memory.base = 900;  // at 0.9 of the limit: half-way from pressure 0.8 to the limit
+  s.services[0].memory.pressure_slowdown = 4;
+  const double pressed = feature(run_without_kernel(s, 1), "f").latency.mean;
+  CHECK(pressed == Approx(plain * (1 + 4 * 0.5)).epsilon(0.05));
+  Scenario c = with_memory();
+  c.services[0].memory = {};
+  c.services[0].service_time = Distribution::constant(0.5);
+  c.services[0].contention = 0.1;  // 50 requests in progress: each takes about 1 + 0.1 x 49 times longer
+  const double contended = feature(run_without_kernel(c, 1), "f").latency.mean;
+  CHECK(contended > 2 * 0.5);
+}
