@@ -741,7 +741,9 @@ class ScenarioReader {
                                                     {"clock_skew", FaultKind::clock_skew},
                                                     {"cpu_hog", FaultKind::cpu_hog},
                                                     {"link_capacity", FaultKind::link_capacity},
-                                                    {"memory_leak", FaultKind::memory_leak}});
+                                                    {"memory_leak", FaultKind::memory_leak},
+                                                    {"slow_disk", FaultKind::slow_disk},
+                                                    {"limit_lowered", FaultKind::limit_lowered}});
       const auto target = t.text("target");
       if (target) fault.target = *target;
       if (kind && target) check_fault_target(t, fault.kind, *target);
@@ -881,7 +883,8 @@ class ScenarioReader {
                rollout = k == FaultKind::config_rollout, cert = k == FaultKind::cert_expiry,
                dns = k == FaultKind::dns_failure, skew = k == FaultKind::clock_skew,
                partition = k == FaultKind::partition, hog = k == FaultKind::cpu_hog,
-               capacity = k == FaultKind::link_capacity, leak = k == FaultKind::memory_leak;
+               leak = k == FaultKind::memory_leak,
+               capacity = k == FaultKind::link_capacity || k == FaultKind::slow_disk || k == FaultKind::limit_lowered;
     if (rollout)
       if (auto v = t.boolean("crash_loop")) fault.crash_loop = *v;
     const bool erring_rollout = rollout && !fault.crash_loop;
@@ -892,7 +895,8 @@ class ScenarioReader {
                "kind = \"error_rate\", \"control_plane\", \"config_rollout\" (without crash_loop), \"cert_expiry\" or "
                "\"dns_failure\"");
     t.only_for(control_plane, "behaviour", "kind = \"control_plane\"");
-    t.only_for(slowdown || surge || capacity, "factor", "kind = \"slowdown\", \"traffic_surge\" or \"link_capacity\"");
+    t.only_for(slowdown || surge || capacity, "factor",
+               "kind = \"slowdown\", \"traffic_surge\", \"link_capacity\", \"slow_disk\" or \"limit_lowered\"");
     t.only_for(partition, "direction", "kind = \"partition\"");
     t.only_for(rollout, "ramp", "kind = \"config_rollout\"");
     t.only_for(rollout, "crash_loop", "kind = \"config_rollout\"");
@@ -919,7 +923,8 @@ class ScenarioReader {
       if (auto v = t.number("factor")) {
         fault.factor = *v;
         if (capacity && *v > 1)
-          t.error("factor", fmt::format("a link_capacity fault leaves a share of the bandwidth: at most 1, got {}", *v));
+          t.error("factor", fmt::format("a {} fault leaves a share of what there was: at most 1, got {}",
+                                        to_string(k), *v));
       }
     if (partition)
       if (auto v = t.text("direction"))
@@ -997,7 +1002,9 @@ class ScenarioReader {
     TargetRules r;
     switch (kind) {
       case FaultKind::host_crash:
+      case FaultKind::slow_disk:
       case FaultKind::cpu_hog: r.host = r.rack = r.zone = r.region = r.service = r.tag = true; break;
+      case FaultKind::limit_lowered: r.service = r.dependency = true; break;
       case FaultKind::link_capacity: r.link = true; break;
       case FaultKind::service_crash:
       case FaultKind::config_rollout:
@@ -1047,6 +1054,22 @@ class ScenarioReader {
         }
       t.error("target", fmt::format("no link with a bandwidth named '{}'; links with a bandwidth: {}", text,
                                     known_list(names)));
+      return;
+    }
+    if (kind == FaultKind::limit_lowered) {  // a limit that exists: a service's threads, a dependency's pool
+      std::vector<std::string> names;
+      for (const Service& svc : s_.services)
+        if (svc.threads.enabled) {
+          if (svc.name == text) return;
+          names.push_back(svc.name);
+        }
+      for (const Dependency& d : s_.dependencies)
+        if (d.pool.size > 0) {
+          if (d.from + "->" + d.to == text) return;
+          names.push_back(d.from + "->" + d.to);
+        }
+      t.error("target", fmt::format("'{}' has no limit to lower; services with `threads` and dependencies with a "
+                                    "`pool`: {}", text, known_list(names)));
       return;
     }
     const TargetRules ok = target_rules(kind);

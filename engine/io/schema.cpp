@@ -381,7 +381,8 @@ std::vector<SchemaKey> build_schema() {
       row("fault[].kind", T::choice).need()
           .one_of({"host_crash", "service_crash", "zone_outage", "region_outage", "link_down", "partition", "latency",
                    "packet_loss", "error_rate", "slowdown", "traffic_surge", "config_rollout", "cert_expiry",
-                   "dns_failure", "control_plane", "clock_skew", "cpu_hog", "link_capacity", "memory_leak"})
+                   "dns_failure", "control_plane", "clock_skew", "cpu_hog", "link_capacity", "memory_leak",
+                   "slow_disk", "limit_lowered"})
           .says("What fails: hosts turned off (`host_crash`, `zone_outage`, `region_outage`); service processes "
                 "killed (`service_crash`); the network between zones or regions cut (`link_down`, `partition`: calls "
                 "across it time out); calls delayed (`latency`), lost (`packet_loss`: the caller times out) or "
@@ -396,18 +397,21 @@ std::vector<SchemaKey> build_schema() {
                 "their share of the cores shrinks); a link's bandwidth cut to a `factor` of itself "
                 "(`link_capacity`: a network control-plane fault, a failed transit device); processes losing `leak` "
                 "MB a second until they restart (`memory_leak`: they slow down under memory pressure, then are "
-                "killed at their memory limit)."),
+                "killed at their memory limit); hosts' disks slowed to a `factor` of their bandwidth "
+                "(`slow_disk`); a service's thread limit or a dependency's pool size cut to a `factor` of itself "
+                "(`limit_lowered`: a bad ulimit, a config push)."),
       row("fault[].target", T::string).need()
           .says("What it hits. Forms: a name; `tag:<t>` (services and zones with the tag); `from->to` (a "
                 "dependency); `a<->b` (the link between two zones or two regions); `<zone>/rack<i>`. By kind: "
-                "host_crash, cpu_hog: a host `<zone>-h<i>`, rack, zone, region, service (its hosts) or tag; service_crash, "
+                "host_crash, cpu_hog, slow_disk: a host `<zone>-h<i>`, rack, zone, region, service (its hosts) or tag; service_crash, "
                 "config_rollout, cert_expiry: a service or tag; zone_outage: a zone; region_outage: a region; "
                 "link_down, partition: a link, or a zone or region (cut from everything else); latency, "
                 "packet_loss: a service, tag, dependency or link; error_rate: a service, tag or dependency; "
                 "slowdown, clock_skew, memory_leak: a service, tag, host, rack or zone (the replicas on it); "
                 "traffic_surge: a "
                 "feature, segment or region; dns_failure, control_plane: a service; link_capacity: a `[[link]]` with a "
-                "`bandwidth`, by its name or `a<->b`."),
+                "`bandwidth`, by its name or `a<->b`; limit_lowered: a service with `threads` or a dependency with "
+                "a `pool`."),
       row("fault[].mode", T::choice).fallback("\"all\"").one_of({"one", "all", "fixed", "percent"})
           .says("Which of the target's hosts or replicas are hit, drawn from the seed and the fault's name; a "
                 "config rollout reaches them in the drawn order."),
@@ -455,8 +459,9 @@ std::vector<SchemaKey> build_schema() {
       row("fault[].behaviour", T::choice).fallback("\"missing\"").one_of({"missing", "errors"})
           .says("Control-plane faults only: it returns no entries (`missing`) or fails (`errors`)."),
       row("fault[].factor", T::number).above(0).at_most(1000).in("x")
-          .says("slowdown (service time multiplied), traffic_surge (request rate multiplied) and link_capacity "
-                "(bandwidth multiplied, at most 1) only; required."),
+          .says("slowdown (service time multiplied), traffic_surge (request rate multiplied), link_capacity and "
+                "slow_disk (bandwidth multiplied, at most 1) and limit_lowered (limit multiplied, at most 1, rounded "
+                "down, at least 1) only; required."),
       row("fault[].direction", T::choice).fallback("\"both\"").one_of({"both", "one_way"})
           .says("Partitions only: `one_way` drops packets from the first end of the link (or the zone or region "
                 "named) to the other only, so calls one way are lost and answers the other way are lost."),

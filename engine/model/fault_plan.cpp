@@ -53,6 +53,7 @@ FaultPlan::FaultPlan(const Scenario& s, const Topology& t, std::uint64_t seed)
       host_holds_(t.hosts.size(), 0),
       replica_holds_(t.replicas.size(), 0),
       host_background_(t.hosts.size(), 0),
+      disk_factor_(t.hosts.size(), 1),
       service_faults_(s.services.size()),
       edge_faults_(s.dependencies.size()) {
   for (const Fault& f : s.faults) rng_.emplace_back(seed, "fault." + f.name);
@@ -158,6 +159,7 @@ void FaultPlan::resolve_targets(int f, RandomStream& rng) {
 
   switch (fault.kind) {
     case FaultKind::host_crash:
+    case FaultKind::slow_disk:
     case FaultKind::cpu_hog: {
       std::vector<int> candidates;
       if (int z = t_.zone_index(name); z >= 0 && target.form == FaultTarget::Form::name) {
@@ -178,6 +180,11 @@ void FaultPlan::resolve_targets(int f, RandomStream& rng) {
       break;
     }
     case FaultKind::link_capacity: break;  // the network model reads the link's share (platform_network.cpp)
+    case FaultKind::limit_lowered:          // the model asks limit_factor_of_*
+      lowers_limits_ = true;
+      if (target.form == FaultTarget::Form::dependency) st.edge = edge_index(s_, target.first, target.second);
+      else st.service = index_by_name(s_.services, name);
+      break;
     case FaultKind::zone_outage:
       if (int z = t_.zone_index(name); z >= 0) st.hosts = zone_hosts(z);
       break;
@@ -419,6 +426,7 @@ void FaultPlan::enter(int f, int unit, Change& c) {
   switch (st.grain) {
     case Grain::host:
       if (s_.faults[std::size_t(f)].kind == FaultKind::cpu_hog) load_host(st.hosts[std::size_t(unit)], f, +1, c);
+      else if (s_.faults[std::size_t(f)].kind == FaultKind::slow_disk) slow_disk(st.hosts[std::size_t(unit)], f, true, c);
       else hold_host(st.hosts[std::size_t(unit)], c);
       break;
     case Grain::whole:
@@ -440,6 +448,7 @@ void FaultPlan::leave(int f, int unit, Change& c) {
   switch (st.grain) {
     case Grain::host:
       if (fault.kind == FaultKind::cpu_hog) load_host(st.hosts[std::size_t(unit)], f, -1, c);
+      else if (fault.kind == FaultKind::slow_disk) slow_disk(st.hosts[std::size_t(unit)], f, false, c);
       else release_host(st.hosts[std::size_t(unit)], c);
       break;
     case Grain::whole:
@@ -460,6 +469,31 @@ void FaultPlan::load_host(int h, int f, int sign, Change& c) {
   threads += sign * s_.faults[std::size_t(f)].threads;
   if (threads < 1e-9) threads = 0;  // what the hogs added, taken away again
   c.cpu_hosts.push_back(h);
+}
+
+void FaultPlan::slow_disk(int h, int f, bool on, Change& c) {
+  double& factor = disk_factor_[std::size_t(h)];
+  factor = on ? factor * s_.faults[std::size_t(f)].factor : factor / s_.faults[std::size_t(f)].factor;
+  if (std::abs(factor - 1) < 1e-12) factor = 1;
+  c.disk_hosts.push_back(h);
+}
+
+double FaultPlan::limit_factor_of_service(int service) const {
+  double factor = 1;
+  if (!lowers_limits_) return factor;
+  for (std::size_t f = 0; f < s_.faults.size(); ++f)
+    if (s_.faults[f].kind == FaultKind::limit_lowered && state_[f].running > 0 && state_[f].service == service)
+      factor *= s_.faults[f].factor;
+  return factor;
+}
+
+double FaultPlan::limit_factor_of_edge(int edge) const {
+  double factor = 1;
+  if (!lowers_limits_) return factor;
+  for (std::size_t f = 0; f < s_.faults.size(); ++f)
+    if (s_.faults[f].kind == FaultKind::limit_lowered && state_[f].running > 0 && state_[f].edge == edge)
+      factor *= s_.faults[f].factor;
+  return factor;
 }
 
 void FaultPlan::hold_host(int h, Change& c) {

@@ -49,7 +49,8 @@ class FaultPlan {
     int fault = -1;
     std::vector<PlatformCommand> commands;
     std::vector<Note> notes;
-    std::vector<int> cpu_hosts;  // hosts whose background CPU load changed (cpu_hog)
+    std::vector<int> cpu_hosts;   // hosts whose background CPU load changed (cpu_hog)
+    std::vector<int> disk_hosts;  // hosts whose disk bandwidth changed (slow_disk)
   };
   // Applies step k, whose time has come. A step whose occurrence was cancelled or is over changes
   // nothing.
@@ -110,6 +111,11 @@ class FaultPlan {
   double crash_loop_after(int replica) const;
   // Busy threads that active CPU hogs run on the host, besides its replicas' work.
   double host_background(int host) const { return host_background_[std::size_t(host)]; }
+  // Share of its disk bandwidth a host has (slow_disk faults multiply it).
+  double disk_factor(int host) const { return disk_factor_[std::size_t(host)]; }
+  // Share of the limit a service's threads or an edge's pool has (limit_lowered faults multiply it).
+  double limit_factor_of_service(int service) const;
+  double limit_factor_of_edge(int edge) const;
 
   // Whether a fault holds the replica dead (a service crash, or its host down): it must not start.
   bool holds(int replica) const;
@@ -147,6 +153,7 @@ class FaultPlan {
   void finish(int occurrence, Change& c);
   void enter(int f, int unit, Change& c);
   void leave(int f, int unit, Change& c);
+  void slow_disk(int h, int f, bool on, Change& c);
   void hold_host(int host, Change& c);
   void load_host(int host, int f, int sign, Change& c);
   void release_host(int host, Change& c);
@@ -167,6 +174,8 @@ class FaultPlan {
   std::vector<Step> steps_;
   std::vector<int> host_holds_, replica_holds_;  // faults holding each host down, each replica dead
   std::vector<double> host_background_;          // by host: threads of the active CPU hogs
+  std::vector<double> disk_factor_;              // by host: product of the active slow disks' factors
+  bool lowers_limits_ = false;                   // the scenario has limit_lowered faults
   std::vector<std::vector<int>> service_faults_;  // by service: faults acting on its replicas or on it
   std::vector<std::vector<int>> edge_faults_;     // by dependency: latency / error_rate on it
   std::vector<int> path_faults_, surge_faults_;

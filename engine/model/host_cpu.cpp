@@ -59,6 +59,11 @@ bool HostCpu::cancel(double now, Ticket t) {
   return true;
 }
 
+void HostCpu::set_speed(double now, double speed) {
+  advance(now);
+  speed_ = speed;
+}
+
 void HostCpu::set_background(double now, double threads) {
   advance(now);
   background_ = std::max(0.0, threads);

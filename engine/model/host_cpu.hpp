@@ -43,6 +43,8 @@ class HostCpu {
   }
   // Busy threads besides the work started here (each at most one core).
   void set_background(double now, double threads);
+  // A new speed per core from now on (a slow disk: its bandwidth).
+  void set_speed(double now, double speed);
 
   // When the next piece of work finishes if nothing changes (kNever when none runs).
   double next_completion() const;

@@ -55,10 +55,11 @@ bool PlatformModel::Impl::take_connection(Handle ch) {
   EdgePool& p = pools[std::size_t(c.edge)];
   CallerPool& cp = p.callers[std::size_t(caller_slot(c))];
   const ConnectionPool& cfg = s.dependencies[std::size_t(c.edge)].pool;
-  if (cp.in_use < cfg.size && cp.waiters == 0) {
+  const int size = pool_size(c.edge);
+  if (cp.in_use < size && cp.waiters == 0) {
     ++cp.in_use;
     p.in_use.add(now, 1);
-    if (cp.in_use == cfg.size) p.exhausted.set(now, double(++p.exhausted_callers > 0));
+    set_pool_level(p, cp, size);
     c.connection = true;
     return true;
   }
@@ -91,9 +92,9 @@ void PlatformModel::Impl::stop_waiting(Call& c) {
 void PlatformModel::Impl::give_back_connection(int edge, int slot) {
   EdgePool& p = pools[std::size_t(edge)];
   CallerPool& cp = p.callers[std::size_t(slot)];
-  if (cp.in_use == s.dependencies[std::size_t(edge)].pool.size) p.exhausted.set(now, double(--p.exhausted_callers > 0));
   --cp.in_use;
   p.in_use.add(now, -1);
+  set_pool_level(p, cp, pool_size(edge));
   // The waiting calls are served from an event of their own: the caller of this function is in the
   // middle of ending an attempt and must not see new attempts sent under it.
   if (cp.waiters > 0) q.push(now, kPoolGrant, std::uint32_t(edge), std::uint64_t(slot));
@@ -102,7 +103,7 @@ void PlatformModel::Impl::give_back_connection(int edge, int slot) {
 void PlatformModel::Impl::on_pool_grant(int edge, int slot) {
   EdgePool& p = pools[std::size_t(edge)];
   CallerPool& cp = p.callers[std::size_t(slot)];
-  const int size = s.dependencies[std::size_t(edge)].pool.size;
+  const int size = pool_size(edge);
   while (cp.in_use < size && !cp.waiting.empty()) {
     const Handle ch = cp.waiting.front();
     cp.waiting.pop_front();
@@ -111,9 +112,42 @@ void PlatformModel::Impl::on_pool_grant(int edge, int slot) {
     stop_waiting(c);
     ++cp.in_use;
     p.in_use.add(now, 1);
-    if (cp.in_use == size) p.exhausted.set(now, double(++p.exhausted_callers > 0));
+    set_pool_level(p, cp, size);
     c.connection = true;
     send_attempt(ch);
+  }
+}
+
+// Connections of each caller replica now: the pool's size, lowered by limit_lowered faults (at least 1).
+int PlatformModel::Impl::pool_size(int edge) const {
+  const int size = s.dependencies[std::size_t(edge)].pool.size;
+  return std::max(1, int(std::floor(size * faults.limit_factor_of_edge(edge) + 1e-9)));
+}
+
+// Keeps the count of exhausted callers (every connection taken) and its gauge true.
+void PlatformModel::Impl::set_pool_level(EdgePool& p, CallerPool& cp, int size) {
+  const bool exhausted = cp.in_use >= size;
+  if (exhausted == cp.exhausted) return;
+  cp.exhausted = exhausted;
+  p.exhausted_callers += exhausted ? 1 : -1;
+  p.exhausted.set(now, double(p.exhausted_callers > 0));
+}
+
+// A limit_lowered fault started or ended: a lowered thread limit kills the processes now over it; a
+// pool's new size changes which callers are exhausted, and a raised one serves waiting calls.
+void PlatformModel::Impl::on_limit_changed(int fault) {
+  const Fault& f = s.faults[std::size_t(fault)];
+  rec.event(now, "limit_changed", f.target, faults.active(fault) ? fmt::format("limits x {:g}", f.factor) : "limits restored");
+  for (std::size_t sv = 0; sv < s.services.size(); ++sv)
+    if (thread_resource.size() > sv && thread_resource[sv] >= 0) check_thread_limits(int(sv));
+  for (std::size_t e = 0; e < pools.size(); ++e) {
+    EdgePool& p = pools[e];
+    if (p.resource < 0) continue;
+    const int size = pool_size(int(e));
+    for (std::size_t k = 0; k < p.callers.size(); ++k) {
+      set_pool_level(p, p.callers[k], size);
+      if (p.callers[k].waiters > 0 && p.callers[k].in_use < size) q.push(now, kPoolGrant, std::uint32_t(e), k);
+    }
   }
 }
 
@@ -153,9 +187,15 @@ double PlatformModel::Impl::threads_needed(int r) const {
   return double(svc.threads.base.value_or(svc.workers)) + svc.threads.per_peer * fleet_members(r);
 }
 
+// Threads a process of `service` may have now: its limit, lowered by limit_lowered faults.
+int PlatformModel::Impl::thread_limit(int service) const {
+  const int limit = s.services[std::size_t(service)].threads.limit;
+  return std::max(1, int(std::floor(limit * faults.limit_factor_of_service(service) + 1e-9)));
+}
+
 bool PlatformModel::Impl::over_thread_limit(int r) const {
   const int sv = topo.replicas[std::size_t(r)].service;
-  return thread_resource[std::size_t(sv)] >= 0 && threads_needed(r) > s.services[std::size_t(sv)].threads.limit;
+  return thread_resource[std::size_t(sv)] >= 0 && threads_needed(r) > thread_limit(sv);
 }
 
 // The fleet of `service` changed: every running process that now needs more threads than it may have
@@ -163,7 +203,7 @@ bool PlatformModel::Impl::over_thread_limit(int r) const {
 // still be over).
 void PlatformModel::Impl::check_thread_limits(int service) {
   if (thread_resource[std::size_t(service)] < 0) return;
-  const int limit = s.services[std::size_t(service)].threads.limit;
+  const int limit = thread_limit(service);
   for (int r : topo.service_replicas[std::size_t(service)]) {
     Replica& rep = replicas[std::size_t(r)];
     if (!rep.process_up || rep.parked || !over_thread_limit(r)) continue;

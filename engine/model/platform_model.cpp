@@ -859,7 +859,7 @@ void PlatformModel::Impl::on_replica_ready(int r, double t) {
     if (!rep.failing_start)
       rec.event(now, "start_failed", topo.replicas[std::size_t(r)].name,
                 fmt::format("needs {:.0f} threads, limit {}; restarting per its restart_policy", threads_needed(r),
-                            s.services[std::size_t(service)].threads.limit));
+                            thread_limit(service)));
     rep.failing_start = true;
     restart(r, true);
     return;
@@ -934,6 +934,8 @@ void PlatformModel::Impl::apply_fault_change(const FaultPlan::Change& change) {
     port.command(now, command);
   }
   if (!change.cpu_hosts.empty()) set_cpu_background(change.cpu_hosts);
+  if (!change.disk_hosts.empty()) set_disk_speed(change.disk_hosts);
+  if (change.fault >= 0 && s.faults[std::size_t(change.fault)].kind == FaultKind::limit_lowered) on_limit_changed(change.fault);
   schedule_fault_steps();
 }
 

@@ -262,6 +262,7 @@ struct PlatformModel::Impl {
   struct CallerPool {
     int in_use = 0;
     int waiters = 0;             // calls waiting
+    bool exhausted = false;      // every connection taken
     std::deque<Handle> waiting;  // calls, oldest first (entries of calls that stopped waiting are skipped)
   };
   struct EdgePool {
@@ -439,6 +440,7 @@ struct PlatformModel::Impl {
   void stop_cpu_work(Job& j);
   void drop_cpu_work_of(int replica);
   void set_cpu_background(const std::vector<int>& hosts);
+  void set_disk_speed(const std::vector<int>& hosts);
   Blame overload_blame(int replica) const;
   void close_resource_bucket(int b);
   void fill_resources(Report& r);
@@ -467,6 +469,10 @@ struct PlatformModel::Impl {
   double threads_needed(int r) const;
   bool over_thread_limit(int r) const;
   void check_thread_limits(int service);
+  int thread_limit(int service) const;
+  int pool_size(int edge) const;
+  void set_pool_level(EdgePool& p, CallerPool& cp, int size);
+  void on_limit_changed(int fault);
   void after_failed_attempt(Handle ch, const Result& r);
   double memory_use(int r) const;
   double memory_slowdown(int r) const;

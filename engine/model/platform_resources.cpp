@@ -166,6 +166,16 @@ void PlatformModel::Impl::set_cpu_background(const std::vector<int>& hosts) {
   }
 }
 
+void PlatformModel::Impl::set_disk_speed(const std::vector<int>& hosts) {
+  for (int h : hosts) {
+    const int d = host_disk[std::size_t(h)];
+    if (d < 0) continue;
+    servers[std::size_t(d)].ps.set_speed(now, s.zones[std::size_t(topo.hosts[std::size_t(h)].zone)].disk_bandwidth *
+                                                  faults.disk_factor(h));
+    schedule_server(d);
+  }
+}
+
 // What to blame for a call that timed out or was turned away at `replica` with no fault or edge to
 // blame: its host's CPU, then its disk, when saturated (more runnable work than cores), else overload.
 Blame PlatformModel::Impl::overload_blame(int replica) const {

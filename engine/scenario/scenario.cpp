@@ -55,6 +55,8 @@ const char* to_string(FaultKind k) {
     case FaultKind::cpu_hog: return "cpu_hog";
     case FaultKind::link_capacity: return "link_capacity";
     case FaultKind::memory_leak: return "memory_leak";
+    case FaultKind::slow_disk: return "slow_disk";
+    case FaultKind::limit_lowered: return "limit_lowered";
   }
   return "?";
 }

@@ -350,6 +350,8 @@ enum class FaultKind {
   cpu_hog,
   link_capacity,
   memory_leak,
+  slow_disk,
+  limit_lowered,
 };
 enum class SelectorMode { one, all, fixed, percent };
 enum class ControlPlaneBehaviour { missing, errors };

@@ -139,7 +139,8 @@ TEST_CASE("a fault happens at a time, repeatedly, after another, or by chance: o
 TEST_CASE("the keys of one kind of fault are mistakes on another", "[loader][faults]") {
   CHECK(messages(fault("host_crash", "eu-a", "at = \"1m\"\nfactor = 2\nramp = \"1m\"\n")) ==
         std::vector<std::string>{
-            "fault[0].factor: 'factor' applies only to kind = \"slowdown\", \"traffic_surge\" or \"link_capacity\"",
+            "fault[0].factor: 'factor' applies only to kind = \"slowdown\", \"traffic_surge\", \"link_capacity\", "
+                           "\"slow_disk\" or \"limit_lowered\"",
             "fault[0].ramp: 'ramp' applies only to kind = \"config_rollout\""});
   CHECK(messages(fault("config_rollout", "front", "at = \"1m\"\nramp = \"1m\"\ncrash_loop = true\nrate = 0.5\n")) ==
         std::vector<std::string>{"fault[0].rate: 'rate' applies only to kind = \"error_rate\", \"packet_loss\" or "

@@ -210,7 +210,11 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.client.timeout == 20);
   CHECK(s.client.relogin_feature == "login");
 
-  REQUIRE(s.faults.size() == 20);
+  REQUIRE(s.faults.size() == 22);
+  CHECK(s.faults[20].kind == FaultKind::slow_disk);
+  CHECK(s.faults[20].factor == 0.25);
+  CHECK(s.faults[21].kind == FaultKind::limit_lowered);
+  CHECK(s.faults[21].target == "login");
   CHECK(s.faults[19].kind == FaultKind::memory_leak);
   CHECK(s.faults[19].leak == 2.5);
   CHECK(s.faults[17].kind == FaultKind::cpu_hog);

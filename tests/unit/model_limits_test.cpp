@@ -310,3 +310,43 @@ TEST_CASE("memory pressure and lock contention stretch the service time", "[mode
   const double contended = feature(run_without_kernel(c, 1), "f").latency.mean;
   CHECK(contended > 2 * 0.5);
 }
+
+TEST_CASE("a slow disk saturates under the same writes and fails what waits on it", "[model][limits][disk]") {
+  Scenario s = logging_gateway(20);  // 1 MB/s of logs while recs is down: a tenth of the disk
+  add_fault(s, "slow", FaultKind::slow_disk, "gateway", 250, 100).factor = 0.05;  // 0.5 MB/s left
+  const Report r = run_without_kernel(s, 1);
+  const Series& play = feature(r, "play");
+  CHECK(play.buckets[22].availability() == 1.0);
+  CHECK(play.buckets[32].availability() < 0.5);
+  for (int b = 38; b < 60; ++b) CHECK(play.buckets[std::size_t(b)].availability() == 1.0);
+  const ResourceReport& disk = resource(r, "z0-h0.disk");
+  CHECK(disk.utilisation_by_bucket[22] == Approx(0.1).margin(0.02));
+  CHECK(disk.utilisation_by_bucket[32] > 0.99);
+}
+
+TEST_CASE("a lowered pool size blocks calls while the fault lasts", "[model][limits][pool]") {
+  Scenario s = pooled(10, PoolExhausted::fail, 0.1, 20);  // 2 erlangs on 10 connections: no blocking
+  add_fault(s, "cut", FaultKind::limit_lowered, "front->back", 50, 100).factor = 0.1;  // 1 connection
+  const Report r = run_without_kernel(s, 1);
+  const Series& f = feature(r, "f");
+  CHECK(f.buckets[3].availability() == 1.0);
+  Counts during;
+  for (int b = 6; b < 15; ++b) {
+    during.requests += f.buckets[std::size_t(b)].requests;
+    during.ok += f.buckets[std::size_t(b)].ok;
+  }
+  CHECK(during.availability() == Approx(1.0 / 3).margin(0.05));  // Erlang B(1, 2) = 2/3 blocked
+  for (int b = 16; b < 20; ++b) CHECK(f.buckets[std::size_t(b)].availability() == 1.0);
+}
+
+TEST_CASE("a lowered thread limit kills the processes over it until it is restored", "[model][limits][threads]") {
+  Scenario s = fleet(PeerScope::service, false);
+  s.actions.clear();  // 4 members: 220 threads each, limit 300
+  add_fault(s, "ulimit", FaultKind::limit_lowered, "front", 300, 200).factor = 0.5;  // 150
+  const Report r = run_without_kernel(s, 1);
+  const Series& f = feature(r, "f");
+  CHECK(f.buckets[25].availability() == 1.0);
+  CHECK(count_events(r, "thread_limit") == 4);
+  for (int b = 31; b < 50; ++b) CHECK(f.buckets[std::size_t(b)].availability() == 0.0);
+  for (int b = 60; b < 120; ++b) CHECK(f.buckets[std::size_t(b)].availability() == 1.0);
+}
