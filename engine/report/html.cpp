@@ -660,7 +660,7 @@ void resources_section(std::string& out, const Report& r, const std::vector<Stag
     out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{:g}</td><td class=\"num\">{}</td>"
                        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
                        escape(res.name), escape(res.kind), res.capacity, percent_text(res.utilisation),
-                       percent_text(res.peak_utilisation), clock_text(res.saturated_time), res.limit_hits);
+                       percent_text(res.peak_utilisation), clock_text(res.saturated_time), grouped(res.limit_hits));
   out += "</table>\n";
 }
 
