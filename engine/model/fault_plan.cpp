@@ -478,21 +478,16 @@ void FaultPlan::slow_disk(int h, int f, bool on, Change& c) {
   c.disk_hosts.push_back(h);
 }
 
-double FaultPlan::limit_factor_of_service(int service) const {
+// The product of the factors of the active limit_lowered faults on `service` or on `edge` (-1: neither).
+double FaultPlan::lowered_limit(int service, int edge) const {
   double factor = 1;
   if (!lowers_limits_) return factor;
-  for (std::size_t f = 0; f < s_.faults.size(); ++f)
-    if (s_.faults[f].kind == FaultKind::limit_lowered && state_[f].running > 0 && state_[f].service == service)
+  for (std::size_t f = 0; f < s_.faults.size(); ++f) {
+    const State& st = state_[f];
+    if (s_.faults[f].kind == FaultKind::limit_lowered && st.running > 0 &&
+        ((service >= 0 && st.service == service) || (edge >= 0 && st.edge == edge)))
       factor *= s_.faults[f].factor;
-  return factor;
-}
-
-double FaultPlan::limit_factor_of_edge(int edge) const {
-  double factor = 1;
-  if (!lowers_limits_) return factor;
-  for (std::size_t f = 0; f < s_.faults.size(); ++f)
-    if (s_.faults[f].kind == FaultKind::limit_lowered && state_[f].running > 0 && state_[f].edge == edge)
-      factor *= s_.faults[f].factor;
+  }
   return factor;
 }
 

@@ -114,8 +114,8 @@ class FaultPlan {
   // Share of its disk bandwidth a host has (slow_disk faults multiply it).
   double disk_factor(int host) const { return disk_factor_[std::size_t(host)]; }
   // Share of the limit a service's threads or an edge's pool has (limit_lowered faults multiply it).
-  double limit_factor_of_service(int service) const;
-  double limit_factor_of_edge(int edge) const;
+  double limit_factor_of_service(int service) const { return lowered_limit(service, -1); }
+  double limit_factor_of_edge(int edge) const { return lowered_limit(-1, edge); }
 
   // Whether a fault holds the replica dead (a service crash, or its host down): it must not start.
   bool holds(int replica) const;
@@ -154,6 +154,7 @@ class FaultPlan {
   void enter(int f, int unit, Change& c);
   void leave(int f, int unit, Change& c);
   void slow_disk(int h, int f, bool on, Change& c);
+  double lowered_limit(int service, int edge) const;
   void hold_host(int host, Change& c);
   void load_host(int host, int f, int sign, Change& c);
   void release_host(int host, Change& c);

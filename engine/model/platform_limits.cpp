@@ -57,10 +57,7 @@ bool PlatformModel::Impl::take_connection(Handle ch) {
   const ConnectionPool& cfg = s.dependencies[std::size_t(c.edge)].pool;
   const int size = pool_size(c.edge);
   if (cp.in_use < size && cp.waiters == 0) {
-    ++cp.in_use;
-    p.in_use.add(now, 1);
-    set_pool_level(p, cp, size);
-    c.connection = true;
+    hand_connection(p, cp, size, c);
     return true;
   }
   hit_limit(p.resource);
@@ -75,10 +72,21 @@ bool PlatformModel::Impl::take_connection(Handle ch) {
   cp.waiting.push_back(ch);
   ++cp.waiters;
   p.waiting.add(now, 1);
-  const Dependency& d = s.dependencies[std::size_t(c.edge)];
-  q.push(now + cfg.max_wait.value_or(d.retry_policy.per_try_timeout.value_or(d.timeout)), kPoolWait,
-         std::uint32_t(c.edge), ch);
+  q.push(now + pool_wait_limit(c.edge), kPoolWait, std::uint32_t(c.edge), ch);
   return false;
+}
+
+void PlatformModel::Impl::hand_connection(EdgePool& p, CallerPool& cp, int size, Call& c) {
+  ++cp.in_use;
+  p.in_use.add(now, 1);
+  set_pool_level(p, cp, size);
+  c.connection = true;
+}
+
+// How long a call may wait for a connection: the pool's max_wait, else the attempt's timeout.
+double PlatformModel::Impl::pool_wait_limit(int edge) const {
+  const Dependency& d = s.dependencies[std::size_t(edge)];
+  return d.pool.max_wait.value_or(d.retry_policy.per_try_timeout.value_or(d.timeout));
 }
 
 // A call stops waiting for a connection (it got one, gave up, or settled otherwise).
@@ -110,10 +118,7 @@ void PlatformModel::Impl::on_pool_grant(int edge, int slot) {
     if (!calls.alive(ch) || !calls[ch].pool_waiting) continue;  // it stopped waiting meanwhile
     Call& c = calls[ch];
     stop_waiting(c);
-    ++cp.in_use;
-    p.in_use.add(now, 1);
-    set_pool_level(p, cp, size);
-    c.connection = true;
+    hand_connection(p, cp, size, c);
     send_attempt(ch);
   }
 }
@@ -155,12 +160,10 @@ void PlatformModel::Impl::on_limit_changed(int fault) {
 void PlatformModel::Impl::on_pool_wait(int edge, Handle ch) {
   if (!calls.alive(ch)) return;
   Call& c = calls[ch];
-  const Dependency& d = s.dependencies[std::size_t(edge)];
-  const double limit = d.pool.max_wait.value_or(d.retry_policy.per_try_timeout.value_or(d.timeout));
-  if (c.done || !c.pool_waiting || now - c.wait_since < limit - 1e-9) return;  // an earlier wait's event
+  if (c.done || !c.pool_waiting || now - c.wait_since < pool_wait_limit(edge) - 1e-9) return;  // an earlier wait's
   stop_waiting(c);
   const Blame blame = Blame::resource(pools[std::size_t(edge)].resource);
-  Result r = d.pool.max_wait ? Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, blame, now}
+  Result r = s.dependencies[std::size_t(edge)].pool.max_wait ? Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, blame, now}
                              : Result{false, false, Status::DEADLINE_EXCEEDED, Cause::timeout, false, blame, now};
   rec.attempt(c.service, now, false, r.cause, now - c.wait_since, blame, now);
   settle_call(ch, r);
@@ -328,25 +331,27 @@ void PlatformModel::Impl::close_limit_buckets(int b, double length) {
     st.used += in_use / st.capacity;
     st.saturated += p.exhausted.take(now);
   }
+  // Memory and threads are sampled at the bucket's end: the level of the replica that needs the most,
+  // saturated above `above`.
+  const auto sample = [&](int resource, double level, double above) {
+    ResourceState& st = resources[std::size_t(resource)];
+    st.utilisation[std::size_t(b)] = level / st.capacity;
+    st.used += length * level / st.capacity;
+    if (level > above) st.saturated += length;
+  };
   for (std::size_t sv = 0; sv < memory_resource.size(); ++sv) {
     if (memory_resource[sv] < 0) continue;
-    ResourceState& st = resources[std::size_t(memory_resource[sv])];
-    double use = 0;  // of the replica that uses the most
+    double use = 0;
     for (int r : topo.service_replicas[sv])
       if (replicas[std::size_t(r)].process_up) use = std::max(use, memory_use(r));
-    st.utilisation[std::size_t(b)] = use / st.capacity;
-    st.used += length * use / st.capacity;
-    if (use > s.services[sv].memory.pressure * st.capacity) st.saturated += length;
+    sample(memory_resource[sv], use, s.services[sv].memory.pressure * s.services[sv].memory.limit);
   }
   for (std::size_t sv = 0; sv < thread_resource.size(); ++sv) {
     if (thread_resource[sv] < 0) continue;
-    ResourceState& st = resources[std::size_t(thread_resource[sv])];
-    double need = 0;  // of the fleet's member that needs the most
+    double need = 0;
     for (int r : topo.service_replicas[sv])
       if (!replicas[std::size_t(r)].parked) need = std::max(need, threads_needed(r));
-    st.utilisation[std::size_t(b)] = need / st.capacity;
-    st.used += length * need / st.capacity;
-    if (need > st.capacity) st.saturated += length;
+    sample(thread_resource[sv], need, s.services[sv].threads.limit);
   }
 }
 

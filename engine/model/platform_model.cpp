@@ -503,18 +503,13 @@ void PlatformModel::Impl::start_job(Handle jh) {
     t *= memory_slowdown(j.replica);
     check_memory(j.replica);
   }
-  if (runs_on_cpu(service)) {
-    double after = 0;
-    if (faults.touches_service(service)) {
-      t *= faults.slowdown_at(service, j.replica);
-      after = faults.added_delay_at(service, j.replica);
-    }
-    start_cpu_work(jh, t, after);
-    return;
+  double after = 0;  // latency faults: time the request takes after its work
+  if (faults.touches_service(service)) {
+    t *= faults.slowdown_at(service, j.replica);
+    after = faults.added_delay_at(service, j.replica);
   }
-  if (faults.touches_service(service))
-    t = t * faults.slowdown_at(service, j.replica) + faults.added_delay_at(service, j.replica);
-  q.push(now + t, kServiceDone, std::uint32_t(j.replica), jh);
+  if (runs_on_cpu(service)) start_cpu_work(jh, t, after);
+  else q.push(now + (t + after), kServiceDone, std::uint32_t(j.replica), jh);
 }
 
 Status PlatformModel::Impl::mapped(int edge, Status st) const {

@@ -472,6 +472,8 @@ struct PlatformModel::Impl {
   int thread_limit(int service) const;
   int pool_size(int edge) const;
   void set_pool_level(EdgePool& p, CallerPool& cp, int size);
+  void hand_connection(EdgePool& p, CallerPool& cp, int size, Call& c);
+  double pool_wait_limit(int edge) const;
   void on_limit_changed(int fault);
   void after_failed_attempt(Handle ch, const Result& r);
   double memory_use(int r) const;

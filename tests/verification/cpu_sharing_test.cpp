@@ -5,8 +5,8 @@
 //    through the product path (SimGrid kernel, forked run): mean response E[S] / (1 - rho), the same
 //    for exponential and deterministic work (PS is insensitive to the service distribution).
 #include "model/host_cpu.hpp"
-#include "simulation/child_process.hpp"
 #include "simulation/simgrid_engine.hpp"
+#include "support/child_numbers.hpp"
 #include "simulation/simulation.hpp"
 #include "support/scenario_builder.hpp"
 
@@ -14,7 +14,6 @@
 #include <fmt/format.h>
 #include <simgrid/s4u.hpp>
 
-#include <sstream>
 
 using namespace faultline;
 using namespace faultline::testing;
@@ -30,7 +29,7 @@ constexpr double kFlopsPerUnit = 1e9;  // speed 1 = 1 Gflop/s per core
 // Completion time of each execution when SimGrid runs them on one host, in a forked child.
 std::vector<double> simgrid_completions(int cores, double speed, const std::vector<Execution>& execs,
                                         int background_threads) {
-  const std::string bytes = run_in_child_process([&](const ProgressSink&) {
+  return numbers_in_child([&] {
     SimgridEngine engine;
     auto* zone = simgrid::s4u::create_full_zone("cpu-check");
     simgrid::s4u::Host* host = zone->create_host("h", speed * kFlopsPerUnit)->set_core_count(cores)->seal();
@@ -47,15 +46,8 @@ std::vector<double> simgrid_completions(int cores, double speed, const std::vect
         simgrid::s4u::this_actor::execute(1e6 * kFlopsPerUnit);  // busy for longer than the test
       })->daemonize();
     engine.run();
-    std::ostringstream out;
-    out.precision(17);
-    for (double t : done) out << t << "\n";
-    return out.str();
+    return done;
   });
-  std::vector<double> times;
-  std::istringstream in(bytes);
-  for (double t; in >> t;) times.push_back(t);
-  return times;
 }
 
 // The same executions through HostCpu, driven the way the model drives it.

@@ -10,8 +10,8 @@
 // takes bandwidth once that latency is paid: the weighted case uses that. Priorities are checked by
 // the unit tests only.
 #include "model/link_sharing.hpp"
-#include "simulation/child_process.hpp"
 #include "simulation/simgrid_engine.hpp"
+#include "support/child_numbers.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -19,9 +19,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 using namespace faultline;
+using namespace faultline::testing;
 
 namespace {
 
@@ -40,7 +40,7 @@ struct Transfer {
 // Completion time of each transfer when SimGrid runs them, in a forked child. Transfer i goes from
 // host src<i> to host dst<i> over exactly its links.
 std::vector<double> simgrid_completions(const std::vector<Link>& links, const std::vector<Transfer>& transfers) {
-  const std::string bytes = run_in_child_process([&](const ProgressSink&) {
+  return numbers_in_child([&] {
     SimgridEngine engine({"network/crosstraffic:0", "network/TCP-gamma:1e300"});
     auto* zone = simgrid::s4u::create_full_zone("links-check");
     std::vector<simgrid::s4u::Link*> sg_links;
@@ -70,15 +70,8 @@ std::vector<double> simgrid_completions(const std::vector<Link>& links, const st
     }
     zone->seal();
     engine.run();
-    std::ostringstream out;
-    out.precision(17);
-    for (double t : done) out << t << "\n";
-    return out.str();
+    return done;
   });
-  std::vector<double> times;
-  std::istringstream in(bytes);
-  for (double t; in >> t;) times.push_back(t);
-  return times;
 }
 
 // The same transfers through share_links(), in an event loop: a transfer joins the links once its
