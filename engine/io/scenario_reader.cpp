@@ -185,7 +185,15 @@ class ScenarioReader {
     for (TableReader& l : root.tables("link")) {
       LinkOverride link;
       link.source = source_of(l);
-      if (auto between = l.list("between")) {
+      if (l.has("within")) {  // a zone's own network
+        if (l.has("between")) l.error("within", "give either `between` (two zones or two regions) or `within` (a zone)");
+        if (auto v = l.text("within"); v && check_reference(l, "within", *v, zones_)) link.a = link.b = *v;
+        if (l.has("latency"))
+          l.error("latency", "the network inside a zone takes its latency from `network.intra_zone`; a link "
+                             "`within` a zone can only give it a `bandwidth`");
+      } else if (!l.has("between")) {
+        l.error("between", "missing: give `between` (two zones or two regions) or `within` (a zone)");
+      } else if (auto between = l.list("between")) {
         if (between->size() != 2) {
           l.error("between", fmt::format("needs exactly two zones or two regions, got {}", between->size()));
         } else {
@@ -196,7 +204,7 @@ class ScenarioReader {
       }
       if (l.has("latency"))
         if (auto v = l.duration("latency")) link.latency = *v;
-      link.name = link.a + "<->" + link.b;
+      link.name = l.has("within") ? link.a + ".network" : link.a + "<->" + link.b;
       if (auto v = l.text("name")) link.name = *v;
       if (l.has("bandwidth"))
         if (auto v = l.number("bandwidth")) link.bandwidth = *v;
@@ -205,6 +213,32 @@ class ScenarioReader {
         if (auto v = l.number("buffer")) link.buffer = *v;
       }
       s_.network.links.push_back(std::move(link));
+    }
+    for (TableReader& d : root.tables("device")) {
+      Device dev;
+      dev.source = source_of(d);
+      if (auto v = d.text("name")) {
+        dev.name = *v;
+        for (const LinkOverride& l : s_.network.links)
+          if (l.named(*v)) d.error("name", fmt::format("'{}' already names a [[link]]; a device needs a name of its own", *v));
+        devices_.declare(*v, d, "name");
+      }
+      if (auto v = d.list("joins")) {
+        dev.joins = *v;
+        const auto* array = d.node("joins")->as_array();
+        for (std::size_t i = 0; i < v->size(); ++i) {
+          const std::string& j = (*v)[i];
+          if (!zones_.contains(j) && !regions_.contains(j))
+            out_.add(array->get(i)->source(), fmt::format("{}[{}]", d.path_of("joins"), i),
+                     fmt::format("unknown zone or region '{}'; zones: {}; regions: {}", j, known_list(zones_.names()),
+                                 known_list(regions_.names())));
+        }
+        if (v->size() < 2) d.error("joins", fmt::format("needs at least two zones or regions, got {}", v->size()));
+      }
+      if (auto v = d.number("bandwidth")) dev.bandwidth = *v;
+      if (d.has("buffer"))
+        if (auto v = d.number("buffer")) dev.buffer = *v;
+      s_.network.devices.push_back(std::move(dev));
     }
   }
 
@@ -277,6 +311,14 @@ class ScenarioReader {
                                         m.limit, m.base));
       }
       if (auto v = t.number("contention")) svc.contention = *v;
+      if (auto wt = t.has("warmup") ? t.table("warmup") : std::nullopt) {
+        Warmup& w = svc.warmup;
+        w.enabled = true;
+        if (auto v = wt->number("cpu")) w.cpu = *v;
+        if (auto v = wt->integer("threads")) w.threads = static_cast<int>(*v);
+        if (wt->has("timeout"))
+          if (auto v = wt->duration("timeout")) w.timeout = *v;
+      }
       if (auto th = t.has("threads") ? t.table("threads") : std::nullopt) {
         ThreadLimit& l = svc.threads;
         l.enabled = true;
@@ -1045,15 +1087,19 @@ class ScenarioReader {
   }
 
   void check_fault_target(TableReader& t, FaultKind kind, const std::string& text) {
-    if (kind == FaultKind::link_capacity) {  // a link with a bandwidth, by its name or its ends
+    if (kind == FaultKind::link_capacity) {  // a link with a bandwidth, by its name or its ends, or a device
       std::vector<std::string> names;
       for (const LinkOverride& l : s_.network.links)
-        if (l.bandwidth) {
+        if (l.bandwidth && !l.a.empty()) {
           if (l.named(text)) return;
           names.push_back(l.name);
         }
-      t.error("target", fmt::format("no link with a bandwidth named '{}'; links with a bandwidth: {}", text,
-                                    known_list(names)));
+      for (const Device& d : s_.network.devices) {
+        if (d.name == text) return;
+        if (std::find(names.begin(), names.end(), d.name) == names.end()) names.push_back(d.name);
+      }
+      t.error("target", fmt::format("no link with a bandwidth or device named '{}'; links with a bandwidth and "
+                                    "devices: {}", text, known_list(names)));
       return;
     }
     if (kind == FaultKind::limit_lowered) {  // a limit that exists: a service's threads, a dependency's pool
@@ -1452,7 +1498,7 @@ class ScenarioReader {
   Scenario s_;
   std::optional<Seconds> run_duration_;
   NameRegistry zones_{"zone"}, regions_{"region"}, services_{"service"}, features_{"feature"}, faults_{"fault"},
-      monitors_{"monitor"}, actions_{"action"}, segments_{"segment"}, tags_{"tag"};
+      monitors_{"monitor"}, actions_{"action"}, segments_{"segment"}, tags_{"tag"}, devices_{"device"};
 };
 
 

@@ -69,10 +69,15 @@ std::vector<SchemaKey> build_schema() {
                 "last interval (see the README: what the aggregation approximates)."),
 
       row("link[]", T::section_array)
-          .says("The link between two zones or two regions (symmetric): a latency override, a bandwidth, or both."),
-      row("link[].between", T::name_list).need()
+          .says("The link between two zones or two regions (symmetric): a latency override, a bandwidth, or both; "
+                "or, `within` a zone, the zone's own network between its hosts (a bandwidth only)."),
+      row("link[].between", T::name_list).computed("required without `within`")
           .says("Two zone names, or two region names."),
-      row("link[].name", T::name).computed("`<a><-><b>`").says("Names it in reports and `link_capacity` faults."),
+      row("link[].within", T::name).computed("none")
+          .says("A zone, instead of `between`: the link is the network inside it (calls between two hosts of the "
+                "zone cross it, calls within one host do not)."),
+      row("link[].name", T::name).computed("`<a><-><b>`, or `<zone>.network` `within` a zone")
+          .says("Names it in reports and `link_capacity` faults."),
       row("link[].latency", T::duration).computed("the `network` latency between the two").at_least(0).below(10)
           .says("One-way latency between the two."),
       row("link[].bandwidth", T::number).computed("unlimited").above(0).at_most(1e9).in("MB/s")
@@ -81,6 +86,19 @@ std::vector<SchemaKey> build_schema() {
       row("link[].buffer", T::number).computed("50 ms of `bandwidth`").above(0).at_most(1e9).in("MB")
           .says("What it queues beyond what it carries; beyond that, messages are dropped, the lowest class "
                 "first, and their callers time out. Only with `bandwidth`."),
+
+      row("device[]", T::section_array)
+          .says("A named network device that routes between zones or regions and that their traffic shares (a "
+                "transit gateway, a bridge between two networks): every call and reply between two of the places "
+                "it joins crosses it, besides the links of its route. It adds no latency."),
+      row("device[].name", T::name).need().says("Names it in reports and `link_capacity` faults; unique among devices and links."),
+      row("device[].joins", T::name_list).need()
+          .says("At least two zones or regions (either, mixed): traffic between two zones crosses it when each is, "
+                "or is in a region, in the list, and not the same entry."),
+      row("device[].bandwidth", T::number).need().above(0).at_most(1e9).in("MB/s")
+          .says("Capacity everything crossing it shares, as a link's `bandwidth`."),
+      row("device[].buffer", T::number).computed("50 ms of `bandwidth`").above(0).at_most(1e9).in("MB")
+          .says("What it queues beyond what it carries; beyond that, the lowest class is dropped first, as on a link."),
 
       row("service[]", T::section_array).need().says("A service: identical replicas placed in zones."),
       row("service[].name", T::name).need().says("Unique service name."),
@@ -218,6 +236,20 @@ std::vector<SchemaKey> build_schema() {
       row("service[].contention", T::number).fallback("0").within(0, 100)
           .says("Lock contention: each request's service time (or `cpu` work) is multiplied by 1 + contention x "
                 "(busy workers - 1), so a busier replica serves each request more slowly."),
+      row("service[].warmup", T::table)
+          .says("A started process's warm-up (loading caches, compiling, building its routing tables) as CPU work on "
+                "its host: the process serves only once the work is done, and the work shares the host's cores with "
+                "everything running there, serving replicas included, so processes restarted together on the same "
+                "hosts warm up more slowly. Replicas running when the run starts are warm. Present: enabled."),
+      row("service[].warmup.cpu", T::number).need().above(0).at_most(1e6).in("core-seconds")
+          .says("The warm-up's work, in core-seconds on a core of speed 1."),
+      row("service[].warmup.threads", T::integer).fallback("1").within(1, 1024).in("threads")
+          .says("Threads it runs in, each at most one core: alone on an idle host it takes cpu / (min(threads, cores) x "
+                "speed)."),
+      row("service[].warmup.timeout", T::duration).computed("no limit").above(0).at_most(86400)
+          .says("How long after the process came up its warm-up may take (a startup probe's failure threshold x "
+                "period): later, the probe fails, the process is killed and its restart_policy restarts it as after "
+                "a crash (with its back-off)."),
       row("service[].threads.peers", T::choice).fallback("\"service\"").one_of({"service", "zone"})
           .says("Who the fleet is: every provisioned replica of the service, or those of its zone (cells)."),
 
@@ -394,7 +426,7 @@ std::vector<SchemaKey> build_schema() {
                 "calls between a skewed and a correct clock fail with UNAUTHENTICATED at services that check "
                 "validity, when `skew` > `tolerance`); hosts' CPUs loaded by `threads` busy threads each "
                 "(`cpu_hog`: a batch job or a runaway process; services with `cpu` work on them slow down as "
-                "their share of the cores shrinks); a link's bandwidth cut to a `factor` of itself "
+                "their share of the cores shrinks); a link's or a device's bandwidth cut to a `factor` of itself "
                 "(`link_capacity`: a network control-plane fault, a failed transit device); processes losing `leak` "
                 "MB a second until they restart (`memory_leak`: they slow down under memory pressure, then are "
                 "killed at their memory limit); hosts' disks slowed to a `factor` of their bandwidth "
@@ -410,7 +442,7 @@ std::vector<SchemaKey> build_schema() {
                 "slowdown, clock_skew, memory_leak: a service, tag, host, rack or zone (the replicas on it); "
                 "traffic_surge: a "
                 "feature, segment or region; dns_failure, control_plane: a service; link_capacity: a `[[link]]` with a "
-                "`bandwidth`, by its name or `a<->b`; limit_lowered: a service with `threads` or a dependency with "
+                "`bandwidth`, by its name or `a<->b`, or a `[[device]]`; limit_lowered: a service with `threads` or a dependency with "
                 "a `pool`."),
       row("fault[].mode", T::choice).fallback("\"all\"").one_of({"one", "all", "fixed", "percent"})
           .says("Which of the target's hosts or replicas are hit, drawn from the seed and the fault's name; a "

@@ -59,6 +59,9 @@ class HostCpu {
   bool saturated() const { return threads() > double(cores_); }
   // Speed each runnable thread gets now (core-seconds of work per second).
   double rate() const;
+  // Work each thread running since the start has done by `now` (a piece of work started when this was
+  // w0 and still running has done work_clock(now) - w0).
+  double work_clock(double now) const { return threads() > 0 && now > last_ ? clock_ + (now - last_) * rate() : clock_; }
 
   // Time integrals since the last take: core-seconds busy, thread-seconds runnable, seconds with more
   // runnable threads than cores, and core-seconds spent on the work started here.

@@ -794,6 +794,7 @@ void PlatformModel::Impl::replica_down(int r) {
   rep.ready = false;
   ++rep.epoch;
   rep.busy = 0;
+  rep.warming = false;
   for (Handle jh : rep.queue) drop_job(jh);
   rep.queue.clear();
   if (!servers.empty()) drop_cpu_work_of(r);
@@ -859,8 +860,19 @@ void PlatformModel::Impl::on_replica_ready(int r, double t) {
     restart(r, true);
     return;
   }
-  rep.failing_start = false;
   rep.leaked = 0;  // a new process: what the old one leaked is gone
+  if (s.services[std::size_t(service)].warmup.enabled) {
+    begin_warmup(r);
+    return;
+  }
+  become_ready(r);
+}
+
+// The process serves: into rotation once its health checks pass.
+void PlatformModel::Impl::become_ready(int r) {
+  Replica& rep = replicas[std::size_t(r)];
+  const int service = topo.replicas[std::size_t(r)].service;
+  rep.failing_start = false;
   rep.ready = true;
   rep.down = {};
   uptime.set_serving(r, true, now);
@@ -1047,6 +1059,7 @@ void PlatformModel::Impl::dispatch(const ModelEvent& e) {
     case kNetworkSync: on_network_sync(); break;
     case kMemoryTick: on_memory_tick(); break;
     case kOomKill: on_oom_kill(int(e.a), std::uint32_t(e.b)); break;
+    case kWarmupDeadline: on_warmup_deadline(int(e.a), std::uint32_t(e.b)); break;
     case kPoolGrant: on_pool_grant(int(e.a), int(e.b)); break;
     default: throw InternalError(fmt::format("unknown event type {}", e.type));
   }

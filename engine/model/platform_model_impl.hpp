@@ -70,6 +70,7 @@ enum EventType : std::uint32_t {
   kOomKill,         // a process over its memory limit is killed (a: replica, b: its epoch)
   kNetworkSync,     // links' shares are recomputed from the traffic of the last interval
   kPoolGrant,       // connections were given back to a pool with calls waiting (a: edge, b: caller position)
+  kWarmupDeadline,  // a warming process's startup probe gives up (a: replica, b: its epoch)
 };
 
 // How often an autoscaler's signal is sampled (it decides on the mean since its last decision).
@@ -151,6 +152,8 @@ struct Job {
   // write, then CPU work); `deferred` is the attempt's result, acted on once it is paid.
   Handle cost_of = 0;
   bool writing = false;     // its work is the log write (on the disk), not CPU
+  bool warming = false;     // not a request's work but a starting process's warm-up, `pending` threads of it
+  double work_at_start = 0; // warm-up: its host's work clock when it began
 };
 
 struct Replica {
@@ -164,6 +167,8 @@ struct Replica {
   bool start_pending = false;     // dead, waiting for the supervisor's start
   bool failing_start = false;     // its last start failed (logged once per run of failures)
   bool provisioning = false;      // switched on by autoscaling or a scale action, its machine not there yet
+  bool warming = false;           // its process is up and warming up (service[].warmup), not serving yet
+  Handle warmup = 0;              // that warm-up's job, while warming
   double leaked = 0;              // MB its process lost to memory leaks since it started
   std::uint32_t start_token = 0;  // bumped for each start scheduled: a stale one is ignored
   double ready_expected = -1;     // when a start we asked for should be ready (for status ETAs)
@@ -407,6 +412,10 @@ struct PlatformModel::Impl {
   void on_host_state(int host, bool up, double t);
   void on_replica_down(int r, double t);
   void on_replica_ready(int r, double t);
+  void become_ready(int r);
+  void begin_warmup(int r);
+  void on_warmed_up(Handle jh);
+  void on_warmup_deadline(int r, std::uint32_t epoch);
   void on_health(int r, std::uint64_t token, bool in);
   int missing_at_start(int service) const;
   int serving_replicas(int service) const;

@@ -1,4 +1,5 @@
-// PlatformModel, the network's capacity: links with a bandwidth between zones or regions, shared by
+// PlatformModel, the network's capacity: links with a bandwidth between zones or regions or inside a
+// zone, and named devices (a transit gateway) on the routes between the places they join, shared by
 // the calls and replies that cross them. One SimGrid flow per call would cost far more than the call
 // itself, so the traffic is aggregated: every message adds its size to the flow of its route and
 // traffic class, and every `network.sync_interval` the links are shared between the flows by
@@ -15,34 +16,62 @@ namespace faultline {
 
 void PlatformModel::Impl::set_up_network() {
   const auto& links = s.network.links;
+  const auto& devices = s.network.devices;
+  // Network elements with a bandwidth: links, then devices; element[k] is a link's index in `links`,
+  // or -1 - a device's index in `devices`.
+  std::vector<int> element;
+  auto add = [&](const std::string& name, const char* kind, double bandwidth, std::optional<double> buffer,
+                 auto named) {
+    NetLink nl;
+    nl.bandwidth = bandwidth;
+    nl.buffer = buffer.value_or(0.05 * bandwidth);
+    nl.resource = add_resource(name, kind, bandwidth);
+    for (std::size_t f = 0; f < s.faults.size(); ++f)
+      if (s.faults[f].kind == FaultKind::link_capacity && named(s.faults[f].target)) nl.faults.push_back(int(f));
+    net_links.push_back(std::move(nl));
+  };
   for (std::size_t l = 0; l < links.size(); ++l) {
     if (!links[l].bandwidth) continue;
-    NetLink nl;
-    nl.link = int(l);
-    nl.bandwidth = *links[l].bandwidth;
-    nl.buffer = links[l].buffer.value_or(0.05 * nl.bandwidth);
-    nl.resource = add_resource(links[l].name, "link", nl.bandwidth);
-    for (std::size_t f = 0; f < s.faults.size(); ++f)
-      if (s.faults[f].kind == FaultKind::link_capacity && links[l].named(s.faults[f].target)) nl.faults.push_back(int(f));
-    net_links.push_back(std::move(nl));
+    add(links[l].name, "link", *links[l].bandwidth, links[l].buffer, [&](const std::string& t) { return links[l].named(t); });
+    element.push_back(int(l));
+  }
+  for (std::size_t d = 0; d < devices.size(); ++d) {
+    add(devices[d].name, "device", devices[d].bandwidth, devices[d].buffer,
+        [&](const std::string& t) { return t == devices[d].name; });
+    element.push_back(-1 - int(d));
   }
   if (net_links.empty()) return;
   net_rng = RandomStream(seed, "network");
-  // The route between two zones: the links with a bandwidth that join them, or join their regions.
+  // Where a zone meets a device: the entry of `joins` that is the zone, or else its region (-1: none).
+  auto entry = [&](const Device& dev, std::size_t z) -> std::ptrdiff_t {
+    const std::string& region = topo.regions[std::size_t(topo.zone_region[z])];
+    auto it = std::find(dev.joins.begin(), dev.joins.end(), topo.zones[z]);
+    if (it == dev.joins.end()) it = std::find(dev.joins.begin(), dev.joins.end(), region);
+    return it == dev.joins.end() ? -1 : it - dev.joins.begin();
+  };
+  // The route between two zones: the links with a bandwidth that join them or their regions, and the
+  // devices between them; from a zone to itself, the zone's own network.
   const std::size_t nz = topo.zones.size();
   zone_route.assign(nz * nz, -1);
   std::vector<std::vector<int>> routes;
   for (std::size_t za = 0; za < nz; ++za)
     for (std::size_t zb = 0; zb < nz; ++zb) {
-      if (za == zb) continue;
       const std::string &a = topo.zones[za], &b = topo.zones[zb];
       const std::string &ra = topo.regions[std::size_t(topo.zone_region[za])], &rb = topo.regions[std::size_t(topo.zone_region[zb])];
       std::vector<int> route;
       for (std::size_t k = 0; k < net_links.size(); ++k) {
-        const LinkOverride& l = links[std::size_t(net_links[k].link)];
-        const bool zones = (l.a == a && l.b == b) || (l.a == b && l.b == a);
-        const bool regions = ra != rb && ((l.a == ra && l.b == rb) || (l.a == rb && l.b == ra));
-        if (zones || regions) route.push_back(int(k));
+        bool crosses = false;
+        if (element[k] >= 0) {
+          const LinkOverride& l = links[std::size_t(element[k])];
+          const bool zones = (l.a == a && l.b == b) || (l.a == b && l.b == a);
+          const bool regions = ra != rb && ((l.a == ra && l.b == rb) || (l.a == rb && l.b == ra));
+          crosses = zones || regions;
+        } else if (za != zb) {
+          const Device& dev = devices[std::size_t(-1 - element[k])];
+          const std::ptrdiff_t ea = entry(dev, za), eb = entry(dev, zb);
+          crosses = ea >= 0 && eb >= 0 && ea != eb;
+        }
+        if (crosses) route.push_back(int(k));
       }
       if (route.empty()) continue;
       auto it = std::find(routes.begin(), routes.end(), route);
@@ -60,6 +89,7 @@ void PlatformModel::Impl::set_up_network() {
 }
 
 int PlatformModel::Impl::network_flow(int host_a, int host_b, int edge) const {
+  if (host_a == host_b) return -1;  // within one host: no network
   const std::size_t nz = topo.zones.size();
   const int route = zone_route[std::size_t(topo.hosts[std::size_t(host_a)].zone) * nz +
                                std::size_t(topo.hosts[std::size_t(host_b)].zone)];

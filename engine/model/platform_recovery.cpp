@@ -89,6 +89,62 @@ void PlatformModel::Impl::on_crash(int r, std::uint32_t epoch) {
   restart(r, true);
 }
 
+// ---- warm-up: a started process works on its host's CPU before it serves --------------------
+
+void PlatformModel::Impl::begin_warmup(int r) {
+  Replica& rep = replicas[std::size_t(r)];
+  const Warmup& w = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].warmup;
+  const int h = topo.replicas[std::size_t(r)].host;
+  const int c = host_cpu[std::size_t(h)];
+  const Handle jh = jobs.acquire();
+  Job& j = jobs[jh];
+  j.replica = r;
+  j.epoch = rep.epoch;
+  j.warming = true;
+  j.pending = w.threads;
+  j.started = now;
+  HostCpu& cpu = servers[std::size_t(c)].ps;
+  j.work_at_start = cpu.work_clock(now);
+  for (int i = 0; i < w.threads; ++i) cpu.start(now, w.cpu / w.threads, jh);
+  schedule_server(c);
+  if (cpu.saturated()) rep.down = Blame::resource(servers[std::size_t(c)].resource);  // it warms up slowly
+  rep.warming = true;
+  rep.warmup = jh;
+  rep.ready_expected = now + w.cpu / (std::min(w.threads, cpu.cores()) * cpu.speed());  // alone on the host
+  if (w.timeout) q.push(now + *w.timeout, kWarmupDeadline, std::uint32_t(r), rep.epoch);
+}
+
+void PlatformModel::Impl::on_warmed_up(Handle jh) {
+  Job& j = jobs[jh];
+  if (--j.pending > 0) return;
+  const int r = j.replica;
+  jobs.release(jh);
+  Replica& rep = replicas[std::size_t(r)];
+  rep.warming = false;
+  rep.ready_expected = -1;
+  become_ready(r);
+}
+
+// The startup probe gives up on a process still warming up: it is killed, as by a crash.
+void PlatformModel::Impl::on_warmup_deadline(int r, std::uint32_t epoch) {
+  Replica& rep = replicas[std::size_t(r)];
+  if (epoch != rep.epoch || !rep.warming) return;
+  const Server& cpu = servers[std::size_t(host_cpu[std::size_t(topo.replicas[std::size_t(r)].host)])];
+  const Warmup& w = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].warmup;
+  rep.down = Blame::resource(cpu.resource);
+  if (!rep.failing_start) {
+    const double done = cpu.ps.work_clock(now) - jobs[rep.warmup].work_at_start;  // per thread
+    rec.event(now, "start_failed", topo.replicas[std::size_t(r)].name,
+              fmt::format("warm-up {:.0f}% done after {:g} s ({:g} core-seconds in {} threads, each at {:.2f} of a core "
+                          "on its host's shared CPU); restarting per its restart_policy",
+                          100 * std::min(1.0, done * w.threads / w.cpu), *w.timeout, w.cpu, w.threads, done / *w.timeout));
+  }
+  rep.failing_start = true;
+  rep.warming = false;
+  drop_cpu_work_of(r);
+  restart(r, true);
+}
+
 // ---- automatic recovery ----------------------------------------------------------------------
 
 void PlatformModel::Impl::sample_scaling_signal(int sv) {

@@ -35,7 +35,7 @@ void PlatformModel::Impl::set_up_resources() {
   host_disk.assign(nh, -1);
   std::vector<std::uint8_t> cpu_loaded(nh, 0), disk_loaded(nh, 0);
   for (const ReplicaInfo& ri : topo.replicas)
-    if (runs_on_cpu(ri.service)) cpu_loaded[std::size_t(ri.host)] = 1;
+    if (runs_on_cpu(ri.service) || s.services[std::size_t(ri.service)].warmup.enabled) cpu_loaded[std::size_t(ri.host)] = 1;
   for (std::size_t e = 0; e < s.dependencies.size(); ++e) {  // failed attempts cost their callers
     const FailureCost& cost = s.dependencies[e].on_failure;
     if (cost.cpu <= 0 && cost.log <= 0) continue;
@@ -115,7 +115,8 @@ void PlatformModel::Impl::on_server_done(int c, std::uint64_t token) {
     if (!jobs.alive(jh)) continue;
     Job& j = jobs[jh];
     j.cpu = 0;
-    if (j.cost_of) failure_paid(jh);                // a failed attempt's log write or CPU work
+    if (j.warming) on_warmed_up(jh);                // one thread of a warm-up
+    else if (j.cost_of) failure_paid(jh);                // a failed attempt's log write or CPU work
     else if (j.done) on_error_cost_done(j.replica, jh);  // the work of handling its own failure
     else if (j.after_cpu > 0) q.push(now + j.after_cpu, kServiceDone, std::uint32_t(j.replica), jh);
     else on_service_done(j.replica, jh);
@@ -144,9 +145,12 @@ void PlatformModel::Impl::drop_cpu_work_of(int replica) {
     if (n > 0) schedule_server(c);
   }
   for (Handle jh : dropped) {
+    if (!jobs.alive(jh)) continue;  // a warm-up's other threads
     Job& j = jobs[jh];
     j.cpu = 0;
-    if (j.cost_of) {  // the caller died while paying for a failure: its call ends with that failure
+    if (j.warming) {
+      jobs.release(jh);
+    } else if (j.cost_of) {  // the caller died while paying for a failure: its call ends with that failure
       const Handle ch = j.cost_of;
       const Result r = j.deferred;
       jobs.release(jh);

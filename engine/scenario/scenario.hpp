@@ -39,8 +39,8 @@ struct Zone {
   double disk_bandwidth = 100;  // MB/s of each host's disk, shared by the writes in progress
 };
 
-// A link between two zones or two regions (symmetric): a latency override, and a bandwidth that the
-// calls crossing it share.
+// A link between two zones or two regions (symmetric), or a zone's own network (a == b, bandwidth
+// only): a latency override, and a bandwidth that the calls crossing it share.
 struct LinkOverride {
   std::string a, b;
   std::optional<Seconds> latency;  // absent: the network's latency between the two
@@ -52,11 +52,22 @@ struct LinkOverride {
   bool named(const std::string& text) const { return text == name || text == a + "<->" + b || text == b + "<->" + a; }
 };
 
+// A named network device that several routes share (a transit gateway, a bridge between networks):
+// every call and reply between two of the zones or regions it joins crosses it.
+struct Device {
+  std::string name;
+  std::vector<std::string> joins;  // zones or regions
+  double bandwidth = 0;            // MB/s shared by everything crossing it
+  std::optional<double> buffer;    // MB it queues before dropping; absent: 50 ms of its bandwidth
+  Source source;
+};
+
 struct Network {
   Seconds intra_zone = 0.0002;   // host to host inside one zone
   Seconds inter_zone = 0.001;    // between zones of one region
   Seconds inter_region = 0.07;   // between regions
   std::vector<LinkOverride> links;
+  std::vector<Device> devices;
   Seconds sync_interval = 1;  // how often links' shares are recomputed from the traffic offered
 };
 
@@ -149,6 +160,17 @@ struct MemoryLimit {
   double pressure_slowdown = 0;
 };
 
+// A started process's warm-up (loading caches, compiling, building routing tables): `cpu`
+// core-seconds of work at speed 1 in `threads` threads on its host's cores, shared with everything
+// running there. The process serves only once it is done; not done `timeout` after the process came
+// up, its startup probe fails and it is killed (a crash: its restart policy restarts it).
+struct Warmup {
+  bool enabled = false;
+  double cpu = 0;                  // core-seconds
+  int threads = 1;                 // each at most one core
+  std::optional<Seconds> timeout;  // absent: no limit
+};
+
 struct Service {
   std::string name;
   int replicas = 1;
@@ -180,6 +202,7 @@ struct Service {
   MemoryLimit memory;
   // Lock contention: each request's service time is multiplied by 1 + contention x (busy workers - 1).
   double contention = 0;
+  Warmup warmup;
 };
 
 enum class DependencyKind { hard, soft, control };

@@ -54,6 +54,21 @@ def test_cells_keep_the_fleet_under_its_thread_limit(repo_root):
     assert threads["peak_utilisation"] > 1
 
 
+def test_paced_restarts_warm_up_where_a_restart_of_everything_cannot(repo_root):
+    scenarios = repo_root / "scenarios"
+    # 14 minutes: the fleet is restarted at 10m; the failing twin's rounds of warm-ups fail from 10:47 on.
+    storm = faultline.load(scenarios / "restart-storm.toml").set("scenario.duration", "14m")
+    paced = faultline.load(scenarios / "restart-storm-paced.toml").set("scenario.duration", "14m")
+    comparison = faultline.compare(storm, paced, runs=3, jobs=2)
+    assert comparison.verdict("feature.home.availability") == "B better"
+    result = faultline.run(storm)
+    cpus = result.resources[result.resources["kind"] == "cpu"]
+    assert len(cpus) == 8
+    assert (cpus["saturated_time"] > 100).all()
+    assert result.features.loc["home", "availability"] < 0.8
+    assert faultline.run(paced).features.loc["home", "availability"] > 0.999
+
+
 def test_backing_off_keeps_the_gateway_disks_and_play_healthy(repo_root):
     scenarios = repo_root / "scenarios"
     # 14 minutes: personalisation crashes at 10m; four minutes of tight retries saturate the disks.

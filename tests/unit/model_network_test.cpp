@@ -102,3 +102,92 @@ TEST_CASE("a link_capacity fault cuts the bandwidth for its duration only", "[mo
   CHECK(link.utilisation_by_bucket[6] > 0.95);  // of the bandwidth it has left
   CHECK(link.utilisation_by_bucket[2] == Approx(0.47).margin(0.03));
 }
+
+namespace {
+
+// Three zones; "a" in z0 calls "b1" in z1 and "b2" in z2 with 50 KB requests, `rate` calls/s each.
+// `device` (10 MB/s, no links) joins the zones listed.
+Scenario through_device(double rate, std::vector<std::string> joins) {
+  Scenario s = basic_scenario(3, 2);
+  s.info.duration = 120;
+  s.client.timeout = 5;
+  s.traffic.rate = 2 * rate;
+  Device dev;
+  dev.name = "tgw";
+  dev.joins = std::move(joins);
+  dev.bandwidth = 10;
+  s.network.devices.push_back(dev);
+  Service& a = add_service(s, "a", 1, 1000, 1000);
+  a.zones = {"z0"};
+  for (const std::string name : {"b1", "b2"}) {
+    Service& b = add_service(s, name, 1, 1000, 1000, Distribution::constant(0.001));
+    b.zones = {name == "b1" ? "z1" : "z2"};
+    Dependency& d = add_dependency(s, "a", name);
+    d.timeout = 0.5;
+    d.request_size = 0.05;
+    d.features = {name};
+    add_feature(s, name, "a", rate);
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a device is shared by every route between the places it joins, and by no other", "[model][network]") {
+  // 100 calls/s to each of b1 and b2, 54 KB each: 5.4 MB/s per route. Through one 10 MB/s device both
+  // routes together offer 10.8: it saturates and both lose calls alike.
+  const Report shared = run_without_kernel(through_device(100, {"z0", "z1", "z2"}), 4);
+  REQUIRE(shared.resources.size() == 1);
+  const ResourceReport& tgw = shared.resources[0];
+  CHECK(tgw.name == "tgw");
+  CHECK(tgw.kind == "device");
+  CHECK(tgw.utilisation > 0.95);
+  CHECK(tgw.drops_by_class.at("rpc") > 100);
+  CHECK(feature(shared, "b1").total.availability() < 0.99);
+  CHECK(feature(shared, "b2").total.availability() < 0.99);
+  bool blamed = false;
+  for (const PropagationStep& p : shared.propagation) blamed |= p.via == "resource:tgw";
+  CHECK(blamed);
+  // Joining z0 and z1 only, it carries b1's 5.4 MB/s and nothing of b2's: no loss at all.
+  const Report one = run_without_kernel(through_device(100, {"z0", "z1"}), 4);
+  CHECK(one.resources[0].utilisation == Approx(0.54).margin(0.03));
+  CHECK(feature(one, "b1").total.failed == 0);
+  CHECK(feature(one, "b2").total.failed == 0);
+  // Joining z1 and z2, it is on neither route from z0.
+  const Report aside = run_without_kernel(through_device(100, {"z1", "z2"}), 4);
+  CHECK(aside.resources[0].utilisation == Approx(0.0).margin(1e-9));
+  // Joining the region and z0: z0 and the rest of the region are different entries, so both routes cross it.
+  const Report bridge = run_without_kernel(through_device(100, {"r1", "z0"}), 4);
+  CHECK(bridge.resources[0].utilisation > 0.95);
+}
+
+TEST_CASE("a zone's own network carries calls between its hosts, not calls within one host", "[model][network]") {
+  // "a" (on z0-h0) calls "b" 500 times a second with 50 KB requests: 27 MB/s on a 10 MB/s zone network
+  // when b is on another host of the zone; nothing crosses it when b is on the same host.
+  auto scenario = [](bool same_host) {
+    Scenario s = basic_scenario(1, 2);
+    s.info.duration = 60;
+    s.client.timeout = 5;
+    s.traffic.rate = 500;
+    LinkOverride inside;
+    inside.a = inside.b = "z0";  // `within = "z0"`
+    inside.name = "z0.network";
+    inside.bandwidth = 10;
+    s.network.links.push_back(inside);
+    add_service(s, "a", 1, 1000, 1000);
+    if (same_host) add_service(s, "filler", 1);  // takes z0-h1, so that b lands on z0-h0 with a
+    add_service(s, "b", 1, 1000, 1000, Distribution::constant(0.001));
+    Dependency& d = add_dependency(s, "a", "b");
+    d.timeout = 0.5;
+    d.request_size = 0.05;
+    add_feature(s, "f", "a");
+    return s;
+  };
+  const Report apart = run_without_kernel(scenario(false), 5);
+  const Report together = run_without_kernel(scenario(true), 5);
+  CHECK(apart.resources[0].name == "z0.network");
+  CHECK(apart.resources[0].utilisation > 0.95);
+  CHECK(feature(apart, "f").total.availability() < 0.6);
+  CHECK(together.resources[0].utilisation == Approx(0.0).margin(1e-9));
+  CHECK(feature(together, "f").total.failed == 0);
+}
