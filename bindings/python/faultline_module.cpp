@@ -74,6 +74,9 @@ std::string simulate_to_json(const std::string& text, const std::string& origin,
   } catch (const InternalError&) {
     raise_pending_signal();
     throw;
+  } catch (const Interrupted&) {
+    raise_pending_signal();  // Python's own KeyboardInterrupt when the signal reached it too
+    throw;
   }
 }
 
@@ -96,6 +99,9 @@ void run_interruptible(Work&& work) {
   } catch (const SignalPending&) {
     throw py::error_already_set();
   } catch (const InternalError&) {
+    raise_pending_signal();
+    throw;
+  } catch (const Interrupted&) {
     raise_pending_signal();
     throw;
   }
@@ -237,6 +243,8 @@ void translate_errors(std::exception_ptr failure) {
     PyErr_SetObject(error_types->scenario_error.ptr(), error.ptr());
   } catch (const InternalError& e) {
     PyErr_SetString(error_types->simulation_error.ptr(), e.what());
+  } catch (const Interrupted& e) {  // a child stopped by SIGINT or SIGTERM: the user's interrupt
+    PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
   }
 }
 

@@ -18,7 +18,7 @@
 
 namespace faultline::cli {
 
-enum ExitCode : int { kOk = 0, kUserError = 1, kInternalError = 2 };
+enum ExitCode : int { kOk = 0, kUserError = 1, kInternalError = 2, kInterrupted = 130 };
 
 struct Command {
   CLI::App* app = nullptr;

@@ -5,9 +5,13 @@
 #include "report/timeline_csv.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -83,14 +87,103 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   sync_directory(std::filesystem::path(path).parent_path());
 }
 
-void write_report_files(const Report& r, const std::string& dir) {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kReportNames[] = {"report.json", "timeline.csv", "report.html"};
+
+bool process_alive(long pid) { return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM); }
+
+// The pid in a name "<prefix><pid>.<n>", or -1 when it does not have that shape.
+long pid_in(const std::string& name, const std::string& prefix) {
+  if (name.compare(0, prefix.size(), prefix) != 0) return -1;
+  const std::string rest = name.substr(prefix.size());
+  const std::size_t dot = rest.find('.');
+  if (dot == 0 || dot == std::string::npos) return -1;
+  long pid = 0;
+  for (std::size_t i = 0; i < dot; ++i) {
+    if (rest[i] < '0' || rest[i] > '9' || pid > 1L << 40) return -1;
+    pid = pid * 10 + (rest[i] - '0');
+  }
+  return pid;
+}
+
+// What a writer killed part-way left: staging folders next to `dir` and temporary files inside it,
+// of processes that no longer exist (a live writer's are left alone).
+void remove_leftovers(const fs::path& parent, const std::string& name, const fs::path& dir) {
+  std::error_code ignored;
+  for (const char* kind : {".new.", ".old."})
+    for (fs::directory_iterator it(parent, ignored), end; !ignored && it != end; it.increment(ignored)) {
+      const long pid = pid_in(it->path().filename().string(), "." + name + kind);
+      if (pid > 0 && !process_alive(pid)) fs::remove_all(it->path(), ignored);
+    }
+  for (fs::directory_iterator it(dir, ignored), end; !ignored && it != end; it.increment(ignored))
+    for (const char* report : kReportNames) {
+      const long pid = pid_in(it->path().filename().string(), std::string(report) + ".tmp.");
+      if (pid > 0 && !process_alive(pid)) fs::remove(it->path(), ignored);
+    }
+}
+
+// A folder the set can replace as a whole: absent, or a real folder holding report files only.
+bool replaceable_as_a_set(const fs::path& dir) {
   std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) throw FileWriteError("cannot create directory " + dir + ": " + error.message());
-  const std::filesystem::path base(dir);
-  write_file_atomically((base / "report.json").string(), report_to_json(r));
-  write_file_atomically((base / "timeline.csv").string(), timeline_csv(r));
-  write_file_atomically((base / "report.html").string(), report_html(r));
+  const fs::file_status st = fs::symlink_status(dir, error);
+  if (st.type() == fs::file_type::not_found) return true;
+  if (st.type() != fs::file_type::directory) return false;
+  for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+    const std::string n = it->path().filename().string();
+    if (std::find(std::begin(kReportNames), std::end(kReportNames), n) == std::end(kReportNames)) return false;
+  }
+  return !error;
+}
+
+}  // namespace
+
+void write_report_files(const Report& r, const std::string& dir) {
+  const std::string contents[] = {report_to_json(r), timeline_csv(r), report_html(r)};  // before touching the disk
+  const fs::path target = fs::path(dir).lexically_normal();
+  const fs::path base = target.has_filename() ? target : target.parent_path();
+  const fs::path parent = base.parent_path().empty() ? fs::path(".") : base.parent_path();
+  const std::string name = base.filename().string();
+  std::error_code error;
+  fs::create_directories(parent, error);
+  if (error) throw FileWriteError("cannot create directory " + parent.string() + ": " + error.message());
+  remove_leftovers(parent, name, base);
+
+  if (name != "." && name != ".." && replaceable_as_a_set(base)) {
+    // The set is written whole into a staging folder next to the target, then takes the target's
+    // place in one rename (or swaps places with the old set, which is then removed): a reader, or a
+    // kill at any moment, finds the old set or the new one, never a mix.
+    static std::atomic<unsigned> counter{0};
+    const fs::path staging =
+        parent / ("." + name + ".new." + std::to_string(::getpid()) + "." + std::to_string(counter++));
+    fs::create_directory(staging, error);
+    if (error) throw FileWriteError("cannot create directory " + staging.string() + ": " + error.message());
+    try {
+      for (std::size_t i = 0; i < std::size(kReportNames); ++i)
+        write_file_atomically((staging / kReportNames[i]).string(), contents[i]);
+    } catch (...) {
+      fs::remove_all(staging, error);
+      throw;
+    }
+    if (::rename(staging.c_str(), base.c_str()) == 0) {
+      sync_directory(parent);
+      return;
+    }
+    if ((errno == ENOTEMPTY || errno == EEXIST) &&
+        ::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, base.c_str(), RENAME_EXCHANGE) == 0) {
+      sync_directory(parent);
+      fs::remove_all(staging, error);  // the old set
+      return;
+    }
+    fs::remove_all(staging, error);  // a file system without exchange: file by file below
+  }
+  // A folder with other things in it (or a file system that cannot swap folders): each file is
+  // replaced atomically, the JSON last.
+  fs::create_directories(base, error);
+  if (error) throw FileWriteError("cannot create directory " + base.string() + ": " + error.message());
+  for (std::size_t i : {2u, 1u, 0u}) write_file_atomically((base / kReportNames[i]).string(), contents[i]);
 }
 
 }  // namespace faultline

@@ -16,8 +16,12 @@ struct FileWriteError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Writes dir/report.json, dir/timeline.csv and dir/report.html, creating dir (and its parents) if
-// needed. Throws FileWriteError.
+// Writes dir/report.json, dir/timeline.csv and dir/report.html as a set, creating dir (and its
+// parents) if needed: when dir is absent or holds only these files, the new set is written into a
+// staging folder beside it and replaces the old set in one rename, so dir always holds one
+// complete set; a dir with other files gets each file replaced atomically, JSON last. Leftovers of
+// a writer killed part-way (staging folders, temporary files of processes that no longer exist) are
+// removed. Throws FileWriteError.
 void write_report_files(const Report& r, const std::string& dir);
 
 // Replaces the file at `path` with `content` atomically (temporary file, fsync, rename, fsync of the

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <string_view>
 
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,12 +44,15 @@ bool write_frame(int fd, Frame tag, std::string_view payload) {
   return write_all(fd, header, sizeof header) && write_all(fd, payload.data(), payload.size());
 }
 
-[[noreturn]] void run_child(int fd, const ChildWork& work) {
+[[noreturn]] void run_child(int fd, const ChildWork& work, pid_t parent) {
   // Handlers inherited from the parent (an interpreter's, a test framework's) would run the parent's
   // code in the child: a crash report for the wrong process, or Ctrl-C (which reaches the whole
   // process group) merely noted while the child runs on. The child dies plainly instead, and the
   // parent reports how.
-  for (int sig : {SIGINT, SIGTERM, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) std::signal(sig, SIG_DFL);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) std::signal(sig, SIG_DFL);
+  // A child outlives nothing: killed when its parent dies (kill -9 of a sweep), even before this line.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(4);
   int status = 0;
   try {
     ProgressSink report = [fd](double t) {
@@ -112,6 +116,7 @@ std::string run_in_child_process(const ChildWork& work, const ProgressSink& on_p
   std::cerr.flush();
   int fds[2];
   if (::pipe(fds) != 0) throw InternalError(std::string("cannot create a pipe: ") + std::strerror(errno));
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     int err = errno;
@@ -124,7 +129,7 @@ std::string run_in_child_process(const ChildWork& work, const ProgressSink& on_p
     // from another thread at the same moment, would otherwise hold that run's reader open.
     if (fds[1] > 3) ::close_range(3, unsigned(fds[1]) - 1, 0);
     ::close_range(unsigned(fds[1]) + 1, ~0U, 0);
-    run_child(fds[1], work);
+    run_child(fds[1], work, parent);
   }
   ::close(fds[1]);
   ReadEnd pipe_in{fds[0]};
@@ -180,6 +185,9 @@ std::string run_in_child_process(const ChildWork& work, const ProgressSink& on_p
     throw InternalError(payload);
   }
   if (have_result && status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) return payload;
+  if (status >= 0 && WIFSIGNALED(status) &&
+      (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGHUP))
+    throw Interrupted("interrupted: the simulation child process was " + describe(status));
   if (read_errno != 0) throw InternalError(std::string("reading from the child failed: ") + std::strerror(read_errno));
   throw InternalError("the simulation child process " + (status < 0 ? std::string("vanished") : describe(status)) +
                       " without a result");

@@ -3,6 +3,8 @@
 #include "scenario/errors.hpp"
 
 #include <simgrid/s4u/Engine.hpp>
+
+#include <csignal>
 #include <xbt/log.h>
 
 #include <string>
@@ -36,7 +38,12 @@ SimgridEngine::SimgridEngine(const std::vector<std::string>& extra_config) {
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   int argc = int(args.size());
+  // SimGrid installs a SIGINT handler of its own that ends the process with status 1: Ctrl-C would
+  // look like a failed run. Whatever the process had (the CLI's handler, a child's default) stays.
+  struct sigaction interrupt{};
+  ::sigaction(SIGINT, nullptr, &interrupt);
   engine_ = std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
+  ::sigaction(SIGINT, &interrupt, nullptr);
 }
 
 SimgridEngine::~SimgridEngine() = default;

@@ -102,6 +102,7 @@ def test_an_interrupted_cli_sweep_resumes_where_it_stopped(data_dir, cli, tmp_pa
         time.sleep(0.02)
     os.killpg(sweeping.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     sweeping.wait(timeout=30)
+    assert sweeping.returncode == 130  # interrupted, not failed
     rows_before = out.read_text().count("\n") - 1
     assert 2 <= rows_before < 8, "the sweep should have been stopped part-way"
 

@@ -312,3 +312,49 @@ def test_ctrl_c_during_a_run_is_a_keyboard_interrupt(python_env):
     assert lines[0].startswith("interrupted"), done.stdout
     assert float(lines[0].split()[1]) < 2.5  # a full demo run takes ~3 s
     assert lines[1] == "children []"
+
+
+def test_ctrl_c_to_the_process_group_during_a_sweep_is_a_keyboard_interrupt(python_env):
+    # Ctrl-C at a terminal reaches the interpreter and every simulation child at once (one process
+    # group); the children die of it, and the user must see KeyboardInterrupt, not a failed run.
+    code = (
+        "import os, signal, threading, time, faultline\n"
+        "threading.Timer(1.0, os.killpg, (os.getpgrp(), signal.SIGINT)).start()\n"
+        "try:\n"
+        "    faultline.sweep(faultline.demo_scenario(), runs=6, jobs=2)\n"
+        "    print('finished')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n"
+        "except Exception as e:\n"
+        "    print('failed', type(e).__name__, e)\n"
+        "print('children', open(f'/proc/{os.getpid()}/task/{os.getpid()}/children').read().split())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=python_env, capture_output=True, text=True, timeout=120,
+                          start_new_session=True)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0, done.stderr
+    assert lines[0] == "interrupted", done.stdout
+    assert lines[1] == "children []"
+
+
+def test_ctrl_c_during_a_cli_run_exits_130(cli, tmp_path, repo_root):
+    # `faultline run` simulates in its own process: SimGrid's SIGINT handler must not turn Ctrl-C into
+    # a silent exit 1.
+    command = [str(cli), "run", str(repo_root / "bench" / "scenarios" / "large-platform.toml"),
+               "--set", "scenario.duration=2h", "--out", str(tmp_path / "out")]
+    running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    # Into the simulation: a second of CPU (the whole run takes tens of seconds).
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _cpu_seconds(running.pid) < 1.0:
+        time.sleep(0.05)
+    os.killpg(running.pid, signal.SIGINT)
+    _, stderr = running.communicate(timeout=60)
+    assert running.returncode == 130
+    assert "faultline: interrupted" in stderr
+    assert not (tmp_path / "out" / "report.json").exists()
+
+
+def _cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

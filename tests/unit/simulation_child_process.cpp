@@ -5,11 +5,15 @@
 
 #include <catch2/catch.hpp>
 
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace faultline;
@@ -76,4 +80,66 @@ TEST_CASE("an exception from the progress callback stops the child and propagate
                         if (t >= 3) throw Cancelled{};
                       }),
                   Cancelled);
+}
+
+TEST_CASE("a child stopped by SIGINT, SIGTERM or SIGHUP is an interruption, any other signal a failure",
+          "[simulation][child]") {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    CAPTURE(sig);
+    CHECK_THROWS_AS(run_in_child_process([sig](const ProgressSink&) -> std::string {
+                      ::raise(sig);
+                      return "not reached";
+                    }),
+                    Interrupted);
+  }
+  CHECK_THROWS_AS(run_in_child_process([](const ProgressSink&) -> std::string {
+                    ::raise(SIGKILL);
+                    return "not reached";
+                  }),
+                  InternalError);
+}
+
+TEST_CASE("a child does not outlive its parent", "[simulation][child]") {
+  // An intermediate process runs a child that never ends and tells us its pid; killed with -9 (no
+  // chance to clean up), it takes the child with it.
+  const pid_t middle = ::fork();
+  REQUIRE(middle >= 0);
+  if (middle == 0) {
+    try {
+      // The child closes every inherited descriptor but its own pipe, so the grandchild's pid comes
+      // back through a file.
+      const std::string path = "/tmp/faultline-orphan-test." + std::to_string(::getpid());
+      run_in_child_process([path](const ProgressSink&) -> std::string {
+        if (FILE* f = std::fopen(path.c_str(), "w")) {
+          std::fprintf(f, "%d\n", int(::getpid()));
+          std::fclose(f);
+        }
+        while (true) ::pause();
+      });
+    } catch (...) {
+    }
+    ::_exit(0);
+  }
+  const std::string path = "/tmp/faultline-orphan-test." + std::to_string(middle);
+  pid_t child = 0;
+  for (int i = 0; i < 2000 && child == 0; ++i) {  // up to 20 s for the file to appear
+    if (FILE* f = std::fopen(path.c_str(), "r")) {
+      int pid = 0;
+      if (std::fscanf(f, "%d", &pid) == 1) child = pid;
+      std::fclose(f);
+    }
+    if (child == 0) ::usleep(10000);
+  }
+  REQUIRE(child > 0);
+  ::kill(middle, SIGKILL);
+  int status = 0;
+  ::waitpid(middle, &status, 0);
+  bool gone = false;
+  for (int i = 0; i < 1000 && !gone; ++i) {  // up to 10 s: the kernel delivers the parent-death signal
+    gone = ::kill(child, 0) != 0 && errno == ESRCH;
+    if (!gone) ::usleep(10000);
+  }
+  std::remove(path.c_str());
+  if (!gone) ::kill(child, SIGKILL);
+  CHECK(gone);
 }
