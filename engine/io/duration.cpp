@@ -50,12 +50,23 @@ std::variant<Seconds, DurationError> parse_duration(std::string_view text) {
   while (pos < text.size()) {
     const std::size_t number_begin = pos;
     while (pos < text.size() && (is_digit(text[pos]) || text[pos] == '.')) ++pos;
+    // A decimal exponent ("1e3s", "2.5E-2h") belongs to the number, not to the unit.
+    std::size_t mantissa_end = pos;
+    if (pos + 1 < text.size() && (text[pos] == 'e' || text[pos] == 'E')) {
+      std::size_t p = pos + 1;
+      if (text[p] == '+' || text[p] == '-') ++p;
+      if (p < text.size() && is_digit(text[p])) {
+        while (p < text.size() && is_digit(text[p])) ++p;
+        pos = p;
+      }
+    }
     const std::string_view number = text.substr(number_begin, pos - number_begin);
+    const std::string_view mantissa = text.substr(number_begin, mantissa_end - number_begin);
     const std::size_t unit_begin = pos;
     while (pos < text.size() && is_letter(text[pos])) ++pos;
     const std::string_view unit_name = text.substr(unit_begin, pos - unit_begin);
 
-    if (number.empty() || !is_digit(number.front()) || !is_digit(number.back()))
+    if (mantissa.empty() || !is_digit(mantissa.front()) || !is_digit(mantissa.back()))
       return DurationError{fmt::format("{} is not a duration; write a number with a unit, e.g. \"30s\"", quoted)};
     if (unit_name.empty()) {
       if (pos == text.size())
@@ -68,9 +79,14 @@ std::variant<Seconds, DurationError> parse_duration(std::string_view text) {
 
     const std::string scaled = fmt::format("{}{}", number, unit->exponent);
     double value = 0;
-    const auto [end, ec] = std::from_chars(scaled.data(), scaled.data() + scaled.size(), value);
-    if (ec != std::errc() || end != scaled.data() + scaled.size())
+    const bool exponent = mantissa.size() != number.size();
+    const std::string& digits = exponent ? std::string(number) : scaled;  // an exponent and a unit's: scaled below
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec == std::errc::result_out_of_range)
+      return DurationError{fmt::format("{} is out of range", quoted)};
+    if (ec != std::errc() || end != digits.data() + digits.size())
       return DurationError{fmt::format("{} is not a duration; write a number with a unit, e.g. \"30s\"", quoted)};
+    if (exponent && !unit->exponent.empty()) value *= std::pow(10.0, std::stod(std::string(unit->exponent.substr(1))));
     total += value * unit->multiplier;
   }
   if (!std::isfinite(total)) return DurationError{fmt::format("{} is too long", quoted)};

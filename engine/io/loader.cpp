@@ -3,6 +3,7 @@
 #include "io/diagnostic_list.hpp"
 #include "io/overrides.hpp"
 #include "io/scenario_reader.hpp"
+#include "io/toml_guard.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -53,6 +54,11 @@ std::string fnv1a_hex(std::string_view text) {
 Scenario load_scenario_text(std::string_view text, const std::string& origin, const Overrides& overrides) {
   DiagnosticList out(origin);
   toml::table tree;
+  if (const auto problem = toml_guard(text)) {
+    const toml::source_position at{toml::source_index(problem->line), toml::source_index(problem->column)};
+    out.add(toml::source_region{at, at, std::make_shared<const std::string>(origin)}, "", problem->message);
+    throw ScenarioError(out.in_file_order());
+  }
   try {
     tree = toml::parse(text, std::string_view(origin));
   } catch (const toml::parse_error& e) {

@@ -1,6 +1,7 @@
 #include "io/overrides.hpp"
 
 #include "io/table_reader.hpp"
+#include "io/toml_guard.hpp"
 
 #include <fmt/format.h>
 
@@ -13,9 +14,12 @@ namespace {
 
 // "3", "\"2s\"", "true" and "[1, 2]" are TOML values; anything else (2h, auth) is meant as a string.
 toml::table parse_value(const std::string& text) {
+  const std::string document = fmt::format("v = {}", text);
   try {
-    toml::table parsed = toml::parse(fmt::format("v = {}", text));
-    if (parsed.size() == 1 && parsed.contains("v")) return parsed;
+    if (!toml_guard(document)) {  // else not TOML: a string (and toml++ 3.3 must not see it)
+      toml::table parsed = toml::parse(document);
+      if (parsed.size() == 1 && parsed.contains("v")) return parsed;
+    }
   } catch (const toml::parse_error&) {
   }
   toml::table as_string;

@@ -1482,7 +1482,8 @@ class ScenarioReader {
 
   // Reported once per cycle, at its first dependency in the file, walking from there.
   void check_hard_cycles() {
-    for (std::vector<std::size_t> cycle : graph::hard_dependency_cycles(s_)) {
+    const std::vector<std::vector<std::size_t>> cycles = graph::hard_dependency_cycles(s_);
+    for (std::vector<std::size_t> cycle : cycles) {
       if (cycle.empty()) continue;
       std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
       std::vector<std::string> walk;
@@ -1491,6 +1492,11 @@ class ScenarioReader {
       const Dependency& first = s_.dependencies[cycle.front()];
       out_.add(region_of(first.source), first.source.key,
                fmt::format("hard dependency cycle: {}", fmt::join(walk, " -> ")));
+    }
+    if (cycles.size() >= graph::kMaxReportedCycles && !cycles.back().empty()) {  // the search stopped there
+      const Dependency& last = s_.dependencies[*std::min_element(cycles.back().begin(), cycles.back().end())];
+      out_.add(region_of(last.source), last.source.key,
+               fmt::format("the search for hard dependency cycles stopped after {}; there may be more", cycles.size()));
     }
   }
 

@@ -773,8 +773,8 @@ table such as `{dist = "exponential", mean = "5ms"}`. Each family takes its own 
 `max`; `weibull` a `shape` and a `scale`. Parameters other than `shape` are durations.
 
 **Names** of zones, regions, services, features, segments, faults, monitors and actions use the
-characters `A-Z a-z 0-9 _ . -` and are unique within their kind. A reference to an unknown name is
-an error that lists the known ones.
+characters `A-Z a-z 0-9 _ . -`, at most 128 of them, and are unique within their kind. A reference to
+an unknown name is an error that lists the known ones (the first 20).
 
 **Status names** are gRPC codes: )";
 

@@ -84,9 +84,25 @@ bool is_valid_name(std::string_view name) {
   });
 }
 
-std::string known_list(const std::vector<std::string>& names) {
+std::string name_problem(std::string_view name) {
+  const std::string shown = name.size() <= 64 ? std::string(name) : std::string(name.substr(0, 64)) + "...";
+  if (name.size() > kMaxNameLength)
+    return fmt::format("name '{}' is too long: {} characters, at most {}", shown, name.size(), kMaxNameLength);
+  if (!is_valid_name(name)) return fmt::format("invalid name '{}': use letters, digits, '_', '.' and '-'", shown);
+  return "";
+}
+
+std::string known_list(const std::vector<std::string>& names, std::size_t shown) {
   if (names.empty()) return "(none)";
-  return fmt::format("{}", fmt::join(names, ", "));
+  // A diagnostic stays readable whatever the file holds: a few names, each at most 64 characters.
+  constexpr std::size_t kLongest = 64;
+  std::string out;
+  for (std::size_t i = 0; i < std::min(names.size(), shown); ++i) {
+    if (i > 0) out += ", ";
+    out += names[i].size() <= kLongest ? names[i] : names[i].substr(0, kLongest) + "...";
+  }
+  if (names.size() > shown) out += fmt::format(" and {} more", names.size() - shown);
+  return out;
 }
 
 TableReader::TableReader(const toml::table* table, toml::source_region where, std::string key_path,
@@ -116,7 +132,7 @@ void TableReader::check_unknown_keys() {
   std::vector<std::string> known(children.begin(), children.end());
   for (auto&& [k, v] : *table_) {
     if (std::find(children.begin(), children.end(), k.str()) != children.end()) continue;
-    out_->add(k.source(), path_of(k.str()), fmt::format("unknown key '{}'; known: {}", k.str(), known_list(known)));
+    out_->add(k.source(), path_of(k.str()), fmt::format("unknown key '{}'; known: {}", k.str(), known_list(known, known.size())));
   }
 }
 
@@ -197,8 +213,8 @@ std::optional<std::string> TableReader::text(std::string_view key) {
   const std::string_view what = key == "*" || r.path.ends_with(".*") ? std::string_view("value") : key;
   switch (r.type) {
     case ValueType::name:
-      if (!is_valid_name(value)) {
-        error(key, fmt::format("invalid name '{}': use letters, digits, '_', '.' and '-'", value));
+      if (const std::string problem = name_problem(value); !problem.empty()) {
+        error(key, problem);
         return std::nullopt;
       }
       break;
@@ -399,9 +415,8 @@ std::optional<std::vector<std::string>> TableReader::list(std::string_view key) 
       ok = false;
       continue;
     }
-    if (names && !is_valid_name(s->get())) {
-      out_->add(element.source(), element_path,
-                fmt::format("invalid name '{}': use letters, digits, '_', '.' and '-'", s->get()));
+    if (names && !name_problem(s->get()).empty()) {
+      out_->add(element.source(), element_path, name_problem(s->get()));
       ok = false;
       continue;
     }

@@ -82,8 +82,12 @@ class TableReader {
 std::string describe_node(const toml::node& node);
 
 bool is_valid_name(std::string_view name);
+// Why `name` cannot name an entity (its characters, its length), or "" when it can.
+std::string name_problem(std::string_view name);
+inline constexpr std::size_t kMaxNameLength = 128;
 
-// "a, b, c", or "(none)".
-std::string known_list(const std::vector<std::string>& names);
+// "a, b, c", or "(none)"; at most `shown` names (a schema's keys: all of them), each cut at 64
+// characters, then "and N more".
+std::string known_list(const std::vector<std::string>& names, std::size_t shown = 20);
 
 }  // namespace faultline

@@ -44,6 +44,16 @@ TEST_CASE("durations may chain units", "[loader][duration]") {
   CHECK(seconds("1s500ms") == 1.5);
 }
 
+TEST_CASE("a duration's number may have a decimal exponent", "[loader][duration]") {
+  CHECK(seconds("1e3s") == 1000);
+  CHECK(seconds("2.5E-1m") == 15);
+  CHECK(seconds("1e+2ms") == Approx(0.1));
+  CHECK(seconds("3e0h1e1s") == 3 * 3600 + 10);
+  CHECK(problem("1e400s") == "\"1e400s\" is out of range");
+  CHECK(problem("1e") == "unknown duration unit 'e' in \"1e\"; units: us, ms, s, m, h, d");
+  CHECK(problem("1es") == "unknown duration unit 'es' in \"1es\"; units: us, ms, s, m, h, d");
+}
+
 TEST_CASE("a negative duration parses, so bounds can say what is wrong with it", "[loader][duration]") {
   CHECK(seconds("-5s") == -5);
 }

@@ -2,6 +2,7 @@
 // it must produce, with line, column and key path.
 #include "support/text_files.hpp"
 #include "io/loader.hpp"
+#include "io/table_reader.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -78,4 +79,36 @@ TEST_CASE("a syntax error is one diagnostic at the parser's position", "[loader]
   CHECK(found[0].line == 16);
   CHECK(found[0].column > 0);
   CHECK(found[0].key.empty());
+}
+
+TEST_CASE("a list of known names stays short whatever the file holds", "[loader][invalid]") {
+  CHECK(known_list({}) == "(none)");
+  CHECK(known_list({"a", "b"}) == "a, b");
+  std::vector<std::string> many;
+  for (int i = 0; i < 25; ++i) many.push_back("s" + std::to_string(i));
+  const std::string shown = known_list(many);
+  CHECK(shown.find("s19") != std::string::npos);
+  CHECK(shown.find("s20") == std::string::npos);
+  CHECK(shown.substr(shown.size() - 11) == " and 5 more");
+  const std::string huge(10 << 20, 'x');
+  CHECK(known_list({huge, "b"}) == std::string(64, 'x') + "..., b");
+}
+
+TEST_CASE("a graph with more hard cycles than are listed says the list stopped", "[loader][invalid]") {
+  // Eight services all hard-depending on each other: thousands of cycles, 100 listed.
+  std::string text = "schema_version = 1\n[scenario]\nname = \"dense\"\n[[zone]]\nname = \"a\"\nregion = \"r\"\n";
+  for (int i = 0; i < 8; ++i) text += "[[service]]\nname = \"s" + std::to_string(i) + "\"\n";
+  for (int i = 0; i < 8; ++i)
+    for (int j = 0; j < 8; ++j)
+      if (i != j) text += "[[dependency]]\nfrom = \"s" + std::to_string(i) + "\"\nto = \"s" + std::to_string(j) + "\"\n";
+  text += "[[feature]]\nname = \"f\"\nentry = \"s0\"\nshare = 1\n";
+  try {
+    load_scenario_text(text, "dense.toml");
+    FAIL("a cyclic graph loaded");
+  } catch (const ScenarioError& e) {
+    const std::vector<Diagnostic>& d = e.diagnostics();
+    REQUIRE(d.size() == 101);
+    CHECK(d.back().message == "the search for hard dependency cycles stopped after 100; there may be more");
+    CHECK(d.back().line > 0);
+  }
 }
