@@ -113,11 +113,10 @@ long pid_in(const std::string& name, const std::string& prefix) {
 // of processes that no longer exist (a live writer's are left alone).
 void remove_leftovers(const fs::path& parent, const std::string& name, const fs::path& dir) {
   std::error_code ignored;
-  for (const char* kind : {".new.", ".old."})
-    for (fs::directory_iterator it(parent, ignored), end; !ignored && it != end; it.increment(ignored)) {
-      const long pid = pid_in(it->path().filename().string(), "." + name + kind);
-      if (pid > 0 && !process_alive(pid)) fs::remove_all(it->path(), ignored);
-    }
+  for (fs::directory_iterator it(parent, ignored), end; !ignored && it != end; it.increment(ignored)) {
+    const long pid = pid_in(it->path().filename().string(), "." + name + ".new.");
+    if (pid > 0 && !process_alive(pid)) fs::remove_all(it->path(), ignored);
+  }
   for (fs::directory_iterator it(dir, ignored), end; !ignored && it != end; it.increment(ignored))
     for (const char* report : kReportNames) {
       const long pid = pid_in(it->path().filename().string(), std::string(report) + ".tmp.");

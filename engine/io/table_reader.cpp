@@ -84,22 +84,31 @@ bool is_valid_name(std::string_view name) {
   });
 }
 
+namespace {
+
+// A name as diagnostics show it: at most 64 characters, then "...".
+std::string shortened(std::string_view name) {
+  constexpr std::size_t kLongest = 64;
+  return name.size() <= kLongest ? std::string(name) : std::string(name.substr(0, kLongest)) + "...";
+}
+
+}  // namespace
+
 std::string name_problem(std::string_view name) {
-  const std::string shown = name.size() <= 64 ? std::string(name) : std::string(name.substr(0, 64)) + "...";
   if (name.size() > kMaxNameLength)
-    return fmt::format("name '{}' is too long: {} characters, at most {}", shown, name.size(), kMaxNameLength);
-  if (!is_valid_name(name)) return fmt::format("invalid name '{}': use letters, digits, '_', '.' and '-'", shown);
+    return fmt::format("name '{}' is too long: {} characters, at most {}", shortened(name), name.size(), kMaxNameLength);
+  if (!is_valid_name(name))
+    return fmt::format("invalid name '{}': use letters, digits, '_', '.' and '-'", shortened(name));
   return "";
 }
 
 std::string known_list(const std::vector<std::string>& names, std::size_t shown) {
   if (names.empty()) return "(none)";
-  // A diagnostic stays readable whatever the file holds: a few names, each at most 64 characters.
-  constexpr std::size_t kLongest = 64;
+  // A diagnostic stays readable whatever the file holds: a few names, each shortened.
   std::string out;
   for (std::size_t i = 0; i < std::min(names.size(), shown); ++i) {
     if (i > 0) out += ", ";
-    out += names[i].size() <= kLongest ? names[i] : names[i].substr(0, kLongest) + "...";
+    out += shortened(names[i]);
   }
   if (names.size() > shown) out += fmt::format(" and {} more", names.size() - shown);
   return out;
@@ -415,8 +424,8 @@ std::optional<std::vector<std::string>> TableReader::list(std::string_view key) 
       ok = false;
       continue;
     }
-    if (names && !name_problem(s->get()).empty()) {
-      out_->add(element.source(), element_path, name_problem(s->get()));
+    if (std::string problem = names ? name_problem(s->get()) : std::string(); !problem.empty()) {
+      out_->add(element.source(), element_path, std::move(problem));
       ok = false;
       continue;
     }

@@ -794,7 +794,7 @@ void PlatformModel::Impl::replica_down(int r) {
   rep.ready = false;
   ++rep.epoch;
   rep.busy = 0;
-  rep.warming = false;
+  rep.warmup = 0;  // its warm-up job goes with its CPU work below
   for (Handle jh : rep.queue) drop_job(jh);
   rep.queue.clear();
   if (!servers.empty()) drop_cpu_work_of(r);

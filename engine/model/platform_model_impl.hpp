@@ -167,8 +167,7 @@ struct Replica {
   bool start_pending = false;     // dead, waiting for the supervisor's start
   bool failing_start = false;     // its last start failed (logged once per run of failures)
   bool provisioning = false;      // switched on by autoscaling or a scale action, its machine not there yet
-  bool warming = false;           // its process is up and warming up (service[].warmup), not serving yet
-  Handle warmup = 0;              // that warm-up's job, while warming
+  Handle warmup = 0;              // while its process is up and warming up (service[].warmup): that job
   double leaked = 0;              // MB its process lost to memory leaks since it started
   std::uint32_t start_token = 0;  // bumped for each start scheduled: a stale one is ignored
   double ready_expected = -1;     // when a start we asked for should be ready (for status ETAs)

@@ -102,13 +102,11 @@ void PlatformModel::Impl::begin_warmup(int r) {
   j.epoch = rep.epoch;
   j.warming = true;
   j.pending = w.threads;
-  j.started = now;
   HostCpu& cpu = servers[std::size_t(c)].ps;
   j.work_at_start = cpu.work_clock(now);
   for (int i = 0; i < w.threads; ++i) cpu.start(now, w.cpu / w.threads, jh);
   schedule_server(c);
   if (cpu.saturated()) rep.down = Blame::resource(servers[std::size_t(c)].resource);  // it warms up slowly
-  rep.warming = true;
   rep.warmup = jh;
   rep.ready_expected = now + w.cpu / (std::min(w.threads, cpu.cores()) * cpu.speed());  // alone on the host
   if (w.timeout) q.push(now + *w.timeout, kWarmupDeadline, std::uint32_t(r), rep.epoch);
@@ -120,7 +118,7 @@ void PlatformModel::Impl::on_warmed_up(Handle jh) {
   const int r = j.replica;
   jobs.release(jh);
   Replica& rep = replicas[std::size_t(r)];
-  rep.warming = false;
+  rep.warmup = 0;
   rep.ready_expected = -1;
   become_ready(r);
 }
@@ -128,7 +126,7 @@ void PlatformModel::Impl::on_warmed_up(Handle jh) {
 // The startup probe gives up on a process still warming up: it is killed, as by a crash.
 void PlatformModel::Impl::on_warmup_deadline(int r, std::uint32_t epoch) {
   Replica& rep = replicas[std::size_t(r)];
-  if (epoch != rep.epoch || !rep.warming) return;
+  if (epoch != rep.epoch || !rep.warmup) return;
   const Server& cpu = servers[std::size_t(host_cpu[std::size_t(topo.replicas[std::size_t(r)].host)])];
   const Warmup& w = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].warmup;
   rep.down = Blame::resource(cpu.resource);
@@ -140,7 +138,7 @@ void PlatformModel::Impl::on_warmup_deadline(int r, std::uint32_t epoch) {
                           100 * std::min(1.0, done * w.threads / w.cpu), *w.timeout, w.cpu, w.threads, done / *w.timeout));
   }
   rep.failing_start = true;
-  rep.warming = false;
+  rep.warmup = 0;
   drop_cpu_work_of(r);
   restart(r, true);
 }
