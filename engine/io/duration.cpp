@@ -82,8 +82,12 @@ std::variant<Seconds, DurationError> parse_duration(std::string_view text) {
     const bool exponent = mantissa.size() != number.size();
     const std::string& digits = exponent ? std::string(number) : scaled;  // an exponent and a unit's: scaled below
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (ec == std::errc::result_out_of_range)
-      return DurationError{fmt::format("{} is out of range", quoted)};
+    if (ec == std::errc::result_out_of_range) {
+      const std::size_t e = digits.find_first_of("eE");
+      const bool tiny = e != std::string::npos && e + 1 < digits.size() && digits[e + 1] == '-';
+      return DurationError{tiny ? fmt::format("{} is too short to tell from zero", quoted)
+                                : fmt::format("{} is too long", quoted)};
+    }
     if (ec != std::errc() || end != digits.data() + digits.size())
       return DurationError{fmt::format("{} is not a duration; write a number with a unit, e.g. \"30s\"", quoted)};
     if (exponent && !unit->exponent.empty()) value *= std::pow(10.0, std::stod(std::string(unit->exponent.substr(1))));

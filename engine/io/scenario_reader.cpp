@@ -146,7 +146,8 @@ class ScenarioReader {
   }
 
   void read_zones(TableReader& root) {
-    for (TableReader& z : root.tables("zone")) {
+    std::vector<TableReader> tables = root.tables("zone");
+    for (TableReader& z : tables) {
       Zone zone;
       zone.source = source_of(z);
       if (auto v = z.text("name")) {
@@ -173,6 +174,10 @@ class ScenarioReader {
         }
       s_.zones.push_back(std::move(zone));
     }
+    // A fault target names a zone or a region: one name must not be both.
+    for (std::size_t i = 0; i < tables.size(); ++i)
+      if (const std::string& name = s_.zones[i].name; !name.empty() && regions_.contains(name))
+        tables[i].error("name", fmt::format("'{}' is also a region's name; a zone needs a name of its own", name));
   }
 
   void read_network(TableReader& root) {
@@ -212,6 +217,7 @@ class ScenarioReader {
         if (!l.has("bandwidth")) l.error("buffer", "applies to a link with a `bandwidth` only");
         if (auto v = l.number("buffer")) link.buffer = *v;
       }
+      check_link_unique(l, link);
       s_.network.links.push_back(std::move(link));
     }
     for (TableReader& d : root.tables("device")) {
@@ -259,6 +265,28 @@ class ScenarioReader {
     if (all_known) l.error("between", "links join two zones or two regions, not a zone and a region");
   }
 
+  // One [[link]] per pair of ends (or zone network) and per name: a second would leave which one
+  // applies, and which one a `link_capacity` fault hits, to chance.
+  void check_link_unique(TableReader& l, const LinkOverride& link) {
+    if (link.a.empty()) return;  // its ends were already refused
+    for (const LinkOverride& earlier : s_.network.links) {
+      const bool same_ends = (earlier.a == link.a && earlier.b == link.b) || (earlier.a == link.b && earlier.b == link.a);
+      if (same_ends) {
+        const std::string what = link.a == link.b ? fmt::format("the network within {}", link.a)
+                                                  : fmt::format("{} and {}", link.a, link.b);
+        l.error(l.has("within") ? "within" : "between",
+                fmt::format("a link for {} is already declared at line {}; give one [[link]] per pair", what,
+                            earlier.source.line));
+        return;
+      }
+      if (earlier.name == link.name) {
+        l.error(l.has("name") ? "name" : "between",
+                fmt::format("duplicate link name '{}'; the first is at line {}", link.name, earlier.source.line));
+        return;
+      }
+    }
+  }
+
   void read_services(TableReader& root) {
     std::vector<TableReader> tables = root.tables("service");
     for (TableReader& t : tables) {
@@ -267,6 +295,9 @@ class ScenarioReader {
       if (auto v = t.text("name")) {
         svc.name = *v;
         services_.declare(*v, t, "name");
+        if (zones_.contains(*v) || regions_.contains(*v))
+          t.error("name", fmt::format("'{}' is also a {}'s name; a service needs a name of its own (fault targets "
+                                      "take both)", *v, zones_.contains(*v) ? "zone" : "region"));
       }
       const auto replicas = t.integer("replicas");
       if (replicas) svc.replicas = static_cast<int>(*replicas);
@@ -326,6 +357,13 @@ class ScenarioReader {
         if (th->has("base"))
           if (auto v = th->integer("base")) l.base = static_cast<int>(*v);
         if (auto v = th->number("per_peer")) l.per_peer = *v;
+        if (const int base = l.base.value_or(svc.workers); l.limit > 0 && base > l.limit)
+          th->error(l.base ? "base" : "limit",
+                    l.base ? fmt::format("must be at most the limit ({} threads), got {}: the process could never start",
+                                         l.limit, base)
+                           : fmt::format("must be at least the base (the service's {} workers), got {}: the process "
+                                         "could never start",
+                                         base, l.limit));
         if (auto v = th->text("peers"))
           l.peers = from_choice<PeerScope>(*v, {{"service", PeerScope::service}, {"zone", PeerScope::zone}});
       }
@@ -612,6 +650,11 @@ class ScenarioReader {
       std::vector<std::string> known(conditions.begin(), conditions.end());
       for (std::size_t i = 0; i < v->size(); ++i) {
         const std::string& c = (*v)[i];
+        if (c == "OK") {
+          out_.add(array ? array->get(i)->source() : rp.where(), fmt::format("{}[{}]", rp.path_of("retry_on"), i),
+                   "OK is a success: it is never retried");
+          continue;
+        }
         if (std::find(conditions.begin(), conditions.end(), c) != conditions.end() || parse_status(c)) continue;
         out_.add(array ? array->get(i)->source() : rp.where(), fmt::format("{}[{}]", rp.path_of("retry_on"), i),
                  fmt::format("unknown retry condition '{}'; known: {}, or a status name", c, known_list(known)));
@@ -671,7 +714,7 @@ class ScenarioReader {
           s.at = *v;
           check_before_end(step, "at", *v);
           if (previous && *v <= *previous)
-            step.error("at", fmt::format("steps must be in ascending order of 'at': {} comes after {}",
+            step.error("at", fmt::format("steps must be in ascending order of 'at': {} is not after {}",
                                          shown(step, "at"), format_duration(*previous)));
           previous = *v;
         }
@@ -734,6 +777,8 @@ class ScenarioReader {
         if (!status)
           out_.add(where, on_status->path_of(key),
                    fmt::format("unknown status '{}'; known: {}", key, known_list(status_names())));
+        if (status == Status::OK)
+          out_.add(where, on_status->path_of(key), "OK is not a failure: on_status gives the client's reaction to failures");
         const auto action = on_status->text(key);
         if (status && action)
           s_.client.on_status[*status] = from_choice<ClientAction>(*action, {{"error", ClientAction::error},
@@ -955,7 +1000,10 @@ class ScenarioReader {
     if (error_rate || control_plane || erring_rollout || cert || dns) {
       fault.status = control_plane ? Status::NOT_FOUND : Status::UNAVAILABLE;
       if (t.has("status"))
-        if (auto v = t.status("status")) fault.status = *v;
+        if (auto v = t.status("status")) {
+          fault.status = *v;
+          if (*v == Status::OK) t.error("status", "OK is not a failure: give the status failed requests answer with, e.g. \"UNAVAILABLE\"");
+        }
     }
     if (control_plane)
       if (auto v = t.text("behaviour"))
@@ -1167,6 +1215,11 @@ class ScenarioReader {
       if (!problem) return;
       if (!problem->empty()) return t.error("target", *problem);
     }
+    // A name of a kind this fault does not take says so, rather than that the name is unknown.
+    if (!ok.service && services_.contains(text)) return wrong_form(fmt::format("a service ('{}' is one)", text));
+    if (!ok.zone && zones_.contains(text)) return wrong_form(fmt::format("a zone ('{}' is one)", text));
+    if (!ok.region && regions_.contains(text)) return wrong_form(fmt::format("a region ('{}' is one)", text));
+    if (!ok.feature && features_.contains(text)) return wrong_form(fmt::format("a feature ('{}' is one)", text));
     // One kind of name: the registry's own message lists the known ones.
     if (ok.service && !ok.zone && !ok.region && !ok.dependency && !ok.link) return t.error("target", services_.unknown(text));
     if (ok.zone && !ok.service && !ok.region) return t.error("target", zones_.unknown(text));
@@ -1188,7 +1241,7 @@ class ScenarioReader {
         m.name = *v;
         monitors_.declare(*v, t, "name");
       }
-      bool latency_metric = false;
+      std::optional<bool> latency_metric = false;  // nothing: an unknown metric (its threshold is not read)
       if (auto v = t.text("metric")) {
         m.metric = *v;
         latency_metric = check_metric(t, *v);
@@ -1200,7 +1253,8 @@ class ScenarioReader {
       if (below != above) {
         const std::string_view key = below ? "below" : "above";
         m.op = below ? CompareOp::lt : CompareOp::gt;
-        if (auto v = threshold(t, key, latency_metric)) m.threshold = *v;
+        if (latency_metric)
+          if (auto v = threshold(t, key, *latency_metric)) m.threshold = *v;
       }
       if (auto v = t.duration("for")) m.for_ = *v;
       if (t.has("depends_on"))
@@ -1226,8 +1280,8 @@ class ScenarioReader {
     return t.number(key);
   }
 
-  // Returns whether the metric is a latency.
-  bool check_metric(TableReader& t, const std::string& metric) {
+  // Returns whether the metric is a latency; nothing when it is not a metric.
+  std::optional<bool> check_metric(TableReader& t, const std::string& metric) {
     constexpr std::string_view feature_prefix = "feature.", service_prefix = "service.";
     auto strip = [&](std::string_view prefix, std::string_view suffix) -> std::optional<std::string> {
       if (metric.size() > prefix.size() + suffix.size() && metric.starts_with(prefix) && metric.ends_with(suffix))
@@ -1248,7 +1302,7 @@ class ScenarioReader {
     std::vector<std::string> known = {"feature.<f>.availability"};
     for (std::string_view name : service_metrics) known.push_back(fmt::format("service.<s>.{}", name));
     t.error("metric", fmt::format("unknown metric '{}'; known: {}", metric, known_list(known)));
-    return false;
+    return std::nullopt;
   }
 
   void read_incident(TableReader& root) {
@@ -1484,7 +1538,9 @@ class ScenarioReader {
   void check_hard_cycles() {
     const std::vector<std::vector<std::size_t>> cycles = graph::hard_dependency_cycles(s_);
     for (std::vector<std::size_t> cycle : cycles) {
-      if (cycle.empty()) continue;
+      // A dependency on itself is already reported as such where it is read.
+      if (cycle.empty() || (cycle.size() == 1 && s_.dependencies[cycle.front()].from == s_.dependencies[cycle.front()].to))
+        continue;
       std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
       std::vector<std::string> walk;
       for (std::size_t index : cycle) walk.push_back(s_.dependencies[index].from);

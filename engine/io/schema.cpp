@@ -360,7 +360,7 @@ std::vector<SchemaKey> build_schema() {
       row("feature[]", T::section_array).need().says("A user-facing operation (play, search, login, ...)."),
       row("feature[].name", T::name).need().says("Unique feature name."),
       row("feature[].entry", T::name).need().says("The service user requests for this feature arrive at."),
-      row("feature[].share", T::number).need().above(0).in("weight")
+      row("feature[].share", T::number).need().above(0).at_most(1e9).in("weight")
           .says("Its part of the user request rate; shares are normalised over features."),
       row("feature[].slo", T::number).fallback("0.999").above(0).at_most(1).in("fraction")
           .says("Availability objective; impact starts when a feature falls below it."),

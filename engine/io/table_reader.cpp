@@ -229,14 +229,15 @@ std::optional<std::string> TableReader::text(std::string_view key) {
       break;
     case ValueType::choice:
       if (std::find(r.choices.begin(), r.choices.end(), value) == r.choices.end()) {
+        // The schema's own list, short and fixed: shown whole.
         std::vector<std::string> known(r.choices.begin(), r.choices.end());
-        error(key, fmt::format("unknown {} '{}'; known: {}", what, value, known_list(known)));
+        error(key, fmt::format("unknown {} '{}'; known: {}", what, value, known_list(known, known.size())));
         return std::nullopt;
       }
       break;
     case ValueType::status:
       if (!parse_status(value)) {
-        error(key, fmt::format("unknown status '{}'; known: {}", value, known_list(status_names())));
+        error(key, fmt::format("unknown status '{}'; known: {}", value, known_list(status_names(), status_names().size())));
         return std::nullopt;
       }
       break;

@@ -49,7 +49,8 @@ TEST_CASE("a duration's number may have a decimal exponent", "[loader][duration]
   CHECK(seconds("2.5E-1m") == 15);
   CHECK(seconds("1e+2ms") == Approx(0.1));
   CHECK(seconds("3e0h1e1s") == 3 * 3600 + 10);
-  CHECK(problem("1e400s") == "\"1e400s\" is out of range");
+  CHECK(problem("1e400s") == "\"1e400s\" is too long");
+  CHECK(problem("1e-400s") == "\"1e-400s\" is too short to tell from zero");
   CHECK(problem("1e") == "unknown duration unit 'e' in \"1e\"; units: us, ms, s, m, h, d");
   CHECK(problem("1es") == "unknown duration unit 'es' in \"1es\"; units: us, ms, s, m, h, d");
 }

@@ -85,7 +85,10 @@ TEST_CASE("each kind of fault takes its own kinds of target", "[loader][faults]"
   CHECK(loads(fault("clock_skew", "eu-b/rack0", "at = \"1m\"\nskew = \"10m\"\n")));
 
   CHECK(messages(fault("region_outage", "eu-a")) ==
-        std::vector<std::string>{"fault[0].target: unknown region 'eu-a'; known: eu, us"});
+        std::vector<std::string>{"fault[0].target: kind = \"region_outage\" does not take a zone ('eu-a' is one); "
+                                 "it takes a region"});
+  CHECK(messages(fault("region_outage", "asia")) ==
+        std::vector<std::string>{"fault[0].target: unknown region 'asia'; known: eu, us"});
   CHECK(messages(fault("zone_outage", "tag:edge")) ==
         std::vector<std::string>{"fault[0].target: kind = \"zone_outage\" does not take a tag; it takes a zone"});
   CHECK(messages(fault("error_rate", "eu-a<->eu-b")) ==
