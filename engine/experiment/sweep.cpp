@@ -1,17 +1,19 @@
 #include "experiment/sweep.hpp"
 
+#include "scenario/errors.hpp"
+#include "simulation/child_process.hpp"
 #include "simulation/simulation.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <exception>
-#include <mutex>
+#include <cstring>
+#include <memory>
 #include <set>
-#include <thread>
+
+#include <poll.h>
 
 namespace faultline {
 
@@ -83,102 +85,55 @@ SweepPlan plan_sweep(const ScenarioLoader& load, const Overrides& base, const Pa
 
 namespace {
 
-// Thrown from a run's progress callback to kill its child once the sweep is stopping.
-struct SweepStopped {};
+// A run under way in its child process.
+struct RunUnderWay {
+  PlannedRun run;
+  std::unique_ptr<ChildProcess> child;
+};
 
 }  // namespace
 
 void run_sweep(const SweepPlan& plan, const std::vector<PlannedRun>& todo, unsigned jobs,
                const SweepCallbacks& callbacks) {
   if (todo.empty()) return;
-  const std::size_t threads_wanted = std::clamp<std::size_t>(jobs, 1, todo.size());
-
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::size_t next = 0;               // next index into todo to hand out
-  std::size_t working = threads_wanted;  // threads not yet ended
-  std::deque<FinishedRun> finished;   // waiting for the calling thread to report them
-  std::exception_ptr failure;
-  bool stopping = false;
-
-  const auto fail = [&](std::exception_ptr e) {
-    std::lock_guard lock(mutex);
-    if (!failure) failure = e;
-    stopping = true;
+  const std::size_t at_once = std::clamp<std::size_t>(jobs, 1, todo.size());
+  // Every child is forked, read and reaped here, in the calling thread: a child forked while another
+  // thread of this process held a lock (an allocator's) would inherit it locked. Destroying a run
+  // under way kills its child, so a failure or an interrupt leaves none behind.
+  std::vector<RunUnderWay> under_way;
+  std::size_t next = 0;
+  const ProgressSink no_progress;
+  auto last_poll = std::chrono::steady_clock::now();
+  const auto poll_now_and_then = [&] {
+    if (!callbacks.poll) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_poll < std::chrono::milliseconds(200)) return;
+    last_poll = now;
+    callbacks.poll();
   };
-
-  const auto work = [&] {
-    SimulationOptions options;
-    options.progress = [&](double) {
-      std::lock_guard lock(mutex);
-      if (stopping) throw SweepStopped{};
-    };
-    while (true) {
-      std::size_t i = 0;
-      {
-        std::lock_guard lock(mutex);
-        if (stopping || next == todo.size()) break;
-        i = next++;
-      }
-      const PlannedRun& run = todo[i];
-      try {
-        FinishedRun done{run, run_metrics(simulate_isolated(plan.points.at(run.point).scenario, run.seed, options))};
-        std::lock_guard lock(mutex);
-        finished.push_back(std::move(done));
-      } catch (const SweepStopped&) {
-        break;
-      } catch (...) {
-        fail(std::current_exception());
-      }
-      changed.notify_all();
+  while (next < todo.size() || !under_way.empty()) {
+    while (under_way.size() < at_once && next < todo.size()) {
+      const PlannedRun& run = todo[next++];
+      under_way.push_back(
+          {run, std::make_unique<ChildProcess>(isolated_simulation(plan.points.at(run.point).scenario, run.seed, false))});
     }
-    std::lock_guard lock(mutex);
-    --working;
-    changed.notify_all();
-  };
-
-  std::vector<std::thread> threads;
-  try {
-    for (std::size_t t = 0; t < threads_wanted; ++t) threads.emplace_back(work);
-  } catch (...) {  // no more threads: the ones started do the work
-    std::lock_guard lock(mutex);
-    working -= threads_wanted - threads.size();
-    if (threads.empty()) throw;
+    std::vector<pollfd> fds;
+    for (const RunUnderWay& r : under_way) fds.push_back({r.child->fd(), POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), 200) < 0 && errno != EINTR)
+      throw InternalError(std::string("cannot wait for the simulation children: ") + std::strerror(errno));
+    // Finished runs are reported in the order they finish; one that failed stops the sweep (the
+    // others are killed as `under_way` goes), after those reported before it.
+    for (std::size_t i = fds.size(); i-- > 0;) {
+      if (fds[i].revents == 0) continue;
+      if (under_way[i].child->read_some(no_progress)) continue;
+      RunUnderWay done = std::move(under_way[i]);
+      under_way.erase(under_way.begin() + std::ptrdiff_t(i));
+      FinishedRun finished{done.run, run_metrics(report_from_child(done.child->finish()))};
+      done.child.reset();
+      if (callbacks.on_finished) callbacks.on_finished(finished);
+    }
+    poll_now_and_then();
   }
-
-  // Callbacks run here, never in the worker threads. After a callback has failed none is called
-  // again; after a run has failed, runs that did finish are still reported.
-  bool callbacks_failed = false;
-  while (true) {
-    std::deque<FinishedRun> batch;
-    bool all_ended = false;
-    {
-      std::unique_lock lock(mutex);
-      changed.wait_for(lock, std::chrono::milliseconds(200), [&] { return !finished.empty() || working == 0; });
-      batch.swap(finished);
-      all_ended = working == 0;
-    }
-    for (const FinishedRun& run : batch) {
-      if (callbacks_failed || !callbacks.on_finished) break;
-      try {
-        callbacks.on_finished(run);
-      } catch (...) {
-        callbacks_failed = true;
-        fail(std::current_exception());
-      }
-    }
-    if (!callbacks_failed && callbacks.poll) {
-      try {
-        callbacks.poll();
-      } catch (...) {
-        callbacks_failed = true;
-        fail(std::current_exception());
-      }
-    }
-    if (all_ended) break;
-  }
-  for (std::thread& t : threads) t.join();
-  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace faultline

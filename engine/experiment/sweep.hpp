@@ -1,7 +1,8 @@
 // A sweep: every point of a plan (grid points, or the two designs of a comparison) run with the same
-// replicate seeds, several runs at a time. Each run is simulate_isolated in a thread of its own, so a
-// run is a forked child and the results do not depend on how many run at once: only the order in
-// which they finish does, which is why each carries its place in the plan.
+// replicate seeds, several runs at a time. Each run is a forked child (the halves of
+// simulate_isolated, every child forked and read from the calling thread), so the results do not
+// depend on how many run at once: only the order in which they finish does, which is why each
+// carries its place in the plan.
 #pragma once
 
 #include "experiment/parameter_grid.hpp"
@@ -71,8 +72,8 @@ struct SweepCallbacks {
 };
 
 // Runs `todo` (runs of `plan`), `jobs` at a time. The first failure (a run's InternalError, an
-// exception from a callback) stops handing out runs, kills those under way and is rethrown once
-// every thread has ended; runs reported before it stay reported.
+// exception from a callback) stops the sweep: the runs under way are killed and it propagates; runs
+// reported before it stay reported.
 void run_sweep(const SweepPlan& plan, const std::vector<PlannedRun>& todo, unsigned jobs, const SweepCallbacks& callbacks);
 
 // Every run of the plan, in plan order.

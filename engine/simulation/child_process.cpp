@@ -89,26 +89,9 @@ int reap(pid_t pid) {
   return status;
 }
 
-// Reaps the child whatever happens in the parent: a child left behind would be a zombie, and one
-// still running (on_progress threw) is killed first.
-struct ChildGuard {
-  pid_t pid;
-  bool reaped = false;
-  ~ChildGuard() {
-    if (reaped) return;
-    ::kill(pid, SIGKILL);
-    reap(pid);
-  }
-};
-
-struct ReadEnd {
-  int fd;
-  ~ReadEnd() { ::close(fd); }
-};
-
 }  // namespace
 
-std::string run_in_child_process(const ChildWork& work, const ProgressSink& on_progress) {
+ChildProcess::ChildProcess(const ChildWork& work) {
   // Output still buffered in this process would be copied into the child and written twice, once by
   // each (SimGrid flushes the standard streams).
   std::fflush(nullptr);
@@ -125,72 +108,88 @@ std::string run_in_child_process(const ChildWork& work, const ProgressSink& on_p
     throw InternalError(std::string("cannot fork: ") + std::strerror(err));
   }
   if (pid == 0) {
-    // Keep only the standard streams and our own pipe: a write end of another run's pipe, forked
-    // from another thread at the same moment, would otherwise hold that run's reader open.
+    // Keep only the standard streams and our own pipe: the read end of another run under way would
+    // otherwise stay open here, and a write end forked from another thread would hold that run's
+    // reader open.
     if (fds[1] > 3) ::close_range(3, unsigned(fds[1]) - 1, 0);
     ::close_range(unsigned(fds[1]) + 1, ~0U, 0);
     run_child(fds[1], work, parent);
   }
   ::close(fds[1]);
-  ReadEnd pipe_in{fds[0]};
-  ChildGuard child{pid};
+  pid_ = pid;
+  fd_ = fds[0];
+}
 
-  // Read everything before waiting: a child blocked on a full pipe would never exit.
-  std::string buffer;
-  std::size_t parsed = 0;
-  bool have_result = false, have_error = false;
-  std::string payload;
+ChildProcess::~ChildProcess() {
+  ::close(fd_);
+  if (reaped_) return;
+  // Still running (the caller gave up on it) or not yet waited for: a child left behind would be a
+  // zombie.
+  ::kill(pid_, SIGKILL);
+  reap(pid_);
+}
+
+bool ChildProcess::read_some(const ProgressSink& on_progress) {
+  // Everything is read before the child is waited for: a child blocked on a full pipe would never exit.
   char chunk[1 << 16];
-  int read_errno = 0;
-  while (true) {
-    ssize_t n = ::read(pipe_in.fd, chunk, sizeof chunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      read_errno = errno;
-      break;
-    }
-    if (n == 0) break;
-    buffer.append(chunk, std::size_t(n));
-    while (buffer.size() - parsed >= kHeaderSize) {
-      std::uint64_t size = 0;
-      std::memcpy(&size, buffer.data() + parsed + 1, sizeof size);
-      if (buffer.size() - parsed - kHeaderSize < size) break;
-      const auto tag = Frame(buffer[parsed]);
-      std::string_view body(buffer.data() + parsed + kHeaderSize, std::size_t(size));
-      if (tag == Frame::progress && size == sizeof(double)) {
-        double t;
-        std::memcpy(&t, body.data(), sizeof t);
-        if (on_progress) on_progress(t);
-      } else if (tag == Frame::result) {
-        payload.assign(body);
-        have_result = true;
-      } else if (tag == Frame::error) {
-        payload.assign(body);
-        have_error = true;
-      }
-      parsed += kHeaderSize + std::size_t(size);
-    }
-    if (parsed == buffer.size()) {
-      buffer.clear();
-      parsed = 0;
+  ssize_t n = 0;
+  do n = ::read(fd_, chunk, sizeof chunk);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    read_errno_ = errno;
+    return false;
+  }
+  if (n == 0) return false;
+  buffer_.append(chunk, std::size_t(n));
+  while (buffer_.size() - parsed_ >= kHeaderSize) {
+    std::uint64_t size = 0;
+    std::memcpy(&size, buffer_.data() + parsed_ + 1, sizeof size);
+    if (buffer_.size() - parsed_ - kHeaderSize < size) break;
+    const auto tag = Frame(buffer_[parsed_]);
+    std::string_view body(buffer_.data() + parsed_ + kHeaderSize, std::size_t(size));
+    parsed_ += kHeaderSize + std::size_t(size);
+    if (tag == Frame::progress && size == sizeof(double)) {
+      double t;
+      std::memcpy(&t, body.data(), sizeof t);
+      if (on_progress) on_progress(t);
+    } else if (tag == Frame::result) {
+      payload_.assign(body);
+      have_result_ = true;
+    } else if (tag == Frame::error) {
+      payload_.assign(body);
+      have_error_ = true;
     }
   }
-  const int status = reap(pid);
-  child.reaped = true;
+  if (parsed_ == buffer_.size()) {
+    buffer_.clear();
+    parsed_ = 0;
+  }
+  return true;
+}
 
-  if (have_error) {
+std::string ChildProcess::finish() {
+  const int status = reap(pid_);
+  reaped_ = true;
+  if (have_error_) {
     // The child's InternalError already says so; don't say it twice.
     constexpr std::string_view prefix = "internal error: ";
-    if (std::string_view(payload).substr(0, prefix.size()) == prefix) payload.erase(0, prefix.size());
-    throw InternalError(payload);
+    if (std::string_view(payload_).substr(0, prefix.size()) == prefix) payload_.erase(0, prefix.size());
+    throw InternalError(payload_);
   }
-  if (have_result && status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) return payload;
+  if (have_result_ && status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) return std::move(payload_);
   if (status >= 0 && WIFSIGNALED(status) &&
       (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGHUP))
     throw Interrupted("interrupted: the simulation child process was " + describe(status));
-  if (read_errno != 0) throw InternalError(std::string("reading from the child failed: ") + std::strerror(read_errno));
+  if (read_errno_ != 0) throw InternalError(std::string("reading from the child failed: ") + std::strerror(read_errno_));
   throw InternalError("the simulation child process " + (status < 0 ? std::string("vanished") : describe(status)) +
                       " without a result");
+}
+
+std::string run_in_child_process(const ChildWork& work, const ProgressSink& on_progress) {
+  ChildProcess child(work);
+  while (child.read_some(on_progress)) {
+  }
+  return child.finish();
 }
 
 }  // namespace faultline

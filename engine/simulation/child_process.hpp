@@ -2,8 +2,11 @@
 // state after it, so each run gets a fresh process; a crash in the child cannot take the caller down.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
+
+#include <sys/types.h>
 
 namespace faultline {
 
@@ -17,5 +20,33 @@ using ChildWork = std::function<std::string(const ProgressSink& report_progress)
 // that dies (a signal, an abort in SimGrid), becomes an InternalError here; the caller survives.
 // An exception thrown by on_progress kills the child and propagates.
 std::string run_in_child_process(const ChildWork& work, const ProgressSink& on_progress = {});
+
+// The same, for a caller that runs several children at once from one thread (poll() on their fds):
+// forking only from that thread keeps the children free of locks other threads held at the fork
+// (AddressSanitizer's allocator has no fork handlers, so a child forked while another thread was
+// allocating would hang). Destroying a child that has not finished kills and reaps it.
+class ChildProcess {
+ public:
+  explicit ChildProcess(const ChildWork& work);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  int fd() const { return fd_; }  // readable when read_some() has something to do
+  // Reads what the child has sent, handing its progress to on_progress; false once the child has
+  // closed its end (then call finish()). Blocks only when nothing is ready.
+  bool read_some(const ProgressSink& on_progress);
+  // Reaps the child and returns its result, or throws as run_in_child_process does.
+  std::string finish();
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  bool reaped_ = false;
+  std::string buffer_, payload_;
+  std::size_t parsed_ = 0;
+  bool have_result_ = false, have_error_ = false;
+  int read_errno_ = 0;
+};
 
 }  // namespace faultline

@@ -41,19 +41,24 @@ Report simulate(const Scenario& s, std::uint64_t seed, const SimulationOptions& 
   return model.finish();
 }
 
-Report simulate_isolated(const Scenario& s, std::uint64_t seed, const SimulationOptions& o) {
-  const std::string json = run_in_child_process(
-      [&](const ProgressSink& report_progress) {
-        SimulationOptions child_options;
-        if (o.progress) child_options.progress = report_progress;
-        return report_to_json(simulate(s, seed, child_options));
-      },
-      o.progress);
+ChildWork isolated_simulation(const Scenario& s, std::uint64_t seed, bool with_progress) {
+  return [&s, seed, with_progress](const ProgressSink& report_progress) {
+    SimulationOptions child_options;
+    if (with_progress) child_options.progress = report_progress;
+    return report_to_json(simulate(s, seed, child_options));
+  };
+}
+
+Report report_from_child(const std::string& json) {
   try {
     return report_from_json(json);
   } catch (const std::exception& e) {
     throw InternalError(std::string("the simulation child sent an unreadable report: ") + e.what());
   }
+}
+
+Report simulate_isolated(const Scenario& s, std::uint64_t seed, const SimulationOptions& o) {
+  return report_from_child(run_in_child_process(isolated_simulation(s, seed, bool(o.progress)), o.progress));
 }
 
 }  // namespace faultline

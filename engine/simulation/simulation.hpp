@@ -1,9 +1,10 @@
 // Running a scenario: the request-level model (engine/model) on top of the SimGrid kernel, which owns
-// simulated time, the platform and its faults. The CLI and the Python module call these two functions.
+// simulated time, the platform and its faults. The CLI and the Python module call these functions.
 #pragma once
 
 #include "report/report.hpp"
 #include "scenario/scenario.hpp"
+#include "simulation/child_process.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -25,5 +26,11 @@ Report simulate(const Scenario& s, std::uint64_t seed, const SimulationOptions& 
 // (also from Python). The child sends the report back as JSON; a child that dies or fails becomes an
 // InternalError here, never a crash. Progress is reported in the calling thread.
 Report simulate_isolated(const Scenario& s, std::uint64_t seed, const SimulationOptions& o = {});
+
+// The two halves of simulate_isolated, for a caller that keeps several children under way at once
+// (ChildProcess in simulation/child_process.hpp): the work a child does, and the report from what
+// it sent back.
+ChildWork isolated_simulation(const Scenario& s, std::uint64_t seed, bool with_progress);
+Report report_from_child(const std::string& json);
 
 }  // namespace faultline
