@@ -3,10 +3,17 @@
 # bundled reference outage (`demo`) or every test (`test`). Run as root on a fresh machine.
 #   bash tools/bootstrap.sh demo
 #   bash tools/bootstrap.sh test
+#   bash tools/bootstrap.sh sanitize [LABELS]   # every test under ASan + UBSan, in build-asan/
+#                                               # (LABELS: only those ctest labels, e.g. 'unit|verification')
+#   bash tools/bootstrap.sh fuzz [SECONDS]      # the scenario loader under libFuzzer (clang), in build-fuzz/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-demo}"
-BUILD="${FAULTLINE_BUILD_DIR:-build}"
+case "$what" in
+  sanitize) BUILD="${FAULTLINE_BUILD_DIR:-build-asan}" ;;
+  fuzz) BUILD="${FAULTLINE_BUILD_DIR:-build-fuzz}" ;;
+  *) BUILD="${FAULTLINE_BUILD_DIR:-build}" ;;
+esac
 [[ "$BUILD" = /* ]] || BUILD="$PWD/$BUILD"  # absolute from here on
 
 packages=(
@@ -16,6 +23,7 @@ packages=(
   python3 python3-dev python3-pytest python3-numpy python3-pandas python3-matplotlib
   python3-nbclient python3-nbformat python3-ipykernel python3-distributed
 )
+[[ "$what" = fuzz ]] && packages+=(clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,8 +35,25 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
+if [[ "$what" = fuzz ]]; then
+  # Only the loader and its fuzz target; assertions stay live (no NDEBUG).
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+    -DCMAKE_CXX_COMPILER=clang++-14 -DFAULTLINE_FUZZ=ON >/dev/null
+elif [[ "$what" = sanitize ]]; then
+  # Optimised as the product is, with debug information for readable reports; no benchmark.
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAULTLINE_SANITIZE=address,undefined \
+    -DFAULTLINE_BENCH=OFF -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
+else
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
+fi
 cmake --build "$BUILD" -j"$(nproc)"
+
+run_python_tests() {
+  if [[ -d tests/python ]] && ls tests/python/test_*.py >/dev/null 2>&1; then
+    PYTHONPATH="$BUILD/bindings/python${PYTHONPATH:+:$PYTHONPATH}" FAULTLINE_BUILD_DIR="$BUILD" \
+      /usr/bin/python3 -m pytest -q tests/python
+  fi
+}
 
 case "$what" in
   demo)
@@ -36,11 +61,23 @@ case "$what" in
     ;;
   test)
     (cd "$BUILD" && ctest --output-on-failure -j"$(nproc)")
-    if [[ -d tests/python ]] && ls tests/python/test_*.py >/dev/null 2>&1; then
-      PYTHONPATH="$BUILD/bindings/python${PYTHONPATH:+:$PYTHONPATH}" FAULTLINE_BUILD_DIR="$BUILD" \
-        /usr/bin/python3 -m pytest -q tests/python
+    run_python_tests
+    ;;
+  sanitize)
+    # Any report fails the process that made it. Leaks are not checked: SimGrid and CPython keep
+    # their global state to the end of the process on purpose.
+    export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    labels="${2:-}"
+    (cd "$BUILD" && ctest --output-on-failure -j"$(nproc)" ${labels:+-L "$labels"})
+    if [[ -z "$labels" ]]; then
+      # The interpreter is not instrumented: the sanitizers' runtime is loaded first, for the module.
+      LD_PRELOAD="$(g++ -print-file-name=libasan.so) $(g++ -print-file-name=libubsan.so)" run_python_tests
     fi
     ;;
+  fuzz)
+    exec bash fuzz/run.sh "$BUILD" "${2:-600}"
+    ;;
   build) ;;
-  *) echo "usage: bootstrap.sh demo|test|build" >&2; exit 1 ;;
+  *) echo "usage: bootstrap.sh demo|test|build|sanitize [LABELS]|fuzz [SECONDS]" >&2; exit 1 ;;
 esac

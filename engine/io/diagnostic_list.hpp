@@ -2,8 +2,7 @@
 #pragma once
 
 #include "io/loader.hpp"
-
-#include <toml++/toml.h>
+#include "io/toml.hpp"
 
 #include <string>
 #include <vector>

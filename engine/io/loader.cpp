@@ -3,10 +3,10 @@
 #include "io/diagnostic_list.hpp"
 #include "io/overrides.hpp"
 #include "io/scenario_reader.hpp"
+#include "io/toml.hpp"
 #include "io/toml_guard.hpp"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <cerrno>
 #include <cstdio>

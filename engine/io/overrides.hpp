@@ -4,8 +4,7 @@
 
 #include "io/diagnostic_list.hpp"
 #include "io/loader.hpp"
-
-#include <toml++/toml.h>
+#include "io/toml.hpp"
 
 #include <map>
 #include <string>

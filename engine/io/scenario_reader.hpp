@@ -4,9 +4,8 @@
 #pragma once
 
 #include "io/diagnostic_list.hpp"
+#include "io/toml.hpp"
 #include "scenario/scenario.hpp"
-
-#include <toml++/toml.h>
 
 namespace faultline {
 

@@ -5,11 +5,10 @@
 
 #include "io/diagnostic_list.hpp"
 #include "io/schema.hpp"
+#include "io/toml.hpp"
 #include "scenario/distribution.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/status.hpp"
-
-#include <toml++/toml.h>
 
 #include <cstdint>
 #include <optional>

@@ -223,7 +223,7 @@ std::string feature_chart(const Report& r, const Series& feature, const std::vec
   const Frame f{62, 8 + kLabelRowHeight * kLabelRows, kChartWidth - 78, height - 28, run_length(r)};
   const std::vector<Window> ws = windows(r, feature.buckets, std::size_t(f.right - f.left));
   const auto [low, step] = availability_range(ws, feature.slo);
-  auto y = [&](double a) { return f.bottom - (f.bottom - f.top) * std::clamp((a - low) / (1 - low), 0.0, 1.0); };
+  auto y = [&f, low = low](double a) { return f.bottom - (f.bottom - f.top) * std::clamp((a - low) / (1 - low), 0.0, 1.0); };
 
   std::string svg = fmt::format(
       "<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"availability of {} over time\">",

@@ -14,6 +14,25 @@ namespace faultline {
 
 namespace {
 bool engine_created = false;
+
+// AddressSanitizer cannot follow SimGrid's own context switches (its stack bookkeeping reports
+// overflows in sigaltstack and loses track of actor stacks): under ASan every actor is a thread,
+// with a stack large enough for ASan's redzones, whatever the caller asked for.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
+bool overridden_under_sanitizer(const std::string& config) {
+  return kAddressSanitizer && (config.starts_with("contexts/stack-size:") || config.starts_with("contexts/guard-size:"));
+}
 }  // namespace
 
 bool SimgridEngine::used_in_this_process() { return engine_created; }
@@ -33,7 +52,12 @@ SimgridEngine::SimgridEngine(const std::vector<std::string>& extra_config) {
       "--cfg=contexts/nthreads:1",
       "--cfg=debug/verbose-exit:0",
   };
-  for (const std::string& c : extra_config) args.push_back("--cfg=" + c);
+  if (kAddressSanitizer) {
+    args.push_back("--cfg=contexts/factory:thread");
+    args.push_back("--cfg=contexts/stack-size:1024");
+  }
+  for (const std::string& c : extra_config)
+    if (!overridden_under_sanitizer(c)) args.push_back("--cfg=" + c);
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

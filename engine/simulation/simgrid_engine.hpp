@@ -3,7 +3,8 @@
 // breaks determinism) and no log output. SimGrid keeps global state (the clock, static signals)
 // after its Engine is destroyed, so a second engine in the same process would silently give wrong
 // results: constructing a second SimgridEngine throws InternalError instead. Fork to run again
-// (see child_process.hpp).
+// (see child_process.hpp). Built with AddressSanitizer, every actor runs as a thread with a 1 MiB
+// stack (ASan cannot follow SimGrid's own context switches) and callers' stack sizes are ignored.
 #pragma once
 
 #include <memory>

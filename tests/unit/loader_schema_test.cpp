@@ -1,13 +1,13 @@
 // The schema table drives validation and documentation; these tests keep the table, the example
 // scenarios and scenarios/SCHEMA.md in step with each other.
-#include "support/text_files.hpp"
 #include "io/duration.hpp"
 #include "io/loader.hpp"
 #include "io/schema.hpp"
+#include "io/toml.hpp"
+#include "support/text_files.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <cstdlib>
 #include <fstream>
