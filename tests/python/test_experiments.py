@@ -117,6 +117,12 @@ def test_an_interrupted_cli_sweep_resumes_where_it_stopped(data_dir, cli, tmp_pa
     pdt.assert_series_equal(got.users_affected, expected.users_affected, check_dtype=False)
 
 
+# A Dask worker runs each task in a thread of its own, beside its event loop's, and faultline forks
+# the simulation child from there. GCC 12's AddressSanitizer runtime has no fork handlers, so a child
+# forked while the other thread was inside its allocator hangs on the allocator's lock; faultline's
+# own sweeps fork from one thread and run under the sanitizer in the tests above.
+@pytest.mark.skipif(bool(os.environ.get("FAULTLINE_SANITIZED")),
+                    reason="forks from a Dask worker thread hang under GCC 12's AddressSanitizer")
 def test_sweep_on_a_dask_local_cluster_equals_the_local_sweep(single_zone, local_sweep):
     from dask.distributed import Client, LocalCluster
 
