@@ -107,6 +107,21 @@ void run_interruptible(Work&& work) {
   }
 }
 
+// Several runs of one scenario, `jobs` at a time, every child forked from this thread (a thread pool
+// forking children at once would not be safe: see ChildProcess); report.json texts in seed order.
+std::vector<std::string> simulate_many(const std::string& text, const std::string& origin, const Overrides& overrides,
+                                       const std::vector<std::uint64_t>& seeds, unsigned jobs) {
+  std::vector<std::string> reports(seeds.size());
+  run_interruptible([&](const SweepCallbacks& callbacks) {
+    const Scenario s = load_scenario_text(text, origin, overrides);
+    run_in_child_processes(
+        seeds.size(), jobs, [&](std::size_t i) { return isolated_simulation(s, seeds[i], false); },
+        [&](std::size_t i, std::string json) { reports[i] = report_to_json(report_from_child(json)); },
+        callbacks.poll);
+  });
+  return reports;
+}
+
 // Scenario arguments as the Python side keeps them: text, origin, overrides.
 using ScenarioArguments = std::tuple<std::string, std::string, Overrides>;
 
@@ -294,6 +309,10 @@ PYBIND11_MODULE(_faultline, m) {
   m.def("simulate", &simulate_to_json, py::arg("text"), py::arg("origin"), py::arg("overrides"), py::arg("seed"),
         "Load and simulate the scenario in a forked child (the GIL is released meanwhile); return report.json's "
         "text, byte for byte what `faultline run --format json` prints.");
+  m.def("simulate_many", &simulate_many, py::arg("text"), py::arg("origin"), py::arg("overrides"), py::arg("seeds"),
+        py::arg("jobs"),
+        "Simulate the scenario once per seed, `jobs` at a time, each in a forked child; return the report.json "
+        "texts in seed order.");
   m.def("plan_sweep", &plan_sweep_for_python, py::arg("text"), py::arg("origin"), py::arg("overrides"),
         py::arg("grid"), py::arg("runs"), py::arg("seed"),
         "The runs of a sweep over a grid [(key, [value text, ...]), ...]: label and metric columns, each point's "

@@ -1,19 +1,12 @@
 #include "experiment/sweep.hpp"
 
-#include "scenario/errors.hpp"
 #include "simulation/child_process.hpp"
 #include "simulation/simulation.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <chrono>
-#include <cstring>
-#include <memory>
 #include <set>
-
-#include <poll.h>
 
 namespace faultline {
 
@@ -83,57 +76,16 @@ SweepPlan plan_sweep(const ScenarioLoader& load, const Overrides& base, const Pa
   return plan;
 }
 
-namespace {
-
-// A run under way in its child process.
-struct RunUnderWay {
-  PlannedRun run;
-  std::unique_ptr<ChildProcess> child;
-};
-
-}  // namespace
-
 void run_sweep(const SweepPlan& plan, const std::vector<PlannedRun>& todo, unsigned jobs,
                const SweepCallbacks& callbacks) {
-  if (todo.empty()) return;
-  const std::size_t at_once = std::clamp<std::size_t>(jobs, 1, todo.size());
-  // Every child is forked, read and reaped here, in the calling thread: a child forked while another
-  // thread of this process held a lock (an allocator's) would inherit it locked. Destroying a run
-  // under way kills its child, so a failure or an interrupt leaves none behind.
-  std::vector<RunUnderWay> under_way;
-  std::size_t next = 0;
-  const ProgressSink no_progress;
-  auto last_poll = std::chrono::steady_clock::now();
-  const auto poll_now_and_then = [&] {
-    if (!callbacks.poll) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_poll < std::chrono::milliseconds(200)) return;
-    last_poll = now;
-    callbacks.poll();
-  };
-  while (next < todo.size() || !under_way.empty()) {
-    while (under_way.size() < at_once && next < todo.size()) {
-      const PlannedRun& run = todo[next++];
-      under_way.push_back(
-          {run, std::make_unique<ChildProcess>(isolated_simulation(plan.points.at(run.point).scenario, run.seed, false))});
-    }
-    std::vector<pollfd> fds;
-    for (const RunUnderWay& r : under_way) fds.push_back({r.child->fd(), POLLIN, 0});
-    if (::poll(fds.data(), fds.size(), 200) < 0 && errno != EINTR)
-      throw InternalError(std::string("cannot wait for the simulation children: ") + std::strerror(errno));
-    // Finished runs are reported in the order they finish; one that failed stops the sweep (the
-    // others are killed as `under_way` goes), after those reported before it.
-    for (std::size_t i = fds.size(); i-- > 0;) {
-      if (fds[i].revents == 0) continue;
-      if (under_way[i].child->read_some(no_progress)) continue;
-      RunUnderWay done = std::move(under_way[i]);
-      under_way.erase(under_way.begin() + std::ptrdiff_t(i));
-      FinishedRun finished{done.run, run_metrics(report_from_child(done.child->finish()))};
-      done.child.reset();
-      if (callbacks.on_finished) callbacks.on_finished(finished);
-    }
-    poll_now_and_then();
-  }
+  run_in_child_processes(
+      todo.size(), jobs,
+      [&](std::size_t i) { return isolated_simulation(plan.points.at(todo[i].point).scenario, todo[i].seed, false); },
+      [&](std::size_t i, std::string json) {
+        const FinishedRun finished{todo[i], run_metrics(report_from_child(json))};
+        if (callbacks.on_finished) callbacks.on_finished(finished);
+      },
+      callbacks.poll);
 }
 
 }  // namespace faultline

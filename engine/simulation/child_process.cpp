@@ -2,14 +2,20 @@
 
 #include "scenario/errors.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <memory>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -190,6 +196,39 @@ std::string run_in_child_process(const ChildWork& work, const ProgressSink& on_p
   while (child.read_some(on_progress)) {
   }
   return child.finish();
+}
+
+void run_in_child_processes(std::size_t count, unsigned jobs, const std::function<ChildWork(std::size_t)>& work_for,
+                            const std::function<void(std::size_t, std::string)>& on_result,
+                            const std::function<void()>& poll) {
+  const std::size_t at_once = std::clamp<std::size_t>(jobs, 1, std::max<std::size_t>(count, 1));
+  // Destroying a child under way kills it, so a failure or an interrupt leaves none behind.
+  std::vector<std::pair<std::size_t, std::unique_ptr<ChildProcess>>> under_way;
+  std::size_t next = 0;
+  const ProgressSink no_progress;
+  auto last_poll = std::chrono::steady_clock::now() - std::chrono::seconds(1);  // polled on the first round too
+  while (next < count || !under_way.empty()) {
+    while (under_way.size() < at_once && next < count) {
+      under_way.emplace_back(next, std::make_unique<ChildProcess>(work_for(next)));
+      ++next;
+    }
+    std::vector<pollfd> fds;
+    for (const auto& [index, child] : under_way) fds.push_back({child->fd(), POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), 200) < 0 && errno != EINTR)
+      throw InternalError(std::string("cannot wait for the simulation children: ") + std::strerror(errno));
+    for (std::size_t i = fds.size(); i-- > 0;) {
+      if (fds[i].revents == 0 || under_way[i].second->read_some(no_progress)) continue;
+      auto [index, child] = std::move(under_way[i]);
+      under_way.erase(under_way.begin() + std::ptrdiff_t(i));
+      std::string result = child->finish();
+      child.reset();
+      on_result(index, std::move(result));
+    }
+    if (poll && std::chrono::steady_clock::now() - last_poll >= std::chrono::milliseconds(200)) {
+      last_poll = std::chrono::steady_clock::now();
+      poll();
+    }
+  }
 }
 
 }  // namespace faultline

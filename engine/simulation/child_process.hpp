@@ -21,7 +21,15 @@ using ChildWork = std::function<std::string(const ProgressSink& report_progress)
 // An exception thrown by on_progress kills the child and propagates.
 std::string run_in_child_process(const ChildWork& work, const ProgressSink& on_progress = {});
 
-// The same, for a caller that runs several children at once from one thread (poll() on their fds):
+// Runs `count` pieces of work, each in a child of its own, `jobs` at a time, every child forked and
+// read from this thread (see ChildProcess): `on_result(i, bytes)` is called here as piece i finishes,
+// in the order they finish, and `poll` (when given) a few times a second. The first failure (a
+// child's, or an exception from a callback) kills the children under way and propagates.
+void run_in_child_processes(std::size_t count, unsigned jobs, const std::function<ChildWork(std::size_t)>& work_for,
+                            const std::function<void(std::size_t, std::string)>& on_result,
+                            const std::function<void()>& poll = {});
+
+// One child, for a caller that runs several at once from one thread (poll() on their fds):
 // forking only from that thread keeps the children free of locks other threads held at the fork
 // (AddressSanitizer's allocator has no fork handlers, so a child forked while another thread was
 // allocating would hang). Destroying a child that has not finished kills and reaps it.

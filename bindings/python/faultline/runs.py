@@ -4,7 +4,6 @@ Each run is simulated in a forked child process (SimGrid allows one engine per p
 GIL released while it runs, so runs can go in parallel from plain threads.
 """
 
-import concurrent.futures
 import math
 
 from . import _faultline
@@ -54,12 +53,9 @@ def replicate(scenario, runs=10, jobs=1, seed=None):
     if jobs == 1:
         results = [run(scenario, s) for s in seeds]
     else:
-        executor = concurrent.futures.ThreadPoolExecutor(max_workers=min(jobs, runs), thread_name_prefix="faultline")
-        try:
-            results = list(executor.map(lambda s: run(scenario, s), seeds))
-        finally:
-            # On a failure (or Ctrl-C) runs not yet started are dropped; those running finish.
-            executor.shutdown(wait=True, cancel_futures=True)
+        # Forked from this thread, jobs at a time; on a failure or Ctrl-C the runs under way are killed.
+        text, origin, overrides = scenario._load_arguments()
+        results = [Result(report) for report in _faultline.simulate_many(text, origin, overrides, seeds, jobs)]
 
     table = pd.DataFrame([_replicate_row(r) for r in results])
     table.index.name = "run"
