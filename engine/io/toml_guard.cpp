@@ -18,12 +18,12 @@ std::optional<TomlGuardProblem> toml_guard(std::string_view text) {
     while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
     return TomlGuardProblem{line, column, fmt::format("non-ASCII character '{}' {}", text.substr(i, end - i), what)};
   };
-  // Where a line-ending backslash in a multi-line string is followed (after its whitespace) by a
-  // non-ASCII character: toml++ 3.3 misreads that character too.
+  // Where a backslash in a multi-line string is followed, at once or after a line-ending backslash's
+  // whitespace, by a non-ASCII character: toml++ 3.3 misreads that character.
   auto non_ascii_after_backslash = [&](std::size_t i) -> std::optional<std::size_t> {
     std::size_t k = i + 1;
     while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n')) ++k;
-    if (k == i + 1 || k == text.size() || static_cast<unsigned char>(text[k]) < 0x80) return std::nullopt;
+    if (k == text.size() || static_cast<unsigned char>(text[k]) < 0x80) return std::nullopt;
     return k;
   };
   auto advance_position = [&](std::size_t from, std::size_t to) {
@@ -67,6 +67,9 @@ std::optional<TomlGuardProblem> toml_guard(std::string_view text) {
         if (c == '\\') {
           if (const auto k = non_ascii_after_backslash(i)) {
             advance_position(i, *k);
+            if (*k == i + 1)
+              return non_ascii_at(*k, "right after a backslash in a multi-line string: that is no escape, and "
+                                      "toml++ 3.3 misreads it there; escape the backslash (\\\\) or use \\uXXXX");
             return non_ascii_at(*k, "right after a line-ending backslash in a multi-line string: toml++ 3.3 "
                                     "misreads it there; end the line without the backslash");
           }
