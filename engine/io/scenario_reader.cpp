@@ -1390,6 +1390,31 @@ class ScenarioReader {
     }
   }
 
+  // How a gradual action goes: what a batch counts, and the monitor that holds its next step.
+  void read_rollout_gate(TableReader& t, Action& a) {
+    const bool switching = a.kind == ActionKind::switch_dependency;
+    if (switching && t.has("by"))
+      if (auto v = t.text("by"))
+        a.by = from_choice<RolloutUnit>(*v, {{"replica", RolloutUnit::replica}, {"zone", RolloutUnit::zone}});
+    if (t.has("gate"))
+      if (auto v = t.text("gate")) {
+        a.gate = *v;
+        check_reference(t, "gate", *v, monitors_);
+      }
+    if (t.has("on_gate_failure"))
+      if (auto v = t.text("on_gate_failure")) {
+        a.on_gate_failure = from_choice<GateFailure>(*v, {{"pause", GateFailure::pause}, {"revert", GateFailure::revert}});
+        if (!t.has("gate")) t.error("on_gate_failure", "'on_gate_failure' needs a 'gate'");
+        else if (a.on_gate_failure == GateFailure::revert && !switching)
+          t.error("on_gate_failure", fmt::format("a {} cannot be reverted; only a switch_dependency can", to_string(a.kind)));
+      }
+    const bool stepped = a.kind == ActionKind::admit || a.batch > 0;
+    if (t.has("gate") && !stepped)
+      t.error("gate", "a gate is looked at between steps; this action goes at once (give it a 'batch')");
+    if (a.batch > 0 && a.interval <= 0 && (switching || t.has("gate")))
+      t.error(t.has("interval") ? "interval" : "batch", "the steps of a batched rollout need an 'interval' above 0s");
+  }
+
   // Each kind takes its own keys; those of another kind are mistakes, not something to ignore.
   void read_action_target(TableReader& t, Action& a) {
     const ActionKind k = a.kind;
@@ -1402,7 +1427,11 @@ class ScenarioReader {
     t.only_for(on_service, "service", "kind = \"restart\", \"failover\", \"shed_load\" or \"scale\"");
     for (std::string_view key : {"services", "from"}) t.only_for(switching, key, "kind = \"switch_dependency\"");
     t.only_for(switching || failover, "to", "kind = \"switch_dependency\" or \"failover\"");
-    for (std::string_view key : {"batch", "interval"}) t.only_for(restart, key, "kind = \"restart\"");
+    for (std::string_view key : {"batch", "interval"})
+      t.only_for(restart || switching, key, "kind = \"restart\" or \"switch_dependency\"");
+    t.only_for(switching, "by", "kind = \"switch_dependency\"");
+    for (std::string_view key : {"gate", "on_gate_failure"})
+      t.only_for(restart || switching || admit, key, "kind = \"restart\", \"switch_dependency\" or \"admit\"");
     t.only_for(shed, "fraction", "kind = \"shed_load\"");
     t.only_for(scale, "replicas", "kind = \"scale\"");
     for (std::string_view key : {"feature", "dependency"}) t.only_for(kill, key, "kind = \"kill_switch\"");
@@ -1420,10 +1449,11 @@ class ScenarioReader {
         a.service = *v;
         if (check_reference(t, "service", *v, services_)) service = s_.find_service(*v);
       }
-    if (restart) {
+    if (restart || switching) {
       if (auto v = t.integer("batch")) a.batch = static_cast<int>(*v);
       if (auto v = t.duration("interval")) a.interval = *v;
     }
+    if (restart || switching || admit) read_rollout_gate(t, a);
     if (failover && t.require("to"))
       if (auto v = t.text("to")) {
         a.to = *v;

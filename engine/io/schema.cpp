@@ -595,10 +595,22 @@ std::vector<SchemaKey> build_schema() {
       row("action[].to", T::name)
           .says("switch_dependency only (required): the service they call instead. failover only (required): the "
                 "zone or region made active; it must hold replicas of the service."),
-      row("action[].batch", T::integer).fallback("0").within(0, 10000).in("replicas")
-          .says("restart only: replicas restarted per step; 0: all at once."),
+      row("action[].batch", T::integer).fallback("0").within(0, 10000).in("replicas or zones")
+          .says("restart: replicas restarted per step. switch_dependency: caller replicas (or zones, with "
+                "`by = \"zone\"`) switched per step, the callers of every service switched taken in "
+                "proportion; each switched replica calls `to` from then on (a control dependency from its "
+                "next refresh). 0: all at once."),
       row("action[].interval", T::duration).fallback("\"0s\"").at_least(0)
-          .says("restart only: time between two steps."),
+          .says("restart and switch_dependency: time between two steps; above 0s for a switch_dependency "
+                "with a `batch`, and for any action with a `gate`."),
+      row("action[].by", T::choice).fallback("\"replica\"").one_of({"replica", "zone"})
+          .says("switch_dependency only: what a `batch` counts, caller replicas or the zones they run in."),
+      row("action[].gate", T::name).computed("none: every step goes")
+          .says("restart, switch_dependency (with a `batch`) and admit only: a monitor looked at before each "
+                "step after the first; while it fires, the step fails its gate."),
+      row("action[].on_gate_failure", T::choice).fallback("\"pause\"").one_of({"pause", "revert"})
+          .says("With `gate` only: `pause` waits one more `interval` (`every` for admit) and looks again; "
+                "`revert` (switch_dependency only) moves every switched caller back and ends the rollout."),
       row("action[].fraction", T::number).above(0).at_most(1).in("fraction")
           .says("shed_load only (required): share of the service's incoming requests refused."),
       row("action[].replicas", T::integer).within(1, 10000).in("replicas")

@@ -64,6 +64,7 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
     for (std::size_t f = 0; f < nf; ++f)
       if (s.features[f].name == s.client.relogin_feature) relogin_feature = int(f);
   resolve_response();
+  set_up_rollouts();
   set_up_recovery();
   set_up_resources();
 }
@@ -491,7 +492,7 @@ void PlatformModel::Impl::start_job(Handle jh) {
   int service = topo.replicas[std::size_t(j.replica)].service;
   // A caller whose resolver lost its entries cannot reach anything: it fails before doing work.
   for (int e : controls[std::size_t(service)][std::size_t(j.feature)]) {
-    const Resolver& res = resolvers[std::size_t(e)];
+    const Resolver& res = resolver_of(e, j.replica);
     if (res.broken) {
       finish_job(jh, Result{false, false, mapped(e, res.status), Cause::dependency, false, Blame::edge(e)});
       return;
@@ -557,7 +558,7 @@ void PlatformModel::Impl::on_service_done(int r, Handle jh) {
       Call& c = calls[ch];
       c.parent = jh;
       c.edge = e;
-      c.service = edge_target[std::size_t(e)];
+      c.service = target_of(e, r);
       c.feature = feature;
       c.caller_replica = r;
       c.caller_region = topo.replicas[std::size_t(r)].region;
@@ -968,7 +969,7 @@ void PlatformModel::Impl::on_cache_refresh(int e) {
   c.parent = 0;  // no job waits for it
   c.refresh = true;
   c.edge = e;
-  c.service = edge_target[std::size_t(e)];
+  c.service = target_of(e, caller);
   c.feature = feature;
   c.caller_replica = caller;
   c.caller_region = topo.replicas[std::size_t(caller)].region;
@@ -983,9 +984,32 @@ void PlatformModel::Impl::on_uneject(int r) {
 }
 
 void PlatformModel::Impl::on_control_refresh(int e) {
-  Resolver& res = resolvers[std::size_t(e)];
   const Dependency& d = s.dependencies[std::size_t(e)];
-  int cp = edge_target[std::size_t(e)];
+  auto& per_caller = caller_resolvers[std::size_t(e)];
+  if (per_caller.empty()) {
+    Resolver* one = &resolvers[std::size_t(e)];
+    refresh_control(e, std::span<Resolver* const>(&one, 1), edge_target[std::size_t(e)]);
+  } else {
+    // Under a gradual switch the callers ask two control planes: one refresh of each, its answer for
+    // every caller that asks it.
+    const auto& targets = caller_target[std::size_t(e)];
+    std::vector<int> asked;
+    for (int cp : targets)
+      if (std::find(asked.begin(), asked.end(), cp) == asked.end()) asked.push_back(cp);
+    std::vector<Resolver*> askers;
+    for (int cp : asked) {
+      askers.clear();
+      for (std::size_t i = 0; i < targets.size(); ++i)
+        if (targets[i] == cp) askers.push_back(&per_caller[i]);
+      refresh_control(e, askers, cp);
+    }
+  }
+  q.push(now + d.refresh, kControlRefresh, std::uint32_t(e));
+}
+
+// One refresh of a control edge against control plane `cp`; its answer goes to each of `askers`.
+void PlatformModel::Impl::refresh_control(int e, std::span<Resolver* const> askers, int cp) {
+  const Dependency& d = s.dependencies[std::size_t(e)];
   // What the control plane answers now.
   FaultPlan::ControlAnswer answer = faults.control_plane_answer(cp);
   bool ok = answer.ok, missing = answer.missing;
@@ -1004,17 +1028,18 @@ void PlatformModel::Impl::on_control_refresh(int e) {
   double took = service_rng[std::size_t(cp)].sample(service_time_of(cp));
   rec.attempt(cp, now, ok, ok ? Cause::dependency : (blame.kind == Blame::Kind::fault ? Cause::injected : Cause::host_down),
               took, blame, now);
-  if (ok) {
-    res.broken = false;
-    res.last_good = now;
-  } else if (!d.fail_static) {
-    // An authoritative "no such entry" replaces the cache at once; errors only once it has expired.
-    if (missing || now - res.last_good > d.cache_ttl) {
-      res.broken = true;
-      res.status = status;
+  for (Resolver* res : askers) {
+    if (ok) {
+      res->broken = false;
+      res->last_good = now;
+    } else if (!d.fail_static) {
+      // An authoritative "no such entry" replaces the cache at once; errors only once it has expired.
+      if (missing || now - res->last_good > d.cache_ttl) {
+        res->broken = true;
+        res->status = status;
+      }
     }
   }
-  q.push(now + d.refresh, kControlRefresh, std::uint32_t(e));
 }
 
 // ---- the loop ------------------------------------------------------------------------------
@@ -1099,6 +1124,7 @@ Report PlatformModel::Impl::finish() {
   while (next_bucket < rec.bucket_count()) {
     for (std::size_t sv = 0; sv < s.services.size(); ++sv)
       replicas_by_bucket[sv][std::size_t(next_bucket)] = serving_replicas(int(sv));
+    record_rollouts(next_bucket);
     rec.close_bucket(next_bucket);
     close_resource_bucket(next_bucket);
     impact.add(bucket_healthy(next_bucket++));
@@ -1129,6 +1155,7 @@ Report PlatformModel::Impl::finish() {
   }
   if (!r.incidents.empty()) r.incident = r.incidents.front();
   r.status_updates = status_updates;
+  fill_rollouts(r);
   r.summary.service_calls = calls_sent;
   r.summary.events = events;
   r.summary.peak_in_flight = peak_in_flight;

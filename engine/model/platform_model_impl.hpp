@@ -29,6 +29,7 @@
 #include <array>
 #include <cmath>
 #include <deque>
+#include <span>
 #include <fmt/format.h>
 
 namespace faultline {
@@ -339,6 +340,22 @@ struct PlatformModel::Impl {
   std::vector<double> action_time;         // when each scheduled action runs (-1: not scheduled)
   std::vector<int> action_service;         // per action: the service it acts on (-1: none)
   std::vector<std::vector<int>> startup_needs;  // [service]: services that must serve for it to start
+  // Gradual actions (platform_rollout.cpp): per action, how far its rollout has gone. Only actions
+  // that go in steps and opt into it (a switch_dependency with a batch, any action with a gate).
+  struct RolloutState {
+    bool tracked = false;                // reported: its progress per bucket and its events
+    int gate = -1;                       // monitor index, -1: none
+    std::vector<int> edges;              // switch_dependency: the edges it switches
+    std::vector<std::vector<int>> steps; // switch_dependency: caller replicas switched at each step
+    std::size_t steps_done = 0;
+    double share = 0;                    // of its callers switched, replicas restarted, users admitted
+    double started = -1, finished = -1, paused_since = -1, paused_total = 0;
+    bool reverted = false;
+    std::vector<double> share_by_bucket;
+  };
+  std::vector<RolloutState> rollouts;          // per action
+  std::vector<std::vector<int>> caller_target;  // per edge, by caller replica position (empty: edge_target for all)
+  std::vector<std::vector<Resolver>> caller_resolvers;  // per control edge under a gradual switch, by caller position
 
   // The people. `incident` is the one in progress (or the last one resolved); earlier ones are closed.
   IncidentTimeline incident;
@@ -521,6 +538,26 @@ struct PlatformModel::Impl {
   void set_kill_switch(const Action& act, bool on);
   void on_action_end(int a);
   void on_action_step(int a, std::uint64_t k);
+
+  // ---- platform_rollout.cpp: gradual actions, their steps and gates
+  void set_up_rollouts();
+  int target_of(int edge, int caller_replica) const {
+    const auto& per_caller = caller_target[std::size_t(edge)];
+    return per_caller.empty() ? edge_target[std::size_t(edge)] : per_caller[std::size_t(replica_pos[std::size_t(caller_replica)])];
+  }
+  const Resolver& resolver_of(int edge, int caller_replica) const {
+    const auto& per_caller = caller_resolvers[std::size_t(edge)];
+    return per_caller.empty() ? resolvers[std::size_t(edge)] : per_caller[std::size_t(replica_pos[std::size_t(caller_replica)])];
+  }
+  void start_switch_rollout(int a);
+  void switch_step(int a);
+  void revert_switch(int a);
+  bool gate_holds(int a, std::uint64_t k);
+  int rollout_steps_left(int a) const;
+  double switch_rollout_length(int a) const;
+  void record_rollouts(int b);
+  void fill_rollouts(Report& r) const;
+  void refresh_control(int e, std::span<Resolver* const> askers, int cp);
 
   // ---- platform_recovery.cpp: supervised restarts, autoscaling, failover
   void set_up_recovery();

@@ -52,6 +52,7 @@ void PlatformModel::Impl::on_bucket_tick(int b) {
   close_resource_bucket(b);
   next_bucket = b + 1;
   for (std::size_t sv = 0; sv < s.services.size(); ++sv) replicas_by_bucket[sv][std::size_t(b)] = serving_replicas(int(sv));
+  record_rollouts(b);
   evaluate_monitors(b);
   track_resolution(b);
   if (incident.detected && !incident.acknowledged && now >= acknowledge_due) try_acknowledge(false);
@@ -325,7 +326,15 @@ std::optional<double> PlatformModel::Impl::restoration_estimate() const {
       if (act.kind == ActionKind::restart) effect = svc.restart_time;
       if (act.kind == ActionKind::scale) effect = svc.autoscaling.provisioning_delay + svc.restart_time;
     }
-    eta = std::max(eta, action_time[a] + effect);
+    eta = std::max(eta, action_time[a] + effect + switch_rollout_length(int(a)));
+    planned = true;
+  }
+  // Rollouts under way: the steps left at their interval (a paused one, as if it went on now).
+  for (std::size_t a = 0; a < s.actions.size(); ++a) {
+    const Action& act = s.actions[a];
+    const RolloutState& ro = rollouts[a];
+    if (act.kind != ActionKind::switch_dependency || ro.started < 0 || ro.finished >= 0) continue;
+    eta = std::max(eta, now + rollout_steps_left(int(a)) * act.interval);
     planned = true;
   }
   if (!planned) return std::nullopt;
@@ -421,6 +430,14 @@ void PlatformModel::Impl::on_action(int a) {
     case ActionKind::switch_dependency: {
       int from = find_service(act.from), to = find_service(act.to);
       mitigates = faults.hits_service(from);
+      if (act.batch > 0) {
+        start_switch_rollout(a);
+        const RolloutState& ro = rollouts[std::size_t(a)];
+        detail = fmt::format("switch from {} to {} in {} steps of {} {} every {}", act.from, act.to, ro.steps.size(),
+                             act.batch, act.by == RolloutUnit::zone ? "zone(s)" : "caller replica(s)",
+                             duration_text(act.interval));
+        break;
+      }
       int switched = 0;
       for (std::size_t e = 0; e < s.dependencies.size(); ++e) {
         if (edge_target[e] != from) continue;
@@ -467,6 +484,9 @@ void PlatformModel::Impl::on_action(int a) {
       break;
     case ActionKind::admit:
       admitted = std::min(1.0, act.step);
+      rollouts[std::size_t(a)].started = now;
+      rollouts[std::size_t(a)].steps_done = 1;
+      if (admitted >= 1) rollouts[std::size_t(a)].finished = now;
       for (std::size_t f = 0; f < s.features.size(); ++f) admit_gated[f] = carries(act.features, s.features[f].name);
       detail = fmt::format("{:.0f}% of users admitted, {:.0f}% more every {}", 100 * admitted, 100 * act.step,
                            duration_text(act.every));
@@ -499,8 +519,14 @@ int PlatformModel::Impl::restart_batch(int a, std::uint64_t k) {
     update_rotation(up[i]);
     restart(up[i], false);
   }
+  const std::size_t done = std::min(up.size(), first + size);
+  RolloutState& ro = rollouts[std::size_t(a)];
+  if (k == 0) ro.started = now;
+  ro.steps_done = std::size_t(k) + 1;
+  ro.share = up.empty() ? 1 : double(done) / double(up.size());
   if (first + size < up.size()) q.push(now + act.interval, kActionStep, std::uint32_t(a), k + 1);
-  return int(std::min(up.size(), first + size) - std::min(up.size(), first));
+  else ro.finished = now;
+  return int(done - std::min(up.size(), first));
 }
 
 void PlatformModel::Impl::set_kill_switch(const Action& act, bool on) {
@@ -522,13 +548,21 @@ void PlatformModel::Impl::on_action_end(int a) {
 
 void PlatformModel::Impl::on_action_step(int a, std::uint64_t k) {
   const Action& act = s.actions[std::size_t(a)];
+  if (!gate_holds(a, k)) return;
+  if (act.kind == ActionKind::switch_dependency) {
+    switch_step(a);
+    return;
+  }
   if (act.kind == ActionKind::restart) {
     restart_batch(a, k);
     return;
   }
   admitted = std::min(1.0, admitted + act.step);
   rec.event(now, "admit", act.name, fmt::format("{:.0f}% of users admitted", 100 * admitted));
+  RolloutState& ro = rollouts[std::size_t(a)];
+  ro.steps_done = std::size_t(k) + 1;
   if (admitted < 1) q.push(now + act.every, kActionStep, std::uint32_t(a), k + 1);
+  else ro.finished = now;
 }
 
 }  // namespace faultline

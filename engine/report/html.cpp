@@ -610,6 +610,48 @@ void features_section(std::string& out, const Report& r, const std::vector<Stage
   }
 }
 
+// Gradual actions: how far each went, over time (a step line from 0% to 100% done).
+std::string rollout_chart(const Report& r, const RolloutReport& ro, const std::vector<Stage>& stages) {
+  const double height = 150;
+  const Frame f{62, 8 + kLabelRowHeight * kLabelRows, kChartWidth - 78, height - 28, run_length(r)};
+  auto y = [&f](double share) { return f.bottom - (f.bottom - f.top) * std::clamp(share, 0.0, 1.0); };
+  std::string svg = fmt::format(
+      "<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"share of {} done by {} over time\">",
+      kChartWidth, height, escape(ro.unit), escape(ro.action));
+  for (double share : {0.0, 0.5, 1.0}) {
+    svg += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>", f.left,
+                       y(share), f.right, y(share));
+    svg += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{:.0f}%</text>", f.left - 6,
+                       y(share) + 4, share * 100);
+  }
+  time_axis(svg, f);
+  std::string points;
+  for (std::size_t b = 0; b < ro.share_by_bucket.size(); ++b) {
+    const double t0 = double(b) * r.bucket, t1 = std::min(double(b + 1) * r.bucket, f.t_end);
+    const double yy = y(ro.share_by_bucket[b]);
+    points += fmt::format("{}{:.1f},{:.1f} {:.1f},{:.1f}", points.empty() ? "" : " ", f.x(t0), yy, f.x(t1), yy);
+  }
+  if (!points.empty()) svg += "<polyline class=\"availability\" points=\"" + points + "\"/>";
+  stage_markers(svg, f, stages, true);
+  return svg + "</svg>";
+}
+
+void rollouts_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+  if (r.rollouts.empty()) return;
+  out += "<h2>Rollouts</h2>\n<table><tr><th>action</th><th>kind</th><th class=\"num\">steps</th>"
+         "<th class=\"num\">started</th><th class=\"num\">finished</th><th class=\"num\">paused</th><th>outcome</th></tr>\n";
+  for (const RolloutReport& ro : r.rollouts)
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td><td>{}</td></tr>\n",
+                       escape(ro.action), escape(ro.kind), ro.steps, ro.started ? hms_text(*ro.started) : "-",
+                       ro.finished ? hms_text(*ro.finished) : "-", clock_text(ro.paused_time),
+                       ro.reverted ? "reverted by its gate" : ro.finished ? "done" : ro.started ? "under way at the end" : "not started");
+  out += "</table>\n";
+  for (const RolloutReport& ro : r.rollouts)
+    out += fmt::format("<h3>{} <span class=\"note\">share of {} done</span></h3>\n", escape(ro.action), escape(ro.unit)) +
+           rollout_chart(r, ro, stages) + "\n";
+}
+
 void services_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
   out += "<h2>Services</h2>\n";
   if (r.services.empty()) {
@@ -738,6 +780,7 @@ std::string report_html(const Report& r) {
   incidents_section(out, r);
   status_page_section(out, r);
   features_section(out, r, stages);
+  rollouts_section(out, r, stages);
   services_section(out, r, stages);
   resources_section(out, r, stages);
   propagation_section(out, r);

@@ -224,6 +224,11 @@ class Node {
     return value_.get<std::uint64_t>();
   }
 
+  bool boolean() const {
+    if (!value_.is_boolean()) fail("expected true or false");
+    return value_.get<bool>();
+  }
+
   std::string text() const {
     if (!value_.is_string()) fail("expected a string");
     return value_.get<std::string>();
@@ -393,6 +398,20 @@ std::string report_to_json(const Report& r) {
                       {"status_updates", std::move(status_updates)}};
   // Only scenarios that model resources have the section: reports of the others stay as they were.
   if (!r.resources.empty()) out["resources"] = std::move(resources);
+  if (!r.rollouts.empty()) {  // likewise for gradual actions
+    ordered_json rollouts = ordered_json::array();
+    for (const RolloutReport& ro : r.rollouts)
+      rollouts.push_back({{"action", ro.action},
+                          {"kind", ro.kind},
+                          {"unit", ro.unit},
+                          {"steps", ro.steps},
+                          {"started", optional_number(ro.started)},
+                          {"finished", optional_number(ro.finished)},
+                          {"paused_time", ro.paused_time},
+                          {"reverted", ro.reverted},
+                          {"share_by_bucket", ro.share_by_bucket}});
+    out["rollouts"] = std::move(rollouts);
+  }
   // Invalid UTF-8 (never expected: names come from TOML, which is UTF-8) is replaced rather than
   // allowed to lose the whole report.
   std::string text;
@@ -473,6 +492,20 @@ Report report_from_json(std::string_view text) {
     r.status_updates.push_back(
         {n["time"].number(), n["state"].text(), n["message"].text(), n["eta"].optional_number(), n["channel"].text()});
   });
+  if (root.has("rollouts"))
+    root["rollouts"].for_each([&](const Node& n) {
+      RolloutReport ro;
+      ro.action = n["action"].text();
+      ro.kind = n["kind"].text();
+      ro.unit = n["unit"].text();
+      ro.steps = int(n["steps"].count());
+      ro.started = n["started"].optional_number();
+      ro.finished = n["finished"].optional_number();
+      ro.paused_time = n["paused_time"].number();
+      ro.reverted = n["reverted"].boolean();
+      n["share_by_bucket"].for_each([&](const Node& v) { ro.share_by_bucket.push_back(v.number()); });
+      r.rollouts.push_back(std::move(ro));
+    });
   return r;
 }
 

@@ -121,6 +121,18 @@ struct ResourceReport {
   std::map<std::string, std::uint64_t> drops_by_class;  // link: messages dropped, by traffic class
 };
 
+// A gradual action (a switch_dependency in batches, an action with a gate) and how far it went.
+struct RolloutReport {
+  std::string action;
+  std::string kind;                 // the action's kind
+  std::string unit;                 // what its share counts: "callers", "replicas" or "users"
+  int steps = 0;                    // steps taken
+  std::optional<double> started, finished;  // first and last step (finished: nothing left to do)
+  double paused_time = 0;           // seconds its gate held a step
+  bool reverted = false;            // its gate failed and it was moved back
+  std::vector<double> share_by_bucket;  // share done at each bucket's end
+};
+
 // A service that became unhealthy and what carried the failure to it.
 struct PropagationStep {
   double time = 0;
@@ -173,6 +185,7 @@ struct Report {
   std::vector<PropagationStep> propagation;
   std::vector<Event> events;
   std::vector<StatusUpdate> status_updates;
+  std::vector<RolloutReport> rollouts;   // only gradual actions (empty: none)
 };
 
 }  // namespace faultline

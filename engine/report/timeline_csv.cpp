@@ -50,7 +50,8 @@ void append_rows(std::string& out, const Report& r, const char* kind, const std:
     }
     out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{},{},{},{}", t_start, t_end, kind, label, c.requests,
                        c.ok, c.degraded, c.failed, availability, ejected, circuit_open, replicas);
-    out += r.resources.empty() ? "\n" : ",,,\n";
+    out += r.resources.empty() ? "" : ",,,";
+    out += r.rollouts.empty() ? "\n" : ",\n";
   }
 }
 
@@ -61,8 +62,19 @@ void append_resource_rows(std::string& out, const Report& r, const ResourceRepor
     const auto [t_start, t_end] = bucket_span(r, i);
     const double backlog = i < res.backlog_by_bucket.size() ? res.backlog_by_bucket[i] : 0;
     const std::uint32_t hits = i < res.limit_hits_by_bucket.size() ? res.limit_hits_by_bucket[i] : 0;
-    out += fmt::format("{:.9g},{:.9g},resource,{},,,,,,,,,{:.9g},{:.9g},{}\n", t_start, t_end, label,
+    out += fmt::format("{:.9g},{:.9g},resource,{},,,,,,,,,{:.9g},{:.9g},{}", t_start, t_end, label,
                        res.utilisation_by_bucket[i], backlog, hits);
+    out += r.rollouts.empty() ? "\n" : ",\n";
+  }
+}
+
+// Rollout rows (gradual actions): only the share done at the bucket's end.
+void append_rollout_rows(std::string& out, const Report& r, const RolloutReport& ro) {
+  const std::string label = csv_field(ro.action);
+  for (std::size_t i = 0; i < ro.share_by_bucket.size(); ++i) {
+    const auto [t_start, t_end] = bucket_span(r, i);
+    out += fmt::format("{:.9g},{:.9g},rollout,{},,,,,,,,,{}{:.9g}\n", t_start, t_end, label,
+                       r.resources.empty() ? "" : ",,,", ro.share_by_bucket[i]);
   }
 }
 
@@ -70,7 +82,8 @@ void append_resource_rows(std::string& out, const Report& r, const ResourceRepor
 
 std::string timeline_csv(const Report& r) {
   std::string out = "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas";
-  out += r.resources.empty() ? "\n" : ",utilisation,backlog,limit_hits\n";
+  out += r.resources.empty() ? "" : ",utilisation,backlog,limit_hits";
+  out += r.rollouts.empty() ? "\n" : ",share_done\n";
   for (const Series& s : r.features) append_rows(out, r, "feature", s.name, s.buckets);
   for (const Series& s : r.segments) append_rows(out, r, "segment", s.name, s.buckets);
   for (const Series& s : r.regions) append_rows(out, r, "region", s.name, s.buckets);
@@ -86,6 +99,7 @@ std::string timeline_csv(const Report& r) {
     append_rows(out, r, "service", s.name, s.buckets, state);
   }
   for (const ResourceReport& res : r.resources) append_resource_rows(out, r, res);
+  for (const RolloutReport& ro : r.rollouts) append_rollout_rows(out, r, ro);
   return out;
 }
 

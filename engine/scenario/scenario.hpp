@@ -457,6 +457,10 @@ struct Incident {
 enum class ActionKind { switch_dependency, rollback, restart, failover, shed_load, scale, kill_switch, admit };
 enum class Trigger { at, detected, acknowledged, diagnosed, monitor };
 
+// A gradual action goes in steps (batches); between two steps its gate (a monitor) is looked at.
+enum class RolloutUnit { replica, zone };
+enum class GateFailure { pause, revert };
+
 struct Action {
   std::string name;
   ActionKind kind = ActionKind::rollback;
@@ -468,8 +472,11 @@ struct Action {
   std::string service;     // restart, failover, shed_load, scale: the service acted on
   std::vector<std::string> services;  // switch_dependency: callers switched (empty: all callers)
   std::string from, to;    // switch_dependency: old and new target; failover: `to` = zone or region made active
-  int batch = 0;           // restart: replicas per step (0: all at once)
-  Seconds interval = 0;    // restart: time between steps
+  int batch = 0;           // restart: replicas per step; switch_dependency: callers (or zones) per step (0: all at once)
+  Seconds interval = 0;    // restart, switch_dependency: time between steps
+  RolloutUnit by = RolloutUnit::replica;  // switch_dependency: what a batch counts
+  std::string gate;        // restart, switch_dependency, admit: monitor whose firing holds the next step
+  GateFailure on_gate_failure = GateFailure::pause;  // pause (wait an interval, look again) or revert
   double fraction = 0;     // shed_load: share of the service's incoming requests refused
   int replicas = 0;        // scale: replicas wanted
   std::string feature;     // kill_switch: the feature turned off (its requests fail at once) ...

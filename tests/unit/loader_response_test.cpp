@@ -213,7 +213,7 @@ TEST_CASE("an action's keys must belong to its kind", "[loader][response]") {
                          "batch = 1\nreplicas = 2\nto = \"eu\"\n") ==
         Lines{"action[0].service: 'service' applies only to kind = \"restart\", \"failover\", \"shed_load\" or \"scale\"",
               "action[0].duration: 'duration' applies only to kind = \"shed_load\" or \"kill_switch\"",
-              "action[0].batch: 'batch' applies only to kind = \"restart\"",
+              "action[0].batch: 'batch' applies only to kind = \"restart\" or \"switch_dependency\"",
               "action[0].replicas: 'replicas' applies only to kind = \"scale\"",
               "action[0].to: 'to' applies only to kind = \"switch_dependency\" or \"failover\""});
   CHECK(mistakes(kBase + "[[action]]\nkind = \"restart\"\nservice = \"back\"\nat = \"1m\"\nstep = 0.5\n"

@@ -336,6 +336,14 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.actions[1].from == "playlists");
   CHECK(s.actions[1].to == "playlists-v2");
   CHECK(s.actions[1].services == std::vector<std::string>{"gateway"});
+  CHECK(s.actions[1].batch == 1);
+  CHECK(s.actions[1].interval == 120);
+  CHECK(s.actions[1].by == RolloutUnit::zone);
+  CHECK(s.actions[1].gate == "slow-gateway");
+  CHECK(s.actions[1].on_gate_failure == GateFailure::revert);
+  CHECK(s.actions[2].by == RolloutUnit::replica);
+  CHECK(s.actions[2].gate.empty());
+  CHECK(s.actions[2].on_gate_failure == GateFailure::pause);
   CHECK(s.actions[2].trigger == Trigger::at);
   CHECK(s.actions[2].at == 6000);
   CHECK(s.actions[2].service == "gateway");

@@ -162,6 +162,40 @@ class Result:
         return pd.DataFrame(rows, columns=["resource"] + columns).set_index("resource")
 
     @functools.cached_property
+    def rollouts(self):
+        """One row per gradual action (a switch_dependency in batches, an action with a gate), indexed
+        by action: kind, unit (what its share counts: callers, replicas or users), steps (taken),
+        started and finished (seconds from the start; NaN when it did not), paused_time (seconds its
+        gate held a step) and reverted. Empty when the scenario has none."""
+        import pandas as pd
+
+        columns = ["kind", "unit", "steps", "started", "finished", "paused_time", "reverted"]
+        rows = [{"action": x["action"], **{c: x[c] for c in columns},
+                 "started": _number(x["started"]), "finished": _number(x["finished"])}
+                for x in self._report.get("rollouts", [])]
+        return pd.DataFrame(rows, columns=["action"] + columns).set_index("action").astype(
+            {"started": float, "finished": float, "paused_time": float})
+
+    @functools.cached_property
+    def rollout_timeline(self):
+        """One row per bucket per gradual action, as the rollout rows of timeline.csv: t_start, t_end
+        (seconds), action and share_done (share of its callers switched, replicas restarted or users
+        admitted at the bucket's end)."""
+        import numpy as np
+        import pandas as pd
+
+        duration, bucket = self._report["duration"], self._report["bucket"]
+        parts = []
+        for x in self._report.get("rollouts", []):
+            share = np.asarray(x["share_by_bucket"], dtype=float)
+            t_start = np.arange(len(share), dtype=float) * bucket
+            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "action": x["action"], "share_done": share}))
+        if not parts:
+            return pd.DataFrame(columns=["t_start", "t_end", "action", "share_done"])
+        return pd.concat(parts, ignore_index=True)
+
+    @functools.cached_property
     def resource_timeline(self):
         """One row per bucket per shared resource, as the resource rows of timeline.csv: t_start, t_end
         (seconds), name, kind, utilisation (share of the capacity used), backlog (mean work waiting: cpu,
