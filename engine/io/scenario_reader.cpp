@@ -697,6 +697,12 @@ class ScenarioReader {
     if (auto v = t->number("rate")) traffic.rate = *v;
     if (auto v = t->number("users")) traffic.users = *v;
     if (auto v = t->integer("sample_users")) traffic.sample_users = static_cast<int>(*v);
+    if (auto v = t->integer("tenants")) {
+      traffic.tenants = static_cast<int>(*v);
+      if (traffic.tenants > traffic.sample_users)
+        t->error("tenants", fmt::format("must be at most sample_users ({}), got {}: every tenant needs a simulated user",
+                                        traffic.sample_users, traffic.tenants));
+    }
     const auto pattern = t->text("pattern");
     if (pattern)
       traffic.pattern = from_choice<TrafficPattern>(*pattern, {{"constant", TrafficPattern::constant},
@@ -830,7 +836,8 @@ class ScenarioReader {
                                                     {"link_capacity", FaultKind::link_capacity},
                                                     {"memory_leak", FaultKind::memory_leak},
                                                     {"slow_disk", FaultKind::slow_disk},
-                                                    {"limit_lowered", FaultKind::limit_lowered}});
+                                                    {"limit_lowered", FaultKind::limit_lowered},
+                                                    {"data_loss", FaultKind::data_loss}});
       const auto target = t.text("target");
       if (target) fault.target = *target;
       if (kind && target) check_fault_target(t, fault.kind, *target);
@@ -851,11 +858,23 @@ class ScenarioReader {
               t.error("value", fmt::format("mode = \"percent\" needs 0 < value <= 100, got {}", *v));
           }
       }
+      if (kind && fault.kind == FaultKind::data_loss) check_tenants_hit(t, fault);
       read_fault_timing(t, fault, kind.has_value());
       if (kind) read_fault_effect(t, fault);
       s_.faults.push_back(std::move(fault));
     }
     check_fault_chains(tables);
+  }
+
+  // A data loss hits tenants: the scenario must have them, and a fixed count must fit.
+  void check_tenants_hit(TableReader& t, const Fault& fault) {
+    if (s_.traffic.tenants < 1) {
+      t.error("kind", "data_loss hits tenants, and this scenario has none: give traffic.tenants");
+      return;
+    }
+    if (fault.mode == SelectorMode::fixed && fault.value > s_.traffic.tenants)
+      t.error("value", fmt::format("mode = \"fixed\" hits {} tenants, but traffic.tenants is {}", fault.value,
+                                   s_.traffic.tenants));
   }
 
   // When a fault happens: at a time (perhaps again and again), after another fault, or by chance.
@@ -970,7 +989,7 @@ class ScenarioReader {
                rollout = k == FaultKind::config_rollout, cert = k == FaultKind::cert_expiry,
                dns = k == FaultKind::dns_failure, skew = k == FaultKind::clock_skew,
                partition = k == FaultKind::partition, hog = k == FaultKind::cpu_hog,
-               leak = k == FaultKind::memory_leak,
+               leak = k == FaultKind::memory_leak, data_loss = k == FaultKind::data_loss,
                capacity = k == FaultKind::link_capacity || k == FaultKind::slow_disk || k == FaultKind::limit_lowered;
     if (rollout)
       if (auto v = t.boolean("crash_loop")) fault.crash_loop = *v;
@@ -978,9 +997,9 @@ class ScenarioReader {
     t.only_for(latency, "delay", "kind = \"latency\"");
     t.only_for(error_rate || packet_loss || erring_rollout, "rate",
                "kind = \"error_rate\", \"packet_loss\" or \"config_rollout\" without crash_loop");
-    t.only_for(error_rate || control_plane || erring_rollout || cert || dns, "status",
-               "kind = \"error_rate\", \"control_plane\", \"config_rollout\" (without crash_loop), \"cert_expiry\" or "
-               "\"dns_failure\"");
+    t.only_for(error_rate || control_plane || erring_rollout || cert || dns || data_loss, "status",
+               "kind = \"error_rate\", \"control_plane\", \"config_rollout\" (without crash_loop), \"cert_expiry\", "
+               "\"dns_failure\" or \"data_loss\"");
     t.only_for(control_plane, "behaviour", "kind = \"control_plane\"");
     t.only_for(slowdown || surge || capacity, "factor",
                "kind = \"slowdown\", \"traffic_surge\", \"link_capacity\", \"slow_disk\" or \"limit_lowered\"");
@@ -997,8 +1016,8 @@ class ScenarioReader {
       if (auto v = t.distribution("delay")) fault.delay = *v;
     if (error_rate || packet_loss || erring_rollout)
       if (auto v = t.number("rate")) fault.rate = *v;
-    if (error_rate || control_plane || erring_rollout || cert || dns) {
-      fault.status = control_plane ? Status::NOT_FOUND : Status::UNAVAILABLE;
+    if (error_rate || control_plane || erring_rollout || cert || dns || data_loss) {
+      fault.status = control_plane || data_loss ? Status::NOT_FOUND : Status::UNAVAILABLE;
       if (t.has("status"))
         if (auto v = t.status("status")) {
           fault.status = *v;
@@ -1111,6 +1130,7 @@ class ScenarioReader {
       case FaultKind::clock_skew: r.service = r.tag = r.host = r.rack = r.zone = true; break;
       case FaultKind::traffic_surge: r.feature = r.segment = r.region = true; break;
       case FaultKind::dns_failure:
+      case FaultKind::data_loss:
       case FaultKind::control_plane: r.service = true; break;
     }
     return r;
@@ -1331,6 +1351,14 @@ class ScenarioReader {
       if (auto v = t->duration("status_page_fallback")) incident.status_page_fallback = *v;
     if (t->has("status_update_every"))
       if (auto v = t->duration("status_update_every")) incident.status_update_every = *v;
+    if (auto ut = t->has("user_reports") ? t->table("user_reports") : std::nullopt) {
+      UserReports& u = incident.user_reports;
+      u.enabled = true;
+      if (auto v = ut->number("rate")) u.rate = *v;
+      if (auto v = ut->number("threshold")) u.threshold = *v;
+      if (auto v = ut->duration("window")) u.window = *v;
+      if (auto v = ut->distribution("escalate")) u.escalate = *v;
+    }
   }
 
   void read_actions(TableReader& root) {
@@ -1368,7 +1396,8 @@ class ScenarioReader {
                                                  {"shed_load", ActionKind::shed_load},
                                                  {"scale", ActionKind::scale},
                                                  {"kill_switch", ActionKind::kill_switch},
-                                                 {"admit", ActionKind::admit}});
+                                                 {"admit", ActionKind::admit},
+                                                 {"restore", ActionKind::restore}});
         read_action_target(t, a);
       }
       s_.actions.push_back(std::move(a));
@@ -1421,9 +1450,11 @@ class ScenarioReader {
     const bool rollback = k == ActionKind::rollback, restart = k == ActionKind::restart,
                switching = k == ActionKind::switch_dependency, failover = k == ActionKind::failover,
                shed = k == ActionKind::shed_load, scale = k == ActionKind::scale, kill = k == ActionKind::kill_switch,
-               admit = k == ActionKind::admit;
+               admit = k == ActionKind::admit, restore = k == ActionKind::restore;
     const bool on_service = restart || failover || shed || scale;
-    t.only_for(rollback, "fault", "kind = \"rollback\"");
+    t.only_for(rollback || restore, "fault", "kind = \"rollback\" or \"restore\"");
+    for (std::string_view key : {"size", "size_stddev", "rate", "parallelism", "bandwidth"})
+      t.only_for(restore, key, "kind = \"restore\"");
     t.only_for(on_service, "service", "kind = \"restart\", \"failover\", \"shed_load\" or \"scale\"");
     for (std::string_view key : {"services", "from"}) t.only_for(switching, key, "kind = \"switch_dependency\"");
     t.only_for(switching || failover, "to", "kind = \"switch_dependency\" or \"failover\"");
@@ -1438,11 +1469,15 @@ class ScenarioReader {
     t.only_for(shed || kill, "duration", "kind = \"shed_load\" or \"kill_switch\"");
     for (std::string_view key : {"features", "step", "every"}) t.only_for(admit, key, "kind = \"admit\"");
 
-    if (rollback && t.require("fault"))
+    if ((rollback || restore) && t.require("fault"))
       if (auto v = t.text("fault")) {
         a.fault = *v;
-        check_reference(t, "fault", *v, faults_);
+        if (check_reference(t, "fault", *v, faults_) && restore)
+          if (const Fault* f = s_.find_fault(*v); f && f->kind != FaultKind::data_loss)
+            t.error("fault", fmt::format("a restore repairs a data_loss fault; '{}' is a {} fault (end it with a rollback)",
+                                         *v, to_string(f->kind)));
       }
+    if (restore) read_restore(t, a);
     const Service* service = nullptr;
     if (on_service && t.require("service"))
       if (auto v = t.text("service")) {
@@ -1511,6 +1546,19 @@ class ScenarioReader {
       }
       a.services = *services;
     }
+  }
+
+  // The work of a restore: each lost tenant's size, copied by parallel streams at a rate, perhaps
+  // under a shared bandwidth.
+  void read_restore(TableReader& t, Action& a) {
+    if (t.require("size"))
+      if (auto v = t.number("size")) a.size = *v;
+    if (auto v = t.number("size_stddev")) a.size_stddev = *v;
+    if (t.require("rate"))
+      if (auto v = t.number("rate")) a.rate = *v;
+    if (auto v = t.integer("parallelism")) a.parallelism = static_cast<int>(*v);
+    if (t.has("bandwidth"))
+      if (auto v = t.number("bandwidth")) a.bandwidth = *v;
   }
 
   // A failover makes active a zone, or a region, that holds replicas of the service.

@@ -372,6 +372,10 @@ std::vector<SchemaKey> build_schema() {
           .says("The user population those requests represent."),
       row("traffic.sample_users", T::integer).fallback("100000").within(1, 10000000).in("users")
           .says("Simulated user identities, scaled up to `users` for users affected."),
+      row("traffic.tenants", T::integer).fallback("0").within(0, 10000000).in("tenants")
+          .says("Customers (organisations, sites) the users belong to: the simulated users are dealt out "
+                "evenly over them, so each tenant carries users / tenants of the population. 0: no tenants. "
+                "At most `sample_users`. A `data_loss` fault hits tenants."),
       row("traffic.pattern", T::choice).fallback("\"constant\"").one_of({"constant", "piecewise", "diurnal"})
           .says("How the rate changes over time."),
       row("traffic.steps[]", T::table_array)
@@ -414,7 +418,7 @@ std::vector<SchemaKey> build_schema() {
           .one_of({"host_crash", "service_crash", "zone_outage", "region_outage", "link_down", "partition", "latency",
                    "packet_loss", "error_rate", "slowdown", "traffic_surge", "config_rollout", "cert_expiry",
                    "dns_failure", "control_plane", "clock_skew", "cpu_hog", "link_capacity", "memory_leak",
-                   "slow_disk", "limit_lowered"})
+                   "slow_disk", "limit_lowered", "data_loss"})
           .says("What fails: hosts turned off (`host_crash`, `zone_outage`, `region_outage`); service processes "
                 "killed (`service_crash`); the network between zones or regions cut (`link_down`, `partition`: calls "
                 "across it time out); calls delayed (`latency`), lost (`packet_loss`: the caller times out) or "
@@ -431,7 +435,9 @@ std::vector<SchemaKey> build_schema() {
                 "MB a second until they restart (`memory_leak`: they slow down under memory pressure, then are "
                 "killed at their memory limit); hosts' disks slowed to a `factor` of their bandwidth "
                 "(`slow_disk`); a service's thread limit or a dependency's pool size cut to a `factor` of itself "
-                "(`limit_lowered`: a bad ulimit, a config push)."),
+                "(`limit_lowered`: a bad ulimit, a config push); the data of some tenants deleted from a service's "
+                "store (`data_loss`: each request of a user of a hit tenant that reaches the service fails with "
+                "`status`, until a `restore` brings the tenant back or the fault ends)."),
       row("fault[].target", T::string).need()
           .says("What it hits. Forms: a name; `tag:<t>` (services and zones with the tag); `from->to` (a "
                 "dependency); `a<->b` (the link between two zones or two regions); `<zone>/rack<i>`. By kind: "
@@ -445,8 +451,9 @@ std::vector<SchemaKey> build_schema() {
                 "`bandwidth`, by its name or `a<->b`, or a `[[device]]`; limit_lowered: a service with `threads` or a dependency with "
                 "a `pool`."),
       row("fault[].mode", T::choice).fallback("\"all\"").one_of({"one", "all", "fixed", "percent"})
-          .says("Which of the target's hosts or replicas are hit, drawn from the seed and the fault's name; a "
-                "config rollout reaches them in the drawn order."),
+          .says("Which of the target's hosts or replicas are hit (data_loss: which of the tenants), drawn from the "
+                "seed and the fault's name; a config rollout reaches them, and a restore repairs them, in the drawn "
+                "order."),
       row("fault[].value", T::number).in("count or %")
           .says("Required by modes `fixed` (an integer >= 1) and `percent` (0 < value <= 100)."),
       row("fault[].at", T::duration).at_least(0)
@@ -485,9 +492,9 @@ std::vector<SchemaKey> build_schema() {
           .says("error_rate, packet_loss and config_rollout (without crash_loop) only: fraction of calls that "
                 "fail or are lost."),
       row("fault[].status", T::status)
-          .computed("`UNAVAILABLE`; `NOT_FOUND` for control_plane")
-          .says("error_rate, control_plane, config_rollout, cert_expiry and dns_failure only: the status "
-                "failures carry."),
+          .computed("`UNAVAILABLE`; `NOT_FOUND` for control_plane and data_loss")
+          .says("error_rate, control_plane, config_rollout, cert_expiry, dns_failure and data_loss only: the "
+                "status failures carry."),
       row("fault[].behaviour", T::choice).fallback("\"missing\"").one_of({"missing", "errors"})
           .says("Control-plane faults only: it returns no entries (`missing`) or fails (`errors`)."),
       row("fault[].factor", T::number).above(0).at_most(1000).in("x")
@@ -569,24 +576,47 @@ std::vector<SchemaKey> build_schema() {
       row("incident.status_update_every", T::duration).above(0)
           .computed("none: only the first update and the resolution")
           .says("Time between status updates after the first, until the resolution is posted."),
+      row("incident.user_reports", T::table)
+          .says("Detection by the users themselves (posts on social media, support tickets), independent of "
+                "every monitoring pipeline. At each bucket's end the affected users are estimated as traffic.users "
+                "x the share of user requests that failed in the bucket, and each of them reports at `rate`: the "
+                "reports of a bucket are a Poisson draw with that mean. Once the reports within the last `window` "
+                "reach `threshold`, the responders are told after a draw of `escalate`, and the incident is "
+                "detected by `user_reports` unless a monitor fired first. The more users are affected, the sooner: "
+                "about threshold / (affected x rate), and fewer than threshold / (rate x window) affected users "
+                "are rarely noticed. Reports start counting afresh when an incident is resolved. Present: "
+                "enabled."),
+      row("incident.user_reports.rate", T::number).fallback("0.001").above(0).at_most(1000)
+          .in("reports per affected user per hour")
+          .says("How often an affected user reports; 0.001 is one report per thousand affected users per hour."),
+      row("incident.user_reports.threshold", T::number).fallback("50").above(0).at_most(1e9).in("reports")
+          .says("Reports within `window` that make the support or social-media team raise an incident."),
+      row("incident.user_reports.window", T::duration).fallback("\"15m\"").above(0).at_most(86400)
+          .says("How far back the reports are counted (rounded up to whole buckets)."),
+      row("incident.user_reports.escalate", T::distribution).fallback("\"0s\"").at_least(0)
+          .says("From the threshold being reached until the responders know (the hand-over from support)."),
 
       row("action[]", T::section_array)
           .says("A response to the incident, by a person or by automation. Each action runs once per run, at "
                 "the first occurrence of its trigger."),
       row("action[].name", T::name).computed("`action[i]`").says("Unique action name."),
       row("action[].kind", T::choice).need()
-          .one_of({"switch_dependency", "rollback", "restart", "failover", "shed_load", "scale", "kill_switch", "admit"})
+          .one_of({"switch_dependency", "rollback", "restart", "failover", "shed_load", "scale", "kill_switch", "admit",
+                   "restore"})
           .says("What it does: `rollback` ends a fault; `restart` restarts a service's replicas; "
                 "`switch_dependency` moves callers to another service; `failover` makes another zone or region of "
                 "a service active; `shed_load` refuses a share of a service's requests; `scale` sets how many "
                 "replicas a service runs; `kill_switch` turns off a feature or a dependency; `admit` lets users "
-                "back in step by step."),
+                "back in step by step; `restore` copies the data a `data_loss` fault deleted back, tenant by "
+                "tenant, as work that takes its time."),
       row("action[].at", T::duration).at_least(0)
           .says("When it happens; before the end of the run. Give exactly one of `at` and `after`."),
       row("action[].after", T::string)
           .says("What triggers it: `detected`, `acknowledged`, `diagnosed` or `monitor:<name>`."),
       row("action[].delay", T::duration).fallback("\"0s\"").at_least(0).says("Wait after the trigger."),
-      row("action[].fault", T::string).says("Rollback only (required): the fault it ends, by name (`fault[i]` for an unnamed one)."),
+      row("action[].fault", T::string)
+          .says("rollback and restore only (required): the fault it ends (a restore: the data_loss fault it repairs), by "
+                "name (`fault[i]` for an unnamed one)."),
       row("action[].service", T::name)
           .says("restart, failover, shed_load and scale only (required): the service acted on."),
       row("action[].services", T::name_list).computed("every caller of `from`")
@@ -629,6 +659,21 @@ std::vector<SchemaKey> build_schema() {
       row("action[].step", T::number).fallback("0.1").above(0).at_most(1).in("fraction")
           .says("admit only: share of the users admitted at each step."),
       row("action[].every", T::duration).fallback("\"5m\"").above(0).says("admit only: time between two steps."),
+      row("action[].size", T::number).above(0).at_most(1e15).in("units (GB, records, ...)")
+          .says("restore only (required): the data of each lost tenant, in the unit `rate` counts."),
+      row("action[].size_stddev", T::number).fallback("0").within(0, 1e15).in("units")
+          .says("restore only: tenants differ in size, each a lognormal draw of mean `size` and this standard "
+                "deviation (0: all the same)."),
+      row("action[].rate", T::number).above(0).at_most(1e15).in("units per second per stream")
+          .says("restore only (required): how fast one stream copies. A tenant of size s on its own stream is "
+                "back s / rate after its stream took it."),
+      row("action[].parallelism", T::integer).fallback("1").within(1, 100000).in("streams")
+          .says("restore only: tenants restored at once; each stream takes the next tenant in the fault's drawn "
+                "order when it is done. Work W in all ends W / (rate x parallelism) after the start when the "
+                "streams stay busy."),
+      row("action[].bandwidth", T::number).above(0).at_most(1e15).computed("no shared limit").in("units per second")
+          .says("restore only: what the streams share (the disk or network the copy goes through), split evenly "
+                "between the streams at work: each goes at min(rate, bandwidth / streams at work)."),
       row("action[].mitigates", T::boolean).computed("per kind")
           .says("Whether taking it marks the incident mitigated. Absent: a rollback when the fault it ends is "
                 "active; a restart when an active fault hits the service; a switch_dependency when one hits the "

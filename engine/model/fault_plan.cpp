@@ -199,6 +199,7 @@ void FaultPlan::resolve_targets(int f, RandomStream& rng) {
       if (st.feature < 0 && st.segment < 0) st.region = t_.region_index(name);
       break;
     case FaultKind::dns_failure:
+    case FaultKind::data_loss:  // the model keeps which tenants lost their data (platform_tenants.cpp)
     case FaultKind::control_plane: st.service = index_by_name(s_.services, name); break;
     case FaultKind::service_crash:
     case FaultKind::config_rollout:

@@ -65,6 +65,7 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
       if (s.features[f].name == s.client.relogin_feature) relogin_feature = int(f);
   resolve_response();
   set_up_rollouts();
+  set_up_tenants();
   set_up_recovery();
   set_up_resources();
 }
@@ -158,6 +159,7 @@ void PlatformModel::Impl::start_root_call(Handle ur) {
   Handle ch = calls.acquire();
   Call& c = calls[ch];
   c.parent = ur;
+  c.user = u.user;
   c.edge = -1;
   c.service = feature_entry[std::size_t(u.feature)];
   c.feature = u.feature;
@@ -198,6 +200,7 @@ void PlatformModel::Impl::on_root_result(Call& c, const Result& r) {
 void PlatformModel::Impl::finish_user_request(Handle ur, Outcome o) {
   const UserRequest& u = requests[ur];
   rec.user_request(u.feature, u.segment, u.region, u.user, now, o, now - u.start);
+  if (!tenant_losses.empty()) count_tenant_request(u.user, o);
   requests.release(ur);
 }
 
@@ -293,6 +296,7 @@ void PlatformModel::Impl::send_attempt(Handle ch) {
   Attempt& a = attempts[ah];
   c.attempt = ah;
   a.call = ch;
+  a.user = c.user;
   a.service = c.service;
   a.feature = c.feature;
   a.sent = now;
@@ -424,6 +428,7 @@ void PlatformModel::Impl::on_attempt_arrive(int r, Handle ah) {
   Handle jh = jobs.acquire();
   Job& j = jobs[jh];
   j.attempt = ah;
+  j.user = a.user;
   a.job = jh;
   j.replica = r;
   j.epoch = rep.epoch;
@@ -538,6 +543,11 @@ void PlatformModel::Impl::on_service_done(int r, Handle jh) {
       return;
     }
   }
+  if (!tenant_losses_at[std::size_t(service)].empty())
+    if (int f = data_lost(service, j.user); f >= 0) {
+      finish_job(jh, Result{false, false, s.faults[std::size_t(f)].status, Cause::injected, false, Blame::fault(f)});
+      return;
+    }
   const auto& edges = children[std::size_t(service)][std::size_t(j.feature)];
   int feature = j.feature;
   for (int e : edges) {
@@ -557,6 +567,7 @@ void PlatformModel::Impl::on_service_done(int r, Handle jh) {
       Handle ch = calls.acquire();
       Call& c = calls[ch];
       c.parent = jh;
+      c.user = jobs[jh].user;
       c.edge = e;
       c.service = target_of(e, r);
       c.feature = feature;
@@ -944,6 +955,7 @@ void PlatformModel::Impl::apply_fault_change(const FaultPlan::Change& change) {
   if (!change.cpu_hosts.empty()) set_cpu_background(change.cpu_hosts);
   if (!change.disk_hosts.empty()) set_disk_speed(change.disk_hosts);
   if (change.fault >= 0 && s.faults[std::size_t(change.fault)].kind == FaultKind::limit_lowered) on_limit_changed(change.fault);
+  if (change.fault >= 0 && s.faults[std::size_t(change.fault)].kind == FaultKind::data_loss) on_tenant_loss_changed(change.fault);
   schedule_fault_steps();
 }
 
@@ -967,6 +979,7 @@ void PlatformModel::Impl::on_cache_refresh(int e) {
   Handle ch = calls.acquire();
   Call& c = calls[ch];
   c.parent = 0;  // no job waits for it
+  c.user = kNoUser;
   c.refresh = true;
   c.edge = e;
   c.service = target_of(e, caller);
@@ -1086,6 +1099,7 @@ void PlatformModel::Impl::dispatch(const ModelEvent& e) {
     case kOomKill: on_oom_kill(int(e.a), std::uint32_t(e.b)); break;
     case kWarmupDeadline: on_warmup_deadline(int(e.a), std::uint32_t(e.b)); break;
     case kPoolGrant: on_pool_grant(int(e.a), int(e.b)); break;
+    case kRestoreDone: on_restore_done(int(e.a), e.b); break;
     default: throw InternalError(fmt::format("unknown event type {}", e.type));
   }
 }
@@ -1125,8 +1139,10 @@ Report PlatformModel::Impl::finish() {
     for (std::size_t sv = 0; sv < s.services.size(); ++sv)
       replicas_by_bucket[sv][std::size_t(next_bucket)] = serving_replicas(int(sv));
     record_rollouts(next_bucket);
+    record_restores(next_bucket);
     rec.close_bucket(next_bucket);
     close_resource_bucket(next_bucket);
+    if (user_reports.enabled()) user_reports.add_bucket(failed_share(next_bucket));  // counted, too late to act on
     impact.add(bucket_healthy(next_bucket++));
   }
   Report r;
@@ -1156,6 +1172,10 @@ Report PlatformModel::Impl::finish() {
   if (!r.incidents.empty()) r.incident = r.incidents.front();
   r.status_updates = status_updates;
   fill_rollouts(r);
+  fill_restores(r);
+  if (user_reports.enabled())
+    r.user_reports = UserReportsReport{s.incident.user_reports.threshold, s.incident.user_reports.window,
+                                       user_reports.by_bucket()};
   r.summary.service_calls = calls_sent;
   r.summary.events = events;
   r.summary.peak_in_flight = peak_in_flight;

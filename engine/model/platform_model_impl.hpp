@@ -19,9 +19,11 @@
 #include "model/random.hpp"
 #include "model/replica_uptime.hpp"
 #include "model/response_cache.hpp"
+#include "model/restore_work.hpp"
 #include "model/restart_supervisor.hpp"
 #include "model/retry_policy.hpp"
 #include "model/traffic_shape.hpp"
+#include "model/user_reports.hpp"
 #include "report/number_text.hpp"
 #include "scenario/errors.hpp"
 
@@ -72,12 +74,13 @@ enum EventType : std::uint32_t {
   kNetworkSync,     // links' shares are recomputed from the traffic of the last interval
   kPoolGrant,       // connections were given back to a pool with calls waiting (a: edge, b: caller position)
   kWarmupDeadline,  // a warming process's startup probe gives up (a: replica, b: its epoch)
+  kRestoreDone,     // a restore's next tenant is back (a: action, b: its token)
 };
 
 // How often an autoscaler's signal is sampled (it decides on the mean since its last decision).
 inline constexpr double kScalingSamplePeriod = 1;
 
-enum Stage : std::uint32_t { kAcknowledgeDue, kAcknowledgeFallback, kDiagnosed };
+enum Stage : std::uint32_t { kAcknowledgeDue, kAcknowledgeFallback, kDiagnosed, kUserReportsEscalated };
 
 struct Result {
   bool ok = true;
@@ -89,6 +92,9 @@ struct Result {
   double at = -1;  // when the failure happened where it happened (the callee's clock), -1: on arrival
 };
 
+// A call made for no user (a cache or control-plane refresh): no tenant's data is asked for.
+inline constexpr std::uint32_t kNoUser = 0xffffffffu;
+
 struct UserRequest {
   int feature = 0, segment = 0, region = 0;
   std::uint32_t user = 0;
@@ -98,6 +104,7 @@ struct UserRequest {
 
 struct Call {
   Handle parent = 0;     // job (edge calls) or user request (root calls)
+  std::uint32_t user = 0;  // the simulated user whose request it serves
   int edge = -1;         // -1: the client calling a feature's entry
   int service = 0;       // target
   int feature = 0;
@@ -116,6 +123,7 @@ struct Call {
 
 struct Attempt {
   Handle call = 0;
+  std::uint32_t user = 0;
   int replica = -1;
   int service = 0;
   int feature = 0;
@@ -138,6 +146,7 @@ struct Attempt {
 
 struct Job {
   Handle attempt = 0;
+  std::uint32_t user = 0;
   int replica = 0;
   std::uint32_t epoch = 0;
   int feature = 0;
@@ -337,6 +346,7 @@ struct PlatformModel::Impl {
   double admitted = 1;                     // share of users let in
   std::vector<std::uint8_t> admit_gated;   // per feature
   RandomStream shed_rng, incident_rng;
+  UserReportPath user_reports{s.incident.user_reports, s.traffic.users, s.info.bucket, seed};
   std::vector<double> action_time;         // when each scheduled action runs (-1: not scheduled)
   std::vector<int> action_service;         // per action: the service it acts on (-1: none)
   std::vector<std::vector<int>> startup_needs;  // [service]: services that must serve for it to start
@@ -354,6 +364,26 @@ struct PlatformModel::Impl {
     std::vector<double> share_by_bucket;
   };
   std::vector<RolloutState> rollouts;          // per action
+  // Tenants' data lost (platform_tenants.cpp): per data_loss fault, the tenants it hits (in the
+  // drawn order), which of them have no data now, and what their users saw.
+  struct TenantLoss {
+    int fault = -1, service = -1;
+    std::vector<int> tenants;
+    std::vector<std::uint8_t> hit, lost;  // by tenant
+    bool begun = false;
+    std::uint64_t requests = 0, failed = 0;  // user requests of the hit tenants' users since it began
+  };
+  std::vector<TenantLoss> tenant_losses;
+  std::vector<std::vector<int>> tenant_losses_at;  // by service: indexes into tenant_losses
+  struct RestoreState {
+    int loss = -1;  // index into tenant_losses (-1: not a restore)
+    std::optional<RestoreWork> work;
+    std::uint64_t token = 0;
+    double started = -1, finished = -1;
+    std::vector<double> restored_at;     // by position in the loss's tenants (-1: not yet)
+    std::vector<double> share_by_bucket;  // of the hit tenants restored at each bucket's end
+  };
+  std::vector<RestoreState> restores;  // per action
   std::vector<std::vector<int>> caller_target;  // per edge, by caller replica position (empty: edge_target for all)
   std::vector<std::vector<Resolver>> caller_resolvers;  // per control edge under a gradual switch, by caller position
 
@@ -507,6 +537,18 @@ struct PlatformModel::Impl {
   void on_memory_tick();
   void on_oom_kill(int r, std::uint32_t epoch);
 
+  // ---- platform_tenants.cpp: data lost per tenant, and restores that bring it back
+  void set_up_tenants();
+  void on_tenant_loss_changed(int f);
+  int data_lost(int service, std::uint32_t user) const;  // the data_loss fault that strikes, or -1
+  void count_tenant_request(std::uint32_t user, Outcome o);
+  void start_restore(int a);
+  void on_restore_done(int a, std::uint64_t token);
+  void schedule_restore(int a);
+  double restore_estimate() const;  // when the restores under way should end (-1: none)
+  void record_restores(int b);
+  void fill_restores(Report& r) const;
+
   // ---- platform_response.cpp: monitors, the responders, status updates, actions
   void resolve_response();
   bool status_page_usable() const;
@@ -517,6 +559,9 @@ struct PlatformModel::Impl {
   void schedule_action(int a, double at);
   void schedule_actions(Trigger trigger, const std::string& monitor);
   void on_alert(int m);
+  void evaluate_user_reports(int b);
+  double failed_share(int b) const;
+  void declare_detected(const std::string& by);
   void try_acknowledge(bool fallback);
   void start_diagnosis();
   bool tooling_usable() const;

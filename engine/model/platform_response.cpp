@@ -53,7 +53,9 @@ void PlatformModel::Impl::on_bucket_tick(int b) {
   next_bucket = b + 1;
   for (std::size_t sv = 0; sv < s.services.size(); ++sv) replicas_by_bucket[sv][std::size_t(b)] = serving_replicas(int(sv));
   record_rollouts(b);
+  record_restores(b);
   evaluate_monitors(b);
+  evaluate_user_reports(b);
   track_resolution(b);
   if (incident.detected && !incident.acknowledged && now >= acknowledge_due) try_acknowledge(false);
   if (diagnosis_since >= 0 && !incident.diagnosed) progress_diagnosis();
@@ -159,11 +161,39 @@ void PlatformModel::Impl::schedule_actions(Trigger trigger, const std::string& m
 
 void PlatformModel::Impl::on_alert(int m) {
   schedule_actions(Trigger::monitor, s.monitors[std::size_t(m)].name);
-  if (resolved) open_next_incident();  // an alert after the last incident was resolved: a new one
+  declare_detected(s.monitors[std::size_t(m)].name);
+}
+
+// Users say something is wrong: once enough of them did within the window, support hands it over
+// (after a draw of `escalate`), whatever the monitors see.
+void PlatformModel::Impl::evaluate_user_reports(int b) {
+  if (!user_reports.enabled() || !user_reports.add_bucket(failed_share(b))) return;
+  rec.event(now, "user_reports", "incident",
+            fmt::format("{} reports in the last {} (about {:.0f} users affected)", user_reports.in_window(),
+                        clock_text(s.incident.user_reports.window), user_reports.affected()));
+  const double wait = user_reports.escalate_delay();
+  if (wait <= 0) declare_detected("user_reports");
+  else q.push(now + wait, kStage, kUserReportsEscalated, incident_number);
+}
+
+// Share of the user requests of bucket b that failed, over every feature.
+double PlatformModel::Impl::failed_share(int b) const {
+  std::uint64_t requests = 0, failed = 0;
+  for (std::size_t f = 0; f < s.features.size(); ++f) {
+    const Counts& c = rec.feature_bucket(int(f), b);
+    requests += c.requests;
+    failed += c.failed;
+  }
+  return requests ? double(failed) / double(requests) : 0;
+}
+
+// The first path to say so (a monitor's alert, or users' reports) marks detection of the incident.
+void PlatformModel::Impl::declare_detected(const std::string& by) {
+  if (resolved) open_next_incident();  // after the last incident was resolved: a new one
   if (incident.detected) return;
   incident.detected = now;
-  incident.detected_by = s.monitors[std::size_t(m)].name;
-  rec.event(now, "detected", s.monitors[std::size_t(m)].name);
+  incident.detected_by = by;
+  rec.event(now, "detected", by);
   schedule_actions(Trigger::detected, {});
   acknowledge_due = now + incident_rng.sample(s.incident.acknowledge);
   q.push(acknowledge_due, kStage, kAcknowledgeDue, incident_number);
@@ -253,6 +283,9 @@ void PlatformModel::Impl::on_stage(std::uint32_t stage, std::uint64_t token) {
     case kAcknowledgeFallback:
       if (token == incident_number) try_acknowledge(true);
       break;
+    case kUserReportsEscalated:
+      if (token == incident_number && !resolved) declare_detected("user_reports");
+      break;
     case kDiagnosed: {
       if (token != diagnosis_token || incident.diagnosed) return;
       if (diagnosis_rate < 1) tooling_down_time += now - diagnosis_since;
@@ -280,6 +313,7 @@ void PlatformModel::Impl::track_resolution(int b) {
       break;
     case ImpactTracker::Step::resolved:
       resolved = true;
+      user_reports.reset();
       if (incident.acknowledged) post_status("resolved", {});  // else a late acknowledgement says it
       break;
     case ImpactTracker::Step::none: break;
@@ -335,6 +369,11 @@ std::optional<double> PlatformModel::Impl::restoration_estimate() const {
     const RolloutState& ro = rollouts[a];
     if (act.kind != ActionKind::switch_dependency || ro.started < 0 || ro.finished >= 0) continue;
     eta = std::max(eta, now + rollout_steps_left(int(a)) * act.interval);
+    planned = true;
+  }
+  // Restores under way: the work left at the throughput of every stream.
+  if (const double restore = restore_estimate(); restore >= 0) {
+    eta = std::max(eta, restore);
     planned = true;
   }
   if (!planned) return std::nullopt;
@@ -492,6 +531,22 @@ void PlatformModel::Impl::on_action(int a) {
                            duration_text(act.every));
       if (admitted < 1) q.push(now + act.every, kActionStep, std::uint32_t(a), 1);
       break;
+    case ActionKind::restore: {
+      const Fault* f = s.find_fault(act.fault);
+      const int i = f ? int(f - s.faults.data()) : -1;
+      mitigates = i >= 0 && faults.active(i);
+      if (!mitigates) {
+        detail = "nothing to restore: " + act.fault + " is not active";
+        break;
+      }
+      start_restore(a);
+      const RestoreState& r = restores[std::size_t(a)];
+      detail = fmt::format("restore of {} tenant(s), {:.4g} units, {} stream(s) of {:.4g}/s{}; done by about {}",
+                           r.restored_at.size(), r.work->total_size(), act.parallelism, act.rate,
+                           act.bandwidth > 0 ? fmt::format(" sharing {:.4g}/s", act.bandwidth) : std::string{},
+                           hms_text(r.work->estimated_end(now)));
+      break;
+    }
   }
   if (act.mitigates) mitigates = *act.mitigates;
   rec.event(now, "action", act.name, detail);

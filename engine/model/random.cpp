@@ -2,6 +2,7 @@
 
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/weibull_distribution.hpp>
@@ -38,6 +39,11 @@ double RandomStream::exponential(double mean) {
 std::uint64_t RandomStream::below(std::uint64_t n) {
   if (n <= 1) return 0;
   return boost::random::uniform_int_distribution<std::uint64_t>(0, n - 1)(engine_);
+}
+
+std::uint64_t RandomStream::poisson(double mean) {
+  if (!(mean > 0)) return 0;
+  return boost::random::poisson_distribution<std::uint64_t, double>(mean)(engine_);
 }
 
 double RandomStream::sample(const Distribution& d) {

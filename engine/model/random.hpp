@@ -24,6 +24,7 @@ class RandomStream {
   double exponential(double mean);
   bool bernoulli(double p) { return uniform() < p; }
   std::uint64_t below(std::uint64_t n);   // uniform integer in [0, n)
+  std::uint64_t poisson(double mean);     // events of a Poisson process over a span with this mean
   double sample(const Distribution& d);
 
  private:

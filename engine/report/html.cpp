@@ -1,5 +1,6 @@
 #include "report/html.hpp"
 
+#include "report/html_chart.hpp"
 #include "report/number_text.hpp"
 
 #include <fmt/format.h>
@@ -13,25 +14,9 @@
 
 namespace faultline {
 
+using namespace html;
+
 namespace {
-
-// ---- text ------------------------------------------------------------------------------------------
-
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string availability_or_dash(const Counts& c) { return c.requests ? percent_text(c.availability()) : "-"; }
 
@@ -64,138 +49,6 @@ std::vector<Window> windows(const Report& r, const std::vector<Counts>& buckets,
     out.push_back(w);
   }
   return out;
-}
-
-double run_length(const Report& r) {
-  double longest_series = 0;
-  for (const Series& f : r.features) longest_series = std::max(longest_series, double(f.buckets.size()) * r.bucket);
-  double t = r.duration > 0 ? r.duration : longest_series;
-  return t > 0 ? t : 1;
-}
-
-// ---- chart furniture --------------------------------------------------------------------------------
-
-constexpr double kChartWidth = 880;
-constexpr int kLabelRows = 3;
-constexpr double kLabelRowHeight = 12;
-constexpr double kLabelCharWidth = 6.4;  // about, at the 11px label font
-
-// The plot area of a chart and the mapping from time to x.
-struct Frame {
-  double left, top, right, bottom;  // plot area edges, in SVG units
-  double t_end;
-  double x(double t) const { return left + (right - left) * std::clamp(t / t_end, 0.0, 1.0); }
-};
-
-struct Stage {
-  const char* name;
-  double time;
-  const char* colour;
-};
-
-std::vector<Stage> incident_stages(const IncidentTimeline& i) {
-  std::vector<Stage> out;
-  auto add = [&](const char* name, const std::optional<double>& t, const char* colour) {
-    if (t) out.push_back({name, *t, colour});
-  };
-  add("impact start", i.impact_start, "#c0392b");
-  add("detected", i.detected, "#d35400");
-  add("acknowledged", i.acknowledged, "#9a7d0a");
-  add("diagnosed", i.diagnosed, "#7d3c98");
-  add("mitigated", i.mitigated, "#2471a3");
-  add("recovered", i.recovered, "#1e8449");
-  return out;
-}
-
-const char* stage_colour(const std::vector<Stage>& stages, std::string_view name) {
-  for (const Stage& s : stages)
-    if (name == s.name) return s.colour;
-  return "#888";
-}
-
-// Steps that give at most about eight labels along the time axis.
-double time_tick_step(double t_end) {
-  static const double kSteps[] = {1,    2,    5,     10,    15,    30,    60,     120,    300,    600,
-                                  900,  1800, 3600,  7200,  10800, 21600, 43200,  86400,  172800, 432000,
-                                  864000, 2592000};
-  for (double step : kSteps)
-    if (t_end / step <= 8) return step;
-  return t_end / 8;
-}
-
-void time_axis(std::string& svg, const Frame& f) {
-  const double step = time_tick_step(f.t_end);
-  svg += fmt::format("<line class=\"axis\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>", f.left,
-                     f.bottom, f.right, f.bottom);
-  for (int k = 0; k * step <= f.t_end + 1e-9; ++k) {
-    const double t = k * step, x = f.x(t);
-    svg += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>", x,
-                       f.bottom, f.bottom + 4);
-    // The last label would overhang the right edge when centred under its tick.
-    const std::string label = clock_text(t);
-    const bool overhangs = x + kLabelCharWidth * double(label.size()) / 2 > kChartWidth;
-    svg += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">{}</text>", x,
-                       f.bottom + 16, overhangs ? "end" : "middle", label);
-  }
-}
-
-// Stage labels sit in rows above the plot. Stages at the same moment (mitigated and recovered often
-// are) share one label; each label takes the first row where it clears the labels already placed, so
-// stages minutes apart (detected, acknowledged) stay legible.
-
-struct StageLabel {
-  std::vector<const Stage*> stages;
-  double x = 0;             // where the text is anchored
-  bool anchor_end = false;  // near the right edge the text runs leftwards
-  int row = 0;
-};
-
-std::vector<StageLabel> place_stage_labels(const Frame& f, const std::vector<Stage>& stages) {
-  std::vector<const Stage*> by_time;
-  for (const Stage& s : stages) by_time.push_back(&s);
-  std::stable_sort(by_time.begin(), by_time.end(), [](const Stage* a, const Stage* b) { return a->time < b->time; });
-  std::vector<StageLabel> labels;
-  for (const Stage* s : by_time) {
-    if (!labels.empty() && f.x(s->time) - f.x(labels.back().stages.back()->time) < 1.5)
-      labels.back().stages.push_back(s);
-    else
-      labels.push_back({{s}});
-  }
-  std::array<double, kLabelRows> row_end;
-  row_end.fill(-1e9);
-  for (StageLabel& label : labels) {
-    std::size_t chars = 0;
-    for (const Stage* s : label.stages) chars += std::string_view(s->name).size() + 2;
-    const double width = kLabelCharWidth * double(chars - 2), x = f.x(label.stages.front()->time);
-    label.anchor_end = x + 3 + width > kChartWidth - 4;
-    label.x = label.anchor_end ? x - 3 : x + 3;
-    const double begin = label.anchor_end ? label.x - width : label.x;
-    int row = 0;
-    while (row < kLabelRows && begin < row_end[row] + 6) ++row;
-    if (row == kLabelRows) row = int(std::min_element(row_end.begin(), row_end.end()) - row_end.begin());
-    label.row = row;
-    row_end[row] = begin + width;
-  }
-  return labels;
-}
-
-// Vertical lines at the incident stages, each with a tooltip, and their labels when asked for.
-void stage_markers(std::string& svg, const Frame& f, const std::vector<Stage>& stages, bool labelled) {
-  for (const StageLabel& label : place_stage_labels(f, stages)) {
-    const double label_y = f.top - kLabelRowHeight * (kLabelRows - 1 - label.row) - 4;
-    for (const Stage* s : label.stages)
-      svg += fmt::format(
-          "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" stroke-width=\"1.2\">"
-          "<title>{4} at +{5}</title></line>",
-          f.x(s->time), labelled ? label_y - 9 : f.top, f.bottom, s->colour, s->name, clock_text(s->time));
-    if (!labelled) continue;
-    svg += fmt::format("<text class=\"stage\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">", label.x, label_y,
-                       label.anchor_end ? "end" : "start");
-    for (std::size_t k = 0; k < label.stages.size(); ++k)
-      svg += fmt::format("{}<tspan fill=\"{}\">{}</tspan>", k ? ", " : "", label.stages[k]->colour,
-                         label.stages[k]->name);
-    svg += "</text>";
-  }
 }
 
 // ---- per-feature availability ------------------------------------------------------------------------
@@ -610,48 +463,6 @@ void features_section(std::string& out, const Report& r, const std::vector<Stage
   }
 }
 
-// Gradual actions: how far each went, over time (a step line from 0% to 100% done).
-std::string rollout_chart(const Report& r, const RolloutReport& ro, const std::vector<Stage>& stages) {
-  const double height = 150;
-  const Frame f{62, 8 + kLabelRowHeight * kLabelRows, kChartWidth - 78, height - 28, run_length(r)};
-  auto y = [&f](double share) { return f.bottom - (f.bottom - f.top) * std::clamp(share, 0.0, 1.0); };
-  std::string svg = fmt::format(
-      "<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"share of {} done by {} over time\">",
-      kChartWidth, height, escape(ro.unit), escape(ro.action));
-  for (double share : {0.0, 0.5, 1.0}) {
-    svg += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>", f.left,
-                       y(share), f.right, y(share));
-    svg += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{:.0f}%</text>", f.left - 6,
-                       y(share) + 4, share * 100);
-  }
-  time_axis(svg, f);
-  std::string points;
-  for (std::size_t b = 0; b < ro.share_by_bucket.size(); ++b) {
-    const double t0 = double(b) * r.bucket, t1 = std::min(double(b + 1) * r.bucket, f.t_end);
-    const double yy = y(ro.share_by_bucket[b]);
-    points += fmt::format("{}{:.1f},{:.1f} {:.1f},{:.1f}", points.empty() ? "" : " ", f.x(t0), yy, f.x(t1), yy);
-  }
-  if (!points.empty()) svg += "<polyline class=\"availability\" points=\"" + points + "\"/>";
-  stage_markers(svg, f, stages, true);
-  return svg + "</svg>";
-}
-
-void rollouts_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
-  if (r.rollouts.empty()) return;
-  out += "<h2>Rollouts</h2>\n<table><tr><th>action</th><th>kind</th><th class=\"num\">steps</th>"
-         "<th class=\"num\">started</th><th class=\"num\">finished</th><th class=\"num\">paused</th><th>outcome</th></tr>\n";
-  for (const RolloutReport& ro : r.rollouts)
-    out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-                       "<td class=\"num\">{}</td><td>{}</td></tr>\n",
-                       escape(ro.action), escape(ro.kind), ro.steps, ro.started ? hms_text(*ro.started) : "-",
-                       ro.finished ? hms_text(*ro.finished) : "-", clock_text(ro.paused_time),
-                       ro.reverted ? "reverted by its gate" : ro.finished ? "done" : ro.started ? "under way at the end" : "not started");
-  out += "</table>\n";
-  for (const RolloutReport& ro : r.rollouts)
-    out += fmt::format("<h3>{} <span class=\"note\">share of {} done</span></h3>\n", escape(ro.action), escape(ro.unit)) +
-           rollout_chart(r, ro, stages) + "\n";
-}
-
 void services_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
   out += "<h2>Services</h2>\n";
   if (r.services.empty()) {
@@ -781,6 +592,7 @@ std::string report_html(const Report& r) {
   status_page_section(out, r);
   features_section(out, r, stages);
   rollouts_section(out, r, stages);
+  user_reports_section(out, r, stages);
   services_section(out, r, stages);
   resources_section(out, r, stages);
   propagation_section(out, r);

@@ -412,6 +412,10 @@ std::string report_to_json(const Report& r) {
                           {"share_by_bucket", ro.share_by_bucket}});
     out["rollouts"] = std::move(rollouts);
   }
+  if (r.user_reports)
+    out["user_reports"] = {{"threshold", r.user_reports->threshold},
+                           {"window", r.user_reports->window},
+                           {"reports_by_bucket", r.user_reports->by_bucket}};
   // Invalid UTF-8 (never expected: names come from TOML, which is UTF-8) is replaced rather than
   // allowed to lose the whole report.
   std::string text;
@@ -506,6 +510,14 @@ Report report_from_json(std::string_view text) {
       n["share_by_bucket"].for_each([&](const Node& v) { ro.share_by_bucket.push_back(v.number()); });
       r.rollouts.push_back(std::move(ro));
     });
+  if (root.has("user_reports")) {
+    const Node n = root["user_reports"];
+    UserReportsReport u;
+    u.threshold = n["threshold"].number();
+    u.window = n["window"].number();
+    n["reports_by_bucket"].for_each([&](const Node& v) { u.by_bucket.push_back(v.count()); });
+    r.user_reports = std::move(u);
+  }
   return r;
 }
 

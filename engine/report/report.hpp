@@ -133,6 +133,26 @@ struct RolloutReport {
   std::vector<double> share_by_bucket;  // share done at each bucket's end
 };
 
+// A restore of the data a data_loss fault deleted, tenant by tenant, and what the tenants hit saw.
+struct RestoreReport {
+  std::string action;
+  std::string fault;
+  std::string service;               // where the data was lost
+  int tenants = 0;                   // tenants hit
+  double size = 0;                   // units to copy in all
+  std::optional<double> started, finished;  // first stream started, last tenant back
+  std::vector<double> restored_at;   // per tenant hit, in the order the restore takes them (NaN: not back by the end)
+  std::vector<double> share_by_bucket;  // share of the tenants hit that are back at each bucket's end
+  Counts requests;                   // the hit tenants' users' requests, from the loss on
+};
+
+// Detection by the users themselves (incident.user_reports): their reports per bucket.
+struct UserReportsReport {
+  double threshold = 0;  // reports within `window` that raise an incident
+  double window = 0;     // seconds
+  std::vector<std::uint64_t> by_bucket;
+};
+
 // A service that became unhealthy and what carried the failure to it.
 struct PropagationStep {
   double time = 0;
@@ -186,6 +206,8 @@ struct Report {
   std::vector<Event> events;
   std::vector<StatusUpdate> status_updates;
   std::vector<RolloutReport> rollouts;   // only gradual actions (empty: none)
+  std::vector<RestoreReport> restores;   // only restore actions (empty: none)
+  std::optional<UserReportsReport> user_reports;  // only when the scenario models them
 };
 
 }  // namespace faultline

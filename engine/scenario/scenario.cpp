@@ -57,6 +57,7 @@ const char* to_string(FaultKind k) {
     case FaultKind::memory_leak: return "memory_leak";
     case FaultKind::slow_disk: return "slow_disk";
     case FaultKind::limit_lowered: return "limit_lowered";
+    case FaultKind::data_loss: return "data_loss";
   }
   return "?";
 }
@@ -71,6 +72,7 @@ const char* to_string(ActionKind k) {
     case ActionKind::scale: return "scale";
     case ActionKind::kill_switch: return "kill_switch";
     case ActionKind::admit: return "admit";
+    case ActionKind::restore: return "restore";
   }
   return "?";
 }

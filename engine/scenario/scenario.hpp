@@ -341,6 +341,7 @@ struct Traffic {
   double diurnal_trough = 0.3;     // trough rate as a fraction of the peak
   std::vector<Segment> segments;   // empty: one segment "all"
   std::map<std::string, double> region_share;  // empty: equal over regions with zones
+  int tenants = 0;                 // customers the simulated users belong to, evenly (0: none)
 };
 
 enum class ClientAction { error, retry, logout, ignore };
@@ -375,6 +376,7 @@ enum class FaultKind {
   memory_leak,
   slow_disk,
   limit_lowered,
+  data_loss,
 };
 enum class SelectorMode { one, all, fixed, percent };
 enum class ControlPlaneBehaviour { missing, errors };
@@ -439,6 +441,17 @@ struct Monitor {
   Source source;
 };
 
+// Detection by the users themselves (social media, support tickets), outside every monitoring
+// pipeline: affected users report at `rate` each, and `threshold` reports within `window` make an
+// incident, known to the responders after a draw of `escalate`.
+struct UserReports {
+  bool enabled = false;
+  double rate = 0.001;      // reports per affected user per hour
+  double threshold = 50;    // reports
+  Seconds window = 900;
+  Distribution escalate = Distribution::constant(0);
+};
+
 // The people: after detection someone acknowledges (posts the first status update), then diagnoses
 // (finds what to change), then acts. Each stage's length is a draw from its distribution.
 struct Incident {
@@ -451,10 +464,11 @@ struct Incident {
   std::string status_page;           // service the status page runs on (empty: always works)
   std::optional<Seconds> status_page_fallback;  // page down this long past due: post elsewhere
   std::optional<Seconds> status_update_every;   // cadence of status updates after the first
+  UserReports user_reports;
   Source source;
 };
 
-enum class ActionKind { switch_dependency, rollback, restart, failover, shed_load, scale, kill_switch, admit };
+enum class ActionKind { switch_dependency, rollback, restart, failover, shed_load, scale, kill_switch, admit, restore };
 enum class Trigger { at, detected, acknowledged, diagnosed, monitor };
 
 // A gradual action goes in steps (batches); between two steps its gate (a monitor) is looked at.
@@ -468,7 +482,7 @@ struct Action {
   Seconds at = 0;          // Trigger::at
   std::string monitor;     // Trigger::monitor
   Seconds delay = 0;       // after the trigger
-  std::string fault;       // rollback: the fault it ends
+  std::string fault;       // rollback: the fault it ends; restore: the data_loss fault it repairs
   std::string service;     // restart, failover, shed_load, scale: the service acted on
   std::vector<std::string> services;  // switch_dependency: callers switched (empty: all callers)
   std::string from, to;    // switch_dependency: old and new target; failover: `to` = zone or region made active
@@ -484,6 +498,13 @@ struct Action {
   std::vector<std::string> features;  // admit: features gated (empty: all)
   double step = 0.1;       // admit: share of users admitted per step
   Seconds every = 300;     // admit: time between steps
+  // restore: each lost tenant's data is `size` units (a lognormal spread of `size_stddev` when > 0),
+  // copied by `parallelism` streams of `rate` units per second each, together at most `bandwidth`.
+  double size = 0;
+  double size_stddev = 0;
+  double rate = 0;
+  int parallelism = 1;
+  double bandwidth = 0;    // 0: no shared limit
   std::optional<Seconds> duration;  // shed_load, kill_switch: lifted after this (absent: stays)
   std::optional<bool> mitigates;    // counts as mitigation (absent: per kind, see SCHEMA.md)
   Source source;

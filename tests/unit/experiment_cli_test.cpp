@@ -92,3 +92,20 @@ TEST_CASE("cli: compare prints every metric with its interval and verdict", "[cl
   const fs::path csv = cli.dir() / "out" / "redundancy-single-zone-vs-redundancy-three-zones" / "compare.csv";
   CHECK(line_count(file_contents(csv)) == 1 + 12);
 }
+
+TEST_CASE("cli: compare of the blind-monitoring pair says the independent pipeline detects sooner", "[cli][experiment]") {
+  CliSandbox cli;
+  const std::string scenarios = std::string(FAULTLINE_SOURCE_DIR) + "/scenarios/";
+  const CliResult r = cli.run("compare " + scenarios + "blind-monitoring-user-reports.toml " + scenarios +
+                              "blind-monitoring-independent-pipeline.toml --runs 4 --jobs 2");
+  REQUIRE(r.exit_code == 0);
+  std::istringstream lines(r.out);
+  int verdicts = 0;
+  for (std::string line; std::getline(lines, line);)
+    for (const char* metric : {"ttd ", "ttr ", "detection_span ", "users_affected "})
+      if (line.rfind(metric, 0) == 0) {
+        CHECK_THAT(line, Contains("B better"));
+        ++verdicts;
+      }
+  CHECK(verdicts == 4);
+}

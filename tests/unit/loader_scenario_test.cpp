@@ -216,7 +216,7 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.client.timeout == 20);
   CHECK(s.client.relogin_feature == "login");
 
-  REQUIRE(s.faults.size() == 22);
+  REQUIRE(s.faults.size() == 23);
   CHECK(s.faults[20].kind == FaultKind::slow_disk);
   CHECK(s.faults[20].factor == 0.25);
   CHECK(s.faults[21].kind == FaultKind::limit_lowered);
@@ -319,13 +319,19 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.incident.stable_for == 600);
   CHECK(s.incident.tooling == std::vector<std::string>{"discovery"});
   CHECK(s.incident.tooling_down_speed == 0.5);
+  CHECK(s.incident.user_reports.enabled);
+  CHECK(s.incident.user_reports.rate == 0.002);
+  CHECK(s.incident.user_reports.threshold == 80);
+  CHECK(s.incident.user_reports.window == 1200);
+  CHECK(s.incident.user_reports.escalate.kind == Distribution::Kind::lognormal);
+  CHECK(s.incident.user_reports.escalate.mean == 480);
   CHECK(s.incident.status_page == "login");
   CHECK(s.incident.status_page_fallback == 900);
   CHECK(s.incident.status_update_every == 1800);
   CHECK(s.incident.source.key == "incident");
   CHECK(s.incident.source.line > 0);
 
-  REQUIRE(s.actions.size() == 9);
+  REQUIRE(s.actions.size() == 10);
   CHECK(s.actions[0].kind == ActionKind::rollback);
   CHECK(s.actions[0].fault == "cp-outage");
   CHECK(s.actions[0].trigger == Trigger::diagnosed);
@@ -660,7 +666,7 @@ TEST_CASE("keys that do not apply to a kind are errors", "[loader][diagnostics]"
         std::vector<std::string>{
             "test.toml:22:8: error: fault[0].rate: 'rate' applies only to kind = \"error_rate\", \"packet_loss\" or "
             "\"config_rollout\" without crash_loop",
-            "test.toml:26:9: error: action[0].fault: 'fault' applies only to kind = \"rollback\""});
+            "test.toml:26:9: error: action[0].fault: 'fault' applies only to kind = \"rollback\" or \"restore\""});
 }
 
 TEST_CASE("times inside the run must come before its end", "[loader][diagnostics]") {

@@ -174,3 +174,22 @@ TEST_CASE("the HTML report has a shared-resources section only when resources we
   CHECK_THAT(html, Catch::Contains("utilisation up to 100.000%"));
   CHECK_THAT(html, Catch::Contains("<td>a-h0.cpu</td><td>cpu</td>"));
 }
+
+TEST_CASE("the HTML report charts users' reports against their threshold only when they were modelled",
+          "[report][html]") {
+  Report r = sample_report();
+  CHECK_THAT(report_html(r), !Catch::Contains("User reports"));
+  UserReportsReport u;
+  u.threshold = 40;
+  u.window = 60;
+  u.by_bucket.assign(r.services.front().buckets.size(), 0);
+  u.by_bucket[1] = 30;
+  u.by_bucket[2] = 25;
+  r.user_reports = u;
+  r.incident.detected_by = "user_reports";
+  const std::string html = report_html(r);
+  CHECK_THAT(html, Catch::Contains("<h2>User reports</h2>"));
+  CHECK_THAT(html, Catch::Contains("55 reports in all; 40 within 01:00 raise an incident (this incident was detected that way)"));
+  CHECK_THAT(html, Catch::Contains(">threshold 40</text>"));
+  CHECK_THAT(html, Catch::Contains("aria-label=\"user reports within 01:00 over time\""));
+}

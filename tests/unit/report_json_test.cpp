@@ -179,6 +179,18 @@ TEST_CASE("the incident notes round-trip", "[report][json]") {
   CHECK(back.incident.stages().diagnosis == r.incident.stages().diagnosis);
 }
 
+TEST_CASE("users' reports round-trip, and a report without them has no such section", "[report][json]") {
+  Report r = sample_report();
+  CHECK(report_to_json(r).find("\"user_reports\"") == std::string::npos);
+  CHECK_FALSE(report_from_json(report_to_json(r)).user_reports);
+  r.user_reports = UserReportsReport{120, 900, {0, 0, 14, 90, 61, 3}};
+  const Report back = report_from_json(report_to_json(r));
+  REQUIRE(back.user_reports);
+  CHECK(back.user_reports->threshold == 120);
+  CHECK(back.user_reports->window == 900);
+  CHECK(back.user_reports->by_bucket == r.user_reports->by_bucket);
+}
+
 TEST_CASE("every incident round-trips, in order, with its nulls", "[report][json]") {
   const Report r = sample_report_two_incidents();
   const std::string text = report_to_json(r);

@@ -122,3 +122,32 @@ TEST_CASE("an autoscaler that scales in an idled service lengthens recovery, a f
   check_stages_add_up(shrinks);
   check_stages_add_up(floored);
 }
+
+TEST_CASE("a monitoring pipeline that shares fate with the outage leaves detection to users' reports",
+          "[verification][incident]") {
+  const Report blind = run_bundled("blind-monitoring-user-reports");
+  const Report independent = run_bundled("blind-monitoring-independent-pipeline");
+  REQUIRE(blind.incident.ttd());
+  REQUIRE(independent.incident.ttd());
+  // The same crash at 20m starts the impact in both.
+  CHECK(blind.incident.impact_start == independent.incident.impact_start);
+  CHECK(*blind.incident.impact_start == Approx(20 * kMinute).margin(30));
+  // Blind: no alert at all; the users' reports cross their threshold within minutes, support hands over.
+  CHECK_FALSE(has_event(blind, "alert", "play-availability"));
+  CHECK(has_event(blind, "user_reports", "incident"));
+  CHECK(blind.incident.detected_by == "user_reports");
+  CHECK(*blind.incident.ttd() > 5 * kMinute);
+  CHECK(*blind.incident.ttd() < 30 * kMinute);
+  // Independent: the alert fires first, a minute into the outage.
+  CHECK(independent.incident.detected_by == "play-availability");
+  CHECK(*independent.incident.ttd() <= 2 * kMinute);
+  CHECK(*blind.incident.ttd() > *independent.incident.ttd() + 5 * kMinute);
+  // The blind dashboards slow the diagnosis too, so the whole recovery comes later.
+  CHECK_FALSE(blind.incident.diagnosed_note.empty());
+  CHECK(independent.incident.diagnosed_note.empty());
+  CHECK(*blind.incident.ttr() > *independent.incident.ttr() + 15 * kMinute);
+  check_stages_add_up(blind);
+  check_stages_add_up(independent);
+  CHECK(feature(blind, "browse").total.availability() == 1.0);
+  CHECK(blind.summary.users_affected > independent.summary.users_affected);
+}

@@ -196,6 +196,30 @@ class Result:
         return pd.concat(parts, ignore_index=True)
 
     @functools.cached_property
+    def user_reports(self):
+        """One row per bucket when the scenario models detection by users (incident.user_reports):
+        t_start, t_end (seconds), reports (made in the bucket) and in_window (made within the window
+        up to the bucket's end, the figure weighed against threshold). The threshold and window are
+        in the frame's attrs. Empty when the scenario does not model them."""
+        import numpy as np
+        import pandas as pd
+
+        columns = ["t_start", "t_end", "reports", "in_window"]
+        u = self._report.get("user_reports")
+        if u is None:
+            return pd.DataFrame(columns=columns)
+        duration, bucket = self._report["duration"], self._report["bucket"]
+        reports = np.asarray(u["reports_by_bucket"], dtype=np.int64)
+        span = max(1, int(np.ceil(u["window"] / bucket - 1e-9)))
+        cumulative = np.concatenate([[0], np.cumsum(reports)])
+        in_window = cumulative[1:] - cumulative[np.maximum(0, np.arange(1, len(reports) + 1) - span)]
+        t_start = np.arange(len(reports), dtype=float) * bucket
+        t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+        frame = pd.DataFrame({"t_start": t_start, "t_end": t_end, "reports": reports, "in_window": in_window})
+        frame.attrs.update(threshold=u["threshold"], window=u["window"])
+        return frame
+
+    @functools.cached_property
     def resource_timeline(self):
         """One row per bucket per shared resource, as the resource rows of timeline.csv: t_start, t_end
         (seconds), name, kind, utilisation (share of the capacity used), backlog (mean work waiting: cpu,
