@@ -199,7 +199,10 @@ void FaultPlan::resolve_targets(int f, RandomStream& rng) {
       if (st.feature < 0 && st.segment < 0) st.region = t_.region_index(name);
       break;
     case FaultKind::dns_failure:
-    case FaultKind::data_loss:  // the model keeps which tenants lost their data (platform_tenants.cpp)
+    case FaultKind::data_loss:  // which tenants; the model keeps which of them have no data now (platform_tenants.cpp)
+      st.service = index_by_name(s_.services, name);
+      st.tenants = select(fault, rng, s_.traffic.tenants, true);
+      break;
     case FaultKind::control_plane: st.service = index_by_name(s_.services, name); break;
     case FaultKind::service_crash:
     case FaultKind::config_rollout:

@@ -117,6 +117,9 @@ class FaultPlan {
   double limit_factor_of_service(int service) const { return lowered_limit(service, -1); }
   double limit_factor_of_edge(int edge) const { return lowered_limit(-1, edge); }
 
+  // data_loss: the tenants fault f hits, in the drawn order (the order a restore takes them in).
+  const std::vector<int>& tenants_hit(int f) const { return state_[std::size_t(f)].tenants; }
+
   // Whether a fault holds the replica dead (a service crash, or its host down): it must not start.
   bool holds(int replica) const;
 
@@ -127,7 +130,8 @@ class FaultPlan {
     Grain grain = Grain::whole;
     std::vector<int> hosts;     // taken down (host grain: one unit each)
     std::vector<int> replicas;  // hit (replica grain: one unit each)
-    int service = -1;           // the service named (dns_failure, control_plane and service targets)
+    int service = -1;           // the service named (dns_failure, control_plane, data_loss and service targets)
+    std::vector<int> tenants;   // data_loss: the tenants hit, in the drawn order
     int edge = -1;
     std::vector<std::uint8_t> zone_side;  // link faults: by zone, kFirstSide, kSecondSide or 0
     int feature = -1, segment = -1, region = -1;  // traffic_surge

@@ -1139,7 +1139,6 @@ Report PlatformModel::Impl::finish() {
     for (std::size_t sv = 0; sv < s.services.size(); ++sv)
       replicas_by_bucket[sv][std::size_t(next_bucket)] = serving_replicas(int(sv));
     record_rollouts(next_bucket);
-    record_restores(next_bucket);
     rec.close_bucket(next_bucket);
     close_resource_bucket(next_bucket);
     if (user_reports.enabled()) user_reports.add_bucket(failed_share(next_bucket));  // counted, too late to act on

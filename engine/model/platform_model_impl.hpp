@@ -381,7 +381,6 @@ struct PlatformModel::Impl {
     std::uint64_t token = 0;
     double started = -1, finished = -1;
     std::vector<double> restored_at;     // by position in the loss's tenants (-1: not yet)
-    std::vector<double> share_by_bucket;  // of the hit tenants restored at each bucket's end
   };
   std::vector<RestoreState> restores;  // per action
   std::vector<std::vector<int>> caller_target;  // per edge, by caller replica position (empty: edge_target for all)
@@ -546,7 +545,6 @@ struct PlatformModel::Impl {
   void on_restore_done(int a, std::uint64_t token);
   void schedule_restore(int a);
   double restore_estimate() const;  // when the restores under way should end (-1: none)
-  void record_restores(int b);
   void fill_restores(Report& r) const;
 
   // ---- platform_response.cpp: monitors, the responders, status updates, actions

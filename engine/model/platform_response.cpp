@@ -53,7 +53,6 @@ void PlatformModel::Impl::on_bucket_tick(int b) {
   next_bucket = b + 1;
   for (std::size_t sv = 0; sv < s.services.size(); ++sv) replicas_by_bucket[sv][std::size_t(b)] = serving_replicas(int(sv));
   record_rollouts(b);
-  record_restores(b);
   evaluate_monitors(b);
   evaluate_user_reports(b);
   track_resolution(b);

@@ -3,14 +3,13 @@
 // a size done at a rate by parallel streams (model/restore_work.hpp).
 #include "model/platform_model_impl.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 namespace faultline {
 
-// Which tenants each data_loss fault hits, drawn once from the seed and the fault's name: the first k
-// of a seeded shuffle, in the drawn order (the order restores take them in).
+// The tenants each data_loss fault hits (drawn by the fault plan, in the order restores take them).
 void PlatformModel::Impl::set_up_tenants() {
   tenant_losses_at.assign(s.services.size(), {});
   restores.resize(s.actions.size());
@@ -21,15 +20,7 @@ void PlatformModel::Impl::set_up_tenants() {
     TenantLoss loss;
     loss.fault = int(f);
     loss.service = service_index_or_throw(fault.target);
-    RandomStream rng(seed, "fault." + fault.name + ".tenants");
-    std::vector<int> order(static_cast<std::size_t>(tenants));
-    std::iota(order.begin(), order.end(), 0);
-    int k = tenants;
-    if (fault.mode == SelectorMode::one) k = 1;
-    if (fault.mode == SelectorMode::fixed) k = std::min(tenants, int(fault.value));
-    if (fault.mode == SelectorMode::percent) k = std::max(1, int(std::lround(tenants * fault.value / 100)));
-    for (int i = 0; i < k; ++i) std::swap(order[std::size_t(i)], order[std::size_t(i) + rng.below(std::uint64_t(tenants - i))]);
-    loss.tenants.assign(order.begin(), order.begin() + k);
+    loss.tenants = faults.tenants_hit(int(f));
     loss.hit.assign(std::size_t(tenants), 0);
     loss.lost.assign(std::size_t(tenants), 0);
     for (int t : loss.tenants) loss.hit[std::size_t(t)] = 1;
@@ -44,7 +35,6 @@ void PlatformModel::Impl::set_up_tenants() {
     if (restores[a].loss < 0) throw InternalError("restore '" + act.name + "' names no data_loss fault");
     const TenantLoss& loss = tenant_losses[std::size_t(restores[a].loss)];
     restores[a].restored_at.assign(loss.tenants.size(), -1);
-    restores[a].share_by_bucket.assign(std::size_t(rec.bucket_count()), 0);
   }
 }
 
@@ -132,15 +122,6 @@ double PlatformModel::Impl::restore_estimate() const {
   return eta;
 }
 
-void PlatformModel::Impl::record_restores(int b) {
-  for (RestoreState& r : restores) {
-    if (r.loss < 0 || r.restored_at.empty()) continue;
-    std::size_t back = 0;
-    for (double t : r.restored_at) back += t >= 0;
-    r.share_by_bucket[std::size_t(b)] = double(back) / double(r.restored_at.size());
-  }
-}
-
 void PlatformModel::Impl::fill_restores(Report& out) const {
   for (std::size_t a = 0; a < restores.size(); ++a) {
     const RestoreState& r = restores[a];
@@ -156,7 +137,15 @@ void PlatformModel::Impl::fill_restores(Report& out) const {
     if (r.finished >= 0) rr.finished = r.finished;
     rr.size = r.work ? r.work->total_size() : act.size * double(loss.tenants.size());
     for (double t : r.restored_at) rr.restored_at.push_back(t >= 0 ? t : std::numeric_limits<double>::quiet_NaN());
-    rr.share_by_bucket = r.share_by_bucket;
+    // Share back at each bucket's end, from when each tenant came back.
+    std::vector<double> back = r.restored_at;
+    std::erase_if(back, [](double t) { return t < 0; });
+    std::sort(back.begin(), back.end());
+    for (int b = 0; b < rec.bucket_count(); ++b) {
+      const double bucket_end = std::min(end, (b + 1) * s.info.bucket);
+      const auto done = std::upper_bound(back.begin(), back.end(), bucket_end) - back.begin();
+      rr.share_by_bucket.push_back(double(done) / double(r.restored_at.size()));
+    }
     rr.requests.requests = loss.requests;
     rr.requests.failed = loss.failed;
     rr.requests.ok = loss.requests - loss.failed;
