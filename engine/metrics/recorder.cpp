@@ -59,7 +59,14 @@ MetricsRecorder::MetricsRecorder(const Scenario& s, const Topology& t) : scenari
     e.circuit_open_by_bucket.resize(std::size_t(buckets_));
     edges_.push_back(e);
   }
-  user_failed_.assign(std::size_t(std::max(1, s.traffic.sample_users)), 0);
+  const std::size_t sampled = std::size_t(std::max(1, s.traffic.sample_users));
+  user_failed_.assign(sampled, 0);
+  user_impaired_.assign(sampled, 0);
+  user_logged_out_.assign(sampled, 0);
+  for (const auto& [status, action] : s.client.on_status) sessions_ |= action == ClientAction::logout;
+  if (sessions_)
+    for (auto* v : {&affected_by_bucket_, &impaired_by_bucket_, &logged_out_by_bucket_, &logouts_by_bucket_})
+      v->assign(std::size_t(buckets_), 0);
 }
 
 int MetricsRecorder::bucket_of(double t) const {
@@ -84,10 +91,30 @@ void MetricsRecorder::user_request(int feature, int segment, int region, std::ui
   Series& r = regions_[std::size_t(region)];
   count(r.total, o);
   count(r.buckets[std::size_t(b)], o);
-  if (o == Outcome::failed) user_failed_[user] = 1;
+  // The user's state: impaired from a failure until a request of theirs is served while logged in.
+  if (o == Outcome::failed) {
+    if (!user_failed_[user]) ++affected_now_;
+    user_failed_[user] = 1;
+    if (!user_impaired_[user]) ++impaired_now_;
+    user_impaired_[user] = 1;
+  } else if (user_impaired_[user] && !user_logged_out_[user]) {
+    user_impaired_[user] = 0;
+    --impaired_now_;
+  }
 }
 
-void MetricsRecorder::logout(std::uint32_t) { ++logouts_; }
+void MetricsRecorder::logout(std::uint32_t user, double t) {
+  ++logouts_;
+  if (sessions_) ++logouts_by_bucket_[std::size_t(bucket_of(t))];
+  if (!user_logged_out_[user]) ++logged_out_now_;
+  user_logged_out_[user] = 1;
+}
+
+void MetricsRecorder::login(std::uint32_t user) {
+  if (!user_logged_out_[user]) return;
+  user_logged_out_[user] = 0;
+  --logged_out_now_;
+}
 
 std::uint32_t MetricsRecorder::blame_slot(Blame b) const {
   switch (b.kind) {
@@ -147,6 +174,11 @@ void MetricsRecorder::event(double t, std::string kind, std::string name, std::s
 }
 
 void MetricsRecorder::close_bucket(int b) {
+  if (sessions_) {
+    affected_by_bucket_[std::size_t(b)] = affected_now_;
+    impaired_by_bucket_[std::size_t(b)] = impaired_now_;
+    logged_out_by_bucket_[std::size_t(b)] = logged_out_now_;
+  }
   for (std::size_t s = 0; s < services_.size(); ++s) {
     ServiceReport& r = services_[s];
     ServiceState& st = service_state_[s];
@@ -222,6 +254,20 @@ void MetricsRecorder::fill(Report& r) const {
   std::size_t affected = std::size_t(std::count(user_failed_.begin(), user_failed_.end(), 1));
   r.summary.users_affected = double(affected) * user_scale_;
   r.summary.sessions_lost = double(logouts_) * user_scale_;
+  if (sessions_) {
+    UsersReport u;
+    auto scaled = [this](const std::vector<std::uint64_t>& v) {
+      std::vector<double> out;
+      out.reserve(v.size());
+      for (std::uint64_t n : v) out.push_back(double(n) * user_scale_);
+      return out;
+    };
+    u.affected_by_bucket = scaled(affected_by_bucket_);
+    u.impaired_by_bucket = scaled(impaired_by_bucket_);
+    u.logged_out_by_bucket = scaled(logged_out_by_bucket_);
+    u.sessions_lost_by_bucket = scaled(logouts_by_bucket_);
+    r.users = std::move(u);
+  }
   double lost = 0;
   for (int b = 0; b < buckets_; ++b) {
     std::uint64_t req = 0, failed = 0;

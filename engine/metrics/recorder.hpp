@@ -33,7 +33,9 @@ class MetricsRecorder {
   int bucket_of(double t) const;
 
   void user_request(int feature, int segment, int region, std::uint32_t user, double t, Outcome o, double latency);
-  void logout(std::uint32_t user);
+  void logout(std::uint32_t user, double t);
+  // A logged-out user logged in again (or, with no relogin feature, was served again).
+  void login(std::uint32_t user);
   // One attempt at a service as its caller saw it end at t (ok, or failed with a cause at failed_at,
   // the time the failure happened where it happened, which orders the propagation chain).
   void attempt(int service, double t, bool ok, Cause cause, double latency, Blame blame, double failed_at);
@@ -96,8 +98,12 @@ class MetricsRecorder {
   std::vector<std::string> resource_names_;
   std::vector<Event> events_;
   Counts requests_;
-  std::vector<std::uint8_t> user_failed_;
+  // Per sampled user: ever failed, impaired now (see UsersReport), logged out now; and their counts.
+  std::vector<std::uint8_t> user_failed_, user_impaired_, user_logged_out_;
+  std::uint64_t affected_now_ = 0, impaired_now_ = 0, logged_out_now_ = 0;
   std::uint64_t logouts_ = 0;
+  bool sessions_ = false;  // the scenario has sessions: the users' series are reported
+  std::vector<std::uint64_t> affected_by_bucket_, impaired_by_bucket_, logged_out_by_bucket_, logouts_by_bucket_;
 };
 
 }  // namespace faultline

@@ -171,6 +171,8 @@ void PlatformModel::Impl::on_root_result(Call& c, const Result& r) {
   Handle ur = c.parent;
   UserRequest& u = requests[ur];
   if (r.ok) {
+    // Logged in again: by the relogin feature, or by any request served when there is none.
+    if (logged_out[u.user] && (relogin_feature < 0 || u.feature == relogin_feature)) rec.login(u.user);
     if (u.feature == relogin_feature) logged_out[u.user] = 0;
     finish_user_request(ur, r.degraded ? Outcome::degraded : Outcome::ok);
     return;
@@ -181,7 +183,7 @@ void PlatformModel::Impl::on_root_result(Call& c, const Result& r) {
     case ClientAction::logout:
       if (!logged_out[u.user]) {
         logged_out[u.user] = 1;
-        rec.logout(u.user);
+        rec.logout(u.user, now);
       }
       finish_user_request(ur, Outcome::failed);
       return;

@@ -371,7 +371,9 @@ struct PlatformModel::Impl {
     std::vector<int> tenants;
     std::vector<std::uint8_t> hit, lost;  // by tenant
     bool begun = false;
-    std::uint64_t requests = 0, failed = 0;  // user requests of the hit tenants' users since it began
+    double begun_at = -1;                    // its first occurrence
+    Counts total;                            // user requests of the hit tenants' users since it began
+    std::vector<Counts> buckets;             // the same, per bucket
   };
   std::vector<TenantLoss> tenant_losses;
   std::vector<std::vector<int>> tenant_losses_at;  // by service: indexes into tenant_losses

@@ -23,6 +23,7 @@ void PlatformModel::Impl::set_up_tenants() {
     loss.tenants = faults.tenants_hit(int(f));
     loss.hit.assign(std::size_t(tenants), 0);
     loss.lost.assign(std::size_t(tenants), 0);
+    loss.buckets.assign(std::size_t(rec.bucket_count()), Counts{});
     for (int t : loss.tenants) loss.hit[std::size_t(t)] = 1;
     tenant_losses_at[std::size_t(loss.service)].push_back(int(tenant_losses.size()));
     tenant_losses.push_back(std::move(loss));
@@ -44,6 +45,7 @@ void PlatformModel::Impl::on_tenant_loss_changed(int f) {
   for (TenantLoss& loss : tenant_losses) {
     if (loss.fault != f) continue;
     const bool active = faults.active(f);
+    if (active && !loss.begun) loss.begun_at = now;
     loss.begun |= active;
     for (int t : loss.tenants) loss.lost[std::size_t(t)] = active;
   }
@@ -63,8 +65,12 @@ void PlatformModel::Impl::count_tenant_request(std::uint32_t user, Outcome o) {
   const std::size_t tenant = user % std::uint32_t(s.traffic.tenants);
   for (TenantLoss& loss : tenant_losses) {
     if (!loss.begun || !loss.hit[tenant]) continue;
-    ++loss.requests;
-    if (o == Outcome::failed) ++loss.failed;
+    for (Counts* c : {&loss.total, &loss.buckets[std::size_t(rec.bucket_of(now))]}) {
+      ++c->requests;
+      if (o == Outcome::failed) ++c->failed;
+      else ++c->ok;
+      if (o == Outcome::degraded) ++c->degraded;
+    }
   }
 }
 
@@ -133,6 +139,8 @@ void PlatformModel::Impl::fill_restores(Report& out) const {
     rr.fault = act.fault;
     rr.service = s.services[std::size_t(loss.service)].name;
     rr.tenants = int(loss.tenants.size());
+    rr.tenant_ids = loss.tenants;
+    if (loss.begun_at >= 0) rr.lost_at = loss.begun_at;
     if (r.started >= 0) rr.started = r.started;
     if (r.finished >= 0) rr.finished = r.finished;
     rr.size = r.work ? r.work->total_size() : act.size * double(loss.tenants.size());
@@ -146,9 +154,8 @@ void PlatformModel::Impl::fill_restores(Report& out) const {
       const auto done = std::upper_bound(back.begin(), back.end(), bucket_end) - back.begin();
       rr.share_by_bucket.push_back(double(done) / double(r.restored_at.size()));
     }
-    rr.requests.requests = loss.requests;
-    rr.requests.failed = loss.failed;
-    rr.requests.ok = loss.requests - loss.failed;
+    rr.requests = loss.total;
+    rr.buckets = loss.buckets;
     out.restores.push_back(std::move(rr));
   }
 }

@@ -263,6 +263,7 @@ svg .stage { font-size: 11px; }
 svg .slo { stroke: #c0392b; stroke-width: 1; stroke-dasharray: 5 4; }
 svg .slo-label { font-size: 11px; fill: #c0392b; }
 svg .availability { fill: none; stroke: #2c3e50; stroke-width: 1.6; stroke-linejoin: round; }
+svg .subset { fill: none; stroke: #8e44ad; stroke-width: 1.4; stroke-dasharray: 4 3; }
 svg .impact { fill: #fbeaea; }
 svg .span-label { font-size: 11px; fill: #fff; }
 .legend { font-size: 12px; color: #555; }
@@ -592,6 +593,8 @@ std::string report_html(const Report& r) {
   status_page_section(out, r);
   features_section(out, r, stages);
   rollouts_section(out, r, stages);
+  restores_section(out, r, stages);
+  users_section(out, r, stages);
   user_reports_section(out, r, stages);
   services_section(out, r, stages);
   resources_section(out, r, stages);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cmath>
 
 namespace faultline::html {
 
@@ -35,6 +36,22 @@ double run_length(const Report& r) {
 
 // ---- chart furniture --------------------------------------------------------------------------------
 
+void grid_line(std::string& svg, const Frame& f, double y, std::string_view label) {
+  svg += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>", f.left, y,
+                     f.right, y);
+  svg += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>", f.left - 6,
+                     y + 4, escape(label));
+}
+
+std::string bucket_steps(const Report& r, const Frame& f, const std::vector<double>& ys) {
+  std::string points;
+  for (std::size_t b = 0; b < ys.size(); ++b) {
+    if (std::isnan(ys[b])) continue;
+    const double t0 = double(b) * r.bucket, t1 = std::min(double(b + 1) * r.bucket, f.t_end);
+    points += fmt::format("{}{:.1f},{:.1f} {:.1f},{:.1f}", points.empty() ? "" : " ", f.x(t0), ys[b], f.x(t1), ys[b]);
+  }
+  return points;
+}
 
 std::vector<Stage> incident_stages(const IncidentTimeline& i) {
   std::vector<Stage> out;

@@ -37,11 +37,17 @@ struct Stage {
 std::vector<Stage> incident_stages(const IncidentTimeline& i);
 const char* stage_colour(const std::vector<Stage>& stages, std::string_view name);
 void time_axis(std::string& svg, const Frame& f);
+// A horizontal grid line at height y with its tick label at the left edge.
+void grid_line(std::string& svg, const Frame& f, double y, std::string_view label);
+// A step line of per-bucket values (y already mapped), each held across its bucket.
+std::string bucket_steps(const Report& r, const Frame& f, const std::vector<double>& ys);
 // Vertical lines at the incident stages, each with a tooltip, and their labels when asked for.
 void stage_markers(std::string& svg, const Frame& f, const std::vector<Stage>& stages, bool labelled);
 
 // Sections drawn in html_response.cpp.
 void rollouts_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
+void restores_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
+void users_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 void user_reports_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 
 }  // namespace faultline::html

@@ -1,5 +1,5 @@
-// report.html, the response side that only some scenarios have: gradual actions (rollouts) and
-// detection by the users' own reports.
+// report.html, the parts only some scenarios have: gradual actions (rollouts), restores of lost
+// data, the users' recovery where they have sessions, and detection by the users' own reports.
 #include "report/html_chart.hpp"
 
 #include "report/number_text.hpp"
@@ -8,36 +8,43 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 namespace faultline::html {
 
 namespace {
 
-// Gradual actions: how far each went, over time (a step line from 0% to 100% done).
-std::string rollout_chart(const Report& r, const RolloutReport& ro, const std::vector<Stage>& stages) {
-  const double height = 150;
-  const Frame f{62, 8 + kLabelRowHeight * kLabelRows, kChartWidth - 78, height - 28, run_length(r)};
-  auto y = [&f](double share) { return f.bottom - (f.bottom - f.top) * std::clamp(share, 0.0, 1.0); };
-  std::string svg = fmt::format(
-      "<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"share of {} done by {} over time\">",
-      kChartWidth, height, escape(ro.unit), escape(ro.action));
-  for (double share : {0.0, 0.5, 1.0}) {
-    svg += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>", f.left,
-                       y(share), f.right, y(share));
-    svg += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{:.0f}%</text>", f.left - 6,
-                       y(share) + 4, share * 100);
-  }
+constexpr double kShareChartHeight = 150;
+
+Frame share_frame(const Report& r, double height) {
+  return {62, 8 + kLabelRowHeight * kLabelRows, kChartWidth - 78, height - 28, run_length(r)};
+}
+
+double share_y(const Frame& f, double share) { return f.bottom - (f.bottom - f.top) * std::clamp(share, 0.0, 1.0); }
+
+// A chart of shares over time (0% to 100%): the first line solid, a second one (if any) dashed.
+std::string share_chart(const Report& r, const std::vector<Stage>& stages, const std::string& aria,
+                        const std::vector<double>& share, const std::vector<double>& second = {}) {
+  const Frame f = share_frame(r, kShareChartHeight);
+  std::string svg = fmt::format("<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"{}\">",
+                                kChartWidth, kShareChartHeight, escape(aria));
+  for (double s : {0.0, 0.5, 1.0}) grid_line(svg, f, share_y(f, s), fmt::format("{:.0f}%", s * 100));
   time_axis(svg, f);
-  std::string points;
-  for (std::size_t b = 0; b < ro.share_by_bucket.size(); ++b) {
-    const double t0 = double(b) * r.bucket, t1 = std::min(double(b + 1) * r.bucket, f.t_end);
-    const double yy = y(ro.share_by_bucket[b]);
-    points += fmt::format("{}{:.1f},{:.1f} {:.1f},{:.1f}", points.empty() ? "" : " ", f.x(t0), yy, f.x(t1), yy);
+  auto mapped = [&f](const std::vector<double>& v) {
+    std::vector<double> ys;
+    for (double x : v) ys.push_back(std::isnan(x) ? x : share_y(f, x));
+    return ys;
+  };
+  for (const auto& [values, cls] : {std::pair{&share, "availability"}, std::pair{&second, "subset"}}) {
+    const std::string points = bucket_steps(r, f, mapped(*values));
+    if (!points.empty()) svg += fmt::format("<polyline class=\"{}\" points=\"{}\"/>", cls, points);
   }
-  if (!points.empty()) svg += "<polyline class=\"availability\" points=\"" + points + "\"/>";
   stage_markers(svg, f, stages, true);
   return svg + "</svg>";
 }
+
+std::string optional_hms(const std::optional<double>& t) { return t ? hms_text(*t) : "-"; }
 
 }  // namespace
 
@@ -48,14 +55,75 @@ void rollouts_section(std::string& out, const Report& r, const std::vector<Stage
   for (const RolloutReport& ro : r.rollouts)
     out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                        "<td class=\"num\">{}</td><td>{}</td></tr>\n",
-                       escape(ro.action), escape(ro.kind), ro.steps, ro.started ? hms_text(*ro.started) : "-",
-                       ro.finished ? hms_text(*ro.finished) : "-", clock_text(ro.paused_time),
+                       escape(ro.action), escape(ro.kind), ro.steps, optional_hms(ro.started), optional_hms(ro.finished),
+                       clock_text(ro.paused_time),
                        ro.reverted ? "reverted by its gate" : ro.finished ? "done" : ro.started ? "under way at the end" : "not started");
   out += "</table>\n";
   for (const RolloutReport& ro : r.rollouts)
     out += fmt::format("<h3>{} <span class=\"note\">share of {} done</span></h3>\n", escape(ro.action), escape(ro.unit)) +
-           rollout_chart(r, ro, stages) + "\n";}
+           share_chart(r, stages, "share of " + ro.unit + " done by " + ro.action + " over time", ro.share_by_bucket) + "\n";
+}
 
+// Restores: how long the tenants hit waited for their data, and how many were back over time next to
+// what their users saw.
+void restores_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+  if (r.restores.empty()) return;
+  out += "<h2>Restores</h2>\n<table><tr><th>action</th><th>lost on</th><th class=\"num\">tenants</th>"
+         "<th class=\"num\">size</th><th class=\"num\">started</th><th class=\"num\">finished</th>"
+         "<th class=\"num\">tenant waited (median)</th><th class=\"num\">(longest)</th>"
+         "<th class=\"num\">their availability</th></tr>\n";
+  for (const RestoreReport& re : r.restores) {
+    std::vector<double> waited;  // from the loss to each tenant's return; a tenant not back waited to the end
+    for (double t : re.restored_at)
+      if (re.lost_at) waited.push_back((std::isnan(t) ? run_length(r) : t) - *re.lost_at);
+    std::sort(waited.begin(), waited.end());
+    const bool all_back = std::none_of(re.restored_at.begin(), re.restored_at.end(), [](double t) { return std::isnan(t); });
+    const std::string longest = waited.empty() ? "-" : all_back ? clock_text(waited.back()) : "not back by the end";
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.6g}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       escape(re.action), escape(re.service), re.tenants, re.size, optional_hms(re.started),
+                       optional_hms(re.finished), waited.empty() ? "-" : clock_text(waited[waited.size() / 2]), longest,
+                       re.requests.requests ? percent_text(re.requests.availability()) : "-");
+  }
+  out += "</table>\n";
+  for (const RestoreReport& re : r.restores) {
+    std::vector<double> availability;
+    for (const Counts& c : re.buckets)
+      availability.push_back(c.requests ? c.availability() : std::numeric_limits<double>::quiet_NaN());
+    out += fmt::format("<h3>{} <span class=\"note\">share of the {} tenants hit that are back (solid) and their users' "
+                       "availability (dashed)</span></h3>\n",
+                       escape(re.action), re.tenants) +
+           share_chart(r, stages, "share of tenants restored by " + re.action + " over time", re.share_by_bucket,
+                       availability) +
+           "\n";
+  }
+}
+
+// Users with sessions: the share of those affected so far that are recovered (served again, and
+// logged in again if they were logged out), and the share still logged out.
+void users_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+  if (!r.users || r.users->affected_by_bucket.empty()) return;
+  const UsersReport& u = *r.users;
+  std::vector<double> recovered, logged_out;
+  for (std::size_t b = 0; b < u.affected_by_bucket.size(); ++b) {
+    const double a = u.affected_by_bucket[b];
+    recovered.push_back(a > 0 ? 1 - u.impaired_by_bucket[b] / a : std::numeric_limits<double>::quiet_NaN());
+    logged_out.push_back(a > 0 ? u.logged_out_by_bucket[b] / a : std::numeric_limits<double>::quiet_NaN());
+  }
+  const double affected = u.affected_by_bucket.back();
+  out += "<h2>Users</h2>\n";
+  if (affected <= 0) {
+    out += "<p>No user had a failed request.</p>\n";
+    return;
+  }
+  out += fmt::format("<p>{} users affected, {} sessions lost; by the end {} of those affected are recovered and {} "
+                     "must still log in again.</p>\n",
+                     abbreviated(affected), abbreviated(r.summary.sessions_lost), percent_text(recovered.back(), 1),
+                     abbreviated(u.logged_out_by_bucket.back()));
+  out += "<h3>Recovery of the users <span class=\"note\">share of those affected so far that are recovered (solid) "
+         "and that are logged out (dashed)</span></h3>\n" +
+         share_chart(r, stages, "share of affected users recovered over time", recovered, logged_out) + "\n";
+}
 
 // Users' reports within the window at each bucket's end, against the threshold that raises an
 // incident: the curve crosses the line where the users noticed.
@@ -76,17 +144,12 @@ void user_reports_section(std::string& out, const Report& r, const std::vector<S
                      u.threshold, clock_text(u.window),
                      r.incident.detected_by == "user_reports" ? " (this incident was detected that way)" : "");
   const double height = 170;
-  const Frame f{62, 8 + kLabelRowHeight * kLabelRows, kChartWidth - 78, height - 28, run_length(r)};
+  const Frame f = share_frame(r, height);
   auto y = [&](double v) { return f.bottom - (f.bottom - f.top) * std::clamp(v / (top * 1.1), 0.0, 1.0); };
   std::string svg = fmt::format(
       "<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"user reports within {} over time\">",
       kChartWidth, height, escape(clock_text(u.window)));
-  for (double v : {0.0, std::round(top)}) {
-    svg += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>", f.left, y(v),
-                       f.right, y(v));
-    svg += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{:.0f}</text>", f.left - 6,
-                       y(v) + 4, v);
-  }
+  for (double v : {0.0, std::round(top)}) grid_line(svg, f, y(v), fmt::format("{:.0f}", v));
   svg += fmt::format("<line class=\"slo\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>", f.left,
                      y(u.threshold), f.right, y(u.threshold));
   svg += fmt::format("<text class=\"slo-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">threshold {:.0f}</text>",

@@ -412,6 +412,36 @@ std::string report_to_json(const Report& r) {
                           {"share_by_bucket", ro.share_by_bucket}});
     out["rollouts"] = std::move(rollouts);
   }
+  if (!r.restores.empty()) {  // likewise for restores
+    ordered_json restores = ordered_json::array();
+    for (const RestoreReport& re : r.restores) {
+      ordered_json restored_at = ordered_json::array();  // null: not back by the end
+      for (double t : re.restored_at) restored_at.push_back(std::isnan(t) ? ordered_json(nullptr) : ordered_json(t));
+      restores.push_back({{"action", re.action},
+                          {"fault", re.fault},
+                          {"service", re.service},
+                          {"tenants", re.tenants},
+                          {"tenant_ids", re.tenant_ids},
+                          {"size", re.size},
+                          {"lost_at", optional_number(re.lost_at)},
+                          {"started", optional_number(re.started)},
+                          {"finished", optional_number(re.finished)},
+                          {"restored_at", std::move(restored_at)},
+                          {"share_by_bucket", re.share_by_bucket},
+                          {"availability", re.requests.availability()},
+                          {"requests", re.requests.requests},
+                          {"ok", re.requests.ok},
+                          {"degraded", re.requests.degraded},
+                          {"failed", re.requests.failed},
+                          {"buckets", buckets_json(re.buckets)}});
+    }
+    out["restores"] = std::move(restores);
+  }
+  if (r.users)
+    out["users"] = {{"affected_by_bucket", r.users->affected_by_bucket},
+                    {"impaired_by_bucket", r.users->impaired_by_bucket},
+                    {"logged_out_by_bucket", r.users->logged_out_by_bucket},
+                    {"sessions_lost_by_bucket", r.users->sessions_lost_by_bucket}};
   if (r.user_reports)
     out["user_reports"] = {{"threshold", r.user_reports->threshold},
                            {"window", r.user_reports->window},
@@ -510,6 +540,36 @@ Report report_from_json(std::string_view text) {
       n["share_by_bucket"].for_each([&](const Node& v) { ro.share_by_bucket.push_back(v.number()); });
       r.rollouts.push_back(std::move(ro));
     });
+  if (root.has("restores"))
+    root["restores"].for_each([&](const Node& n) {
+      RestoreReport re;
+      re.action = n["action"].text();
+      re.fault = n["fault"].text();
+      re.service = n["service"].text();
+      re.tenants = int(n["tenants"].count());
+      n["tenant_ids"].for_each([&](const Node& v) { re.tenant_ids.push_back(int(v.count())); });
+      re.size = n["size"].number();
+      re.lost_at = n["lost_at"].optional_number();
+      re.started = n["started"].optional_number();
+      re.finished = n["finished"].optional_number();
+      n["restored_at"].for_each([&](const Node& v) {
+        re.restored_at.push_back(v.optional_number().value_or(std::numeric_limits<double>::quiet_NaN()));
+      });
+      n["share_by_bucket"].for_each([&](const Node& v) { re.share_by_bucket.push_back(v.number()); });
+      re.requests = read_total(n);
+      re.buckets = read_buckets(n["buckets"]);
+      r.restores.push_back(std::move(re));
+    });
+  if (root.has("users")) {
+    const Node n = root["users"];
+    UsersReport u;
+    for (auto [key, series] : {std::pair{"affected_by_bucket", &u.affected_by_bucket},
+                               std::pair{"impaired_by_bucket", &u.impaired_by_bucket},
+                               std::pair{"logged_out_by_bucket", &u.logged_out_by_bucket},
+                               std::pair{"sessions_lost_by_bucket", &u.sessions_lost_by_bucket}})
+      n[key].for_each([&](const Node& v) { series->push_back(v.number()); });
+    r.users = std::move(u);
+  }
   if (root.has("user_reports")) {
     const Node n = root["user_reports"];
     UserReportsReport u;

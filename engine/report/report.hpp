@@ -139,11 +139,25 @@ struct RestoreReport {
   std::string fault;
   std::string service;               // where the data was lost
   int tenants = 0;                   // tenants hit
+  std::vector<int> tenant_ids;       // which, in the order the restore takes them
   double size = 0;                   // units to copy in all
+  std::optional<double> lost_at;            // the data loss began
   std::optional<double> started, finished;  // first stream started, last tenant back
   std::vector<double> restored_at;   // per tenant hit, in the order the restore takes them (NaN: not back by the end)
   std::vector<double> share_by_bucket;  // share of the tenants hit that are back at each bucket's end
   Counts requests;                   // the hit tenants' users' requests, from the loss on
+  std::vector<Counts> buckets;       // the same, per bucket
+};
+
+// The users over time, in reports of scenarios with sessions (a status the client maps to logout):
+// represented users (sampled x users / sample_users) at each bucket's end. A user is affected from
+// their first failed request; impaired while their latest request failed or, logged out, until they
+// have logged in again; recovered otherwise.
+struct UsersReport {
+  std::vector<double> affected_by_bucket;       // affected so far
+  std::vector<double> impaired_by_bucket;       // affected and not recovered
+  std::vector<double> logged_out_by_bucket;     // logged out and not logged in again
+  std::vector<double> sessions_lost_by_bucket;  // logged out in the bucket (their sum: summary.sessions_lost)
 };
 
 // Detection by the users themselves (incident.user_reports): their reports per bucket.
@@ -208,6 +222,7 @@ struct Report {
   std::vector<RolloutReport> rollouts;   // only gradual actions (empty: none)
   std::vector<RestoreReport> restores;   // only restore actions (empty: none)
   std::optional<UserReportsReport> user_reports;  // only when the scenario models them
+  std::optional<UsersReport> users;      // only in scenarios with sessions (a status mapped to logout)
 };
 
 }  // namespace faultline

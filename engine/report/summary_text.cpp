@@ -70,11 +70,19 @@ void series_table(std::string& out, const char* title, const std::vector<Series>
   }
 }
 
-void user_impact(std::string& out, const Summary& s) {
+void user_impact(std::string& out, const Report& r) {
+  const Summary& s = r.summary;
   out += "\nusers\n";
   out += fmt::format("  affected           {}\n", abbreviated(s.users_affected));
   out += fmt::format("  user-minutes lost  {}\n", abbreviated(s.user_minutes_lost));
   out += fmt::format("  sessions lost      {}\n", abbreviated(s.sessions_lost));
+  // With sessions: how many of those affected are back by the end, and how many must still log in.
+  if (r.users && !r.users->affected_by_bucket.empty() && r.users->affected_by_bucket.back() > 0) {
+    const double affected = r.users->affected_by_bucket.back();
+    out += fmt::format("  recovered by end   {} of those affected; {} still logged out\n",
+                       percent_text(1 - r.users->impaired_by_bucket.back() / affected, 1),
+                       abbreviated(r.users->logged_out_by_bucket.back()));
+  }
 }
 
 void incident_timeline(std::string& out, const IncidentTimeline& i) {
@@ -294,7 +302,7 @@ std::string format_summary(const Report& r) {
   series_table(out, "features", r.features, true);
   series_table(out, "segments", r.segments, false);
   series_table(out, "regions", r.regions, false);
-  user_impact(out, r.summary);
+  user_impact(out, r);
   incident_timeline(out, r.incident);
   incidents_line(out, r.incidents);
   ttr_breakdown(out, r.incident);

@@ -34,8 +34,27 @@ std::pair<double, double> bucket_span(const Report& r, std::size_t i) {
   return {t_start, std::min(double(i + 1) * r.bucket, std::max(r.duration, t_start))};
 }
 
+// Column groups after the twelve every row has, each there only when the report has what it shows:
+// resources (utilisation, backlog, limit_hits), a share done (rollouts, restores) and the users'
+// state (scenarios with sessions). A row gives the groups it fills; the others are left empty.
+struct Tail {
+  std::string resources, share, users;  // the group's fields without a leading comma (empty: none)
+};
+
+std::string row_end(const Report& r, const Tail& t) {
+  std::string out;
+  auto group = [&out](bool present, const std::string& fields, const char* blank) {
+    if (present) out += fields.empty() ? blank : "," + fields;
+  };
+  group(!r.resources.empty(), t.resources, ",,,");
+  group(!r.rollouts.empty() || !r.restores.empty(), t.share, ",");
+  group(r.users.has_value(), t.users, ",,,,");
+  return out + "\n";
+}
+
 void append_rows(std::string& out, const Report& r, const char* kind, const std::string& name,
-                 const std::vector<Counts>& buckets, const ServiceState& service = {}) {
+                 const std::vector<Counts>& buckets, const ServiceState& service = {},
+                 const std::vector<double>* share = nullptr) {
   const std::string label = csv_field(name);
   for (std::size_t i = 0; i < buckets.size(); ++i) {
     const Counts& c = buckets[i];
@@ -50,31 +69,48 @@ void append_rows(std::string& out, const Report& r, const char* kind, const std:
     }
     out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{},{},{},{}", t_start, t_end, kind, label, c.requests,
                        c.ok, c.degraded, c.failed, availability, ejected, circuit_open, replicas);
-    out += r.resources.empty() ? "" : ",,,";
-    out += r.rollouts.empty() ? "\n" : ",\n";
+    Tail tail;
+    if (share && i < share->size()) tail.share = fmt::format("{:.9g}", (*share)[i]);
+    out += row_end(r, tail);
   }
 }
 
-// Resource rows: no request counts, their utilisation, backlog and limit hits per bucket.
+// Rows without request counts: the time span and the name, then the tail.
+void append_bare_row(std::string& out, const Report& r, std::size_t i, const char* kind, const std::string& label,
+                     const Tail& tail) {
+  const auto [t_start, t_end] = bucket_span(r, i);
+  out += fmt::format("{:.9g},{:.9g},{},{},,,,,,,,", t_start, t_end, kind, label);
+  out += row_end(r, tail);
+}
+
+// Resource rows: their utilisation, backlog and limit hits per bucket.
 void append_resource_rows(std::string& out, const Report& r, const ResourceReport& res) {
   const std::string label = csv_field(res.name);
   for (std::size_t i = 0; i < res.utilisation_by_bucket.size(); ++i) {
-    const auto [t_start, t_end] = bucket_span(r, i);
     const double backlog = i < res.backlog_by_bucket.size() ? res.backlog_by_bucket[i] : 0;
     const std::uint32_t hits = i < res.limit_hits_by_bucket.size() ? res.limit_hits_by_bucket[i] : 0;
-    out += fmt::format("{:.9g},{:.9g},resource,{},,,,,,,,,{:.9g},{:.9g},{}", t_start, t_end, label,
-                       res.utilisation_by_bucket[i], backlog, hits);
-    out += r.rollouts.empty() ? "\n" : ",\n";
+    append_bare_row(out, r, i, "resource", label,
+                    {fmt::format("{:.9g},{:.9g},{}", res.utilisation_by_bucket[i], backlog, hits), {}, {}});
   }
 }
 
 // Rollout rows (gradual actions): only the share done at the bucket's end.
 void append_rollout_rows(std::string& out, const Report& r, const RolloutReport& ro) {
   const std::string label = csv_field(ro.action);
-  for (std::size_t i = 0; i < ro.share_by_bucket.size(); ++i) {
-    const auto [t_start, t_end] = bucket_span(r, i);
-    out += fmt::format("{:.9g},{:.9g},rollout,{},,,,,,,,,{}{:.9g}\n", t_start, t_end, label,
-                       r.resources.empty() ? "" : ",,,", ro.share_by_bucket[i]);
+  for (std::size_t i = 0; i < ro.share_by_bucket.size(); ++i)
+    append_bare_row(out, r, i, "rollout", label, {{}, fmt::format("{:.9g}", ro.share_by_bucket[i]), {}});
+}
+
+// The users' row per bucket: sessions lost in it, and at its end those logged out, affected so far and
+// the share of those recovered (empty while nobody was affected).
+void append_user_rows(std::string& out, const Report& r, const UsersReport& u) {
+  for (std::size_t i = 0; i < u.affected_by_bucket.size(); ++i) {
+    const double affected = u.affected_by_bucket[i];
+    const std::string recovered =
+        affected > 0 ? fmt::format("{:.9g}", 1 - u.impaired_by_bucket[i] / affected) : std::string{};
+    append_bare_row(out, r, i, "users", "all",
+                    {{}, {}, fmt::format("{:.9g},{:.9g},{:.9g},{}", u.sessions_lost_by_bucket[i],
+                                         u.logged_out_by_bucket[i], affected, recovered)});
   }
 }
 
@@ -83,7 +119,8 @@ void append_rollout_rows(std::string& out, const Report& r, const RolloutReport&
 std::string timeline_csv(const Report& r) {
   std::string out = "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas";
   out += r.resources.empty() ? "" : ",utilisation,backlog,limit_hits";
-  out += r.rollouts.empty() ? "\n" : ",share_done\n";
+  out += r.rollouts.empty() && r.restores.empty() ? "" : ",share_done";
+  out += r.users ? ",sessions_lost,logged_out,users_affected,users_recovered\n" : "\n";
   for (const Series& s : r.features) append_rows(out, r, "feature", s.name, s.buckets);
   for (const Series& s : r.segments) append_rows(out, r, "segment", s.name, s.buckets);
   for (const Series& s : r.regions) append_rows(out, r, "region", s.name, s.buckets);
@@ -100,6 +137,9 @@ std::string timeline_csv(const Report& r) {
   }
   for (const ResourceReport& res : r.resources) append_resource_rows(out, r, res);
   for (const RolloutReport& ro : r.rollouts) append_rollout_rows(out, r, ro);
+  // Restore rows: the hit tenants' users' requests, and the share of those tenants back.
+  for (const RestoreReport& re : r.restores) append_rows(out, r, "restore", re.action, re.buckets, {}, &re.share_by_bucket);
+  if (r.users) append_user_rows(out, r, *r.users);
   return out;
 }
 

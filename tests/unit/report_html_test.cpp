@@ -193,3 +193,28 @@ TEST_CASE("the HTML report charts users' reports against their threshold only wh
   CHECK_THAT(html, Catch::Contains(">threshold 40</text>"));
   CHECK_THAT(html, Catch::Contains("aria-label=\"user reports within 01:00 over time\""));
 }
+
+TEST_CASE("the HTML report shows restores, how long their tenants waited and how many were back, only when there are some",
+          "[report][html]") {
+  Report r = sample_report();
+  CHECK_THAT(report_html(r), !Catch::Contains("<h2>Restores</h2>"));
+  r.restores = {faultline::test::sample_restore()};
+  const std::string html = report_html(r);
+  CHECK_THAT(html, Catch::Contains("<h2>Restores</h2>"));
+  // Waited from the loss at 20:00: 10:00, 25:00, and one not back by the end (run length 3500 s).
+  CHECK_THAT(html, Catch::Contains("<td>restore-sites</td><td>storage</td><td class=\"num\">3</td>"));
+  CHECK_THAT(html, Catch::Contains("<td class=\"num\">25:00</td><td class=\"num\">not back by the end</td>"));
+  CHECK_THAT(html, Catch::Contains("<td class=\"num\">62.500%</td>"));
+  CHECK_THAT(html, Catch::Contains("aria-label=\"share of tenants restored by restore-sites over time\""));
+  CHECK_THAT(html, Catch::Contains("<polyline class=\"subset\""));
+}
+
+TEST_CASE("the HTML report shows the share of users recovered over time only in reports with sessions", "[report][html]") {
+  Report r = sample_report();
+  CHECK_THAT(report_html(r), !Catch::Contains("<h2>Users</h2>"));
+  r.users = faultline::test::sample_users();
+  const std::string html = report_html(r);
+  CHECK_THAT(html, Catch::Contains("<h2>Users</h2>"));
+  CHECK_THAT(html, Catch::Contains("by the end 95.0% of those affected are recovered and 0 must still log in again"));
+  CHECK_THAT(html, Catch::Contains("aria-label=\"share of affected users recovered over time\""));
+}

@@ -191,6 +191,49 @@ TEST_CASE("users' reports round-trip, and a report without them has no such sect
   CHECK(back.user_reports->by_bucket == r.user_reports->by_bucket);
 }
 
+TEST_CASE("restores round-trip with the tenants not back as null, and a report without them has no such section",
+          "[report][json]") {
+  Report r = sample_report();
+  CHECK(report_to_json(r).find("\"restores\"") == std::string::npos);
+  CHECK(report_from_json(report_to_json(r)).restores.empty());
+  r.restores = {faultline::test::sample_restore()};
+  const std::string text = report_to_json(r);
+  CHECK(text.find("\"restored_at\": [1800.0, 2700.0, null]") != std::string::npos);
+  const Report back = report_from_json(text);
+  CHECK(report_to_json(back) == text);
+  REQUIRE(back.restores.size() == 1);
+  const RestoreReport& re = back.restores[0];
+  CHECK(re.action == "restore-sites");
+  CHECK(re.fault == "script-deletes-sites");
+  CHECK(re.service == "storage");
+  CHECK(re.tenant_ids == std::vector<int>{17, 4, 250});
+  CHECK(re.lost_at == std::optional<double>(1200));
+  CHECK(re.started == std::optional<double>(1500));
+  CHECK_FALSE(re.finished);
+  REQUIRE(re.restored_at.size() == 3);
+  CHECK(re.restored_at[1] == 2700);
+  CHECK(std::isnan(re.restored_at[2]));
+  CHECK(re.share_by_bucket == r.restores[0].share_by_bucket);
+  CHECK(re.requests.failed == 15);
+  REQUIRE(re.buckets.size() == 6);
+  CHECK(re.buckets[3].ok == 5);
+}
+
+TEST_CASE("the users' series round-trip, and a report without sessions has no such section", "[report][json]") {
+  Report r = sample_report();
+  CHECK(report_to_json(r).find("\"users\"") == std::string::npos);
+  CHECK_FALSE(report_from_json(report_to_json(r)).users);
+  r.users = faultline::test::sample_users();
+  const std::string text = report_to_json(r);
+  const Report back = report_from_json(text);
+  CHECK(report_to_json(back) == text);
+  REQUIRE(back.users);
+  CHECK(back.users->affected_by_bucket == r.users->affected_by_bucket);
+  CHECK(back.users->impaired_by_bucket == r.users->impaired_by_bucket);
+  CHECK(back.users->logged_out_by_bucket == r.users->logged_out_by_bucket);
+  CHECK(back.users->sessions_lost_by_bucket == r.users->sessions_lost_by_bucket);
+}
+
 TEST_CASE("every incident round-trips, in order, with its nulls", "[report][json]") {
   const Report r = sample_report_two_incidents();
   const std::string text = report_to_json(r);

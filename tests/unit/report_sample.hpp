@@ -119,4 +119,32 @@ inline Report sample_report_two_incidents() {
   return r;
 }
 
+// A restore for the sample run: 3 tenants lost at 20:00, two back (at 30:00 and 45:00), one not by the end.
+inline RestoreReport sample_restore() {
+  RestoreReport re;
+  re.action = "restore-sites";
+  re.fault = "script-deletes-sites";
+  re.service = "storage";
+  re.tenants = 3;
+  re.tenant_ids = {17, 4, 250};
+  re.size = 30.5;
+  re.lost_at = 1200;
+  re.started = 1500;
+  re.restored_at = {1800, 2700, std::numeric_limits<double>::quiet_NaN()};
+  re.share_by_bucket = {0, 0, 0, 1.0 / 3, 2.0 / 3, 2.0 / 3};
+  re.requests = counts(40, 25);
+  re.buckets = {counts(0, 0), counts(0, 0), counts(10, 0), counts(10, 5), counts(10, 10), counts(10, 10)};
+  return re;
+}
+
+// The users of the sample run, with sessions: 500 affected from 20:00, half of them logged out.
+inline UsersReport sample_users() {
+  UsersReport u;
+  u.affected_by_bucket = {0, 0, 400, 500, 500, 500};
+  u.impaired_by_bucket = {0, 0, 400, 450, 100, 25};
+  u.logged_out_by_bucket = {0, 0, 200, 250, 50, 0};
+  u.sessions_lost_by_bucket = {0, 0, 200, 60, 0, 0};
+  return u;
+}
+
 }  // namespace faultline::test

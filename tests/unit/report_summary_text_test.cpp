@@ -56,6 +56,14 @@ TEST_CASE("the summary abbreviates large user figures", "[report][summary]") {
   CHECK_THAT(line_starting(s, "  sessions lost"), Contains("1.50k"));
 }
 
+TEST_CASE("with sessions the summary says how many of those affected are recovered by the end", "[report][summary]") {
+  Report r = sample_report();
+  CHECK(format_summary(r).find("recovered by end") == std::string::npos);
+  r.users = test::sample_users();
+  r.users->logged_out_by_bucket.back() = 20;
+  CHECK(line_starting(format_summary(r), "  recovered by end") == "  recovered by end   95.0% of those affected; 20 still logged out");
+}
+
 TEST_CASE("the incident timeline shows offsets from the start and never for stages that did not happen",
           "[report][summary]") {
   const std::string s = format_summary(sample_report());

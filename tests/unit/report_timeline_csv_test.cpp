@@ -51,3 +51,34 @@ TEST_CASE("an empty report gives just the header", "[report][csv]") {
   CHECK(timeline_csv(Report{}) ==
         "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas\n");
 }
+
+TEST_CASE("a restore adds the share_done column and a row per bucket with its tenants' requests", "[report][csv]") {
+  Report r = sample_report();
+  r.restores = {faultline::test::sample_restore()};
+  const auto lines = lines_of(timeline_csv(r));
+  CHECK(lines[0] == "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas,share_done");
+  // The other rows gain an empty share.
+  CHECK(lines[1] == "0,600,feature,play,100,100,0,0,1,,,,");
+  const std::size_t series = r.features.size() + r.segments.size() + r.regions.size() + r.services.size();
+  REQUIRE(lines.size() == 1 + (series + 1) * 6);
+  CHECK(lines[lines.size() - 6] == "0,600,restore,restore-sites,0,0,0,0,,,,,0");
+  CHECK(lines[lines.size() - 3] == "1800,2400,restore,restore-sites,10,5,0,5,0.5,,,,0.333333333");
+  CHECK(lines.back() == "3000,3500,restore,restore-sites,10,10,0,0,1,,,,0.666666667");
+}
+
+TEST_CASE("sessions add a users row per bucket: sessions lost, logged out, affected and the share recovered",
+          "[report][csv]") {
+  Report r = sample_report();
+  r.users = faultline::test::sample_users();
+  r.restores = {faultline::test::sample_restore()};
+  const auto lines = lines_of(timeline_csv(r));
+  CHECK(lines[0] == "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas,"
+                    "share_done,sessions_lost,logged_out,users_affected,users_recovered");
+  CHECK(lines[1] == "0,600,feature,play,100,100,0,0,1,,,,,,,,");
+  // Nobody affected yet: the share recovered is empty, not 100%.
+  CHECK(lines[lines.size() - 6] == "0,600,users,all,,,,,,,,,,0,0,0,");
+  CHECK(lines[lines.size() - 3] == "1800,2400,users,all,,,,,,,,,,60,250,500,0.1");
+  CHECK(lines.back() == "3000,3500,users,all,,,,,,,,,,0,0,500,0.95");
+  // The restore rows keep their share ahead of the users' empty columns.
+  CHECK(lines[lines.size() - 7] == "3000,3500,restore,restore-sites,10,10,0,0,1,,,,0.666666667,,,,");
+}

@@ -151,3 +151,43 @@ TEST_CASE("a monitoring pipeline that shares fate with the outage leaves detecti
   CHECK(feature(blind, "browse").total.availability() == 1.0);
   CHECK(blind.summary.users_affected > independent.summary.users_affected);
 }
+
+TEST_CASE("a deletion of 400 tenants is restored tenant by tenant, and 16 streams sharing the store halve the time",
+          "[verification][incident][restore]") {
+  const Report four = run_bundled("tenant-deletion-restore");
+  const Report sixteen = run_bundled("tenant-deletion-restore-parallel");
+  for (const Report* r : {&four, &sixteen}) {
+    REQUIRE(r->restores.size() == 1);
+    const RestoreReport& re = r->restores[0];
+    CHECK(re.tenants == 400);
+    REQUIRE(re.lost_at);
+    CHECK(*re.lost_at == Approx(30 * kMinute));
+    REQUIRE(re.started);
+    REQUIRE(re.finished);
+    // The restore starts after detection, acknowledgement and diagnosis, and its wait.
+    CHECK(*re.started > *r->incident.diagnosed);
+    // About 5% of the users are hit: both features near 95% while none is back.
+    const std::size_t b = std::size_t((*re.started - 60) / r->bucket);
+    const Counts& view = feature(*r, "view").buckets[b];
+    CHECK(1.0 - view.availability() == Approx(0.05).margin(0.015));
+    CHECK(re.buckets[b].failed == re.buckets[b].requests);
+    // Recovery is gradual: the share back rises through the restore, not in a step.
+    const auto quarter = std::count_if(re.share_by_bucket.begin(), re.share_by_bucket.end(),
+                                       [](double s) { return s > 0.2 && s < 0.8; });
+    CHECK(double(quarter) * r->bucket > 0.5 * (*re.finished - *re.started));
+    // The incident recovers when the features meet their objectives again: near the end of the restore.
+    REQUIRE(r->incident.recovered);
+    CHECK(std::abs(*r->incident.recovered - *re.finished) < 15 * kMinute);
+    check_stages_add_up(*r);
+  }
+  const RestoreReport& a = four.restores[0];
+  const RestoreReport& b = sixteen.restores[0];
+  // 4 x 50 MB/s: W / (r p); 16 streams would copy 800 MB/s but share the store's 400: W / bandwidth.
+  const double took_a = *a.finished - *a.started, took_b = *b.finished - *b.started;
+  CHECK(took_a == Approx(a.size / (0.05 * 4)).epsilon(0.03));
+  CHECK(took_b == Approx(b.size / 0.4).epsilon(0.03));
+  CHECK(took_b / took_a == Approx(0.5).margin(0.03));
+  CHECK(a.tenant_ids == b.tenant_ids);
+  CHECK(*sixteen.incident.ttr() < *four.incident.ttr() - 2 * 3600);
+  CHECK(sixteen.summary.user_minutes_lost < four.summary.user_minutes_lost);
+}

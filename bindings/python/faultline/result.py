@@ -196,6 +196,98 @@ class Result:
         return pd.concat(parts, ignore_index=True)
 
     @functools.cached_property
+    def restores(self):
+        """One row per restore action, indexed by action: fault (the data_loss it undoes), service (where
+        the data was lost), tenants (hit), size (units to copy in all), lost_at, started and finished
+        (seconds from the start; NaN when it did not), restore_time (finished - started), and the hit
+        tenants' users' requests from the loss on: requests, ok, degraded, failed, availability. Empty
+        when the scenario has no restore."""
+        import pandas as pd
+
+        columns = ["fault", "service", "tenants", "size", "lost_at", "started", "finished", "restore_time",
+                   "requests", "ok", "degraded", "failed", "availability"]
+        rows = []
+        for x in self._report.get("restores", []):
+            started, finished = _number(x["started"]), _number(x["finished"])
+            rows.append({"action": x["action"], **{c: x[c] for c in ("fault", "service", "tenants", "size")},
+                         "lost_at": _number(x["lost_at"]), "started": started, "finished": finished,
+                         "restore_time": finished - started,
+                         **{c: x[c] for c in ("requests", "ok", "degraded", "failed", "availability")}})
+        return pd.DataFrame(rows, columns=["action"] + columns).set_index("action").astype(
+            {"size": float, "lost_at": float, "started": float, "finished": float, "restore_time": float,
+             "availability": float})
+
+    @functools.cached_property
+    def restore_tenants(self):
+        """One row per tenant a restore brings back, in the order it takes them: action, tenant (its
+        number, 0 to traffic.tenants - 1), restored_at (seconds from the start; NaN when not back by the
+        end) and time_to_restore (restored_at minus when the data was lost)."""
+        import numpy as np
+        import pandas as pd
+
+        columns = ["action", "tenant", "restored_at", "time_to_restore"]
+        parts = []
+        for x in self._report.get("restores", []):
+            restored = np.asarray([_number(t) for t in x["restored_at"]], dtype=float)
+            parts.append(pd.DataFrame({"action": x["action"], "tenant": np.asarray(x["tenant_ids"], dtype=np.int64),
+                                       "restored_at": restored, "time_to_restore": restored - _number(x["lost_at"])}))
+        if not parts:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(parts, ignore_index=True)
+
+    @functools.cached_property
+    def restore_timeline(self):
+        """One row per bucket per restore, as the restore rows of timeline.csv: t_start, t_end (seconds),
+        action, share_done (share of the tenants hit that are back at the bucket's end) and the hit
+        tenants' users' requests in the bucket: requests, ok, degraded, failed, availability (NaN in a
+        bucket without requests)."""
+        import numpy as np
+        import pandas as pd
+
+        columns = ["t_start", "t_end", "action", "share_done", "requests", "ok", "degraded", "failed", "availability"]
+        duration, bucket = self._report["duration"], self._report["bucket"]
+        parts = []
+        for x in self._report.get("restores", []):
+            counts = {c: np.asarray(x["buckets"][c], dtype=np.int64) for c in ("requests", "ok", "degraded", "failed")}
+            share = np.asarray(x["share_by_bucket"], dtype=float)
+            t_start = np.arange(len(share), dtype=float) * bucket
+            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                availability = np.where(counts["requests"] > 0, counts["ok"] / counts["requests"], np.nan)
+            parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "action": x["action"], "share_done": share,
+                                       **counts, "availability": availability}))
+        if not parts:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(parts, ignore_index=True)
+
+    @functools.cached_property
+    def users(self):
+        """One row per bucket in scenarios with sessions (a status the client maps to "logout"), as the
+        users rows of timeline.csv: t_start, t_end (seconds), sessions_lost (represented users logged out
+        in the bucket), and at the bucket's end logged_out (not logged in again yet), affected (users
+        with a failed request so far), impaired (affected and not recovered: their latest request
+        failed, or they must still log in again) and share_recovered (1 - impaired / affected; NaN while
+        nobody was affected). Empty when the scenario has no sessions."""
+        import numpy as np
+        import pandas as pd
+
+        columns = ["t_start", "t_end", "sessions_lost", "logged_out", "affected", "impaired", "share_recovered"]
+        u = self._report.get("users")
+        if u is None:
+            return pd.DataFrame(columns=columns)
+        duration, bucket = self._report["duration"], self._report["bucket"]
+        affected = np.asarray(u["affected_by_bucket"], dtype=float)
+        impaired = np.asarray(u["impaired_by_bucket"], dtype=float)
+        t_start = np.arange(len(affected), dtype=float) * bucket
+        t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            recovered = np.where(affected > 0, 1 - impaired / affected, np.nan)
+        return pd.DataFrame({"t_start": t_start, "t_end": t_end,
+                             "sessions_lost": np.asarray(u["sessions_lost_by_bucket"], dtype=float),
+                             "logged_out": np.asarray(u["logged_out_by_bucket"], dtype=float),
+                             "affected": affected, "impaired": impaired, "share_recovered": recovered})
+
+    @functools.cached_property
     def user_reports(self):
         """One row per bucket when the scenario models detection by users (incident.user_reports):
         t_start, t_end (seconds), reports (made in the bucket) and in_window (made within the window
