@@ -13,7 +13,7 @@ std::optional<Better> better_direction(std::string_view metric) {
     return Better::higher;
   for (std::string_view lower : {"users_affected", "user_minutes_lost", "sessions_lost", "ttd", "tta", "ttm", "ttr",
                                   "detection_span", "acknowledgement_span", "diagnosis_span", "mitigation_span",
-                                  "recovery_span", "incidents"})
+                                  "recovery_span", "incidents", "writes_lost", "read_only"})
     if (metric == lower) return Better::lower;
   return std::nullopt;
 }

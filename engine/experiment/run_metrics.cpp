@@ -1,5 +1,6 @@
 #include "experiment/run_metrics.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <limits>
 #include <optional>
@@ -43,6 +44,27 @@ constexpr TrailingMetric kTrailing[] = {
     {"service_calls", [](const Report& r) { return double(r.summary.service_calls); }},
 };
 
+// Only in scenarios with replicated state (service[].replication), after the others: over every
+// replicated service, writes lost at failovers and seconds read-only.
+constexpr TrailingMetric kReplication[] = {
+    {"writes_lost",
+     [](const Report& r) {
+       double n = 0;
+       for (const ReplicationReport& rp : r.replication) n += double(rp.writes_lost);
+       return n;
+     }},
+    {"read_only",
+     [](const Report& r) {
+       double t = 0;
+       for (const ReplicationReport& rp : r.replication) t += rp.read_only;
+       return t;
+     }},
+};
+
+bool replicates(const Scenario& s) {
+  return std::any_of(s.services.begin(), s.services.end(), [](const Service& v) { return v.replication.enabled; });
+}
+
 }  // namespace
 
 double RunMetrics::operator[](std::string_view name) const {
@@ -61,6 +83,8 @@ RunMetrics run_metrics(const Report& r) {
   out.metrics.push_back({"availability", r.summary.requests.availability()});
   for (const Series& f : r.features) out.metrics.push_back({feature_availability_metric(f.name), f.total.availability()});
   for (const TrailingMetric& m : kTrailing) out.metrics.push_back({m.name, m.of(r)});
+  if (!r.replication.empty())
+    for (const TrailingMetric& m : kReplication) out.metrics.push_back({m.name, m.of(r)});
   return out;
 }
 
@@ -68,6 +92,8 @@ std::vector<std::string> metric_names(const Scenario& s) {
   std::vector<std::string> out{"availability"};
   for (const Feature& f : s.features) out.push_back(feature_availability_metric(f.name));
   for (const TrailingMetric& m : kTrailing) out.emplace_back(m.name);
+  if (replicates(s))
+    for (const TrailingMetric& m : kReplication) out.emplace_back(m.name);
   return out;
 }
 

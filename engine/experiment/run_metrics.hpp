@@ -29,7 +29,8 @@ struct RunMetrics {
 // user_minutes_lost, sessions_lost, ttd, tta, ttm, ttr, impact_start, detected, acknowledged,
 // diagnosed, mitigated, recovered, detection_span, acknowledgement_span, diagnosis_span,
 // mitigation_span, recovery_span (IncidentTimeline::stages), incidents (how many; the incident
-// columns are the first one's), service_calls. Times are seconds.
+// columns are the first one's), service_calls; then, only in scenarios with replicated state,
+// writes_lost and read_only (over every replicated service). Times are seconds.
 RunMetrics run_metrics(const Report& r);
 
 // The names run_metrics gives a run of `s`, in the same order: known before any run finishes (a CSV

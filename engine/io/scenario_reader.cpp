@@ -384,6 +384,7 @@ class ScenarioReader {
       if (auto as = t.has("autoscaling") ? t.table("autoscaling") : std::nullopt)
         read_autoscaling(*as, svc, replicas.has_value());
       if (auto fo = t.has("failover") ? t.table("failover") : std::nullopt) read_failover(*fo, svc);
+      if (auto rp = t.has("replication") ? t.table("replication") : std::nullopt) read_replication(*rp, t, svc);
       if (t.has("tags"))
         if (auto v = t.list("tags")) {
           svc.tags = *v;
@@ -471,6 +472,18 @@ class ScenarioReader {
     }
     if (auto v = fo.duration("hold_down")) f.hold_down = *v;
     if (auto v = fo.duration("delay")) f.delay = *v;
+  }
+
+  void read_replication(TableReader& rp, TableReader& service, Service& svc) {
+    Replication& r = svc.replication;
+    r.enabled = true;
+    if (auto v = rp.text("mode"))
+      r.mode = from_choice<ReplicationMode>(*v, {{"async", ReplicationMode::async}, {"sync", ReplicationMode::sync}});
+    if (auto v = rp.distribution("lag")) r.lag = *v;
+    if (auto v = rp.number("write_share")) r.write_share = *v;
+    if (auto v = rp.number("reconcile_rate")) r.reconcile_rate = *v;
+    if (!svc.failover.enabled)
+      service.error("replication", "replicated state needs a `failover` (its `standby` zones hold the copy)");
   }
 
   void check_standby(TableReader& fo, const Service& svc, const std::vector<std::string>& standby) {

@@ -204,6 +204,26 @@ std::vector<SchemaKey> build_schema() {
           .says("How long no active replica must have been reachable before the standby ones are promoted."),
       row("service[].failover.delay", T::duration).fallback("\"1m\"").at_least(0)
           .says("From promotion until the standby replicas take the traffic."),
+      row("service[].replication", T::table)
+          .says("Replicated state; needs a `failover`, whose `standby` zones hold the copy. The active replicas are "
+                "the primary: `write_share` of the requests it serves are writes. `async`: a write is acknowledged "
+                "at once and reaches the copy `lag` later, in commit order; while the copy cannot be reached "
+                "(a partition, the primary's host gone) it falls behind, and a promotion loses what it lacks "
+                "(`writes_lost`): those writes diverge on the old primary and, once it can be reached again, "
+                "are reconciled at `reconcile_rate`; a fail-back (`failover` action to the old primary's zone) "
+                "waits for that. `sync`: a write waits `lag` for the copy's acknowledgement, nothing is lost, "
+                "and writes are refused while the copy cannot be reached. During a promotion the standby "
+                "replicas serve reads and refuse writes (read-only). Present: enabled."),
+      row("service[].replication.mode", T::choice).fallback("\"async\"").one_of({"async", "sync"})
+          .says("Asynchronous (acknowledged before the copy has it) or synchronous (after)."),
+      row("service[].replication.lag", T::distribution).fallback("\"1s\"").at_least(0)
+          .says("From a write's commit on the primary until the copy has it (async), or until the copy "
+                "acknowledges it (sync: added to the write's time)."),
+      row("service[].replication.write_share", T::number).fallback("0.1").within(0, 1)
+          .says("Share of the requests the service serves that are writes."),
+      row("service[].replication.reconcile_rate", T::number).fallback("0").at_least(0).in("writes/s")
+          .says("Divergent writes reconciled per second once the old primary can be reached again; 0: never "
+                "(a fail-back then discards them)."),
       row("service[].tags", T::name_list).computed("none")
           .says("Labels for fault targets: `tag:<t>` reaches every replica of the service (shared infrastructure: "
                 "`db`, `dns`, `bus`)."),

@@ -66,6 +66,7 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
   resolve_response();
   set_up_rollouts();
   set_up_tenants();
+  set_up_replication();
   set_up_recovery();
   set_up_resources();
 }
@@ -435,6 +436,7 @@ void PlatformModel::Impl::on_attempt_arrive(int r, Handle ah) {
   j.replica = r;
   j.epoch = rep.epoch;
   j.feature = a.feature;
+  j.write = !replication_of.empty() && a.user != kNoUser && is_write(a.service, r);
   if (rep.busy < svc.workers) {
     start_job(jh);
     return;
@@ -516,6 +518,10 @@ void PlatformModel::Impl::start_job(Handle jh) {
     t *= faults.slowdown_at(service, j.replica);
     after = faults.added_delay_at(service, j.replica);
   }
+  // A synchronous write waits for its copy's acknowledgement.
+  if (j.write && s.services[std::size_t(service)].replication.mode == ReplicationMode::sync)
+    after += replication[std::size_t(replication_of[std::size_t(service)])].rng.sample(
+        s.services[std::size_t(service)].replication.lag);
   if (runs_on_cpu(service)) start_cpu_work(jh, t, after);
   else q.push(now + (t + after), kServiceDone, std::uint32_t(j.replica), jh);
 }
@@ -550,6 +556,10 @@ void PlatformModel::Impl::on_service_done(int r, Handle jh) {
       finish_job(jh, Result{false, false, s.faults[std::size_t(f)].status, Cause::injected, false, Blame::fault(f)});
       return;
     }
+  if (j.write && !commit_write(service, r)) {  // read-only: the write is refused
+    finish_job(jh, Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, down_blame(service)});
+    return;
+  }
   const auto& edges = children[std::size_t(service)][std::size_t(j.feature)];
   int feature = j.feature;
   for (int e : edges) {
@@ -812,6 +822,7 @@ void PlatformModel::Impl::replica_down(int r) {
   for (Handle jh : rep.queue) drop_job(jh);
   rep.queue.clear();
   if (!servers.empty()) drop_cpu_work_of(r);
+  if (!replication.empty()) replication_changed();
   ++rep.health_token;
   if (was_serving || rep.health_in) {
     const HealthCheck& hc = s.services[std::size_t(topo.replicas[std::size_t(r)].service)].health_check;
@@ -821,7 +832,7 @@ void PlatformModel::Impl::replica_down(int r) {
 
 void PlatformModel::Impl::update_rotation(int r) {
   Replica& rep = replicas[std::size_t(r)];
-  rep.in_rotation = rep.health_in && !rep.standby && !rep.parked;
+  rep.in_rotation = rep.health_in && (!rep.standby || rep.reads_only) && !rep.parked;
 }
 
 void PlatformModel::Impl::on_host_state(int host, bool up, double t) {
@@ -835,6 +846,7 @@ void PlatformModel::Impl::on_host_state(int host, bool up, double t) {
       rep.host_up = true;
     }
   }
+  if (!replication.empty()) replication_changed();
 }
 
 void PlatformModel::Impl::on_replica_down(int r, double t) {
@@ -895,6 +907,7 @@ void PlatformModel::Impl::become_ready(int r) {
   const HealthCheck& hc = s.services[std::size_t(service)].health_check;
   q.push(now + hc.interval * hc.healthy_threshold, kHealthIn, std::uint32_t(r), rep.health_token);
   if (double after = faults.crash_loop_after(r); after >= 0) q.push(now + after, kCrash, std::uint32_t(r), rep.epoch);
+  if (!replication.empty()) replication_changed();
 }
 
 void PlatformModel::Impl::on_health(int r, std::uint64_t token, bool in) {
@@ -958,6 +971,7 @@ void PlatformModel::Impl::apply_fault_change(const FaultPlan::Change& change) {
   if (!change.disk_hosts.empty()) set_disk_speed(change.disk_hosts);
   if (change.fault >= 0 && s.faults[std::size_t(change.fault)].kind == FaultKind::limit_lowered) on_limit_changed(change.fault);
   if (change.fault >= 0 && s.faults[std::size_t(change.fault)].kind == FaultKind::data_loss) on_tenant_loss_changed(change.fault);
+  if (!replication.empty()) replication_changed();
   schedule_fault_steps();
 }
 
@@ -1074,6 +1088,7 @@ void PlatformModel::Impl::dispatch(const ModelEvent& e) {
     case kBucketTick: on_bucket_tick(int(e.a)); break;
     case kFaultStep: on_fault_step(int(e.a)); break;
     case kAction: on_action(int(e.a)); break;
+    case kReconcileDone: on_reconcile_done(int(e.a)); break;
     case kControlRefresh: on_control_refresh(int(e.a)); break;
     case kHealthOut: on_health(int(e.a), e.b, false); break;
     case kHealthIn: on_health(int(e.a), e.b, true); break;
@@ -1174,6 +1189,7 @@ Report PlatformModel::Impl::finish() {
   r.status_updates = status_updates;
   fill_rollouts(r);
   fill_restores(r);
+  fill_replication(r);
   if (user_reports.enabled())
     r.user_reports = UserReportsReport{s.incident.user_reports.threshold, s.incident.user_reports.window,
                                        user_reports.by_bucket()};

@@ -18,6 +18,7 @@
 #include "model/pool.hpp"
 #include "model/random.hpp"
 #include "model/replica_uptime.hpp"
+#include "model/replication_log.hpp"
 #include "model/response_cache.hpp"
 #include "model/restore_work.hpp"
 #include "model/restart_supervisor.hpp"
@@ -75,6 +76,7 @@ enum EventType : std::uint32_t {
   kPoolGrant,       // connections were given back to a pool with calls waiting (a: edge, b: caller position)
   kWarmupDeadline,  // a warming process's startup probe gives up (a: replica, b: its epoch)
   kRestoreDone,     // a restore's next tenant is back (a: action, b: its token)
+  kReconcileDone,   // a service's divergent writes are reconciled (a: service)
 };
 
 // How often an autoscaler's signal is sampled (it decides on the mean since its last decision).
@@ -153,6 +155,7 @@ struct Job {
   int pending = 0;
   bool degraded = false;
   bool done = false;
+  bool write = false;       // a write to a replicated service (service[].replication)
   double enqueued_at = 0;
   double started = 0;
   Result deferred;  // the failure it replies once its error_cost is paid
@@ -173,6 +176,7 @@ struct Replica {
   bool in_rotation = true;        // health_in, and neither standby nor parked: callers pick it
   bool health_in = true;          // the health checks keep it in rotation
   bool standby = false;           // failover: kept out of traffic (a standby, or a fenced old active)
+  bool reads_only = false;        // replication: a standby serving reads while its service is promoting one
   bool parked = false;            // autoscaling: switched off
   bool start_pending = false;     // dead, waiting for the supervisor's start
   bool failing_start = false;     // its last start failed (logged once per run of failures)
@@ -385,6 +389,26 @@ struct PlatformModel::Impl {
     std::vector<double> restored_at;     // by position in the loss's tenants (-1: not yet)
   };
   std::vector<RestoreState> restores;  // per action
+  // Replicated state (platform_replication.cpp), per service with service[].replication.
+  struct ReplicationState {
+    int service = -1;
+    ReplicationLog log;
+    RandomStream rng;
+    std::vector<int> copy;          // the replicas holding the copy (the standby ones)
+    std::vector<int> diverged_on;   // the old primary's replicas, while they hold divergent writes
+    bool promoting = false;         // read-only: the standby replicas serve reads
+    bool read_only = false;
+    double marked = 0;              // read-only time is counted up to here
+    std::uint64_t divergent = 0;    // awaiting reconciliation
+    bool reconciling = false;
+    double reconcile_began = 0;
+    std::uint64_t lost_at_fence = 0;  // what the copy lacked when its promotion began
+    std::vector<int> waiting_actions;  // fail-backs waiting for the reconciliation
+    double waiting_since = -1;
+    ReplicationReport report;
+  };
+  std::vector<ReplicationState> replication;
+  std::vector<int> replication_of;  // by service: index into replication, -1 (empty: none replicates)
   std::vector<std::vector<int>> caller_target;  // per edge, by caller replica position (empty: edge_target for all)
   std::vector<std::vector<Resolver>> caller_resolvers;  // per control edge under a gradual switch, by caller position
 
@@ -537,6 +561,22 @@ struct PlatformModel::Impl {
   void check_memory(int r);
   void on_memory_tick();
   void on_oom_kill(int r, std::uint32_t epoch);
+
+  // ---- platform_replication.cpp: writes, their copy, promotions that lose some, reconciliation
+  void set_up_replication();
+  bool is_write(int service, int replica);        // draws whether a job is a write
+  bool commit_write(int service, int replica);   // false: refused (read-only)
+  void replication_changed();                    // hosts, processes or the network changed
+  bool copy_reachable(const ReplicationState& st) const;
+  void begin_promotion(int sv);                  // the failover controller fenced the primary
+  void primary_changed(int sv);                  // make_active moved the primary
+  bool failback_blocked(int a);                  // a failover action must wait for reconciliation
+  int failback_waits_for(int a) const;
+  void on_reconcile_done(int sv);
+  void close_replication_bucket(int b);
+  double reconciliation_estimate() const;  // when the divergent writes should be reconciled (-1: none)
+  std::string waiting_failbacks() const;   // fail-back actions waiting for a reconciliation
+  void fill_replication(Report& r);
 
   // ---- platform_tenants.cpp: data lost per tenant, and restores that bring it back
   void set_up_tenants();

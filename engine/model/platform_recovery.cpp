@@ -256,6 +256,7 @@ void PlatformModel::Impl::on_failover_probe(int sv) {
     replicas[std::size_t(r)].standby = true;
     update_rotation(r);
   }
+  begin_promotion(sv);  // replicated state: the standby replicas serve reads meanwhile
   q.push(now + svc.failover.delay, kFailoverDone, std::uint32_t(sv));
 }
 
@@ -275,6 +276,7 @@ void PlatformModel::Impl::on_failover_done(int sv) {
   for (const std::string& z : fo.standby) zones += (zones.empty() ? "" : ", ") + z;
   make_active(sv, [&](int r) { return in_standby_zone(r); });
   rec.event(now, "failover", s.services[std::size_t(sv)].name, "promoted the replicas in " + zones);
+  primary_changed(sv);
 }
 
 }  // namespace faultline

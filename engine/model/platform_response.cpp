@@ -50,6 +50,7 @@ void PlatformModel::Impl::resolve_response() {
 void PlatformModel::Impl::on_bucket_tick(int b) {
   rec.close_bucket(b);
   close_resource_bucket(b);
+  if (!replication.empty()) close_replication_bucket(b);
   next_bucket = b + 1;
   for (std::size_t sv = 0; sv < s.services.size(); ++sv) replicas_by_bucket[sv][std::size_t(b)] = serving_replicas(int(sv));
   record_rollouts(b);
@@ -360,6 +361,7 @@ std::optional<double> PlatformModel::Impl::restoration_estimate() const {
       if (act.kind == ActionKind::scale) effect = svc.autoscaling.provisioning_delay + svc.restart_time;
     }
     eta = std::max(eta, action_time[a] + effect + switch_rollout_length(int(a)));
+    if (failback_waits_for(int(a)) >= 0) eta = std::max(eta, reconciliation_estimate());  // it will wait
     planned = true;
   }
   // Rollouts under way: the steps left at their interval (a paused one, as if it went on now).
@@ -373,6 +375,11 @@ std::optional<double> PlatformModel::Impl::restoration_estimate() const {
   // Restores under way: the work left at the throughput of every stream.
   if (const double restore = restore_estimate(); restore >= 0) {
     eta = std::max(eta, restore);
+    planned = true;
+  }
+  // Reconciliations of divergent writes that a fail-back waits for: the writes left at their rate.
+  if (const double reconciled = reconciliation_estimate(); reconciled >= 0 && !waiting_failbacks().empty()) {
+    eta = std::max(eta, reconciled);
     planned = true;
   }
   if (!planned) return std::nullopt;
@@ -405,6 +412,8 @@ void PlatformModel::Impl::post_status(std::string state, std::string channel) {
     std::string planned;
     for (std::size_t a = 0; a < s.actions.size(); ++a)
       if (action_time[a] >= now) planned += (planned.empty() ? "" : ", ") + s.actions[a].name;
+    if (const std::string waiting = waiting_failbacks(); !waiting.empty())
+      planned += (planned.empty() ? "" : ", ") + waiting + " (waiting for the divergent writes' reconciliation)";
     message = "Identified: " + (planned.empty() ? std::string("fix being prepared") : planned + " planned") + "; " +
               impact_text();
   } else if (state == "monitoring") {
@@ -490,6 +499,7 @@ void PlatformModel::Impl::on_action(int a) {
       break;
     }
     case ActionKind::failover: {
+      if (failback_blocked(a)) return;  // it runs once the divergent writes are reconciled
       mitigates = true;
       failovers[std::size_t(sv)].done = true;  // people have taken over from the controller
       const int zone = topo.zone_index(act.to), region = topo.region_index(act.to);
@@ -497,6 +507,7 @@ void PlatformModel::Impl::on_action(int a) {
         const ReplicaInfo& ri = topo.replicas[std::size_t(r)];
         return ri.zone == zone || (zone < 0 && ri.region == region);
       });
+      primary_changed(sv);
       detail = fmt::format("{} now served from {}", act.service, act.to);
       break;
     }

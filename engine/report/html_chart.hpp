@@ -48,6 +48,7 @@ void stage_markers(std::string& svg, const Frame& f, const std::vector<Stage>& s
 void rollouts_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 void restores_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 void users_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
+void replication_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 void user_reports_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 
 }  // namespace faultline::html

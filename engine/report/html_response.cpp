@@ -99,6 +99,40 @@ void restores_section(std::string& out, const Report& r, const std::vector<Stage
   }
 }
 
+// Replicated state: what each promotion lost, where those writes stand, and the time read-only; a
+// chart of the share of the lost writes still awaiting reconciliation and of each bucket read-only.
+void replication_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+  if (r.replication.empty()) return;
+  out += "<h2>Replicated state</h2>\n<table><tr><th>service</th><th>mode</th><th class=\"num\">writes</th>"
+         "<th class=\"num\">failed over</th><th class=\"num\">lost</th><th class=\"num\">reconciled</th>"
+         "<th class=\"num\">by</th><th class=\"num\">awaiting at the end</th><th class=\"num\">read-only</th>"
+         "<th class=\"num\">writes refused</th><th class=\"num\">fail-back waited</th></tr>\n";
+  for (const ReplicationReport& rp : r.replication)
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       escape(rp.service), escape(rp.mode), grouped(rp.writes), optional_hms(rp.failed_over_at),
+                       grouped(rp.writes_lost), grouped(rp.writes_reconciled), optional_hms(rp.reconciled_at),
+                       grouped(rp.writes_awaiting), clock_text(rp.read_only), grouped(rp.writes_refused),
+                       rp.failback_waited > 0 ? clock_text(rp.failback_waited) : "-");
+  out += "</table>\n";
+  for (const ReplicationReport& rp : r.replication) {
+    if (rp.writes_lost == 0 && rp.read_only <= 0) continue;
+    std::vector<double> awaiting, read_only;
+    for (std::size_t b = 0; b < rp.buckets.size(); ++b) {
+      awaiting.push_back(rp.writes_lost ? double(rp.buckets[b].awaiting) / double(rp.writes_lost) : 0);
+      const auto [from, to] = std::pair{double(b) * r.bucket, std::min(double(b + 1) * r.bucket, run_length(r))};
+      read_only.push_back(to > from ? rp.buckets[b].read_only / (to - from) : 0);
+    }
+    out += fmt::format("<h3>{} <span class=\"note\">share of the {} lost writes awaiting reconciliation (solid) and of "
+                       "each bucket read-only (dashed)</span></h3>\n",
+                       escape(rp.service), grouped(rp.writes_lost)) +
+           share_chart(r, stages, "divergent writes of " + rp.service + " awaiting reconciliation over time", awaiting,
+                       read_only) +
+           "\n";
+  }
+}
+
 // Users with sessions: the share of those affected so far that are recovered (served again, and
 // logged in again if they were logged out), and the share still logged out.
 void users_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {

@@ -437,6 +437,39 @@ std::string report_to_json(const Report& r) {
     }
     out["restores"] = std::move(restores);
   }
+  if (!r.replication.empty()) {  // likewise for replicated state
+    ordered_json replication = ordered_json::array();
+    for (const ReplicationReport& rp : r.replication) {
+      ordered_json writes = ordered_json::array(), lost = ordered_json::array(), refused = ordered_json::array(),
+                   awaiting = ordered_json::array(), read_only = ordered_json::array();
+      for (const ReplicationBucket& b : rp.buckets) {
+        writes.push_back(b.writes);
+        lost.push_back(b.lost);
+        refused.push_back(b.refused);
+        awaiting.push_back(b.awaiting);
+        read_only.push_back(b.read_only);
+      }
+      replication.push_back({{"service", rp.service},
+                             {"mode", rp.mode},
+                             {"writes", rp.writes},
+                             {"writes_lost", rp.writes_lost},
+                             {"writes_refused", rp.writes_refused},
+                             {"writes_reconciled", rp.writes_reconciled},
+                             {"writes_awaiting", rp.writes_awaiting},
+                             {"writes_discarded", rp.writes_discarded},
+                             {"read_only", rp.read_only},
+                             {"failed_over_at", optional_number(rp.failed_over_at)},
+                             {"reconciliation_started", optional_number(rp.reconciliation_started)},
+                             {"reconciled_at", optional_number(rp.reconciled_at)},
+                             {"failback_waited", rp.failback_waited},
+                             {"writes_by_bucket", std::move(writes)},
+                             {"lost_by_bucket", std::move(lost)},
+                             {"refused_by_bucket", std::move(refused)},
+                             {"awaiting_by_bucket", std::move(awaiting)},
+                             {"read_only_by_bucket", std::move(read_only)}});
+    }
+    out["replication"] = std::move(replication);
+  }
   if (r.users)
     out["users"] = {{"affected_by_bucket", r.users->affected_by_bucket},
                     {"impaired_by_bucket", r.users->impaired_by_bucket},
@@ -559,6 +592,37 @@ Report report_from_json(std::string_view text) {
       re.requests = read_total(n);
       re.buckets = read_buckets(n["buckets"]);
       r.restores.push_back(std::move(re));
+    });
+  if (root.has("replication"))
+    root["replication"].for_each([&](const Node& n) {
+      ReplicationReport rp;
+      rp.service = n["service"].text();
+      rp.mode = n["mode"].text();
+      rp.writes = n["writes"].count();
+      rp.writes_lost = n["writes_lost"].count();
+      rp.writes_refused = n["writes_refused"].count();
+      rp.writes_reconciled = n["writes_reconciled"].count();
+      rp.writes_awaiting = n["writes_awaiting"].count();
+      rp.writes_discarded = n["writes_discarded"].count();
+      rp.read_only = n["read_only"].number();
+      rp.failed_over_at = n["failed_over_at"].optional_number();
+      rp.reconciliation_started = n["reconciliation_started"].optional_number();
+      rp.reconciled_at = n["reconciled_at"].optional_number();
+      rp.failback_waited = n["failback_waited"].number();
+      n["writes_by_bucket"].for_each([&](const Node& v) { rp.buckets.push_back({v.count(), 0, 0, 0, 0}); });
+      std::size_t i = 0;
+      const auto column = [&](const char* key, auto set) {
+        i = 0;
+        n[key].for_each([&](const Node& v) {
+          if (i < rp.buckets.size()) set(rp.buckets[i], v);
+          ++i;
+        });
+      };
+      column("lost_by_bucket", [](ReplicationBucket& b, const Node& v) { b.lost = v.count(); });
+      column("refused_by_bucket", [](ReplicationBucket& b, const Node& v) { b.refused = v.count(); });
+      column("awaiting_by_bucket", [](ReplicationBucket& b, const Node& v) { b.awaiting = v.count(); });
+      column("read_only_by_bucket", [](ReplicationBucket& b, const Node& v) { b.read_only = v.number(); });
+      r.replication.push_back(std::move(rp));
     });
   if (root.has("users")) {
     const Node n = root["users"];

@@ -149,6 +149,29 @@ struct RestoreReport {
   std::vector<Counts> buckets;       // the same, per bucket
 };
 
+// A service with replicated state (service[].replication): its writes, what a promotion lost, their
+// reconciliation and the time it spent read-only. Per bucket: writes acknowledged, lost at a
+// promotion, refused (read-only), divergent writes awaiting reconciliation at the bucket's end, and
+// seconds read-only.
+struct ReplicationBucket {
+  std::uint64_t writes = 0, lost = 0, refused = 0, awaiting = 0;
+  double read_only = 0;
+};
+struct ReplicationReport {
+  std::string service;
+  std::string mode;                        // "async" or "sync"
+  std::uint64_t writes = 0;                // acknowledged by a primary
+  std::uint64_t writes_lost = 0;           // acknowledged, then missing on the promoted copy
+  std::uint64_t writes_refused = 0;        // refused while read-only
+  std::uint64_t writes_reconciled = 0;     // divergent writes brought back
+  std::uint64_t writes_awaiting = 0;       // divergent writes not reconciled by the end
+  std::uint64_t writes_discarded = 0;      // divergent writes dropped by a fail-back (no reconciliation)
+  double read_only = 0;                    // seconds
+  std::optional<double> failed_over_at, reconciliation_started, reconciled_at;
+  double failback_waited = 0;              // seconds fail-back actions waited for reconciliation
+  std::vector<ReplicationBucket> buckets;
+};
+
 // The users over time, in reports of scenarios with sessions (a status the client maps to logout):
 // represented users (sampled x users / sample_users) at each bucket's end. A user is affected from
 // their first failed request; impaired while their latest request failed or, logged out, until they
@@ -222,6 +245,7 @@ struct Report {
   std::vector<RolloutReport> rollouts;   // only gradual actions (empty: none)
   std::vector<RestoreReport> restores;   // only restore actions (empty: none)
   std::optional<UserReportsReport> user_reports;  // only when the scenario models them
+  std::vector<ReplicationReport> replication;  // only services with service[].replication (empty: none)
   std::optional<UsersReport> users;      // only in scenarios with sessions (a status mapped to logout)
 };
 

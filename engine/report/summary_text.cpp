@@ -85,6 +85,26 @@ void user_impact(std::string& out, const Report& r) {
   }
 }
 
+// Replicated state: per service, the writes a promotion lost, where they stand, and time read-only.
+void replication_lines(std::string& out, const Report& r) {
+  if (r.replication.empty()) return;
+  out += "\nreplicated state\n";
+  for (const ReplicationReport& rp : r.replication) {
+    std::string line = fmt::format("  {} ({}): {} writes, ", fit(rp.service, 24), rp.mode, grouped(rp.writes));
+    line += rp.failed_over_at ? fmt::format("{} lost at the failover ({})", grouped(rp.writes_lost), offset_text(rp.failed_over_at))
+                              : std::string("no failover");
+    if (rp.writes_reconciled) line += fmt::format(", {} reconciled", grouped(rp.writes_reconciled));
+    if (rp.reconciled_at) line += " by " + offset_text(rp.reconciled_at);
+    if (rp.writes_awaiting) line += fmt::format(", {} awaiting reconciliation at the end", grouped(rp.writes_awaiting));
+    if (rp.writes_discarded) line += fmt::format(", {} discarded", grouped(rp.writes_discarded));
+    out += line + "\n";
+    line = fmt::format("    read-only {}", span_text(rp.read_only));
+    if (rp.writes_refused) line += fmt::format(" ({} writes refused)", grouped(rp.writes_refused));
+    if (rp.failback_waited > 0) line += fmt::format("; fail-back waited {} for the reconciliation", span_text(rp.failback_waited));
+    out += line + "\n";
+  }
+}
+
 void incident_timeline(std::string& out, const IncidentTimeline& i) {
   out += "\nincident (from the start of the run)\n";
   auto stage = [&](const char* name, const std::optional<double>& at, const char* span_name,
@@ -303,6 +323,7 @@ std::string format_summary(const Report& r) {
   series_table(out, "segments", r.segments, false);
   series_table(out, "regions", r.regions, false);
   user_impact(out, r);
+  replication_lines(out, r);
   incident_timeline(out, r.incident);
   incidents_line(out, r.incidents);
   ttr_breakdown(out, r.incident);

@@ -36,9 +36,10 @@ std::pair<double, double> bucket_span(const Report& r, std::size_t i) {
 
 // Column groups after the twelve every row has, each there only when the report has what it shows:
 // resources (utilisation, backlog, limit_hits), a share done (rollouts, restores) and the users'
-// state (scenarios with sessions). A row gives the groups it fills; the others are left empty.
+// state (scenarios with sessions), replicated state (writes, lost, refused, awaiting reconciliation,
+// seconds read-only). A row gives the groups it fills; the others are left empty.
 struct Tail {
-  std::string resources, share, users;  // the group's fields without a leading comma (empty: none)
+  std::string resources, share, users, replication;  // the group's fields without a leading comma (empty: none)
 };
 
 std::string row_end(const Report& r, const Tail& t) {
@@ -49,6 +50,7 @@ std::string row_end(const Report& r, const Tail& t) {
   group(!r.resources.empty(), t.resources, ",,,");
   group(!r.rollouts.empty() || !r.restores.empty(), t.share, ",");
   group(r.users.has_value(), t.users, ",,,,");
+  group(!r.replication.empty(), t.replication, ",,,,,");
   return out + "\n";
 }
 
@@ -114,13 +116,25 @@ void append_user_rows(std::string& out, const Report& r, const UsersReport& u) {
   }
 }
 
+// A replicated service's row per bucket: writes acknowledged, lost at a promotion and refused in it,
+// divergent writes awaiting reconciliation at its end, and seconds read-only.
+void append_replication_rows(std::string& out, const Report& r, const ReplicationReport& rp) {
+  const std::string label = csv_field(rp.service);
+  for (std::size_t i = 0; i < rp.buckets.size(); ++i) {
+    const ReplicationBucket& b = rp.buckets[i];
+    append_bare_row(out, r, i, "replication", label,
+                    {{}, {}, {}, fmt::format("{},{},{},{},{:.9g}", b.writes, b.lost, b.refused, b.awaiting, b.read_only)});
+  }
+}
+
 }  // namespace
 
 std::string timeline_csv(const Report& r) {
   std::string out = "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas";
   out += r.resources.empty() ? "" : ",utilisation,backlog,limit_hits";
   out += r.rollouts.empty() && r.restores.empty() ? "" : ",share_done";
-  out += r.users ? ",sessions_lost,logged_out,users_affected,users_recovered\n" : "\n";
+  out += r.users ? ",sessions_lost,logged_out,users_affected,users_recovered" : "";
+  out += r.replication.empty() ? "\n" : ",writes,writes_lost,writes_refused,writes_awaiting,read_only\n";
   for (const Series& s : r.features) append_rows(out, r, "feature", s.name, s.buckets);
   for (const Series& s : r.segments) append_rows(out, r, "segment", s.name, s.buckets);
   for (const Series& s : r.regions) append_rows(out, r, "region", s.name, s.buckets);
@@ -140,6 +154,7 @@ std::string timeline_csv(const Report& r) {
   // Restore rows: the hit tenants' users' requests, and the share of those tenants back.
   for (const RestoreReport& re : r.restores) append_rows(out, r, "restore", re.action, re.buckets, {}, &re.share_by_bucket);
   if (r.users) append_user_rows(out, r, *r.users);
+  for (const ReplicationReport& rp : r.replication) append_replication_rows(out, r, rp);
   return out;
 }
 

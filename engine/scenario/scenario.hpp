@@ -122,6 +122,25 @@ struct Failover {
   Seconds delay = 60;
 };
 
+// Replicated state (a stateful service with a failover): the active replicas are the primary, the
+// standby ones hold a copy. A share `write_share` of the requests the primary serves are writes. With
+// asynchronous replication a write is acknowledged at once and reaches the standby copy `lag` later
+// (in commit order); while the standby cannot be reached (a partition, the primary's host gone) its
+// copy falls behind. A promotion loses the writes the standby does not have: they diverge on the old
+// primary, and once it can be reached again they are reconciled at `reconcile_rate` writes per
+// second; a fail-back (a `failover` action to the old primary's zone) waits for it. With synchronous
+// replication a write waits `lag` for the standby's acknowledgement, nothing is lost, and while the
+// standby cannot be reached writes are refused (read-only). During a promotion the standby replicas
+// serve reads and refuse writes (read-only).
+enum class ReplicationMode { async, sync };
+struct Replication {
+  bool enabled = false;
+  ReplicationMode mode = ReplicationMode::async;
+  Distribution lag = Distribution::constant(1);
+  double write_share = 0.1;
+  double reconcile_rate = 0;  // writes per second; 0: divergent writes are never reconciled
+};
+
 enum class QueueDiscipline { fifo, lifo };
 enum class LoadBalancer { round_robin, random, least_request, zone_aware };
 
@@ -189,6 +208,7 @@ struct Service {
   std::vector<std::string> startup_requires;
   Autoscaling autoscaling;
   Failover failover;
+  Replication replication;
   QueueDiscipline queue_discipline = QueueDiscipline::fifo;
   std::optional<Seconds> max_queue_wait;  // shed requests expected to wait longer (admission control)
   Seconds error_cost = 0;                 // worker time spent on a request that fails (logging, handling)

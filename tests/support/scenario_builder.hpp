@@ -63,6 +63,24 @@ inline Fault& add_fault(Scenario& s, const std::string& name, FaultKind kind, co
   return s.faults.back();
 }
 
+// A service with replicated state on basic_scenario(3, ...): its primary in z0, its standby copy in
+// z1, its failover controller probing from z2; `write_share` of its requests are writes, each
+// reaching the copy `lag` after its commit (async).
+inline Service& add_replicated_service(Scenario& s, const std::string& name, double hold_down, double delay,
+                                       double lag, double write_share, int workers = 8) {
+  Service& svc = add_service(s, name, 2, workers);
+  svc.zones = {"z0", "z1"};
+  svc.failover.enabled = true;
+  svc.failover.standby = {"z1"};
+  svc.failover.observer = "z2";
+  svc.failover.hold_down = hold_down;
+  svc.failover.delay = delay;
+  svc.replication.enabled = true;
+  svc.replication.lag = Distribution::constant(lag);
+  svc.replication.write_share = write_share;
+  return svc;
+}
+
 // The spans of the TTR breakdown that are present, added up (they should make the TTR).
 inline double stage_sum(const TtrStages& st) {
   double sum = 0;

@@ -123,3 +123,10 @@ TEST_CASE("cli: compare of the blind-monitoring pair says the independent pipeli
   for (const char* metric : {"ttd", "ttr", "detection_span", "users_affected"})
     CHECK_THAT(lines.at(metric), Contains("B better"));
 }
+
+TEST_CASE("cli: compare of the divergent-writes pair says the longer hold-down loses no write", "[cli][experiment]") {
+  const auto lines = compare_bundled("partition-failover-divergent-writes",
+                                     "partition-failover-divergent-writes-longer-hold-down");
+  for (const char* metric : {"writes_lost", "read_only", "availability", "users_affected", "incidents"})
+    CHECK_THAT(lines.at(metric), Contains("B better"));
+}

@@ -156,8 +156,16 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(failover.observer == "us-a");
   CHECK(failover.hold_down == 10);
   CHECK(failover.delay == 120);
+  const Replication& replication = gateway.replication;
+  CHECK(replication.enabled);
+  CHECK(replication.mode == ReplicationMode::sync);
+  CHECK(replication.lag.kind == Distribution::Kind::constant);
+  CHECK(replication.lag.mean == Approx(0.003));
+  CHECK(replication.write_share == 0.25);
+  CHECK(replication.reconcile_rate == 40);
   CHECK_FALSE(s.services[1].autoscaling.enabled);
   CHECK_FALSE(s.services[1].failover.enabled);
+  CHECK_FALSE(s.services[1].replication.enabled);
 
   REQUIRE(s.dependencies.size() == 3);
   const Dependency& hard = s.dependencies[0];

@@ -218,3 +218,17 @@ TEST_CASE("the HTML report shows the share of users recovered over time only in 
   CHECK_THAT(html, Catch::Contains("by the end 95.0% of those affected are recovered and 0 must still log in again"));
   CHECK_THAT(html, Catch::Contains("aria-label=\"share of affected users recovered over time\""));
 }
+
+TEST_CASE("the HTML report shows replicated state, its lost writes and their reconciliation, only when there is some",
+          "[report][html]") {
+  Report r = sample_report();
+  CHECK_THAT(report_html(r), !Catch::Contains("<h2>Replicated state</h2>"));
+  r.replication = {faultline::test::sample_replication()};
+  const std::string html = report_html(r);
+  CHECK_THAT(html, Catch::Contains("<h2>Replicated state</h2>"));
+  CHECK_THAT(html, Catch::Contains("<td>db</td><td>async</td><td class=\"num\">6,000</td><td class=\"num\">00:20:30</td>"
+                                   "<td class=\"num\">40</td>"));
+  CHECK_THAT(html, Catch::Contains("aria-label=\"divergent writes of db awaiting reconciliation over time\""));
+  // The awaiting share: 40 of 40 lost in the third bucket, then 30 and 20 (y from the share).
+  CHECK_THAT(html, Catch::Contains("<polyline class=\"subset\""));
+}

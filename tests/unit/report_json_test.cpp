@@ -234,6 +234,38 @@ TEST_CASE("the users' series round-trip, and a report without sessions has no su
   CHECK(back.users->sessions_lost_by_bucket == r.users->sessions_lost_by_bucket);
 }
 
+TEST_CASE("replicated state round-trips with its per-bucket columns, and a report without it has no such section",
+          "[report][json]") {
+  Report r = sample_report();
+  CHECK(report_to_json(r).find("\"replication\"") == std::string::npos);
+  CHECK(report_from_json(report_to_json(r)).replication.empty());
+  r.replication = {faultline::test::sample_replication()};
+  const std::string text = report_to_json(r);
+  CHECK(text.find("\"reconciled_at\": null") != std::string::npos);
+  CHECK(text.find("\"awaiting_by_bucket\": [0, 0, 40, 30, 20, 20]") != std::string::npos);
+  const Report back = report_from_json(text);
+  CHECK(report_to_json(back) == text);
+  REQUIRE(back.replication.size() == 1);
+  const ReplicationReport& rp = back.replication[0];
+  CHECK(rp.service == "db");
+  CHECK(rp.mode == "async");
+  CHECK(rp.writes == 6000);
+  CHECK(rp.writes_lost == 40);
+  CHECK(rp.writes_refused == 12);
+  CHECK(rp.writes_awaiting == 40);
+  CHECK(rp.read_only == 60);
+  CHECK(rp.failed_over_at == std::optional<double>(1230));
+  CHECK(rp.reconciliation_started == std::optional<double>(1800));
+  CHECK_FALSE(rp.reconciled_at);
+  CHECK(rp.failback_waited == 900);
+  REQUIRE(rp.buckets.size() == 6);
+  CHECK(rp.buckets[2].writes == 950);
+  CHECK(rp.buckets[2].lost == 40);
+  CHECK(rp.buckets[2].refused == 12);
+  CHECK(rp.buckets[3].awaiting == 30);
+  CHECK(rp.buckets[2].read_only == 60);
+}
+
 TEST_CASE("every incident round-trips, in order, with its nulls", "[report][json]") {
   const Report r = sample_report_two_incidents();
   const std::string text = report_to_json(r);

@@ -147,4 +147,24 @@ inline UsersReport sample_users() {
   return u;
 }
 
+// A replicated database of the sample run: 40 writes lost at a failover at 20:30, read-only for 60 s,
+// half of them reconciled by the end.
+inline ReplicationReport sample_replication() {
+  ReplicationReport rp;
+  rp.service = "db";
+  rp.mode = "async";
+  rp.writes = 6000;
+  rp.writes_lost = 40;
+  rp.writes_refused = 12;
+  rp.writes_reconciled = 0;
+  rp.writes_awaiting = 40;
+  rp.read_only = 60;
+  rp.failed_over_at = 1230;
+  rp.reconciliation_started = 1800;
+  rp.failback_waited = 900;
+  rp.buckets = {{1000, 0, 0, 0, 0}, {1000, 0, 0, 0, 0}, {950, 40, 12, 40, 60}, {1000, 0, 0, 30, 0},
+                {1000, 0, 0, 20, 0}, {1050, 0, 0, 20, 0}};
+  return rp;
+}
+
 }  // namespace faultline::test

@@ -64,6 +64,20 @@ TEST_CASE("with sessions the summary says how many of those affected are recover
   CHECK(line_starting(format_summary(r), "  recovered by end") == "  recovered by end   95.0% of those affected; 20 still logged out");
 }
 
+TEST_CASE("replicated state: the summary gives the writes lost, where they stand and the time read-only",
+          "[report][summary]") {
+  Report r = sample_report();
+  CHECK(format_summary(r).find("replicated state") == std::string::npos);
+  r.replication = {test::sample_replication()};
+  const std::string s = format_summary(r);
+  CHECK(line_starting(s, "  db (async)") ==
+        "  db (async): 6,000 writes, 40 lost at the failover (+20:30), 40 awaiting reconciliation at the end");
+  CHECK(line_starting(s, "    read-only") ==
+        "    read-only 01:00 (12 writes refused); fail-back waited 15:00 for the reconciliation");
+  r.replication[0].failed_over_at.reset();
+  CHECK_THAT(line_starting(format_summary(r), "  db (async)"), Contains("no failover"));
+}
+
 TEST_CASE("the incident timeline shows offsets from the start and never for stages that did not happen",
           "[report][summary]") {
   const std::string s = format_summary(sample_report());

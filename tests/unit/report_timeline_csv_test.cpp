@@ -82,3 +82,15 @@ TEST_CASE("sessions add a users row per bucket: sessions lost, logged out, affec
   // The restore rows keep their share ahead of the users' empty columns.
   CHECK(lines[lines.size() - 7] == "3000,3500,restore,restore-sites,10,10,0,0,1,,,,0.666666667,,,,");
 }
+
+TEST_CASE("replicated state adds its columns and a replication row per bucket", "[report][csv]") {
+  Report r = sample_report();
+  r.replication = {faultline::test::sample_replication()};
+  const auto lines = lines_of(timeline_csv(r));
+  CHECK(lines[0] == "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas,"
+                    "writes,writes_lost,writes_refused,writes_awaiting,read_only");
+  CHECK(lines[1] == "0,600,feature,play,100,100,0,0,1,,,,,,,,");
+  CHECK(lines[lines.size() - 6] == "0,600,replication,db,,,,,,,,,1000,0,0,0,0");
+  CHECK(lines[lines.size() - 4] == "1200,1800,replication,db,,,,,,,,,950,40,12,40,60");
+  CHECK(lines.back() == "3000,3500,replication,db,,,,,,,,,1050,0,0,20,0");
+}

@@ -191,3 +191,47 @@ TEST_CASE("a deletion of 400 tenants is restored tenant by tenant, and 16 stream
   CHECK(*sixteen.incident.ttr() < *four.incident.ttr() - 2 * 3600);
   CHECK(sixteen.summary.user_minutes_lost < four.summary.user_minutes_lost);
 }
+
+TEST_CASE("a partition that outlasts the hold-down loses the writes in the lag, the fail-back waits for their "
+          "reconciliation, and a longer hold-down loses nothing",
+          "[verification][incident][replication]") {
+  const Report a = run_bundled("partition-failover-divergent-writes");
+  const Report b = run_bundled("partition-failover-divergent-writes-longer-hold-down");
+  REQUIRE(a.replication.size() == 1);
+  REQUIRE(b.replication.size() == 1);
+  const ReplicationReport& ra = a.replication[0];
+  const ReplicationReport& rb = b.replication[0];
+  // The east primaries take writes (90 a second) through the partition until the fence 30 s in, and
+  // the west copy gets none of them: about 30 s of writes are lost.
+  const double write_rate = double(ra.writes) / a.duration;
+  CHECK(write_rate == Approx(150 * 3 * 0.2).epsilon(0.02));
+  CHECK(double(ra.writes_lost) == Approx(write_rate * 31).epsilon(0.1));
+  REQUIRE(ra.failed_over_at);
+  CHECK(*ra.failed_over_at == Approx(3600 + 30 + 60).margin(5));
+  CHECK(ra.read_only == Approx(60).margin(1));
+  CHECK(ra.writes_refused > 0);
+  // Reconciled at half a write a second from the promotion (the partition has healed by then); the
+  // fail-back, ordered 10 minutes after the diagnosis, waits for it and ends the incident.
+  REQUIRE(ra.reconciled_at);
+  CHECK(*ra.reconciled_at - *ra.reconciliation_started == Approx(double(ra.writes_lost) / 0.5));
+  CHECK(ra.writes_reconciled == ra.writes_lost);
+  CHECK(has_event(a, "failback_waits", "fail-back-east"));
+  CHECK(ra.failback_waited > 30 * kMinute);
+  REQUIRE(a.incident.mitigated);
+  CHECK(*a.incident.mitigated == Approx(*ra.reconciled_at));
+  REQUIRE(a.incident.ttr());
+  CHECK(*a.incident.ttr() > 90 * kMinute);
+  check_stages_add_up(a);
+  // The status updates' estimate already counts the reconciliation when the fail-back is planned.
+  bool estimated = false;
+  for (const StatusUpdate& u : a.status_updates)
+    if (u.state == "identified" && u.eta) estimated |= std::abs(*u.eta - *ra.reconciled_at) < kMinute;
+  CHECK(estimated);
+  // The twin: no failover, nothing lost, nothing read-only, no incident.
+  CHECK(!rb.failed_over_at);
+  CHECK(rb.writes_lost == 0);
+  CHECK(rb.read_only == 0);
+  CHECK(rb.writes_refused == 0);
+  CHECK(b.incidents.empty());
+  CHECK(b.summary.requests.availability() > a.summary.requests.availability());
+}

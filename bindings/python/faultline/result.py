@@ -261,6 +261,53 @@ class Result:
         return pd.concat(parts, ignore_index=True)
 
     @functools.cached_property
+    def replication(self):
+        """One row per service with replicated state (service[].replication), indexed by service: mode
+        ("async" or "sync"), writes (acknowledged by a primary), writes_lost (acknowledged, then missing
+        on the promoted copy), writes_refused (while read-only), writes_reconciled, writes_awaiting
+        (divergent writes not reconciled by the end), writes_discarded (dropped by a fail-back without
+        reconciliation), read_only and failback_waited (seconds), failed_over_at,
+        reconciliation_started and reconciled_at (seconds from the start; NaN when it did not). Empty
+        when no service replicates."""
+        import pandas as pd
+
+        counts = ["writes", "writes_lost", "writes_refused", "writes_reconciled", "writes_awaiting", "writes_discarded"]
+        times = ["failed_over_at", "reconciliation_started", "reconciled_at"]
+        columns = ["mode"] + counts + ["read_only", "failback_waited"] + times
+        rows = [{"service": x["service"], "mode": x["mode"], **{c: x[c] for c in counts},
+                 "read_only": x["read_only"], "failback_waited": x["failback_waited"],
+                 **{c: _number(x[c]) for c in times}}
+                for x in self._report.get("replication", [])]
+        return pd.DataFrame(rows, columns=["service"] + columns).set_index("service").astype(
+            {**{c: "int64" for c in counts}, "read_only": float, "failback_waited": float, **{c: float for c in times}})
+
+    @functools.cached_property
+    def replication_timeline(self):
+        """One row per bucket per replicated service, as the replication rows of timeline.csv: t_start,
+        t_end (seconds), service, writes (acknowledged in the bucket), writes_lost (at a promotion in
+        it), writes_refused (read-only), writes_awaiting (divergent writes not yet reconciled at its
+        end) and read_only (seconds of it)."""
+        import numpy as np
+        import pandas as pd
+
+        columns = ["t_start", "t_end", "service", "writes", "writes_lost", "writes_refused", "writes_awaiting",
+                   "read_only"]
+        duration, bucket = self._report["duration"], self._report["bucket"]
+        parts = []
+        for x in self._report.get("replication", []):
+            writes = np.asarray(x["writes_by_bucket"], dtype=np.int64)
+            t_start = np.arange(len(writes), dtype=float) * bucket
+            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "service": x["service"], "writes": writes,
+                                       "writes_lost": np.asarray(x["lost_by_bucket"], dtype=np.int64),
+                                       "writes_refused": np.asarray(x["refused_by_bucket"], dtype=np.int64),
+                                       "writes_awaiting": np.asarray(x["awaiting_by_bucket"], dtype=np.int64),
+                                       "read_only": np.asarray(x["read_only_by_bucket"], dtype=float)}))
+        if not parts:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(parts, ignore_index=True)
+
+    @functools.cached_property
     def users(self):
         """One row per bucket in scenarios with sessions (a status the client maps to "logout"), as the
         users rows of timeline.csv: t_start, t_end (seconds), sessions_lost (represented users logged out
