@@ -1399,6 +1399,14 @@ class ScenarioReader {
       if (auto v = t.duration("delay")) a.delay = *v;
       if (t.has("mitigates"))
         if (auto v = t.boolean("mitigates")) a.mitigates = *v;
+      if (t.has("tooling"))
+        if (auto v = t.list("tooling")) {
+          check_list_references(t, "tooling", *v, services_);
+          a.tooling = *v;
+        }
+      if (t.has("tooling_down_speed") && !t.has("tooling"))
+        t.error("tooling_down_speed", "'tooling_down_speed' needs a 'tooling' (the services the action is done with)");
+      if (auto v = t.number("tooling_down_speed")) a.tooling_down_speed = *v;
 
       const auto kind = t.text("kind");
       if (kind) {

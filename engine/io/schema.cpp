@@ -694,6 +694,15 @@ std::vector<SchemaKey> build_schema() {
       row("action[].bandwidth", T::number).above(0).at_most(1e15).computed("no shared limit").in("units per second")
           .says("restore only: what the streams share (the disk or network the copy goes through), split evenly "
                 "between the streams at work: each goes at min(rate, bandwidth / streams at work)."),
+      row("action[].tooling", T::name_list).computed("none")
+          .says("Services the action is carried out with (a deploy system, a console, a chat-ops bot), with the "
+                "same meaning of *usable* as `incident.tooling`: while one is not, the action's `delay` (from its "
+                "trigger) and each step's `interval` (or `every`) pass at `tooling_down_speed`; the tooling is "
+                "looked at once a bucket. The wait shows in its `action` event and, for a rollout, in its "
+                "paused time."),
+      row("action[].tooling_down_speed", T::number).fallback("0").within(0, 1).in("fraction")
+          .says("Rate at which the action's delay and steps pass while its tooling is not usable, as a fraction "
+                "of the normal rate; 0: it waits for the tooling."),
       row("action[].mitigates", T::boolean).computed("per kind")
           .says("Whether taking it marks the incident mitigated. Absent: a rollback when the fault it ends is "
                 "active; a restart when an active fault hits the service; a switch_dependency when one hits the "

@@ -99,7 +99,7 @@ void PlatformModel::Impl::start() {
   q.push(std::min(end, s.info.bucket), kBucketTick, 0);
   schedule_fault_steps();
   for (std::size_t a = 0; a < s.actions.size(); ++a)
-    if (s.actions[a].trigger == Trigger::at) schedule_action(int(a), s.actions[a].at + s.actions[a].delay);
+    if (s.actions[a].trigger == Trigger::at) schedule_action(int(a), s.actions[a].at + s.actions[a].delay, s.actions[a].at);
   for (std::size_t e = 0; e < s.dependencies.size(); ++e) {
     const Dependency& d = s.dependencies[e];
     if (d.cache.enabled) q.push(edge_rng[e].uniform(0, d.cache.refresh), kCacheRefresh, std::uint32_t(e));
@@ -1087,7 +1087,7 @@ void PlatformModel::Impl::dispatch(const ModelEvent& e) {
       break;
     case kBucketTick: on_bucket_tick(int(e.a)); break;
     case kFaultStep: on_fault_step(int(e.a)); break;
-    case kAction: on_action(int(e.a)); break;
+    case kAction: on_action(int(e.a), e.b); break;
     case kReconcileDone: on_reconcile_done(int(e.a)); break;
     case kControlRefresh: on_control_refresh(int(e.a)); break;
     case kHealthOut: on_health(int(e.a), e.b, false); break;

@@ -353,6 +353,17 @@ struct PlatformModel::Impl {
   UserReportPath user_reports{s.incident.user_reports, s.traffic.users, s.info.bucket, seed};
   std::vector<double> action_time;         // when each scheduled action runs (-1: not scheduled)
   std::vector<int> action_service;         // per action: the service it acts on (-1: none)
+  // Actions done with tooling (action[].tooling, platform_action_tooling.cpp): their delay is time that
+  // passes at tooling_down_speed while the tooling is not usable, and so is each step's interval.
+  struct ActionPace {
+    std::vector<int> tooling;  // services
+    double need = 0, done = 0, rate = 1, since = -1;  // its delay: seconds needed, passed so far, at rate since
+    double unusable = 0;       // seconds it went without its tooling (delay and steps)
+    std::uint64_t token = 0;   // of its kAction event (a stale one is ignored)
+    std::uint64_t stretched = ~std::uint64_t(0);  // the step whose wait has been stretched already
+    bool held = false;         // announced as held (an event per spell without the tooling)
+  };
+  std::vector<ActionPace> action_pace;
   std::vector<std::vector<int>> startup_needs;  // [service]: services that must serve for it to start
   // Gradual actions (platform_rollout.cpp): per action, how far its rollout has gone. Only actions
   // that go in steps and opt into it (a switch_dependency with a batch, any action with a gate).
@@ -596,7 +607,7 @@ struct PlatformModel::Impl {
   bool usable(int service) const;
   double monitor_value(const MonitorState& st, int b, bool& have) const;
   void evaluate_monitors(int b);
-  void schedule_action(int a, double at);
+  void schedule_action(int a, double at, double triggered = -1);  // triggered: now unless later
   void schedule_actions(Trigger trigger, const std::string& monitor);
   void on_alert(int m);
   void evaluate_user_reports(int b);
@@ -618,7 +629,17 @@ struct PlatformModel::Impl {
   std::string current_state() const;
   void on_status_update(std::uint64_t number);
   void open_next_incident();
-  void on_action(int a);
+  void on_action(int a, std::uint64_t token = 0);
+  // ---- platform_action_tooling.cpp
+  void set_up_action_tooling();
+  double action_tooling_rate(int a) const;  // 1 with its tooling usable, else its tooling_down_speed
+  void progress_action_pace();              // once a bucket: the tooling looked at again
+  static constexpr std::uint64_t kBeginPace = ~std::uint64_t(0);  // an at-triggered action's pace begins
+  void begin_pace(int a);
+  void schedule_paced_action(int a);
+  bool paced_action_due(int a, std::uint64_t token);  // false: a stale event
+  bool tooling_holds_step(int a, std::uint64_t k);
+  std::string tooling_note(int a) const;
   int restart_batch(int a, std::uint64_t k);
   void set_kill_switch(const Action& act, bool on);
   void on_action_end(int a);

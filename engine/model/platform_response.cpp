@@ -45,6 +45,7 @@ void PlatformModel::Impl::resolve_response() {
   if (!s.incident.status_page.empty()) status_page = service_index_or_throw(s.incident.status_page);
   for (const std::string& t : s.incident.tooling) tooling.push_back(service_index_or_throw(t));
   for (const Action& act : s.actions) action_service.push_back(act.service.empty() ? -1 : service_index_or_throw(act.service));
+  set_up_action_tooling();
 }
 
 void PlatformModel::Impl::on_bucket_tick(int b) {
@@ -59,6 +60,7 @@ void PlatformModel::Impl::on_bucket_tick(int b) {
   track_resolution(b);
   if (incident.detected && !incident.acknowledged && now >= acknowledge_due) try_acknowledge(false);
   if (diagnosis_since >= 0 && !incident.diagnosed) progress_diagnosis();
+  progress_action_pace();
   double next = std::min(end, (b + 2) * s.info.bucket);
   if (b + 1 < rec.bucket_count()) q.push(next, kBucketTick, std::uint32_t(b + 1));
 }
@@ -142,9 +144,21 @@ void PlatformModel::Impl::evaluate_monitors(int b) {
 
 // ---- the people ------------------------------------------------------------------------------
 
-void PlatformModel::Impl::schedule_action(int a, double at) {
+void PlatformModel::Impl::schedule_action(int a, double at, double triggered) {
   action_time[std::size_t(a)] = at;
-  q.push(at, kAction, std::uint32_t(a));
+  ActionPace& pace = action_pace[std::size_t(a)];
+  if (pace.tooling.empty()) {
+    q.push(at, kAction, std::uint32_t(a));
+    return;
+  }
+  // Its delay, from its trigger, is time that passes at the pace its tooling allows.
+  if (triggered < 0) triggered = now;
+  pace.need = at - triggered;
+  if (triggered > now) {
+    q.push(triggered, kAction, std::uint32_t(a), kBeginPace);
+    return;
+  }
+  begin_pace(a);
 }
 
 void PlatformModel::Impl::schedule_actions(Trigger trigger, const std::string& monitor) {
@@ -450,7 +464,8 @@ void PlatformModel::Impl::on_status_update(std::uint64_t number) {
 
 // ---- actions ---------------------------------------------------------------------------------
 
-void PlatformModel::Impl::on_action(int a) {
+void PlatformModel::Impl::on_action(int a, std::uint64_t token) {
+  if (!paced_action_due(a, token)) return;
   const Action& act = s.actions[std::size_t(a)];
   bool mitigates = false;
   std::string detail;
@@ -559,7 +574,7 @@ void PlatformModel::Impl::on_action(int a) {
     }
   }
   if (act.mitigates) mitigates = *act.mitigates;
-  rec.event(now, "action", act.name, detail);
+  rec.event(now, "action", act.name, detail + tooling_note(a));
   if (mitigates && !incident.mitigated) {
     incident.mitigated = now;
     incident.mitigated_by = act.name;
@@ -613,7 +628,7 @@ void PlatformModel::Impl::on_action_end(int a) {
 
 void PlatformModel::Impl::on_action_step(int a, std::uint64_t k) {
   const Action& act = s.actions[std::size_t(a)];
-  if (!gate_holds(a, k)) return;
+  if (tooling_holds_step(a, k) || !gate_holds(a, k)) return;
   if (act.kind == ActionKind::switch_dependency) {
     switch_step(a);
     return;

@@ -12,7 +12,9 @@ namespace faultline {
 namespace {
 
 bool tracked_rollout(const Action& act) {
-  return (act.kind == ActionKind::switch_dependency && act.batch > 0) || !act.gate.empty();
+  const bool stepped = act.batch > 0 || act.kind == ActionKind::admit;
+  return (act.kind == ActionKind::switch_dependency && act.batch > 0) || !act.gate.empty() ||
+         (stepped && !act.tooling.empty());
 }
 
 const char* rollout_unit(ActionKind k) {

@@ -128,7 +128,7 @@ struct RolloutReport {
   std::string unit;                 // what its share counts: "callers", "replicas" or "users"
   int steps = 0;                    // steps taken
   std::optional<double> started, finished;  // first and last step (finished: nothing left to do)
-  double paused_time = 0;           // seconds its gate held a step
+  double paused_time = 0;           // seconds its gate held a step, or its tooling was unusable
   bool reverted = false;            // its gate failed and it was moved back
   std::vector<double> share_by_bucket;  // share done at each bucket's end
 };

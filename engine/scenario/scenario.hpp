@@ -527,6 +527,10 @@ struct Action {
   double bandwidth = 0;    // 0: no shared limit
   std::optional<Seconds> duration;  // shed_load, kill_switch: lifted after this (absent: stays)
   std::optional<bool> mitigates;    // counts as mitigation (absent: per kind, see SCHEMA.md)
+  // Services the action is carried out with (a deploy system, a console): while one is not usable its
+  // delay, and each step's interval, pass at `tooling_down_speed` (0: it waits for them).
+  std::vector<std::string> tooling;
+  double tooling_down_speed = 0;
   Source source;
 };
 

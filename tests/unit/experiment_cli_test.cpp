@@ -130,3 +130,11 @@ TEST_CASE("cli: compare of the divergent-writes pair says the longer hold-down l
   for (const char* metric : {"writes_lost", "read_only", "availability", "users_affected", "incidents"})
     CHECK_THAT(lines.at(metric), Contains("B better"));
 }
+
+TEST_CASE("cli: compare of the SSO rollback pair says a deploy system with its own sign-in mitigates sooner",
+          "[cli][experiment]") {
+  const auto lines = compare_bundled("rollback-needs-broken-sso", "rollback-needs-broken-sso-break-glass");
+  for (const char* metric : {"ttm", "ttr", "mitigation_span", "user_minutes_lost", "availability"})
+    CHECK_THAT(lines.at(metric), Contains("B better"));
+  for (const char* metric : {"ttd", "diagnosis_span"}) CHECK_THAT(lines.at(metric), Contains("no difference"));
+}

@@ -363,6 +363,10 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.actions[2].service == "gateway");
   CHECK(s.actions[2].batch == 2);
   CHECK(s.actions[2].interval == 30);
+  CHECK(s.actions[2].tooling == std::vector<std::string>{"discovery"});
+  CHECK(s.actions[2].tooling_down_speed == 0.5);
+  CHECK(s.actions[0].tooling.empty());
+  CHECK(s.actions[0].tooling_down_speed == 0);
   CHECK_FALSE(s.actions[2].mitigates.has_value());
   const Action& failover_action = s.actions[3];
   CHECK(failover_action.kind == ActionKind::failover);

@@ -235,3 +235,22 @@ TEST_CASE("a partition that outlasts the hold-down loses the writes in the lag, 
   CHECK(b.incidents.empty());
   CHECK(b.summary.requests.availability() > a.summary.requests.availability());
 }
+
+TEST_CASE("a rollback whose deploy system signs in through the broken SSO goes at break-glass speed, its twin on time",
+          "[verification][incident][tooling]") {
+  const Report a = run_bundled("rollback-needs-broken-sso");
+  const Report b = run_bundled("rollback-needs-broken-sso-break-glass");
+  for (const Report* r : {&a, &b}) {
+    REQUIRE(r->incident.diagnosed);
+    REQUIRE(r->incident.mitigated);
+    check_stages_add_up(*r);
+  }
+  // Nothing injected makes the deploy system unusable: it depends on sso, which fails. Its 10
+  // minutes of work pass at 20% speed: 50 minutes.
+  CHECK(has_event(a, "tooling_unusable", "roll-back-sso-config"));
+  CHECK(*a.incident.mitigated - *a.incident.diagnosed == Approx(10 * kMinute / 0.2).margin(a.bucket));
+  CHECK_FALSE(has_event(b, "tooling_unusable", "roll-back-sso-config"));
+  CHECK(*b.incident.mitigated - *b.incident.diagnosed == Approx(10 * kMinute));
+  CHECK(*a.incident.ttr() - *b.incident.ttr() > 35 * kMinute);
+  CHECK(a.summary.user_minutes_lost > 2 * b.summary.user_minutes_lost);
+}
