@@ -1021,6 +1021,8 @@ class ScenarioReader {
     t.only_for(rollout, "crash_loop", "kind = \"config_rollout\"");
     t.only_for(rollout && fault.crash_loop, "crash_after", "kind = \"config_rollout\" with crash_loop = true");
     t.only_for(dns, "ttl", "kind = \"dns_failure\"");
+    t.only_for(error_rate || erring_rollout, "poisons_cache", "kind = \"error_rate\" or \"config_rollout\" without crash_loop");
+    t.only_for(error_rate || erring_rollout, "poison_ttl", "kind = \"error_rate\" or \"config_rollout\" without crash_loop");
     t.only_for(hog, "threads", "kind = \"cpu_hog\"");
     t.only_for(leak, "leak", "kind = \"memory_leak\"");
     for (std::string_view key : {"skew", "tolerance", "checked_by"}) t.only_for(skew, key, "kind = \"clock_skew\"");
@@ -1029,6 +1031,15 @@ class ScenarioReader {
       if (auto v = t.distribution("delay")) fault.delay = *v;
     if (error_rate || packet_loss || erring_rollout)
       if (auto v = t.number("rate")) fault.rate = *v;
+    if (error_rate || erring_rollout) {
+      if (auto v = t.boolean("poisons_cache")) fault.poisons_cache = *v;
+      if (fault.poisons_cache && parse_fault_target(fault.target).form == FaultTarget::Form::dependency)
+        t.error("poisons_cache", "a fault on a dependency gives no answer for a cache to keep; target the service");
+      if (t.has("poison_ttl")) {
+        if (auto v = t.duration("poison_ttl")) fault.poison_ttl = *v;
+        if (!fault.poisons_cache) t.error("poison_ttl", "'poison_ttl' needs 'poisons_cache = true'");
+      }
+    }
     if (error_rate || control_plane || erring_rollout || cert || dns || data_loss) {
       fault.status = control_plane || data_loss ? Status::NOT_FOUND : Status::UNAVAILABLE;
       if (t.has("status"))
@@ -1418,7 +1429,8 @@ class ScenarioReader {
                                                  {"scale", ActionKind::scale},
                                                  {"kill_switch", ActionKind::kill_switch},
                                                  {"admit", ActionKind::admit},
-                                                 {"restore", ActionKind::restore}});
+                                                 {"restore", ActionKind::restore},
+                                                 {"flush_cache", ActionKind::flush_cache}});
         read_action_target(t, a);
       }
       s_.actions.push_back(std::move(a));
@@ -1471,7 +1483,7 @@ class ScenarioReader {
     const bool rollback = k == ActionKind::rollback, restart = k == ActionKind::restart,
                switching = k == ActionKind::switch_dependency, failover = k == ActionKind::failover,
                shed = k == ActionKind::shed_load, scale = k == ActionKind::scale, kill = k == ActionKind::kill_switch,
-               admit = k == ActionKind::admit, restore = k == ActionKind::restore;
+               admit = k == ActionKind::admit, restore = k == ActionKind::restore, flush = k == ActionKind::flush_cache;
     const bool on_service = restart || failover || shed || scale;
     t.only_for(rollback || restore, "fault", "kind = \"rollback\" or \"restore\"");
     for (std::string_view key : {"size", "size_stddev", "rate", "parallelism", "bandwidth"})
@@ -1486,7 +1498,8 @@ class ScenarioReader {
       t.only_for(restart || switching || admit, key, "kind = \"restart\", \"switch_dependency\" or \"admit\"");
     t.only_for(shed, "fraction", "kind = \"shed_load\"");
     t.only_for(scale, "replicas", "kind = \"scale\"");
-    for (std::string_view key : {"feature", "dependency"}) t.only_for(kill, key, "kind = \"kill_switch\"");
+    t.only_for(kill, "feature", "kind = \"kill_switch\"");
+    t.only_for(kill || flush, "dependency", "kind = \"kill_switch\" or \"flush_cache\"");
     t.only_for(shed || kill, "duration", "kind = \"shed_load\" or \"kill_switch\"");
     for (std::string_view key : {"features", "step", "every"}) t.only_for(admit, key, "kind = \"admit\"");
 
@@ -1525,6 +1538,20 @@ class ScenarioReader {
         if (service) check_scale(t, *service, a.replicas);
       }
     if (kill) read_kill_switch(t, a);
+    if (flush && t.require("dependency"))
+      if (auto v = t.text("dependency")) {
+        a.dependency = *v;
+        const FaultTarget target = parse_fault_target(*v);
+        const Dependency* d = nullptr;
+        for (const Dependency& dep : s_.dependencies)
+          if (dep.from == target.first && dep.to == target.second) d = &dep;
+        if (target.form != FaultTarget::Form::dependency)
+          t.error("dependency", fmt::format("expected a dependency written from->to, got \"{}\"", *v));
+        else if (!d)
+          t.error("dependency", fmt::format("unknown dependency '{}'; known: {}", *v, known_list(dependency_names())));
+        else if (!d->cache.enabled)
+          t.error("dependency", fmt::format("'{}' has no cache to flush (give it a `cache`)", *v));
+      }
     if (admit) {
       if (t.has("features"))
         if (auto v = t.list("features")) {

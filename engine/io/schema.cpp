@@ -536,6 +536,16 @@ std::vector<SchemaKey> build_schema() {
       row("fault[].ttl", T::duration).fallback("\"0s\"").at_least(0)
           .says("dns_failure only: callers keep using their cached answer for up to this long (each caller's "
                 "cache expires at a random moment within it)."),
+      row("fault[].poisons_cache", T::boolean).fallback("false")
+          .says("error_rate and config_rollout (without crash_loop) on a service only: its failed answers are bad "
+                "answers (an empty list, a wrong page) that the caches in front of it (`dependency[].cache`) keep as "
+                "if good. A cache holds entries, each refetched `refresh` after its last fetch when good; one "
+                "fetched while the fault answers badly holds the bad answer for `poison_ttl` and every hit on it "
+                "fails with the fault's `status`. Ending the fault does not clear them: they expire one by one, "
+                "or a `flush_cache` action empties the cache. Reports gain the calls answered from bad entries per "
+                "dependency (`poisoned_hits`)."),
+      row("fault[].poison_ttl", T::duration).above(0).computed("the cache's `ttl`")
+          .says("With poisons_cache: how long a cache keeps a bad answer (a negative-caching or CDN TTL)."),
       row("fault[].threads", T::number).above(0).at_most(100000).in("threads")
           .says("cpu_hog only (required): busy threads the hog runs on each host it hits, each taking at most one "
                 "core (a fraction: a thread busy part of the time)."),
@@ -622,13 +632,14 @@ std::vector<SchemaKey> build_schema() {
       row("action[].name", T::name).computed("`action[i]`").says("Unique action name."),
       row("action[].kind", T::choice).need()
           .one_of({"switch_dependency", "rollback", "restart", "failover", "shed_load", "scale", "kill_switch", "admit",
-                   "restore"})
+                   "restore", "flush_cache"})
           .says("What it does: `rollback` ends a fault; `restart` restarts a service's replicas; "
                 "`switch_dependency` moves callers to another service; `failover` makes another zone or region of "
                 "a service active; `shed_load` refuses a share of a service's requests; `scale` sets how many "
                 "replicas a service runs; `kill_switch` turns off a feature or a dependency; `admit` lets users "
                 "back in step by step; `restore` copies the data a `data_loss` fault deleted back, tenant by "
-                "tenant, as work that takes its time."),
+                "tenant, as work that takes its time; `flush_cache` empties a dependency's cache (its bad entries "
+                "go, and it warms up again from its callee)."),
       row("action[].at", T::duration).at_least(0)
           .says("When it happens; before the end of the run. Give exactly one of `at` and `after`."),
       row("action[].after", T::string)
@@ -671,7 +682,8 @@ std::vector<SchemaKey> build_schema() {
           .says("kill_switch only: the feature turned off (its requests fail at once). Give exactly one of "
                 "`feature` and `dependency`."),
       row("action[].dependency", T::string)
-          .says("kill_switch only: the dependency `from->to` turned off (its calls are skipped, as by a fallback)."),
+          .says("kill_switch: the dependency `from->to` turned off (its calls are skipped, as by a fallback); "
+                "flush_cache (required): the dependency, with a `cache`, whose cache is emptied."),
       row("action[].duration", T::duration).above(0).computed("until the end of the run")
           .says("shed_load and kill_switch only: lifted after this long."),
       row("action[].features", T::name_list).computed("every feature")

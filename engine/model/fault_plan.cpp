@@ -580,6 +580,15 @@ int FaultPlan::injected_error_at(int service, int replica) {
   return -1;
 }
 
+int FaultPlan::poisoned_answer_at(int service, int replica, RandomStream& rng) const {
+  for (int f : service_faults_[std::size_t(service)]) {
+    const Fault& fault = s_.faults[std::size_t(f)];
+    if (fault.poisons_cache && state_[std::size_t(f)].replica_hit[std::size_t(replica)] && rng.bernoulli(fault.rate))
+      return f;
+  }
+  return -1;
+}
+
 double FaultPlan::added_delay_on(int edge) {
   double extra = 0;
   for (int f : edge_faults_[std::size_t(edge)]) {

@@ -66,6 +66,9 @@ class FaultPlan {
   double slowdown_at(int service, int replica) const;  // service time multiplier
   double leak_at(int service, int replica) const;      // MB per second its process loses now
   int injected_error_at(int service, int replica);     // the striking fault, or -1
+  // A fetch by a cache from `replica` of `service` now: the fault with poisons_cache whose bad answer
+  // it gets, or -1 (drawn from the caller's stream, so the plan's own draws are untouched).
+  int poisoned_answer_at(int service, int replica, RandomStream& rng) const;
   // Along a dependency edge (latency, error_rate on `from->to`).
   bool touches_edge(int edge) const { return !edge_faults_[std::size_t(edge)].empty(); }
   double added_delay_on(int edge);

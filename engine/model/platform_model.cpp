@@ -67,6 +67,7 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
   set_up_rollouts();
   set_up_tenants();
   set_up_replication();
+  set_up_cache_poisoning();
   set_up_recovery();
   set_up_resources();
 }
@@ -571,9 +572,21 @@ void PlatformModel::Impl::on_service_done(int r, Handle jh) {
     int n = int(d.calls);
     if (edge_rng[std::size_t(e)].bernoulli(d.calls - n)) ++n;
     for (int k = 0; k < n; ++k) {
+      if (!poisonable.empty()) count_cached_call(e);
       if (d.cache.enabled && caches[std::size_t(e)].hit(now, edge_rng[std::size_t(e)])) {
         rec.edge_request(e);
         rec.cache_hit(e);
+        // A bad answer the cache kept: the call fails as the callee's bad answer did.
+        if (const int f = poisonable.empty() ? -1 : poisoned_hit(e, target_of(e, r)); f >= 0) {
+          rec.edge_failure(e);
+          const bool fails_caller = d.kind == DependencyKind::hard || (d.kind == DependencyKind::soft && d.fallback == Fallback::fail);
+          if (fails_caller) {
+            finish_job(jh, Result{false, false, mapped(e, s.faults[std::size_t(f)].status), Cause::injected, false,
+                                  Blame::fault(f)});
+            return;
+          }
+          if (d.fallback == Fallback::degrade) jobs[jh].degraded = true;
+        }
         continue;
       }
       Handle ch = calls.acquire();
@@ -1190,6 +1203,7 @@ Report PlatformModel::Impl::finish() {
   fill_rollouts(r);
   fill_restores(r);
   fill_replication(r);
+  fill_poisoned_caches(r);
   if (user_reports.enabled())
     r.user_reports = UserReportsReport{s.incident.user_reports.threshold, s.incident.user_reports.window,
                                        user_reports.by_bucket()};

@@ -10,6 +10,7 @@
 #include "metrics/recorder.hpp"
 #include "model/autoscaler.hpp"
 #include "model/event_queue.hpp"
+#include "model/cache_entries.hpp"
 #include "model/call_limits.hpp"
 #include "model/fault_plan.hpp"
 #include "model/gauge.hpp"
@@ -251,6 +252,15 @@ struct PlatformModel::Impl {
   std::vector<OutlierDetector> outliers;                // per service
   std::vector<std::vector<CallLimits>> limits;          // [edge][caller replica position]
   std::vector<ResponseCache> caches;                    // per edge
+  // Caches that can hold bad answers (platform_cache_poison.cpp), per edge with a cache when some
+  // fault has poisons_cache; empty otherwise.
+  struct PoisonableCache {
+    std::optional<CacheEntries> entries;
+    RandomStream rng;
+    std::uint64_t poisoned = 0;                       // calls answered from bad entries
+    std::vector<std::uint32_t> requests_by_bucket, poisoned_by_bucket;
+  };
+  std::vector<PoisonableCache> poisonable;
   std::vector<double> hold_estimate;                    // per replica: smoothed time a worker holds a request
   RandomStream lb_rng;
 
@@ -630,6 +640,12 @@ struct PlatformModel::Impl {
   void on_status_update(std::uint64_t number);
   void open_next_incident();
   void on_action(int a, std::uint64_t token = 0);
+  // ---- platform_cache_poison.cpp
+  void set_up_cache_poisoning();
+  int poisoned_hit(int edge, int callee);  // a cache hit on edge: the fault whose bad answer it gets, or -1
+  void count_cached_call(int edge);        // a call on an edge whose cache can be poisoned
+  bool flush_cache(int a, std::string& detail);
+  void fill_poisoned_caches(Report& r) const;
   // ---- platform_action_tooling.cpp
   void set_up_action_tooling();
   double action_tooling_rate(int a) const;  // 1 with its tooling usable, else its tooling_down_speed

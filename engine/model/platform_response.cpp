@@ -556,6 +556,9 @@ void PlatformModel::Impl::on_action(int a, std::uint64_t token) {
                            duration_text(act.every));
       if (admitted < 1) q.push(now + act.every, kActionStep, std::uint32_t(a), 1);
       break;
+    case ActionKind::flush_cache:
+      mitigates = flush_cache(a, detail);
+      break;
     case ActionKind::restore: {
       const Fault* f = s.find_fault(act.fault);
       const int i = f ? int(f - s.faults.data()) : -1;

@@ -21,6 +21,8 @@ class ResponseCache {
   double warmth(double now) const;
   bool hit(double now, RandomStream& rng) const;
   bool can_serve_stale() const { return config_.serve_stale && filled_; }
+  // Emptied (a flush): no hit until the next good refresh, then it warms up again.
+  void flush() { filled_ = false; }
 
  private:
   Cache config_;

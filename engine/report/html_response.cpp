@@ -133,6 +133,34 @@ void replication_section(std::string& out, const Report& r, const std::vector<St
   }
 }
 
+// Caches that kept bad answers (fault[].poisons_cache): per dependency, how many of its calls were
+// answered from bad entries, and a chart of that share per bucket (it outlasts the fault).
+void poisoned_caches_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+  std::vector<const EdgeReport*> poisoned;
+  for (const EdgeReport& e : r.edges)
+    if (e.poisoned_hits && *e.poisoned_hits > 0) poisoned.push_back(&e);
+  if (poisoned.empty()) return;
+  out += "<h2>Poisoned caches</h2>\n<table><tr><th>dependency</th><th class=\"num\">calls</th>"
+         "<th class=\"num\">answered from bad entries</th><th class=\"num\">share</th></tr>\n";
+  for (const EdgeReport* e : poisoned)
+    out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       escape(e->from + "->" + e->to), grouped(e->requests), grouped(*e->poisoned_hits),
+                       percent_text(e->requests ? double(*e->poisoned_hits) / double(e->requests) : 0));
+  out += "</table>\n";
+  for (const EdgeReport* e : poisoned) {
+    std::vector<double> share;
+    for (std::size_t b = 0; b < e->poisoned_by_bucket.size(); ++b) {
+      const double calls = b < e->requests_by_bucket.size() ? double(e->requests_by_bucket[b]) : 0;
+      share.push_back(calls > 0 ? double(e->poisoned_by_bucket[b]) / calls : std::numeric_limits<double>::quiet_NaN());
+    }
+    const std::string name = e->from + "->" + e->to;
+    out += fmt::format("<h3>{} <span class=\"note\">share of its calls answered from bad cache entries</span></h3>\n",
+                       escape(name)) +
+           share_chart(r, stages, "share of the calls of " + name + " answered from bad cache entries over time", share) +
+           "\n";
+  }
+}
+
 // Users with sessions: the share of those affected so far that are recovered (served again, and
 // logged in again if they were logged out), and the share still logged out.
 void users_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {

@@ -343,7 +343,7 @@ IncidentTimeline read_incident(const Node& n) {
 
 std::string report_to_json(const Report& r) {
   ordered_json edges = ordered_json::array();
-  for (const EdgeReport& e : r.edges)
+  for (const EdgeReport& e : r.edges) {
     edges.push_back({{"from", e.from},
                      {"to", e.to},
                      {"requests", e.requests},
@@ -353,6 +353,12 @@ std::string report_to_json(const Report& r) {
                      {"cache_hits", e.cache_hits},
                      {"circuit_open", e.circuit_open},
                      {"circuit_open_by_bucket", e.circuit_open_by_bucket}});
+    if (e.poisoned_hits) {  // only where a fault can poison its cache
+      edges.back()["poisoned_hits"] = *e.poisoned_hits;
+      edges.back()["requests_by_bucket"] = e.requests_by_bucket;
+      edges.back()["poisoned_by_bucket"] = e.poisoned_by_bucket;
+    }
+  }
   ordered_json resources = ordered_json::array();
   for (const ResourceReport& res : r.resources) {
     resources.push_back({{"name", res.name},
@@ -530,6 +536,11 @@ Report report_from_json(std::string_view text) {
                     e["failures"].count(), e["cache_hits"].count(), e["circuit_open"].count(), {}};
     e["circuit_open_by_bucket"].for_each(
         [&](const Node& v) { edge.circuit_open_by_bucket.push_back(std::uint32_t(v.count())); });
+    if (e.has("poisoned_hits")) {
+      edge.poisoned_hits = e["poisoned_hits"].count();
+      e["requests_by_bucket"].for_each([&](const Node& v) { edge.requests_by_bucket.push_back(std::uint32_t(v.count())); });
+      e["poisoned_by_bucket"].for_each([&](const Node& v) { edge.poisoned_by_bucket.push_back(std::uint32_t(v.count())); });
+    }
     r.edges.push_back(std::move(edge));
   });
   if (root.has("resources"))

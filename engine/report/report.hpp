@@ -65,6 +65,10 @@ struct EdgeReport {
   std::uint64_t cache_hits = 0;    // calls answered by the caller's cache (fresh or stale)
   std::uint64_t circuit_open = 0;  // attempts refused by the caller's circuit breakers
   std::vector<std::uint32_t> circuit_open_by_bucket;
+  // Only where a fault can poison the edge's cache (fault[].poisons_cache): calls answered from bad
+  // entries, and per bucket the calls wanted and those answered badly.
+  std::optional<std::uint64_t> poisoned_hits;
+  std::vector<std::uint32_t> requests_by_bucket, poisoned_by_bucket;
   double amplification() const { return requests ? double(attempts) / double(requests) : 0.0; }
 };
 

@@ -105,6 +105,22 @@ void replication_lines(std::string& out, const Report& r) {
   }
 }
 
+// Caches that kept bad answers: per dependency, the calls answered from bad entries and until when.
+void poisoned_cache_lines(std::string& out, const Report& r) {
+  bool any = false;
+  for (const EdgeReport& e : r.edges) {
+    if (!e.poisoned_hits || *e.poisoned_hits == 0) continue;
+    if (!any) out += "\npoisoned caches (calls answered from bad entries)\n";
+    any = true;
+    std::size_t last = 0;
+    for (std::size_t b = 0; b < e.poisoned_by_bucket.size(); ++b)
+      if (e.poisoned_by_bucket[b] > 0) last = b;
+    out += fmt::format("  {}->{}: {} ({} of its calls), the last in the bucket ending {}\n", e.from, e.to,
+                       grouped(*e.poisoned_hits), percent_text(fraction(*e.poisoned_hits, e.requests), 1),
+                       offset_text(std::min(double(last + 1) * r.bucket, r.duration)));
+  }
+}
+
 void incident_timeline(std::string& out, const IncidentTimeline& i) {
   out += "\nincident (from the start of the run)\n";
   auto stage = [&](const char* name, const std::optional<double>& at, const char* span_name,
@@ -324,6 +340,7 @@ std::string format_summary(const Report& r) {
   series_table(out, "regions", r.regions, false);
   user_impact(out, r);
   replication_lines(out, r);
+  poisoned_cache_lines(out, r);
   incident_timeline(out, r.incident);
   incidents_line(out, r.incidents);
   ttr_breakdown(out, r.incident);

@@ -73,6 +73,7 @@ const char* to_string(ActionKind k) {
     case ActionKind::kill_switch: return "kill_switch";
     case ActionKind::admit: return "admit";
     case ActionKind::restore: return "restore";
+    case ActionKind::flush_cache: return "flush_cache";
   }
   return "?";
 }

@@ -442,6 +442,10 @@ struct Fault {
   std::vector<std::string> checked_by;  // clock_skew: services that check validity (empty: every one)
   double threads = 0;                   // cpu_hog: busy threads on each host it hits
   double leak = 0;                      // memory_leak: MB per second each process it hits loses
+  // error_rate, config_rollout on a service: its failed answers are bad answers that the caches in
+  // front of it keep as if good, for poison_ttl (absent: the cache's ttl).
+  bool poisons_cache = false;
+  std::optional<Seconds> poison_ttl;
   Source source;
 };
 
@@ -488,7 +492,7 @@ struct Incident {
   Source source;
 };
 
-enum class ActionKind { switch_dependency, rollback, restart, failover, shed_load, scale, kill_switch, admit, restore };
+enum class ActionKind { switch_dependency, rollback, restart, failover, shed_load, scale, kill_switch, admit, restore, flush_cache };
 enum class Trigger { at, detected, acknowledged, diagnosed, monitor };
 
 // A gradual action goes in steps (batches); between two steps its gate (a monitor) is looked at.
@@ -514,7 +518,7 @@ struct Action {
   double fraction = 0;     // shed_load: share of the service's incoming requests refused
   int replicas = 0;        // scale: replicas wanted
   std::string feature;     // kill_switch: the feature turned off (its requests fail at once) ...
-  std::string dependency;  // ... or the dependency "from->to" turned off (calls skipped, as by a fallback)
+  std::string dependency;  // ... or the dependency "from->to" turned off (calls skipped, as by a fallback); flush_cache: whose cache
   std::vector<std::string> features;  // admit: features gated (empty: all)
   double step = 0.1;       // admit: share of users admitted per step
   Seconds every = 300;     // admit: time between steps

@@ -138,3 +138,10 @@ TEST_CASE("cli: compare of the SSO rollback pair says a deploy system with its o
     CHECK_THAT(lines.at(metric), Contains("B better"));
   for (const char* metric : {"ttd", "diagnosis_span"}) CHECK_THAT(lines.at(metric), Contains("no difference"));
 }
+
+TEST_CASE("cli: compare of the poisoned-cache pair says the flush recovers sooner", "[cli][experiment]") {
+  const auto lines = compare_bundled("poisoned-cache-outlives-rollback", "poisoned-cache-outlives-rollback-flushed");
+  for (const char* metric : {"ttr", "recovery_span", "user_minutes_lost", "availability"})
+    CHECK_THAT(lines.at(metric), Contains("B better"));
+  CHECK_THAT(lines.at("ttm"), Contains("no difference"));
+}

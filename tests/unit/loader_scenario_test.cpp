@@ -225,6 +225,10 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.client.relogin_feature == "login");
 
   REQUIRE(s.faults.size() == 23);
+  CHECK(s.faults[3].name == "errors");
+  CHECK(s.faults[3].poisons_cache);
+  CHECK(s.faults[3].poison_ttl == std::optional<double>(1200));
+  CHECK_FALSE(s.faults[20].poisons_cache);
   CHECK(s.faults[20].kind == FaultKind::slow_disk);
   CHECK(s.faults[20].factor == 0.25);
   CHECK(s.faults[21].kind == FaultKind::limit_lowered);
@@ -339,7 +343,9 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.incident.source.key == "incident");
   CHECK(s.incident.source.line > 0);
 
-  REQUIRE(s.actions.size() == 10);
+  REQUIRE(s.actions.size() == 11);
+  CHECK(s.actions[10].kind == ActionKind::flush_cache);
+  CHECK(s.actions[10].dependency == "gateway->playlists");
   CHECK(s.actions[0].kind == ActionKind::rollback);
   CHECK(s.actions[0].fault == "cp-outage");
   CHECK(s.actions[0].trigger == Trigger::diagnosed);

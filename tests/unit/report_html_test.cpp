@@ -232,3 +232,16 @@ TEST_CASE("the HTML report shows replicated state, its lost writes and their rec
   // The awaiting share: 40 of 40 lost in the third bucket, then 30 and 20 (y from the share).
   CHECK_THAT(html, Catch::Contains("<polyline class=\"subset\""));
 }
+
+TEST_CASE("the HTML report shows poisoned caches and the share of calls they answered badly, only when there are some",
+          "[report][html]") {
+  Report r = sample_report();
+  CHECK_THAT(report_html(r), !Catch::Contains("<h2>Poisoned caches</h2>"));
+  r.edges[0].poisoned_hits = 40;
+  r.edges[0].requests_by_bucket = {100, 100, 100, 100, 50, 50};
+  r.edges[0].poisoned_by_bucket = {0, 0, 20, 15, 5, 0};
+  const std::string html = report_html(r);
+  CHECK_THAT(html, Catch::Contains("<h2>Poisoned caches</h2>"));
+  CHECK_THAT(html, Catch::Contains("<td>playlist-&gt;storage</td><td class=\"num\">500</td><td class=\"num\">40</td>"));
+  CHECK_THAT(html, Catch::Contains("aria-label=\"share of the calls of playlist-&gt;storage answered from bad cache entries over time\""));
+}

@@ -321,3 +321,20 @@ TEST_CASE("malformed report JSON is rejected with the key path", "[report][json]
   j["services"][0]["replicas_by_bucket"][2] = -1;
   CHECK_THROWS_WITH(report_from_json(j.dump()), Catch::Contains("services[0].replicas_by_bucket[2]"));
 }
+
+TEST_CASE("an edge whose cache can be poisoned round-trips its bad answers, and other edges have no such fields",
+          "[report][json]") {
+  Report r = sample_report();
+  CHECK(report_to_json(r).find("poisoned_hits") == std::string::npos);
+  r.edges[0].poisoned_hits = 40;
+  r.edges[0].requests_by_bucket = {100, 100, 100, 100, 50, 50};
+  r.edges[0].poisoned_by_bucket = {0, 0, 20, 15, 5, 0};
+  const std::string text = report_to_json(r);
+  CHECK(text.find("\"poisoned_by_bucket\": [0, 0, 20, 15, 5, 0]") != std::string::npos);
+  const Report back = report_from_json(text);
+  CHECK(report_to_json(back) == text);
+  CHECK(back.edges[0].poisoned_hits == std::optional<std::uint64_t>(40));
+  CHECK(back.edges[0].requests_by_bucket == r.edges[0].requests_by_bucket);
+  CHECK(back.edges[0].poisoned_by_bucket == r.edges[0].poisoned_by_bucket);
+  CHECK_FALSE(back.edges[1].poisoned_hits);
+}

@@ -78,6 +78,18 @@ TEST_CASE("replicated state: the summary gives the writes lost, where they stand
   CHECK_THAT(line_starting(format_summary(r), "  db (async)"), Contains("no failover"));
 }
 
+TEST_CASE("poisoned caches: the summary gives each dependency's calls answered from bad entries and until when",
+          "[report][summary]") {
+  Report r = sample_report();
+  CHECK(format_summary(r).find("poisoned caches") == std::string::npos);
+  r.edges[0].poisoned_hits = 0;  // poisonable, but nothing bad was served: no line
+  CHECK(format_summary(r).find("poisoned caches") == std::string::npos);
+  r.edges[0].poisoned_hits = 40;
+  r.edges[0].poisoned_by_bucket = {0, 0, 20, 15, 5, 0};
+  CHECK(line_starting(format_summary(r), "  playlist->storage") ==
+        "  playlist->storage: 40 (8.0% of its calls), the last in the bucket ending +50:00");
+}
+
 TEST_CASE("the incident timeline shows offsets from the start and never for stages that did not happen",
           "[report][summary]") {
   const std::string s = format_summary(sample_report());

@@ -254,3 +254,30 @@ TEST_CASE("a rollback whose deploy system signs in through the broken SSO goes a
   CHECK(*a.incident.ttr() - *b.incident.ttr() > 35 * kMinute);
   CHECK(a.summary.user_minutes_lost > 2 * b.summary.user_minutes_lost);
 }
+
+TEST_CASE("a cache keeps a bad deploy's answers after the rollback until they expire, and a flush ends them",
+          "[verification][incident][cache]") {
+  const Report a = run_bundled("poisoned-cache-outlives-rollback");
+  const Report b = run_bundled("poisoned-cache-outlives-rollback-flushed");
+  for (const Report* r : {&a, &b}) {
+    REQUIRE(r->incident.mitigated);
+    REQUIRE(r->incident.recovered);
+    check_stages_add_up(*r);
+  }
+  const EdgeReport& ea = edge(a, "web", "catalog");
+  REQUIRE(ea.poisoned_hits);
+  // Between the rollback and the expiry of the first bad entries (filled from 30m, kept an hour),
+  // nearly every hit is a bad answer: about 95% of browse fails with the catalog fixed.
+  const Counts& fixed = feature(a, "browse").buckets[std::size_t((*a.incident.mitigated + 10 * kMinute) / a.bucket)];
+  CHECK(double(fixed.failed) / double(fixed.requests) == Approx(0.95).margin(0.02));
+  // Recovery comes when the entries filled during the deploy's 10-minute ramp run out: about 1h30-1h41.
+  CHECK(*a.incident.recovered > 90 * kMinute);
+  CHECK(*a.incident.recovered < 102 * kMinute);
+  CHECK(*a.incident.recovered - *a.incident.mitigated > 30 * kMinute);
+  // The flush, a minute after the rollback, ends them: recovery within minutes.
+  const EdgeReport& eb = edge(b, "web", "catalog");
+  REQUIRE(eb.poisoned_hits);
+  CHECK(*eb.poisoned_hits < *ea.poisoned_hits / 2);
+  CHECK(*b.incident.recovered - *b.incident.mitigated < 5 * kMinute);
+  CHECK(*b.incident.ttr() < *a.incident.ttr() - 30 * kMinute);
+}

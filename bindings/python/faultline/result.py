@@ -308,6 +308,48 @@ class Result:
         return pd.concat(parts, ignore_index=True)
 
     @functools.cached_property
+    def poisoned_caches(self):
+        """One row per dependency whose cache a fault can poison (fault[].poisons_cache), indexed by
+        dependency ("from->to"): requests (calls wanted), cache_hits, poisoned_hits (calls answered
+        from bad entries: they failed with the fault's status) and poisoned_share (poisoned_hits /
+        requests). Empty when no fault poisons a cache."""
+        import pandas as pd
+
+        columns = ["requests", "cache_hits", "poisoned_hits", "poisoned_share"]
+        rows = [{"dependency": f"{e['from']}->{e['to']}", "requests": e["requests"], "cache_hits": e["cache_hits"],
+                 "poisoned_hits": e["poisoned_hits"],
+                 "poisoned_share": e["poisoned_hits"] / e["requests"] if e["requests"] else float("nan")}
+                for e in self._report["edges"] if "poisoned_hits" in e]
+        return pd.DataFrame(rows, columns=["dependency"] + columns).set_index("dependency").astype(
+            {"requests": "int64", "cache_hits": "int64", "poisoned_hits": "int64", "poisoned_share": float})
+
+    @functools.cached_property
+    def poisoned_cache_timeline(self):
+        """One row per bucket per dependency of ``poisoned_caches``: t_start, t_end (seconds),
+        dependency, requests (calls wanted in the bucket), poisoned_hits (answered from bad entries) and
+        poisoned_share (NaN in a bucket without calls)."""
+        import numpy as np
+        import pandas as pd
+
+        columns = ["t_start", "t_end", "dependency", "requests", "poisoned_hits", "poisoned_share"]
+        duration, bucket = self._report["duration"], self._report["bucket"]
+        parts = []
+        for e in self._report["edges"]:
+            if "poisoned_hits" not in e:
+                continue
+            requests = np.asarray(e["requests_by_bucket"], dtype=np.int64)
+            poisoned = np.asarray(e["poisoned_by_bucket"], dtype=np.int64)
+            t_start = np.arange(len(requests), dtype=float) * bucket
+            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = np.where(requests > 0, poisoned / requests, np.nan)
+            parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "dependency": f"{e['from']}->{e['to']}",
+                                       "requests": requests, "poisoned_hits": poisoned, "poisoned_share": share}))
+        if not parts:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(parts, ignore_index=True)
+
+    @functools.cached_property
     def users(self):
         """One row per bucket in scenarios with sessions (a status the client maps to "logout"), as the
         users rows of timeline.csv: t_start, t_end (seconds), sessions_lost (represented users logged out
