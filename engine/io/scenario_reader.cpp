@@ -617,6 +617,15 @@ class ScenarioReader {
         if (auto v = ct->boolean("serve_stale")) c.serve_stale = *v;
         if (dep.kind == DependencyKind::control) ct->error("hit_ratio", "control edges have their own cache (refresh, cache_ttl)");
       }
+      if (auto bt = t.has("backlog") ? t.table("backlog") : std::nullopt) {
+        Backlog& b = dep.backlog;
+        b.enabled = true;
+        if (auto v = bt->integer("max")) b.max = static_cast<int>(*v);
+        if (auto v = bt->number("replay_rate")) b.replay_rate = *v;
+        if (auto v = bt->duration("pause")) b.pause = *v;
+        if (dep.kind == DependencyKind::control)
+          t.error("backlog", "a control edge reads its control plane; there is nothing to queue and replay");
+      }
 
       // Keys of one kind of edge on another are mistakes (a fallback on a hard edge would be ignored).
       const bool soft = kind && dep.kind == DependencyKind::soft;

@@ -333,6 +333,19 @@ std::vector<SchemaKey> build_schema() {
           .says("After the data expired, time for the hit ratio to climb back once refreshes succeed."),
       row("dependency[].cache.serve_stale", T::boolean).fallback("false")
           .says("Answer a failed miss from expired data (fail static)."),
+      row("dependency[].backlog", T::table)
+          .says("A durable queue in front of the callee (an outbox, a message queue): a call that fails (after "
+                "its retries) is kept instead and the caller carries on, degraded; the queue is replayed to the "
+                "callee in order at `replay_rate` while it has a replica serving, and a failed replay goes back "
+                "to the head and holds the replay for `pause`. The replay is real load on the callee and can "
+                "overload it again. Reports gain a `backlogs` section (kept, replayed, dropped, length per "
+                "bucket, drained at), `backlog` rows in `timeline.csv`. Present: enabled."),
+      row("dependency[].backlog.max", T::integer).fallback("100000").within(1, 100000000).in("calls")
+          .says("Calls the queue holds; a failed call beyond that fails the caller as without a backlog."),
+      row("dependency[].backlog.replay_rate", T::number).fallback("100").above(0).at_most(1e6).in("calls/s")
+          .says("Calls replayed per second."),
+      row("dependency[].backlog.pause", T::duration).fallback("\"30s\"").at_least(0)
+          .says("How long a failed replay holds the replay before it resumes."),
       row("dependency[].fallback", T::choice).fallback("\"degrade\"").one_of({"degrade", "fail", "ignore"})
           .says("Soft edges only. What the caller does when the call fails: serve degraded, fail, or carry on "
                 "as if it succeeded."),

@@ -68,6 +68,7 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
   set_up_tenants();
   set_up_replication();
   set_up_cache_poisoning();
+  set_up_backlogs();
   set_up_recovery();
   set_up_resources();
 }
@@ -759,7 +760,8 @@ void PlatformModel::Impl::settle_call(Handle ch, const Result& result) {
   c.done = true;
   int edge = c.edge;
   Handle parent = c.parent;
-  bool refresh = c.refresh;
+  bool refresh = c.refresh, replay = c.replay;
+  const int feature = c.feature;
   int slot = caller_slot(c);
   if (c.retry_pending && slot >= 0) limits[std::size_t(edge)][std::size_t(slot)].retry_abandoned();
   if (c.pool_waiting) stop_waiting(c);
@@ -769,6 +771,11 @@ void PlatformModel::Impl::settle_call(Handle ch, const Result& result) {
     caches[std::size_t(edge)].refreshed(result.ok, now);
     return;
   }
+  if (replay) {
+    if (!result.ok) rec.edge_failure(edge);
+    replay_settled(edge, result.ok);
+    return;
+  }
   if (slot >= 0) limits[std::size_t(edge)][std::size_t(slot)].call_ended();
   Result r = result;
   if (!r.ok && s.dependencies[std::size_t(edge)].cache.enabled && caches[std::size_t(edge)].can_serve_stale()) {
@@ -776,6 +783,10 @@ void PlatformModel::Impl::settle_call(Handle ch, const Result& result) {
     rec.cache_hit(edge);
   }
   if (!r.ok) rec.edge_failure(edge);
+  if (!r.ok && !backlogs.empty() && keep_in_backlog(edge, feature)) {
+    r = Result{};  // kept in the durable queue: the caller carries on, its work to be done later
+    r.degraded = true;
+  }
   if (!jobs.alive(parent)) return;
   Job& j = jobs[parent];
   if (j.done) return;
@@ -1102,6 +1113,7 @@ void PlatformModel::Impl::dispatch(const ModelEvent& e) {
     case kFaultStep: on_fault_step(int(e.a)); break;
     case kAction: on_action(int(e.a), e.b); break;
     case kReconcileDone: on_reconcile_done(int(e.a)); break;
+    case kBacklogReplay: on_backlog_replay(int(e.a), e.b); break;
     case kControlRefresh: on_control_refresh(int(e.a)); break;
     case kHealthOut: on_health(int(e.a), e.b, false); break;
     case kHealthIn: on_health(int(e.a), e.b, true); break;
@@ -1204,6 +1216,7 @@ Report PlatformModel::Impl::finish() {
   fill_restores(r);
   fill_replication(r);
   fill_poisoned_caches(r);
+  fill_backlogs(r);
   if (user_reports.enabled())
     r.user_reports = UserReportsReport{s.incident.user_reports.threshold, s.incident.user_reports.window,
                                        user_reports.by_bucket()};

@@ -78,6 +78,7 @@ enum EventType : std::uint32_t {
   kWarmupDeadline,  // a warming process's startup probe gives up (a: replica, b: its epoch)
   kRestoreDone,     // a restore's next tenant is back (a: action, b: its token)
   kReconcileDone,   // a service's divergent writes are reconciled (a: service)
+  kBacklogReplay,   // a backlog replays its next call (a: edge, b: its token)
 };
 
 // How often an autoscaler's signal is sampled (it decides on the mean since its last decision).
@@ -118,6 +119,7 @@ struct Call {
   Handle attempt = 0;
   bool done = false;
   bool refresh = false;        // a cache refresh, not a request's call
+  bool replay = false;         // a backlog's replay of a kept call, not a request's call
   bool retry_pending = false;  // a retry is scheduled (it holds a place in the retry limits)
   bool connection = false;     // holds a connection of its caller's pool for its next attempt
   bool pool_waiting = false;   // waits for one
@@ -261,6 +263,18 @@ struct PlatformModel::Impl {
     std::vector<std::uint32_t> requests_by_bucket, poisoned_by_bucket;
   };
   std::vector<PoisonableCache> poisonable;
+  // Durable queues in front of dependencies (platform_backlog.cpp), per edge when one has a backlog;
+  // empty otherwise.
+  struct BacklogState {
+    std::uint64_t length = 0;     // calls kept, not yet replayed
+    int in_flight = 0;            // replays sent, not settled
+    int feature = 0;              // the replays' feature (the first kept call's)
+    bool ticking = false;
+    std::uint64_t token = 0;
+    double paused_until = -1;
+    BacklogReport report;
+  };
+  std::vector<BacklogState> backlogs;
   std::vector<double> hold_estimate;                    // per replica: smoothed time a worker holds a request
   RandomStream lb_rng;
 
@@ -640,6 +654,14 @@ struct PlatformModel::Impl {
   void on_status_update(std::uint64_t number);
   void open_next_incident();
   void on_action(int a, std::uint64_t token = 0);
+  // ---- platform_backlog.cpp
+  void set_up_backlogs();
+  bool keep_in_backlog(int edge, int feature);  // a failed call kept for replay (false: full, or no backlog)
+  void schedule_replay(int edge, double at);
+  void on_backlog_replay(int edge, std::uint64_t token);
+  void replay_settled(int edge, bool ok);
+  void close_backlog_bucket(int b);
+  void fill_backlogs(Report& r);
   // ---- platform_cache_poison.cpp
   void set_up_cache_poisoning();
   int poisoned_hit(int edge, int callee);  // a cache hit on edge: the fault whose bad answer it gets, or -1

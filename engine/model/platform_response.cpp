@@ -52,6 +52,7 @@ void PlatformModel::Impl::on_bucket_tick(int b) {
   rec.close_bucket(b);
   close_resource_bucket(b);
   if (!replication.empty()) close_replication_bucket(b);
+  if (!backlogs.empty()) close_backlog_bucket(b);
   next_bucket = b + 1;
   for (std::size_t sv = 0; sv < s.services.size(); ++sv) replicas_by_bucket[sv][std::size_t(b)] = serving_replicas(int(sv));
   record_rollouts(b);

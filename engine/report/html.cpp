@@ -596,6 +596,7 @@ std::string report_html(const Report& r) {
   restores_section(out, r, stages);
   replication_section(out, r, stages);
   poisoned_caches_section(out, r, stages);
+  backlogs_section(out, r, stages);
   users_section(out, r, stages);
   user_reports_section(out, r, stages);
   services_section(out, r, stages);

@@ -50,6 +50,7 @@ void restores_section(std::string& out, const Report& r, const std::vector<Stage
 void users_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 void replication_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 void poisoned_caches_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
+void backlogs_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 void user_reports_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 
 }  // namespace faultline::html

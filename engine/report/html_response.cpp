@@ -161,6 +161,31 @@ void poisoned_caches_section(std::string& out, const Report& r, const std::vecto
   }
 }
 
+// Backlogs: what each durable queue kept and replayed, and its length over time (as a share of the
+// most it held).
+void backlogs_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+  if (r.backlogs.empty()) return;
+  out += "<h2>Backlogs</h2>\n<table><tr><th>dependency</th><th class=\"num\">kept</th><th class=\"num\">most waiting</th>"
+         "<th class=\"num\">replayed</th><th class=\"num\">replay rate</th><th class=\"num\">drained</th>"
+         "<th class=\"num\">failed replays</th><th class=\"num\">failed, queue full</th></tr>\n";
+  for (const BacklogReport& b : r.backlogs)
+    out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{:.4g}/s</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td></tr>\n",
+                       escape(b.dependency), grouped(b.kept), grouped(b.max_length), grouped(b.replayed), b.replay_rate,
+                       b.kept == 0 ? "-" : b.drained_at ? hms_text(*b.drained_at) : "not by the end", b.failed_replays,
+                       grouped(b.dropped));
+  out += "</table>\n";
+  for (const BacklogReport& b : r.backlogs) {
+    if (b.max_length == 0) continue;
+    std::vector<double> share;
+    for (std::uint64_t n : b.length_by_bucket) share.push_back(double(n) / double(b.max_length));
+    out += fmt::format("<h3>{} <span class=\"note\">calls waiting, as a share of the most ({})</span></h3>\n",
+                       escape(b.dependency), grouped(b.max_length)) +
+           share_chart(r, stages, "calls waiting in the backlog of " + b.dependency + " over time", share) + "\n";
+  }
+}
+
 // Users with sessions: the share of those affected so far that are recovered (served again, and
 // logged in again if they were logged out), and the share still logged out.
 void users_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {

@@ -476,6 +476,23 @@ std::string report_to_json(const Report& r) {
     }
     out["replication"] = std::move(replication);
   }
+  if (!r.backlogs.empty()) {  // likewise for backlogs
+    ordered_json backlogs = ordered_json::array();
+    for (const BacklogReport& b : r.backlogs)
+      backlogs.push_back({{"dependency", b.dependency},
+                          {"kept", b.kept},
+                          {"replayed", b.replayed},
+                          {"dropped", b.dropped},
+                          {"max_length", b.max_length},
+                          {"replay_rate", b.replay_rate},
+                          {"first_kept", optional_number(b.first_kept)},
+                          {"drained_at", optional_number(b.drained_at)},
+                          {"failed_replays", b.failed_replays},
+                          {"length_by_bucket", b.length_by_bucket},
+                          {"kept_by_bucket", b.kept_by_bucket},
+                          {"replayed_by_bucket", b.replayed_by_bucket}});
+    out["backlogs"] = std::move(backlogs);
+  }
   if (r.users)
     out["users"] = {{"affected_by_bucket", r.users->affected_by_bucket},
                     {"impaired_by_bucket", r.users->impaired_by_bucket},
@@ -634,6 +651,23 @@ Report report_from_json(std::string_view text) {
       column("awaiting_by_bucket", [](ReplicationBucket& b, const Node& v) { b.awaiting = v.count(); });
       column("read_only_by_bucket", [](ReplicationBucket& b, const Node& v) { b.read_only = v.number(); });
       r.replication.push_back(std::move(rp));
+    });
+  if (root.has("backlogs"))
+    root["backlogs"].for_each([&](const Node& n) {
+      BacklogReport b;
+      b.dependency = n["dependency"].text();
+      b.kept = n["kept"].count();
+      b.replayed = n["replayed"].count();
+      b.dropped = n["dropped"].count();
+      b.max_length = n["max_length"].count();
+      b.replay_rate = n["replay_rate"].number();
+      b.first_kept = n["first_kept"].optional_number();
+      b.drained_at = n["drained_at"].optional_number();
+      b.failed_replays = n["failed_replays"].count();
+      n["length_by_bucket"].for_each([&](const Node& v) { b.length_by_bucket.push_back(v.count()); });
+      n["kept_by_bucket"].for_each([&](const Node& v) { b.kept_by_bucket.push_back(std::uint32_t(v.count())); });
+      n["replayed_by_bucket"].for_each([&](const Node& v) { b.replayed_by_bucket.push_back(std::uint32_t(v.count())); });
+      r.backlogs.push_back(std::move(b));
     });
   if (root.has("users")) {
     const Node n = root["users"];

@@ -176,6 +176,18 @@ struct ReplicationReport {
   std::vector<ReplicationBucket> buckets;
 };
 
+// A durable queue in front of a dependency (dependency[].backlog): failed calls kept, replayed to the
+// callee, dropped (the queue was full), and its length at each bucket's end.
+struct BacklogReport {
+  std::string dependency;  // "from->to"
+  std::uint64_t kept = 0, replayed = 0, dropped = 0, max_length = 0;
+  double replay_rate = 0;
+  std::optional<double> first_kept, drained_at;  // drained: empty again after its last kept call
+  std::uint64_t failed_replays = 0;              // replays that failed (each went back to the head, holding the replay for `pause`)
+  std::vector<std::uint64_t> length_by_bucket;
+  std::vector<std::uint32_t> kept_by_bucket, replayed_by_bucket;
+};
+
 // The users over time, in reports of scenarios with sessions (a status the client maps to logout):
 // represented users (sampled x users / sample_users) at each bucket's end. A user is affected from
 // their first failed request; impaired while their latest request failed or, logged out, until they
@@ -249,7 +261,8 @@ struct Report {
   std::vector<RolloutReport> rollouts;   // only gradual actions (empty: none)
   std::vector<RestoreReport> restores;   // only restore actions (empty: none)
   std::optional<UserReportsReport> user_reports;  // only when the scenario models them
-  std::vector<ReplicationReport> replication;  // only services with service[].replication (empty: none)
+  std::vector<ReplicationReport> replication;
+  std::vector<BacklogReport> backlogs;  // only dependencies with a backlog (empty: none)  // only services with service[].replication (empty: none)
   std::optional<UsersReport> users;      // only in scenarios with sessions (a status mapped to logout)
 };
 

@@ -121,6 +121,22 @@ void poisoned_cache_lines(std::string& out, const Report& r) {
   }
 }
 
+// Backlogs: what each kept, how it drained, and what it could not keep.
+void backlog_lines(std::string& out, const Report& r) {
+  if (r.backlogs.empty()) return;
+  out += "\nbacklogs (failed calls kept and replayed)\n";
+  for (const BacklogReport& b : r.backlogs) {
+    std::string line = fmt::format("  {}: {} kept (at most {} waiting), {} replayed", b.dependency, grouped(b.kept),
+                                   grouped(b.max_length), grouped(b.replayed));
+    if (b.kept > 0) line += b.drained_at ? ", drained by " + offset_text(b.drained_at) : ", not drained by the end";
+    out += line + "\n";
+    line.clear();
+    if (b.failed_replays) line += fmt::format("; {} failed replay(s)", grouped(b.failed_replays));
+    if (b.dropped) line += fmt::format("; {} failed with the queue full", grouped(b.dropped));
+    if (!line.empty()) out += "    " + line.substr(2) + "\n";
+  }
+}
+
 void incident_timeline(std::string& out, const IncidentTimeline& i) {
   out += "\nincident (from the start of the run)\n";
   auto stage = [&](const char* name, const std::optional<double>& at, const char* span_name,
@@ -341,6 +357,7 @@ std::string format_summary(const Report& r) {
   user_impact(out, r);
   replication_lines(out, r);
   poisoned_cache_lines(out, r);
+  backlog_lines(out, r);
   incident_timeline(out, r.incident);
   incidents_line(out, r.incidents);
   ttr_breakdown(out, r.incident);

@@ -37,9 +37,9 @@ std::pair<double, double> bucket_span(const Report& r, std::size_t i) {
 // Column groups after the twelve every row has, each there only when the report has what it shows:
 // resources (utilisation, backlog, limit_hits), a share done (rollouts, restores) and the users'
 // state (scenarios with sessions), replicated state (writes, lost, refused, awaiting reconciliation,
-// seconds read-only). A row gives the groups it fills; the others are left empty.
+// seconds read-only), backlogs (calls kept, replayed, length at the bucket's end). A row gives the groups it fills; the others are left empty.
 struct Tail {
-  std::string resources, share, users, replication;  // the group's fields without a leading comma (empty: none)
+  std::string resources, share, users, replication, backlog;  // the group's fields without a leading comma (empty: none)
 };
 
 std::string row_end(const Report& r, const Tail& t) {
@@ -51,6 +51,7 @@ std::string row_end(const Report& r, const Tail& t) {
   group(!r.rollouts.empty() || !r.restores.empty(), t.share, ",");
   group(r.users.has_value(), t.users, ",,,,");
   group(!r.replication.empty(), t.replication, ",,,,,");
+  group(!r.backlogs.empty(), t.backlog, ",,,");
   return out + "\n";
 }
 
@@ -127,6 +128,17 @@ void append_replication_rows(std::string& out, const Report& r, const Replicatio
   }
 }
 
+// A backlog's row per bucket: calls kept and replayed in it, and the calls waiting at its end.
+void append_backlog_rows(std::string& out, const Report& r, const BacklogReport& b) {
+  const std::string label = csv_field(b.dependency);
+  for (std::size_t i = 0; i < b.length_by_bucket.size(); ++i) {
+    Tail tail;
+    tail.backlog = fmt::format("{},{},{}", i < b.kept_by_bucket.size() ? b.kept_by_bucket[i] : 0,
+                               i < b.replayed_by_bucket.size() ? b.replayed_by_bucket[i] : 0, b.length_by_bucket[i]);
+    append_bare_row(out, r, i, "backlog", label, tail);
+  }
+}
+
 }  // namespace
 
 std::string timeline_csv(const Report& r) {
@@ -134,7 +146,8 @@ std::string timeline_csv(const Report& r) {
   out += r.resources.empty() ? "" : ",utilisation,backlog,limit_hits";
   out += r.rollouts.empty() && r.restores.empty() ? "" : ",share_done";
   out += r.users ? ",sessions_lost,logged_out,users_affected,users_recovered" : "";
-  out += r.replication.empty() ? "\n" : ",writes,writes_lost,writes_refused,writes_awaiting,read_only\n";
+  out += r.replication.empty() ? "" : ",writes,writes_lost,writes_refused,writes_awaiting,read_only";
+  out += r.backlogs.empty() ? "\n" : ",backlog_kept,backlog_replayed,backlog_length\n";
   for (const Series& s : r.features) append_rows(out, r, "feature", s.name, s.buckets);
   for (const Series& s : r.segments) append_rows(out, r, "segment", s.name, s.buckets);
   for (const Series& s : r.regions) append_rows(out, r, "region", s.name, s.buckets);
@@ -155,6 +168,7 @@ std::string timeline_csv(const Report& r) {
   for (const RestoreReport& re : r.restores) append_rows(out, r, "restore", re.action, re.buckets, {}, &re.share_by_bucket);
   if (r.users) append_user_rows(out, r, *r.users);
   for (const ReplicationReport& rp : r.replication) append_replication_rows(out, r, rp);
+  for (const BacklogReport& b : r.backlogs) append_backlog_rows(out, r, b);
   return out;
 }
 

@@ -302,6 +302,18 @@ struct FailureCost {
   double log_limit = 0;  // log writes per second per caller replica; beyond, failures go unlogged (0: no limit)
 };
 
+// A durable queue in front of a dependency (an outbox, a message queue): a call that fails is kept
+// (the caller carries on, degraded) instead of failing, up to `max` kept; the queue is replayed to
+// the callee in order at `replay_rate` calls per second while it has a replica serving, and a failed
+// replay goes back to the head of the queue and holds the replay for `pause`. The replay is real load
+// on the callee: fast enough, it can overload it again.
+struct Backlog {
+  bool enabled = false;
+  int max = 100000;        // calls kept; beyond, a failed call fails
+  double replay_rate = 100;  // calls per second
+  Seconds pause = 30;      // after a failed replay
+};
+
 // What a soft dependency's failure does to the caller.
 enum class Fallback { degrade, fail, ignore };
 
@@ -314,6 +326,7 @@ struct Dependency {
   RetryPolicy retry_policy;
   CircuitBreakers circuit_breakers;
   Cache cache;
+  Backlog backlog;
   Fallback fallback = Fallback::degrade;  // soft edges only
   // Control edges: the caller resolves `to` periodically and serves from its cache meanwhile.
   bool fail_static = true;   // keep last-known entries when the control plane errs or returns none

@@ -145,3 +145,8 @@ TEST_CASE("cli: compare of the poisoned-cache pair says the flush recovers soone
     CHECK_THAT(lines.at(metric), Contains("B better"));
   CHECK_THAT(lines.at("ttm"), Contains("no difference"));
 }
+
+TEST_CASE("cli: compare of the backlog pair says the paced replay avoids the second outage", "[cli][experiment]") {
+  const auto lines = compare_bundled("backlog-replay-overloads", "backlog-replay-paced");
+  for (const char* metric : {"ttr", "user_minutes_lost", "availability"}) CHECK_THAT(lines.at(metric), Contains("B better"));
+}

@@ -185,6 +185,11 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(hard.on_failure.cpu == 0.002);
   CHECK(hard.on_failure.log == 0.01);
   CHECK(hard.on_failure.log_limit == 50);
+  CHECK(hard.backlog.enabled);
+  CHECK(hard.backlog.max == 5000);
+  CHECK(hard.backlog.replay_rate == 250);
+  CHECK(hard.backlog.pause == 10);
+  CHECK_FALSE(s.dependencies[1].backlog.enabled);
   CHECK(hard.error_mapping == std::map<Status, Status>{{Status::NOT_FOUND, Status::UNAVAILABLE},
                                                        {Status::DEADLINE_EXCEEDED, Status::UNAVAILABLE}});
   const Dependency& control = s.dependencies[1];

@@ -245,3 +245,13 @@ TEST_CASE("the HTML report shows poisoned caches and the share of calls they ans
   CHECK_THAT(html, Catch::Contains("<td>playlist-&gt;storage</td><td class=\"num\">500</td><td class=\"num\">40</td>"));
   CHECK_THAT(html, Catch::Contains("aria-label=\"share of the calls of playlist-&gt;storage answered from bad cache entries over time\""));
 }
+
+TEST_CASE("the HTML report shows backlogs and their length over time, only when there are some", "[report][html]") {
+  Report r = sample_report();
+  CHECK_THAT(report_html(r), !Catch::Contains("<h2>Backlogs</h2>"));
+  r.backlogs = {faultline::test::sample_backlog()};
+  const std::string html = report_html(r);
+  CHECK_THAT(html, Catch::Contains("<h2>Backlogs</h2>"));
+  CHECK_THAT(html, Catch::Contains("<td>playlist-&gt;storage</td><td class=\"num\">300</td><td class=\"num\">250</td>"));
+  CHECK_THAT(html, Catch::Contains("aria-label=\"calls waiting in the backlog of playlist-&gt;storage over time\""));
+}

@@ -338,3 +338,25 @@ TEST_CASE("an edge whose cache can be poisoned round-trips its bad answers, and 
   CHECK(back.edges[0].poisoned_by_bucket == r.edges[0].poisoned_by_bucket);
   CHECK_FALSE(back.edges[1].poisoned_hits);
 }
+
+TEST_CASE("backlogs round-trip, and a report without one has no such section", "[report][json]") {
+  Report r = sample_report();
+  CHECK(report_to_json(r).find("\"backlogs\"") == std::string::npos);
+  r.backlogs = {faultline::test::sample_backlog()};
+  const std::string text = report_to_json(r);
+  const Report back = report_from_json(text);
+  CHECK(report_to_json(back) == text);
+  REQUIRE(back.backlogs.size() == 1);
+  const BacklogReport& b = back.backlogs[0];
+  CHECK(b.dependency == "playlist->storage");
+  CHECK(b.kept == 300);
+  CHECK(b.replayed == 300);
+  CHECK(b.max_length == 250);
+  CHECK(b.replay_rate == 2.5);
+  CHECK(b.first_kept == std::optional<double>(1200));
+  CHECK(b.drained_at == std::optional<double>(2400));
+  CHECK(b.failed_replays == 5);
+  CHECK(b.length_by_bucket == r.backlogs[0].length_by_bucket);
+  CHECK(b.kept_by_bucket == r.backlogs[0].kept_by_bucket);
+  CHECK(b.replayed_by_bucket == r.backlogs[0].replayed_by_bucket);
+}

@@ -167,4 +167,22 @@ inline ReplicationReport sample_replication() {
   return rp;
 }
 
+// An outbox in front of a dependency of the sample run: 300 calls kept from 20:00, replayed, drained at
+// 40:00 after 5 failed replays.
+inline BacklogReport sample_backlog() {
+  BacklogReport b;
+  b.dependency = "playlist->storage";
+  b.kept = 300;
+  b.replayed = 300;
+  b.max_length = 250;
+  b.replay_rate = 2.5;
+  b.first_kept = 1200;
+  b.drained_at = 2400;
+  b.failed_replays = 5;
+  b.length_by_bucket = {0, 0, 250, 100, 0, 0};
+  b.kept_by_bucket = {0, 0, 250, 50, 0, 0};
+  b.replayed_by_bucket = {0, 0, 0, 200, 100, 0};
+  return b;
+}
+
 }  // namespace faultline::test

@@ -90,6 +90,22 @@ TEST_CASE("poisoned caches: the summary gives each dependency's calls answered f
         "  playlist->storage: 40 (8.0% of its calls), the last in the bucket ending +50:00");
 }
 
+TEST_CASE("backlogs: the summary gives what each kept and replayed, when it drained and what failed",
+          "[report][summary]") {
+  Report r = sample_report();
+  CHECK(format_summary(r).find("backlogs") == std::string::npos);
+  r.backlogs = {test::sample_backlog()};
+  const std::string s = format_summary(r);
+  CHECK(line_starting(s, "  playlist->storage") ==
+        "  playlist->storage: 300 kept (at most 250 waiting), 300 replayed, drained by +40:00");
+  CHECK(line_starting(s, "    5 failed") == "    5 failed replay(s)");
+  r.backlogs[0].drained_at.reset();
+  r.backlogs[0].dropped = 7;
+  const std::string t = format_summary(r);
+  CHECK_THAT(line_starting(t, "  playlist->storage"), Contains("not drained by the end"));
+  CHECK(line_starting(t, "    5 failed") == "    5 failed replay(s); 7 failed with the queue full");
+}
+
 TEST_CASE("the incident timeline shows offsets from the start and never for stages that did not happen",
           "[report][summary]") {
   const std::string s = format_summary(sample_report());

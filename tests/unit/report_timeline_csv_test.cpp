@@ -94,3 +94,14 @@ TEST_CASE("replicated state adds its columns and a replication row per bucket", 
   CHECK(lines[lines.size() - 4] == "1200,1800,replication,db,,,,,,,,,950,40,12,40,60");
   CHECK(lines.back() == "3000,3500,replication,db,,,,,,,,,1050,0,0,20,0");
 }
+
+TEST_CASE("a backlog adds its columns and a backlog row per bucket", "[report][csv]") {
+  Report r = sample_report();
+  r.backlogs = {faultline::test::sample_backlog()};
+  const auto lines = lines_of(timeline_csv(r));
+  CHECK(lines[0] == "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas,"
+                    "backlog_kept,backlog_replayed,backlog_length");
+  CHECK(lines[1] == "0,600,feature,play,100,100,0,0,1,,,,,,");
+  CHECK(lines[lines.size() - 4] == "1200,1800,backlog,playlist->storage,,,,,,,,,250,0,250");
+  CHECK(lines.back() == "3000,3500,backlog,playlist->storage,,,,,,,,,0,0,0");
+}

@@ -281,3 +281,30 @@ TEST_CASE("a cache keeps a bad deploy's answers after the rollback until they ex
   CHECK(*b.incident.recovered - *b.incident.mitigated < 5 * kMinute);
   CHECK(*b.incident.ttr() < *a.incident.ttr() - 30 * kMinute);
 }
+
+TEST_CASE("an outbox replayed faster than the recovered service can serve takes it down again, a paced one does not",
+          "[verification][incident][backlog]") {
+  const Report a = run_bundled("backlog-replay-overloads");
+  const Report b = run_bundled("backlog-replay-paced");
+  for (const Report* r : {&a, &b}) {
+    REQUIRE(r->backlogs.size() == 1);
+    const BacklogReport& q = r->backlogs[0];
+    // About 250 writes a second for the 30-minute crash, none lost: checkout never fails.
+    CHECK(double(q.max_length) == Approx(250 * 30 * kMinute).epsilon(0.05));
+    CHECK(q.replayed == q.kept);
+    CHECK(q.dropped == 0);
+    REQUIRE(q.drained_at);
+    CHECK(feature(*r, "checkout").total.failed == 0);
+    REQUIRE(r->incident.recovered);
+  }
+  const BacklogReport& qa = a.backlogs[0];
+  const BacklogReport& qb = b.backlogs[0];
+  // The paced replay drains at its rate: N / 800 after orders is back (about 50m30).
+  CHECK(*qb.drained_at - 50.5 * kMinute == Approx(double(qb.max_length) / 800).epsilon(0.05));
+  // The fast one floods orders: history is down again until the backlog is through.
+  CHECK(qa.failed_replays > 100 * qb.failed_replays);
+  CHECK(*a.incident.recovered > 54 * kMinute);
+  CHECK(std::abs(*a.incident.recovered - *qa.drained_at) < 2 * kMinute);
+  CHECK(*b.incident.recovered < 52 * kMinute);
+  CHECK(*a.incident.ttr() > *b.incident.ttr() + 3 * kMinute);
+}

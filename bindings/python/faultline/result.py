@@ -350,6 +350,45 @@ class Result:
         return pd.concat(parts, ignore_index=True)
 
     @functools.cached_property
+    def backlogs(self):
+        """One row per dependency with a backlog (dependency[].backlog), indexed by dependency
+        ("from->to"): kept (failed calls kept for replay), replayed, dropped (failed with the queue
+        full), max_length (most waiting at once), replay_rate (calls/s), failed_replays (replays that failed and
+        held the replay), first_kept and drained_at (seconds from the start; NaN when it did not).
+        Empty when no dependency has one."""
+        import pandas as pd
+
+        counts = ["kept", "replayed", "dropped", "max_length", "failed_replays"]
+        columns = counts + ["replay_rate", "first_kept", "drained_at"]
+        rows = [{"dependency": b["dependency"], **{c: b[c] for c in counts}, "replay_rate": b["replay_rate"],
+                 "first_kept": _number(b["first_kept"]), "drained_at": _number(b["drained_at"])}
+                for b in self._report.get("backlogs", [])]
+        return pd.DataFrame(rows, columns=["dependency"] + columns).set_index("dependency").astype(
+            {**{c: "int64" for c in counts}, "replay_rate": float, "first_kept": float, "drained_at": float})
+
+    @functools.cached_property
+    def backlog_timeline(self):
+        """One row per bucket per backlog, as the backlog rows of timeline.csv: t_start, t_end (seconds),
+        dependency, kept and replayed (calls, in the bucket) and length (calls waiting at its end)."""
+        import numpy as np
+        import pandas as pd
+
+        columns = ["t_start", "t_end", "dependency", "kept", "replayed", "length"]
+        duration, bucket = self._report["duration"], self._report["bucket"]
+        parts = []
+        for b in self._report.get("backlogs", []):
+            length = np.asarray(b["length_by_bucket"], dtype=np.int64)
+            t_start = np.arange(len(length), dtype=float) * bucket
+            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "dependency": b["dependency"],
+                                       "kept": np.asarray(b["kept_by_bucket"], dtype=np.int64),
+                                       "replayed": np.asarray(b["replayed_by_bucket"], dtype=np.int64),
+                                       "length": length}))
+        if not parts:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(parts, ignore_index=True)
+
+    @functools.cached_property
     def users(self):
         """One row per bucket in scenarios with sessions (a status the client maps to "logout"), as the
         users rows of timeline.csv: t_start, t_end (seconds), sessions_lost (represented users logged out
