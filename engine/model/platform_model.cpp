@@ -13,8 +13,9 @@ namespace faultline {
 
 PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t sd, PlatformPort& p)
     : s(sc), topo(t), port(p), seed(sd), end(sc.info.duration), rec(sc, t),
-      traffic(sc, int(t.regions.size())), faults(sc, t, sd), lb_rng(sd, "load_balancer"), arrivals_rng(sd, "traffic.arrivals"), users_rng(sd, "traffic.users"),
-      client_rng(sd, "client"), shed_rng(sd, "shed_load"), incident_rng(sd, "incident") {
+      traffic(sc, int(t.regions.size())), arrivals_rng(sd, "traffic.arrivals"), users_rng(sd, "traffic.users"),
+      client_rng(sd, "client"), lb_rng(sd, "load_balancer"), faults(sc, t, sd), shed_rng(sd, "shed_load"),
+      incident_rng(sd, "incident") {
   const std::size_t ns = s.services.size(), nf = s.features.size(), ne = s.dependencies.size();
   for (const Service& svc : s.services) service_rng.emplace_back(sd, "service." + svc.name);
   for (const Feature& f : s.features) feature_entry.push_back(service_index_or_throw(f.entry));

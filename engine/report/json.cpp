@@ -549,8 +549,14 @@ Report report_from_json(std::string_view text) {
   r.services = read_services(root["services"]);
 
   root["edges"].for_each([&](const Node& e) {
-    EdgeReport edge{e["from"].text(), e["to"].text(), e["requests"].count(), e["attempts"].count(),
-                    e["failures"].count(), e["cache_hits"].count(), e["circuit_open"].count(), {}};
+    EdgeReport edge;
+    edge.from = e["from"].text();
+    edge.to = e["to"].text();
+    edge.requests = e["requests"].count();
+    edge.attempts = e["attempts"].count();
+    edge.failures = e["failures"].count();
+    edge.cache_hits = e["cache_hits"].count();
+    edge.circuit_open = e["circuit_open"].count();
     e["circuit_open_by_bucket"].for_each(
         [&](const Node& v) { edge.circuit_open_by_bucket.push_back(std::uint32_t(v.count())); });
     if (e.has("poisoned_hits")) {

@@ -42,6 +42,13 @@ struct Tail {
   std::string resources, share, users, replication, backlog;  // the group's fields without a leading comma (empty: none)
 };
 
+// A tail with one group filled.
+Tail tail_with(std::string Tail::*group, std::string fields) {
+  Tail t;
+  t.*group = std::move(fields);
+  return t;
+}
+
 std::string row_end(const Report& r, const Tail& t) {
   std::string out;
   auto group = [&out](bool present, const std::string& fields, const char* blank) {
@@ -93,7 +100,7 @@ void append_resource_rows(std::string& out, const Report& r, const ResourceRepor
     const double backlog = i < res.backlog_by_bucket.size() ? res.backlog_by_bucket[i] : 0;
     const std::uint32_t hits = i < res.limit_hits_by_bucket.size() ? res.limit_hits_by_bucket[i] : 0;
     append_bare_row(out, r, i, "resource", label,
-                    {fmt::format("{:.9g},{:.9g},{}", res.utilisation_by_bucket[i], backlog, hits), {}, {}});
+                    tail_with(&Tail::resources, fmt::format("{:.9g},{:.9g},{}", res.utilisation_by_bucket[i], backlog, hits)));
   }
 }
 
@@ -101,7 +108,7 @@ void append_resource_rows(std::string& out, const Report& r, const ResourceRepor
 void append_rollout_rows(std::string& out, const Report& r, const RolloutReport& ro) {
   const std::string label = csv_field(ro.action);
   for (std::size_t i = 0; i < ro.share_by_bucket.size(); ++i)
-    append_bare_row(out, r, i, "rollout", label, {{}, fmt::format("{:.9g}", ro.share_by_bucket[i]), {}});
+    append_bare_row(out, r, i, "rollout", label, tail_with(&Tail::share, fmt::format("{:.9g}", ro.share_by_bucket[i])));
 }
 
 // The users' row per bucket: sessions lost in it, and at its end those logged out, affected so far and
@@ -112,8 +119,8 @@ void append_user_rows(std::string& out, const Report& r, const UsersReport& u) {
     const std::string recovered =
         affected > 0 ? fmt::format("{:.9g}", 1 - u.impaired_by_bucket[i] / affected) : std::string{};
     append_bare_row(out, r, i, "users", "all",
-                    {{}, {}, fmt::format("{:.9g},{:.9g},{:.9g},{}", u.sessions_lost_by_bucket[i],
-                                         u.logged_out_by_bucket[i], affected, recovered)});
+                    tail_with(&Tail::users, fmt::format("{:.9g},{:.9g},{:.9g},{}", u.sessions_lost_by_bucket[i],
+                                         u.logged_out_by_bucket[i], affected, recovered)));
   }
 }
 
@@ -124,7 +131,7 @@ void append_replication_rows(std::string& out, const Report& r, const Replicatio
   for (std::size_t i = 0; i < rp.buckets.size(); ++i) {
     const ReplicationBucket& b = rp.buckets[i];
     append_bare_row(out, r, i, "replication", label,
-                    {{}, {}, {}, fmt::format("{},{},{},{},{:.9g}", b.writes, b.lost, b.refused, b.awaiting, b.read_only)});
+                    tail_with(&Tail::replication, fmt::format("{},{},{},{},{:.9g}", b.writes, b.lost, b.refused, b.awaiting, b.read_only)));
   }
 }
 

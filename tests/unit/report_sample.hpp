@@ -91,7 +91,14 @@ inline Report sample_report() {
   auth.crashes = 0;
   r.services = {storage, playlist, auth};
 
-  r.edges = {{"playlist", "storage", 500, 1200, 100}, {"frontend", "auth", 0, 0, 0}};
+  r.edges.resize(2);
+  r.edges[0].from = "playlist";
+  r.edges[0].to = "storage";
+  r.edges[0].requests = 500;
+  r.edges[0].attempts = 1200;
+  r.edges[0].failures = 100;
+  r.edges[1].from = "frontend";
+  r.edges[1].to = "auth";
   r.propagation = {{1200, "storage", "fault:storage-crash", "injected"},
                    {1210, "playlist", "edge:playlist->storage", "dependency"}};
   r.events = {{1200, "fault_start", "storage-crash", "service_crash on storage"},

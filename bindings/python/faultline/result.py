@@ -67,6 +67,15 @@ class Result:
             incident["stages"] = dict(incident["stages"])
         return incident
 
+    def _bucket_spans(self, n):
+        """The start and end (seconds) of the first n buckets; the last bucket ends with the run, which
+        need not be a whole number of buckets."""
+        import numpy as np
+
+        duration, bucket = self._report["duration"], self._report["bucket"]
+        t_start = np.arange(n, dtype=float) * bucket
+        return t_start, np.minimum(t_start + bucket, np.maximum(duration, t_start))
+
     # --- tables -------------------------------------------------------------------------------------
     @functools.cached_property
     def timeline(self):
@@ -80,15 +89,12 @@ class Result:
         import numpy as np
         import pandas as pd
 
-        duration, bucket = self._report["duration"], self._report["bucket"]
         parts = []
         for section, kind in _TIMELINE_SECTIONS:
             for series in self._report[section]:
                 counts = {c: np.asarray(series["buckets"][c], dtype=np.int64) for c in ("requests", "ok", "degraded", "failed")}
                 n = len(counts["requests"])
-                t_start = np.arange(n, dtype=float) * bucket
-                # The last bucket ends with the run, which need not be a whole number of buckets.
-                t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+                t_start, t_end = self._bucket_spans(n)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     availability = np.where(counts["requests"] > 0, counts["ok"] / counts["requests"], np.nan)
                 ejected = np.full(n, np.nan)
@@ -184,12 +190,10 @@ class Result:
         import numpy as np
         import pandas as pd
 
-        duration, bucket = self._report["duration"], self._report["bucket"]
         parts = []
         for x in self._report.get("rollouts", []):
             share = np.asarray(x["share_by_bucket"], dtype=float)
-            t_start = np.arange(len(share), dtype=float) * bucket
-            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            t_start, t_end = self._bucket_spans(len(share))
             parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "action": x["action"], "share_done": share}))
         if not parts:
             return pd.DataFrame(columns=["t_start", "t_end", "action", "share_done"])
@@ -245,13 +249,11 @@ class Result:
         import pandas as pd
 
         columns = ["t_start", "t_end", "action", "share_done", "requests", "ok", "degraded", "failed", "availability"]
-        duration, bucket = self._report["duration"], self._report["bucket"]
         parts = []
         for x in self._report.get("restores", []):
             counts = {c: np.asarray(x["buckets"][c], dtype=np.int64) for c in ("requests", "ok", "degraded", "failed")}
             share = np.asarray(x["share_by_bucket"], dtype=float)
-            t_start = np.arange(len(share), dtype=float) * bucket
-            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            t_start, t_end = self._bucket_spans(len(share))
             with np.errstate(invalid="ignore", divide="ignore"):
                 availability = np.where(counts["requests"] > 0, counts["ok"] / counts["requests"], np.nan)
             parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "action": x["action"], "share_done": share,
@@ -292,12 +294,10 @@ class Result:
 
         columns = ["t_start", "t_end", "service", "writes", "writes_lost", "writes_refused", "writes_awaiting",
                    "read_only"]
-        duration, bucket = self._report["duration"], self._report["bucket"]
         parts = []
         for x in self._report.get("replication", []):
             writes = np.asarray(x["writes_by_bucket"], dtype=np.int64)
-            t_start = np.arange(len(writes), dtype=float) * bucket
-            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            t_start, t_end = self._bucket_spans(len(writes))
             parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "service": x["service"], "writes": writes,
                                        "writes_lost": np.asarray(x["lost_by_bucket"], dtype=np.int64),
                                        "writes_refused": np.asarray(x["refused_by_bucket"], dtype=np.int64),
@@ -332,15 +332,13 @@ class Result:
         import pandas as pd
 
         columns = ["t_start", "t_end", "dependency", "requests", "poisoned_hits", "poisoned_share"]
-        duration, bucket = self._report["duration"], self._report["bucket"]
         parts = []
         for e in self._report["edges"]:
             if "poisoned_hits" not in e:
                 continue
             requests = np.asarray(e["requests_by_bucket"], dtype=np.int64)
             poisoned = np.asarray(e["poisoned_by_bucket"], dtype=np.int64)
-            t_start = np.arange(len(requests), dtype=float) * bucket
-            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            t_start, t_end = self._bucket_spans(len(requests))
             with np.errstate(invalid="ignore", divide="ignore"):
                 share = np.where(requests > 0, poisoned / requests, np.nan)
             parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "dependency": f"{e['from']}->{e['to']}",
@@ -374,12 +372,10 @@ class Result:
         import pandas as pd
 
         columns = ["t_start", "t_end", "dependency", "kept", "replayed", "length"]
-        duration, bucket = self._report["duration"], self._report["bucket"]
         parts = []
         for b in self._report.get("backlogs", []):
             length = np.asarray(b["length_by_bucket"], dtype=np.int64)
-            t_start = np.arange(len(length), dtype=float) * bucket
-            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            t_start, t_end = self._bucket_spans(len(length))
             parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "dependency": b["dependency"],
                                        "kept": np.asarray(b["kept_by_bucket"], dtype=np.int64),
                                        "replayed": np.asarray(b["replayed_by_bucket"], dtype=np.int64),
@@ -403,11 +399,9 @@ class Result:
         u = self._report.get("users")
         if u is None:
             return pd.DataFrame(columns=columns)
-        duration, bucket = self._report["duration"], self._report["bucket"]
         affected = np.asarray(u["affected_by_bucket"], dtype=float)
         impaired = np.asarray(u["impaired_by_bucket"], dtype=float)
-        t_start = np.arange(len(affected), dtype=float) * bucket
-        t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+        t_start, t_end = self._bucket_spans(len(affected))
         with np.errstate(invalid="ignore", divide="ignore"):
             recovered = np.where(affected > 0, 1 - impaired / affected, np.nan)
         return pd.DataFrame({"t_start": t_start, "t_end": t_end,
@@ -428,13 +422,11 @@ class Result:
         u = self._report.get("user_reports")
         if u is None:
             return pd.DataFrame(columns=columns)
-        duration, bucket = self._report["duration"], self._report["bucket"]
         reports = np.asarray(u["reports_by_bucket"], dtype=np.int64)
-        span = max(1, int(np.ceil(u["window"] / bucket - 1e-9)))
+        span = max(1, int(np.ceil(u["window"] / self._report["bucket"] - 1e-9)))
         cumulative = np.concatenate([[0], np.cumsum(reports)])
         in_window = cumulative[1:] - cumulative[np.maximum(0, np.arange(1, len(reports) + 1) - span)]
-        t_start = np.arange(len(reports), dtype=float) * bucket
-        t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+        t_start, t_end = self._bucket_spans(len(reports))
         frame = pd.DataFrame({"t_start": t_start, "t_end": t_end, "reports": reports, "in_window": in_window})
         frame.attrs.update(threshold=u["threshold"], window=u["window"])
         return frame
@@ -447,13 +439,11 @@ class Result:
         import numpy as np
         import pandas as pd
 
-        duration, bucket = self._report["duration"], self._report["bucket"]
         columns = ["t_start", "t_end", "name", "kind", "utilisation", "backlog", "limit_hits"]
         parts = []
         for x in self._report.get("resources", []):
             utilisation = np.asarray(x["utilisation_by_bucket"], dtype=float)
-            t_start = np.arange(len(utilisation), dtype=float) * bucket
-            t_end = np.minimum(t_start + bucket, np.maximum(duration, t_start))
+            t_start, t_end = self._bucket_spans(len(utilisation))
             parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "name": x["name"], "kind": x["kind"],
                                        "utilisation": utilisation,
                                        "backlog": np.asarray(x["backlog_by_bucket"], dtype=float),
