@@ -1548,19 +1548,8 @@ class ScenarioReader {
       }
     if (kill) read_kill_switch(t, a);
     if (flush && t.require("dependency"))
-      if (auto v = t.text("dependency")) {
-        a.dependency = *v;
-        const FaultTarget target = parse_fault_target(*v);
-        const Dependency* d = nullptr;
-        for (const Dependency& dep : s_.dependencies)
-          if (dep.from == target.first && dep.to == target.second) d = &dep;
-        if (target.form != FaultTarget::Form::dependency)
-          t.error("dependency", fmt::format("expected a dependency written from->to, got \"{}\"", *v));
-        else if (!d)
-          t.error("dependency", fmt::format("unknown dependency '{}'; known: {}", *v, known_list(dependency_names())));
-        else if (!d->cache.enabled)
-          t.error("dependency", fmt::format("'{}' has no cache to flush (give it a `cache`)", *v));
-      }
+      if (const Dependency* d = read_action_dependency(t, a); d && !d->cache.enabled)
+        t.error("dependency", fmt::format("'{}' has no cache to flush (give it a `cache`)", a.dependency));
     if (admit) {
       if (t.has("features"))
         if (auto v = t.list("features")) {
@@ -1658,15 +1647,24 @@ class ScenarioReader {
         a.feature = *v;
         check_reference(t, "feature", *v, features_);
       }
-    if (dependency && !feature)
-      if (auto v = t.text("dependency")) {
-        a.dependency = *v;
-        const FaultTarget target = parse_fault_target(*v);
-        if (target.form != FaultTarget::Form::dependency)
-          t.error("dependency", fmt::format("expected a dependency written from->to, got \"{}\"", *v));
-        else if (!has_dependency(target.first, target.second))
-          t.error("dependency", fmt::format("unknown dependency '{}'; known: {}", *v, known_list(dependency_names())));
-      }
+    if (dependency && !feature) read_action_dependency(t, a);
+  }
+
+  // An action's `dependency`, written from->to: the first dependency it names, or null (after a
+  // diagnostic) when it is not that form or names none.
+  const Dependency* read_action_dependency(TableReader& t, Action& a) {
+    const auto v = t.text("dependency");
+    if (!v) return nullptr;
+    a.dependency = *v;
+    const FaultTarget target = parse_fault_target(*v);
+    if (target.form != FaultTarget::Form::dependency) {
+      t.error("dependency", fmt::format("expected a dependency written from->to, got \"{}\"", *v));
+      return nullptr;
+    }
+    for (const Dependency& d : s_.dependencies)
+      if (d.from == target.first && d.to == target.second) return &d;
+    t.error("dependency", fmt::format("unknown dependency '{}'; known: {}", *v, known_list(dependency_names())));
+    return nullptr;
   }
 
   // Reported once per cycle, at its first dependency in the file, walking from there.

@@ -62,31 +62,16 @@ void PlatformModel::Impl::on_backlog_replay(int edge, std::uint64_t token) {
     return;
   }
   // Replayed from a caller replica that is up, to a callee that has a replica serving.
-  int caller = -1;
-  for (int r : topo.service_replicas[std::size_t(edge_from[std::size_t(edge)])])
-    if (replicas[std::size_t(r)].ready) {
-      caller = r;
-      break;
-    }
+  const int caller = first_ready_replica(edge_from[std::size_t(edge)]);
   if (caller < 0 || serving_replicas(target_of(edge, caller)) == 0) {
     schedule_replay(edge, now + retry_in);
     return;
   }
   --b.length;
   ++b.in_flight;
-  Handle ch = calls.acquire();
-  Call& c = calls[ch];
-  c.parent = 0;
-  c.user = kNoUser;
-  c.replay = true;
-  c.edge = edge;
-  c.service = target_of(edge, caller);
-  c.feature = b.feature;
-  c.caller_replica = caller;
-  c.caller_region = topo.replicas[std::size_t(caller)].region;
   rec.edge_request(edge);
   b.ticking = true;  // a replay that fails at once must not start another now
-  send_attempt(ch);
+  send_background_call(edge, caller, b.feature, BackgroundCall::backlog_replay);
   if (b.length > 0) schedule_replay(edge, std::max(now + 1 / cfg.replay_rate, b.paused_until));
   else b.ticking = false;
 }

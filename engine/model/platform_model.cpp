@@ -523,8 +523,7 @@ void PlatformModel::Impl::start_job(Handle jh) {
   }
   // A synchronous write waits for its copy's acknowledgement.
   if (j.write && s.services[std::size_t(service)].replication.mode == ReplicationMode::sync)
-    after += replication[std::size_t(replication_of[std::size_t(service)])].rng.sample(
-        s.services[std::size_t(service)].replication.lag);
+    after += replication_at(service)->rng.sample(s.services[std::size_t(service)].replication.lag);
   if (runs_on_cpu(service)) start_cpu_work(jh, t, after);
   else q.push(now + (t + after), kServiceDone, std::uint32_t(j.replica), jh);
 }
@@ -581,8 +580,7 @@ void PlatformModel::Impl::on_service_done(int r, Handle jh) {
         // A bad answer the cache kept: the call fails as the callee's bad answer did.
         if (const int f = poisonable.empty() ? -1 : poisoned_hit(e, target_of(e, r)); f >= 0) {
           rec.edge_failure(e);
-          const bool fails_caller = d.kind == DependencyKind::hard || (d.kind == DependencyKind::soft && d.fallback == Fallback::fail);
-          if (fails_caller) {
+          if (fails_caller(d)) {
             finish_job(jh, Result{false, false, mapped(e, s.faults[std::size_t(f)].status), Cause::injected, false,
                                   Blame::fault(f)});
             return;
@@ -800,8 +798,7 @@ void PlatformModel::Impl::settle_call(Handle ch, const Result& result) {
     j.degraded |= r.degraded;
   } else {
     const Dependency& d = s.dependencies[std::size_t(edge)];
-    bool fails_caller = d.kind == DependencyKind::hard || (d.kind == DependencyKind::soft && d.fallback == Fallback::fail);
-    if (fails_caller) {
+    if (fails_caller(d)) {
       // Turned away by the caller's own connection pool: the pool is what failed it, not the callee.
       const bool own_pool = r.blame.kind == Blame::Kind::resource && pooled(edge) &&
                             r.blame.index == pools[std::size_t(edge)].resource;
@@ -1004,12 +1001,7 @@ void PlatformModel::Impl::apply_fault_change(const FaultPlan::Change& change) {
 void PlatformModel::Impl::on_cache_refresh(int e) {
   const Dependency& d = s.dependencies[std::size_t(e)];
   q.push(now + d.cache.refresh, kCacheRefresh, std::uint32_t(e));
-  int caller = -1;
-  for (int r : topo.service_replicas[std::size_t(edge_from[std::size_t(e)])])
-    if (replicas[std::size_t(r)].ready) {
-      caller = r;
-      break;
-    }
+  const int caller = first_ready_replica(edge_from[std::size_t(e)]);
   if (caller < 0) return;  // nothing left to refresh it
   int feature = 0;
   for (std::size_t f = 0; f < s.features.size(); ++f)
@@ -1017,17 +1009,30 @@ void PlatformModel::Impl::on_cache_refresh(int e) {
       feature = int(f);
       break;
     }
+  send_background_call(e, caller, feature, BackgroundCall::cache_refresh);
+}
+
+// A call made for no user from `caller` on edge e: no job waits for it; settle_call hands its result
+// to the cache it refreshes or the backlog it replays.
+void PlatformModel::Impl::send_background_call(int e, int caller, int feature, BackgroundCall kind) {
   Handle ch = calls.acquire();
   Call& c = calls[ch];
-  c.parent = 0;  // no job waits for it
+  c.parent = 0;
   c.user = kNoUser;
-  c.refresh = true;
+  c.refresh = kind == BackgroundCall::cache_refresh;
+  c.replay = kind == BackgroundCall::backlog_replay;
   c.edge = e;
   c.service = target_of(e, caller);
   c.feature = feature;
   c.caller_replica = caller;
   c.caller_region = topo.replicas[std::size_t(caller)].region;
   send_attempt(ch);
+}
+
+int PlatformModel::Impl::first_ready_replica(int service) const {
+  for (int r : topo.service_replicas[std::size_t(service)])
+    if (replicas[std::size_t(r)].ready) return r;
+  return -1;
 }
 
 void PlatformModel::Impl::on_uneject(int r) {

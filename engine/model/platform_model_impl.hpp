@@ -215,6 +215,11 @@ struct MonitorState {
   bool firing = false;
 };
 
+// Whether a failed call on d fails its caller (else the caller degrades or carries on).
+inline bool fails_caller(const Dependency& d) {
+  return d.kind == DependencyKind::hard || (d.kind == DependencyKind::soft && d.fallback == Fallback::fail);
+}
+
 inline bool carries(const std::vector<std::string>& features, const std::string& f) {
   return features.empty() || std::find(features.begin(), features.end(), f) != features.end();
 }
@@ -531,6 +536,9 @@ struct PlatformModel::Impl {
   void end_fault(int i, const std::string& why);
   void apply_fault_change(const FaultPlan::Change& change);
   void on_cache_refresh(int e);
+  enum class BackgroundCall { cache_refresh, backlog_replay };
+  void send_background_call(int e, int caller, int feature, BackgroundCall kind);
+  int first_ready_replica(int service) const;  // -1: none
   void on_uneject(int r);
   void on_control_refresh(int e);
   void dispatch(const ModelEvent& e);
@@ -599,6 +607,8 @@ struct PlatformModel::Impl {
 
   // ---- platform_replication.cpp: writes, their copy, promotions that lose some, reconciliation
   void set_up_replication();
+  ReplicationState* replication_at(int sv);  // null: the service does not replicate
+  const ReplicationState* replication_at(int sv) const;
   bool is_write(int service, int replica);        // draws whether a job is a write
   bool commit_write(int service, int replica);   // false: refused (read-only)
   void replication_changed();                    // hosts, processes or the network changed

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace faultline {
 
@@ -14,6 +15,15 @@ namespace {
 bool holds(const std::vector<int>& set, int r) { return std::find(set.begin(), set.end(), r) != set.end(); }
 
 }  // namespace
+
+const PlatformModel::Impl::ReplicationState* PlatformModel::Impl::replication_at(int sv) const {
+  if (replication_of.empty() || replication_of[std::size_t(sv)] < 0) return nullptr;
+  return &replication[std::size_t(replication_of[std::size_t(sv)])];
+}
+
+PlatformModel::Impl::ReplicationState* PlatformModel::Impl::replication_at(int sv) {
+  return const_cast<ReplicationState*>(std::as_const(*this).replication_at(sv));
+}
 
 void PlatformModel::Impl::set_up_replication() {
   for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
@@ -48,9 +58,8 @@ void add_read_only(ReplicationReport& rep, double bucket, double from, double to
 }  // namespace
 
 bool PlatformModel::Impl::is_write(int service, int /*replica*/) {
-  if (replication_of.empty() || replication_of[std::size_t(service)] < 0) return false;
-  ReplicationState& st = replication[std::size_t(replication_of[std::size_t(service)])];
-  return st.rng.bernoulli(s.services[std::size_t(service)].replication.write_share);
+  ReplicationState* st = replication_at(service);
+  return st && st->rng.bernoulli(s.services[std::size_t(service)].replication.write_share);
 }
 
 // The copy gets the primary's writes while a primary replica and a copy replica are up and can reach
@@ -70,7 +79,7 @@ bool PlatformModel::Impl::copy_reachable(const ReplicationState& st) const {
 }
 
 bool PlatformModel::Impl::commit_write(int service, int replica) {
-  ReplicationState& st = replication[std::size_t(replication_of[std::size_t(service)])];
+  ReplicationState& st = *replication_at(service);
   const Replication& cfg = s.services[std::size_t(service)].replication;
   ReplicationBucket& bucket = st.report.buckets[std::size_t(rec.bucket_of(now))];
   const bool refused = replicas[std::size_t(replica)].reads_only ||
@@ -129,8 +138,9 @@ void PlatformModel::Impl::replication_changed() {
 }
 
 void PlatformModel::Impl::begin_promotion(int sv) {
-  if (replication_of.empty() || replication_of[std::size_t(sv)] < 0) return;
-  ReplicationState& st = replication[std::size_t(replication_of[std::size_t(sv)])];
+  ReplicationState* state = replication_at(sv);
+  if (!state) return;
+  ReplicationState& st = *state;
   st.promoting = true;
   // The copy being promoted stops taking the old primary's stream: what it lacks now is lost.
   st.lost_at_fence = st.log.promote(now);
@@ -142,8 +152,9 @@ void PlatformModel::Impl::begin_promotion(int sv) {
 }
 
 void PlatformModel::Impl::primary_changed(int sv) {
-  if (replication_of.empty() || replication_of[std::size_t(sv)] < 0) return;
-  ReplicationState& st = replication[std::size_t(replication_of[std::size_t(sv)])];
+  ReplicationState* state = replication_at(sv);
+  if (!state) return;
+  ReplicationState& st = *state;
   const Service& svc = s.services[std::size_t(sv)];
   const bool was_promoting = st.promoting;
   st.promoting = false;
@@ -191,8 +202,9 @@ void PlatformModel::Impl::primary_changed(int sv) {
 int PlatformModel::Impl::failback_waits_for(int a) const {
   const Action& act = s.actions[std::size_t(a)];
   const int sv = action_service[std::size_t(a)];
-  if (act.kind != ActionKind::failover || replication_of.empty() || replication_of[std::size_t(sv)] < 0) return -1;
-  const ReplicationState& st = replication[std::size_t(replication_of[std::size_t(sv)])];
+  const ReplicationState* state = act.kind == ActionKind::failover ? replication_at(sv) : nullptr;
+  if (!state) return -1;
+  const ReplicationState& st = *state;
   if (st.divergent == 0 || s.services[std::size_t(sv)].replication.reconcile_rate <= 0) return -1;
   const int zone = topo.zone_index(act.to), region = topo.region_index(act.to);
   const bool to_diverged = std::any_of(st.diverged_on.begin(), st.diverged_on.end(), [&](int r) {
@@ -215,7 +227,7 @@ bool PlatformModel::Impl::failback_blocked(int a) {
 }
 
 void PlatformModel::Impl::on_reconcile_done(int sv) {
-  ReplicationState& st = replication[std::size_t(replication_of[std::size_t(sv)])];
+  ReplicationState& st = *replication_at(sv);
   if (!st.reconciling) return;
   st.reconciling = false;
   st.report.writes_reconciled += st.divergent;
