@@ -1464,7 +1464,8 @@ class ScenarioReader {
   // How a gradual action goes: what a batch counts, and the monitor that holds its next step.
   void read_rollout_gate(TableReader& t, Action& a) {
     const bool switching = a.kind == ActionKind::switch_dependency;
-    if (switching && t.has("by"))
+    const bool counted = switching || a.kind == ActionKind::rollback || a.kind == ActionKind::failover;
+    if (counted && t.has("by"))
       if (auto v = t.text("by"))
         a.by = from_choice<RolloutUnit>(*v, {{"replica", RolloutUnit::replica}, {"zone", RolloutUnit::zone}});
     if (t.has("gate"))
@@ -1482,7 +1483,7 @@ class ScenarioReader {
     const bool stepped = a.kind == ActionKind::admit || a.batch > 0;
     if (t.has("gate") && !stepped)
       t.error("gate", "a gate is looked at between steps; this action goes at once (give it a 'batch')");
-    if (a.batch > 0 && a.interval <= 0 && (switching || t.has("gate")))
+    if (a.batch > 0 && a.interval <= 0 && (counted || t.has("gate")))
       t.error(t.has("interval") ? "interval" : "batch", "the steps of a batched rollout need an 'interval' above 0s");
   }
 
@@ -1500,11 +1501,13 @@ class ScenarioReader {
     t.only_for(on_service, "service", "kind = \"restart\", \"failover\", \"shed_load\" or \"scale\"");
     for (std::string_view key : {"services", "from"}) t.only_for(switching, key, "kind = \"switch_dependency\"");
     t.only_for(switching || failover, "to", "kind = \"switch_dependency\" or \"failover\"");
+    const bool stepped = restart || switching || rollback || failover;
     for (std::string_view key : {"batch", "interval"})
-      t.only_for(restart || switching, key, "kind = \"restart\" or \"switch_dependency\"");
-    t.only_for(switching, "by", "kind = \"switch_dependency\"");
+      t.only_for(stepped, key, "kind = \"restart\", \"switch_dependency\", \"rollback\" or \"failover\"");
+    t.only_for(switching || rollback || failover, "by", "kind = \"switch_dependency\", \"rollback\" or \"failover\"");
     for (std::string_view key : {"gate", "on_gate_failure"})
-      t.only_for(restart || switching || admit, key, "kind = \"restart\", \"switch_dependency\" or \"admit\"");
+      t.only_for(stepped || admit, key,
+                 "kind = \"restart\", \"switch_dependency\", \"rollback\", \"failover\" or \"admit\"");
     t.only_for(shed, "fraction", "kind = \"shed_load\"");
     t.only_for(scale, "replicas", "kind = \"scale\"");
     t.only_for(kill, "feature", "kind = \"kill_switch\"");
@@ -1527,11 +1530,15 @@ class ScenarioReader {
         a.service = *v;
         if (check_reference(t, "service", *v, services_)) service = s_.find_service(*v);
       }
-    if (restart || switching) {
+    if (stepped) {
       if (auto v = t.integer("batch")) a.batch = static_cast<int>(*v);
       if (auto v = t.duration("interval")) a.interval = *v;
     }
-    if (restart || switching || admit) read_rollout_gate(t, a);
+    if (stepped || admit) read_rollout_gate(t, a);
+    if (rollback && a.batch > 0) check_batched_rollback(t, a);
+    if (failover && a.batch > 0 && service && service->replication.enabled)
+      t.error("batch", fmt::format("'{}' replicates its state: its failover promotes the copy at once and "
+                                   "cannot go in batches", service->name));
     if (failover && t.require("to"))
       if (auto v = t.text("to")) {
         a.to = *v;
@@ -1608,6 +1615,21 @@ class ScenarioReader {
   }
 
   // A failover makes active a zone, or a region, that holds replicas of the service.
+  // A rollback in batches takes back the fault's hosts or replicas a few at a time; a fault that hits
+  // a dependency, a link, a control plane or a whole zone at once has nothing to take in batches.
+  void check_batched_rollback(TableReader& t, const Action& a) {
+    const Fault* f = s_.find_fault(a.fault);
+    if (!f) return;  // reported with its reference
+    const FaultTarget target = parse_fault_target(f->target);
+    const FaultUnit unit = fault_unit(f->kind);
+    const bool units = unit == FaultUnit::host ||
+                       (unit == FaultUnit::replica && target.form != FaultTarget::Form::dependency &&
+                        target.form != FaultTarget::Form::link);
+    if (!units)
+      t.error("batch", fmt::format("'{}' ({} on '{}') hits no replicas or hosts one by one: its rollback goes at "
+                                   "once (drop 'batch')", f->name, to_string(f->kind), f->target));
+  }
+
   void check_failover_target(TableReader& t, const Service& service, const std::string& to) {
     if (!zones_.contains(to) && !regions_.contains(to))
       return t.error("to", fmt::format("unknown zone or region '{}'; zones: {}; regions: {}", to,

@@ -669,19 +669,26 @@ std::vector<SchemaKey> build_schema() {
       row("action[].to", T::name)
           .says("switch_dependency only (required): the service they call instead. failover only (required): the "
                 "zone or region made active; it must hold replicas of the service."),
-      row("action[].batch", T::integer).fallback("0").within(0, 10000).in("replicas or zones")
+      row("action[].batch", T::integer).fallback("0").within(0, 10000).in("replicas, hosts or zones")
           .says("restart: replicas restarted per step. switch_dependency: caller replicas (or zones, with "
                 "`by = \"zone\"`) switched per step, the callers of every service switched taken in "
                 "proportion; each switched replica calls `to` from then on (a control dependency from its "
-                "next refresh). 0: all at once."),
+                "next refresh). rollback: the fault's replicas or hosts (or zones) taken back per step, among "
+                "those it affects when the rollback starts; a `config_rollout` stops reaching replicas and "
+                "its other occurrences are called off at the first step (a fault on a dependency, a link, a "
+                "control plane or a whole zone has no units and goes at once). failover: replicas (or zones) "
+                "of `to` that take traffic per step, the old ones serving until the last (not for a "
+                "replicated service). 0: all at once."),
       row("action[].interval", T::duration).fallback("\"0s\"").at_least(0)
-          .says("restart and switch_dependency: time between two steps; above 0s for a switch_dependency "
-                "with a `batch`, and for any action with a `gate`."),
+          .says("restart, switch_dependency, rollback and failover: time between two steps; above 0s for "
+                "a switch_dependency, rollback or failover with a `batch`, and for any action with a "
+                "`gate`."),
       row("action[].by", T::choice).fallback("\"replica\"").one_of({"replica", "zone"})
-          .says("switch_dependency only: what a `batch` counts, caller replicas or the zones they run in."),
+          .says("switch_dependency, rollback and failover: what a `batch` counts, replicas (caller replicas, "
+                "the fault's replicas or hosts, the replicas of `to`) or the zones they are in."),
       row("action[].gate", T::name).computed("none: every step goes")
-          .says("restart, switch_dependency (with a `batch`) and admit only: a monitor looked at before each "
-                "step after the first; while it fires, the step fails its gate."),
+          .says("restart, switch_dependency, rollback, failover (with a `batch`) and admit only: a monitor "
+                "looked at before each step after the first; while it fires, the step fails its gate."),
       row("action[].on_gate_failure", T::choice).fallback("\"pause\"").one_of({"pause", "revert"})
           .says("With `gate` only: `pause` waits one more `interval` (`every` for admit) and looks again; "
                 "`revert` (switch_dependency only) moves every switched caller back and ends the rollout."),

@@ -204,15 +204,8 @@ void FaultPlan::resolve_targets(int f, RandomStream& rng) {
       st.tenants = select(fault, rng, s_.traffic.tenants, true);
       break;
     case FaultKind::control_plane: st.service = index_by_name(s_.services, name); break;
-    case FaultKind::service_crash:
-    case FaultKind::config_rollout:
-    case FaultKind::cert_expiry:
-    case FaultKind::latency:
-    case FaultKind::packet_loss:
-    case FaultKind::error_rate:
-    case FaultKind::slowdown:
-    case FaultKind::memory_leak:
-    case FaultKind::clock_skew: {
+    default: {  // the kinds that hit replicas
+      if (fault_unit(fault.kind) != FaultUnit::replica) break;
       const bool rollout = fault.kind == FaultKind::config_rollout;
       if (target.form == FaultTarget::Form::dependency) {
         st.edge = edge_index(s_, target.first, target.second);
@@ -355,7 +348,7 @@ FaultPlan::Change FaultPlan::advance(int k) {
       c.notes.push_back({"fault_end", fault.random ? "repaired" : "duration elapsed"});
       break;
     case Step::Kind::reach: {
-      if (!live(step.occurrence)) break;
+      if (!live(step.occurrence) || st.cancelled) break;  // over, or halted by a rollback
       occurrence_state_[std::size_t(step.occurrence)].reached = step.unit + 1;
       enter(occ.fault, step.unit, c);
       const int replica = st.replicas[std::size_t(step.unit)];
@@ -373,6 +366,11 @@ FaultPlan::Change FaultPlan::end(int f, const std::string& why) {
   Change c;
   c.fault = f;
   state_[std::size_t(f)].cancelled = true;
+  finish_all(f, why, c);
+  return c;
+}
+
+void FaultPlan::finish_all(int f, const std::string& why, Change& c) {
   bool ended = false;
   for (std::size_t o = 0; o < occurrences_.size(); ++o)
     if (occurrences_[o].fault == f && live(int(o))) {
@@ -380,6 +378,42 @@ FaultPlan::Change FaultPlan::end(int f, const std::string& why) {
       ended = true;
     }
   if (ended) c.notes.push_back({"fault_end", why});
+}
+
+std::vector<int> FaultPlan::affected(int f) const {
+  const State& st = state_[std::size_t(f)];
+  std::vector<int> units;
+  for (std::size_t u = 0; u < st.unit_running.size(); ++u)
+    if (st.unit_running[u] > 0) units.push_back(int(u));
+  return units;
+}
+
+int FaultPlan::unit_zone(int f, int unit) const {
+  const State& st = state_[std::size_t(f)];
+  return st.grain == Grain::host ? t_.hosts[std::size_t(st.hosts[std::size_t(unit)])].zone
+                                 : t_.replicas[std::size_t(st.replicas[std::size_t(unit)])].zone;
+}
+
+FaultPlan::Change FaultPlan::roll_back(int f, const std::vector<int>& units, const std::string& why) {
+  State& st = state_[std::size_t(f)];
+  Change c;
+  c.fault = f;
+  if (st.rolled_back.empty()) st.rolled_back.assign(st.unit_running.size(), 0);
+  int taken = 0;
+  for (int u : units) {
+    if (st.unit_running[std::size_t(u)] == 0 || st.rolled_back[std::size_t(u)]) continue;
+    st.unit_running[std::size_t(u)] = 1;  // however many occurrences hold it, it is taken back once
+    leave(f, u, c);
+    st.rolled_back[std::size_t(u)] = 1;   // the occurrences' own ends leave it alone
+    ++taken;
+  }
+  const auto left = std::count_if(st.unit_running.begin(), st.unit_running.end(), [](int n) { return n > 0; });
+  if (left > 0) {
+    c.notes.push_back({"fault_progress", fmt::format("{}: {} more {} taken back, {} still affected", why, taken,
+                                                     st.grain == Grain::host ? "host(s)" : "replica(s)", left)});
+    return c;
+  }
+  finish_all(f, why, c);
   return c;
 }
 
@@ -426,6 +460,7 @@ void FaultPlan::finish(int o, Change& c) {
 
 void FaultPlan::enter(int f, int unit, Change& c) {
   State& st = state_[std::size_t(f)];
+  if (!st.rolled_back.empty() && st.rolled_back[std::size_t(unit)]) return;
   if (st.unit_running[std::size_t(unit)]++ > 0) return;
   switch (st.grain) {
     case Grain::host:
@@ -447,6 +482,7 @@ void FaultPlan::enter(int f, int unit, Change& c) {
 
 void FaultPlan::leave(int f, int unit, Change& c) {
   State& st = state_[std::size_t(f)];
+  if (!st.rolled_back.empty() && st.rolled_back[std::size_t(unit)]) return;
   if (--st.unit_running[std::size_t(unit)] > 0) return;
   const Fault& fault = s_.faults[std::size_t(f)];
   switch (st.grain) {

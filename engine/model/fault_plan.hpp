@@ -59,6 +59,18 @@ class FaultPlan {
   Change end(int f, const std::string& why);
   std::string describe(int f) const;
 
+  // ---- a rollback in batches (platform_rollout.cpp) -----------------------------------------------
+  // The units (places in hosts(f) or replicas(f)) fault f affects now, in order.
+  std::vector<int> affected(int f) const;
+  // Stops fault f from reaching more: a config_rollout reaches no more replicas, occurrences to come
+  // are called off.
+  void halt(int f) { state_[std::size_t(f)].cancelled = true; }
+  bool by_host(int f) const { return state_[std::size_t(f)].grain == Grain::host; }  // else by replica
+  int unit_zone(int f, int unit) const;
+  // Takes `units` back from the fault (they are as if it had ended there); when none is left
+  // affected, its occurrences end.
+  Change roll_back(int f, const std::vector<int>& units, const std::string& why);
+
   // ---- what active faults do to calls -------------------------------------------------------------
   // At `replica` of `service` (latency, slowdown, error_rate, an erring config rollout).
   bool touches_service(int service) const { return !service_faults_[std::size_t(service)].empty(); }
@@ -141,6 +153,7 @@ class FaultPlan {
     std::vector<double> cache_expiry;  // dns_failure: by caller replica, then users' clients: when, after
                                        // the failure starts, the caller's cached answer runs out
     std::vector<int> unit_running;         // occurrences in progress, by unit
+    std::vector<std::uint8_t> rolled_back;  // by unit: taken back by a rollback in batches (empty: none)
     std::vector<std::uint8_t> replica_hit;  // replica grain: by replica of the topology
     int running = 0;    // occurrences in progress
     double since = 0;   // when the current stretch of activity began
@@ -158,6 +171,7 @@ class FaultPlan {
 
   void begin(int occurrence, double now, Change& c);
   void finish(int occurrence, Change& c);
+  void finish_all(int f, const std::string& why, Change& c);  // every occurrence in progress
   void enter(int f, int unit, Change& c);
   void leave(int f, int unit, Change& c);
   void slow_disk(int h, int f, bool on, Change& c);

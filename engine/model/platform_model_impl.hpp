@@ -399,10 +399,14 @@ struct PlatformModel::Impl {
   struct RolloutState {
     bool tracked = false;                // reported: its progress per bucket and its events
     int gate = -1;                       // monitor index, -1: none
+    int fault = -1;                      // rollback: the fault it ends
     std::vector<int> edges;              // switch_dependency: the edges it switches
-    std::vector<std::vector<int>> steps; // switch_dependency: caller replicas switched at each step
+    // Batched actions: per step, the caller replicas switched (switch_dependency), the fault's units
+    // taken back (rollback) or the replicas brought in (failover).
+    std::vector<std::vector<int>> steps;
     std::size_t steps_done = 0;
-    double share = 0;                    // of its callers switched, replicas restarted, users admitted
+    double share = 0;                    // of its callers switched, units rolled back, replicas restarted or
+                                         // brought in, users admitted
     double started = -1, finished = -1, paused_since = -1, paused_total = 0;
     bool reverted = false;
     std::vector<double> share_by_bucket;
@@ -703,12 +707,15 @@ struct PlatformModel::Impl {
     const auto& per_caller = caller_resolvers[std::size_t(edge)];
     return per_caller.empty() ? resolvers[std::size_t(edge)] : per_caller[std::size_t(replica_pos[std::size_t(caller_replica)])];
   }
-  void start_switch_rollout(int a);
-  void switch_step(int a);
+  std::vector<int> switched_edges(int a) const;
+  std::vector<std::vector<int>> rollout_steps(int a) const;
+  std::string start_rollout(int a);
+  void rollout_step(int a);
   void revert_switch(int a);
   bool gate_holds(int a, std::uint64_t k);
   int rollout_steps_left(int a) const;
-  double switch_rollout_length(int a) const;
+  double rollout_length(int a) const;
+  std::string rollout_unit(int a) const;
   void record_rollouts(int b);
   void fill_rollouts(Report& r) const;
   void refresh_control(int e, std::span<Resolver* const> askers, int cp);

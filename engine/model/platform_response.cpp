@@ -310,7 +310,8 @@ void PlatformModel::Impl::on_stage(std::uint32_t stage, std::uint64_t token) {
                                               100 * s.incident.tooling_down_speed);
       rec.event(now, "diagnosed", "incident", incident.diagnosed_note);
       schedule_actions(Trigger::diagnosed, {});
-      if (incident.acknowledged) post_status("identified", {});
+      // A fix applied before the cause was known (an automation on an alert) stays the news.
+      if (incident.acknowledged) post_status(incident.mitigated ? "monitoring" : "identified", {});
       break;
     }
   }
@@ -375,16 +376,20 @@ std::optional<double> PlatformModel::Impl::restoration_estimate() const {
       if (act.kind == ActionKind::restart) effect = svc.restart_time;
       if (act.kind == ActionKind::scale) effect = svc.autoscaling.provisioning_delay + svc.restart_time;
     }
-    eta = std::max(eta, action_time[a] + effect + switch_rollout_length(int(a)));
+    eta = std::max(eta, action_time[a] + effect + rollout_length(int(a)));
     if (failback_waits_for(int(a)) >= 0) eta = std::max(eta, reconciliation_estimate());  // it will wait
     planned = true;
   }
-  // Rollouts under way: the steps left at their interval (a paused one, as if it went on now).
+  // Rollouts under way: the last step, an interval after each other from the first (and the time
+  // paused so far); a paused one, as if it went on now.
   for (std::size_t a = 0; a < s.actions.size(); ++a) {
     const Action& act = s.actions[a];
     const RolloutState& ro = rollouts[a];
-    if (act.kind != ActionKind::switch_dependency || ro.started < 0 || ro.finished >= 0) continue;
-    eta = std::max(eta, now + rollout_steps_left(int(a)) * act.interval);
+    if (ro.steps.empty() || ro.started < 0 || ro.finished >= 0) continue;
+    const double last = ro.paused_since >= 0
+                            ? now + rollout_steps_left(int(a)) * act.interval
+                            : ro.started + ro.paused_total + double(ro.steps.size() - 1) * act.interval;
+    eta = std::max(eta, last);
     planned = true;
   }
   // Restores under way: the work left at the throughput of every stream.
@@ -425,8 +430,13 @@ void PlatformModel::Impl::post_status(std::string state, std::string channel) {
     message = "Investigating: " + impact_text();
   } else if (state == "identified") {
     std::string planned;
-    for (std::size_t a = 0; a < s.actions.size(); ++a)
+    for (std::size_t a = 0; a < s.actions.size(); ++a) {
+      const RolloutState& ro = rollouts[a];
       if (action_time[a] >= now) planned += (planned.empty() ? "" : ", ") + s.actions[a].name;
+      else if (!ro.steps.empty() && ro.started >= 0 && ro.finished < 0)
+        planned += fmt::format("{}{} (step {} of {} done)", planned.empty() ? "" : ", ", s.actions[a].name,
+                               ro.steps_done, ro.steps.size());
+    }
     if (const std::string waiting = waiting_failbacks(); !waiting.empty())
       planned += (planned.empty() ? "" : ", ") + waiting + " (waiting for the divergent writes' reconciliation)";
     message = "Identified: " + (planned.empty() ? std::string("fix being prepared") : planned + " planned") + "; " +
@@ -473,13 +483,14 @@ void PlatformModel::Impl::on_action(int a, std::uint64_t token) {
   const int sv = action_service[std::size_t(a)];
   switch (act.kind) {
     case ActionKind::rollback: {
-      const Fault* f = s.find_fault(act.fault);
-      int i = f ? int(f - s.faults.data()) : -1;
-      if (i >= 0 && faults.active(i)) {
-        mitigates = true;
+      const int i = rollouts[std::size_t(a)].fault;
+      mitigates = i >= 0 && faults.active(i);
+      detail = "rollback of " + act.fault;
+      if (act.batch > 0) {
+        detail += start_rollout(a);
+      } else if (mitigates) {
         end_fault(i, "rolled back by " + act.name);
       }
-      detail = "rollback of " + act.fault;
       break;
     }
     case ActionKind::restart: {
@@ -494,29 +505,23 @@ void PlatformModel::Impl::on_action(int a, std::uint64_t token) {
       int from = find_service(act.from), to = find_service(act.to);
       mitigates = faults.hits_service(from);
       if (act.batch > 0) {
-        start_switch_rollout(a);
-        const RolloutState& ro = rollouts[std::size_t(a)];
-        detail = fmt::format("switch from {} to {} in {} steps of {} {} every {}", act.from, act.to, ro.steps.size(),
-                             act.batch, act.by == RolloutUnit::zone ? "zone(s)" : "caller replica(s)",
-                             duration_text(act.interval));
+        detail = "switch from " + act.from + " to " + act.to + start_rollout(a);
         break;
       }
-      int switched = 0;
-      for (std::size_t e = 0; e < s.dependencies.size(); ++e) {
-        if (edge_target[e] != from) continue;
-        const std::string& caller = s.dependencies[e].from;
-        if (!act.services.empty() && std::find(act.services.begin(), act.services.end(), caller) == act.services.end())
-          continue;
-        // A control edge picks up its new source at its next refresh, as a config push does.
-        edge_target[e] = to;
-        ++switched;
-      }
+      const std::vector<int> edges = switched_edges(a);
+      // A control edge picks up its new source at its next refresh, as a config push does.
+      for (int e : edges) edge_target[std::size_t(e)] = to;
+      const std::size_t switched = edges.size();
       detail = fmt::format("{} edge(s) switched from {} to {}", switched, act.from, act.to);
       break;
     }
     case ActionKind::failover: {
       if (failback_blocked(a)) return;  // it runs once the divergent writes are reconciled
       mitigates = true;
+      if (act.batch > 0) {
+        detail = act.service + " brought into " + act.to + start_rollout(a);
+        break;
+      }
       failovers[std::size_t(sv)].done = true;  // people have taken over from the controller
       const int zone = topo.zone_index(act.to), region = topo.region_index(act.to);
       make_active(sv, [&](int r) {
@@ -633,8 +638,9 @@ void PlatformModel::Impl::on_action_end(int a) {
 void PlatformModel::Impl::on_action_step(int a, std::uint64_t k) {
   const Action& act = s.actions[std::size_t(a)];
   if (tooling_holds_step(a, k) || !gate_holds(a, k)) return;
-  if (act.kind == ActionKind::switch_dependency) {
-    switch_step(a);
+  if (act.kind == ActionKind::switch_dependency || act.kind == ActionKind::rollback ||
+      act.kind == ActionKind::failover) {
+    rollout_step(a);
     return;
   }
   if (act.kind == ActionKind::restart) {

@@ -34,6 +34,24 @@ const char* to_string(DependencyKind k) {
   return "?";
 }
 
+FaultUnit fault_unit(FaultKind k) {
+  switch (k) {
+    case FaultKind::host_crash:
+    case FaultKind::slow_disk:
+    case FaultKind::cpu_hog: return FaultUnit::host;
+    case FaultKind::service_crash:
+    case FaultKind::config_rollout:
+    case FaultKind::cert_expiry:
+    case FaultKind::latency:
+    case FaultKind::packet_loss:
+    case FaultKind::error_rate:
+    case FaultKind::slowdown:
+    case FaultKind::memory_leak:
+    case FaultKind::clock_skew: return FaultUnit::replica;
+    default: return FaultUnit::none;
+  }
+}
+
 const char* to_string(FaultKind k) {
   switch (k) {
     case FaultKind::host_crash: return "host_crash";

@@ -523,10 +523,12 @@ struct Action {
   std::string service;     // restart, failover, shed_load, scale: the service acted on
   std::vector<std::string> services;  // switch_dependency: callers switched (empty: all callers)
   std::string from, to;    // switch_dependency: old and new target; failover: `to` = zone or region made active
-  int batch = 0;           // restart: replicas per step; switch_dependency: callers (or zones) per step (0: all at once)
-  Seconds interval = 0;    // restart, switch_dependency: time between steps
-  RolloutUnit by = RolloutUnit::replica;  // switch_dependency: what a batch counts
-  std::string gate;        // restart, switch_dependency, admit: monitor whose firing holds the next step
+  // restart: replicas per step; switch_dependency: callers (or zones) per step; rollback: the fault's
+  // replicas or hosts (or zones) per step; failover: replicas (or zones) of `to` per step (0: all at once)
+  int batch = 0;
+  Seconds interval = 0;    // restart, switch_dependency, rollback, failover: time between steps
+  RolloutUnit by = RolloutUnit::replica;  // switch_dependency, rollback, failover: what a batch counts
+  std::string gate;        // stepped actions and admit: monitor whose firing holds the next step
   GateFailure on_gate_failure = GateFailure::pause;  // pause (wait an interval, look again) or revert
   double fraction = 0;     // shed_load: share of the service's incoming requests refused
   int replicas = 0;        // scale: replicas wanted
@@ -575,6 +577,12 @@ struct Scenario {
   const Fault* find_fault(const std::string& name) const;
   std::vector<std::string> regions() const;  // in order of first appearance
 };
+
+// What a fault of this kind hits one by one where its target names several: hosts (host_crash,
+// slow_disk, cpu_hog), replicas (a service crash, a rollout, a latency ...; unless it is written on a
+// dependency or a link), or nothing (a zone or region at once, a link, a control plane, traffic).
+enum class FaultUnit { host, replica, none };
+FaultUnit fault_unit(FaultKind k);
 
 const char* to_string(DependencyKind k);
 const char* to_string(FaultKind k);

@@ -146,6 +146,14 @@ TEST_CASE("cli: compare of the poisoned-cache pair says the flush recovers soone
   CHECK_THAT(lines.at("ttm"), Contains("no difference"));
 }
 
+TEST_CASE("cli: compare of the bad-config pair says the rollback zone by zone recovers later", "[cli][experiment]") {
+  const auto lines = compare_bundled("bad-config-rollout", "bad-config-rollback-by-zone");
+  for (const char* metric : {"ttr", "recovery_span", "feature.playlists.availability", "user_minutes_lost"})
+    CHECK_THAT(lines.at(metric), Contains("A better"));
+  // The same detection and the same moment of action: only the rollback's pace differs.
+  for (const char* metric : {"ttd", "ttm", "feature.play.availability"}) CHECK_THAT(lines.at(metric), Contains("no difference"));
+}
+
 TEST_CASE("cli: compare of the backlog pair says the paced replay avoids the second outage", "[cli][experiment]") {
   const auto lines = compare_bundled("backlog-replay-overloads", "backlog-replay-paced");
   for (const char* metric : {"ttr", "user_minutes_lost", "availability"}) CHECK_THAT(lines.at(metric), Contains("B better"));

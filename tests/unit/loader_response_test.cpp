@@ -208,12 +208,26 @@ TEST_CASE("load shedding and admission take bounded shares", "[loader][response]
         Lines{"action[0].step: must be at most 1, got 2", "action[0].features[0]: unknown feature 'search'; known: play"});
 }
 
+TEST_CASE("a rollback goes in batches only where its fault has replicas or hosts", "[loader][response]") {
+  const std::string rollback = "[[action]]\nkind = \"rollback\"\nfault = \"bad\"\nat = \"2m\"\nbatch = 1\ninterval = \"1m\"\n";
+  const std::string fault = "[[fault]]\nname = \"bad\"\nat = \"1m\"\n";
+  CHECK_NOTHROW(load_scenario_text(kBase + fault + "kind = \"error_rate\"\ntarget = \"back\"\n" + rollback, "test.toml"));
+  CHECK_NOTHROW(load_scenario_text(kBase + fault + "kind = \"host_crash\"\ntarget = \"back\"\n" + rollback + "by = \"zone\"\n",
+                                   "test.toml"));
+  CHECK(mistakes(kBase + fault + "kind = \"error_rate\"\ntarget = \"front->back\"\n" + rollback) ==
+        Lines{"action[0].batch: 'bad' (error_rate on 'front->back') hits no replicas or hosts one by one: its "
+              "rollback goes at once (drop 'batch')"});
+  CHECK(mistakes(kBase + "[[action]]\nkind = \"restart\"\nservice = \"back\"\nat = \"1m\"\nby = \"zone\"\n") ==
+        Lines{"action[0].by: 'by' applies only to kind = \"switch_dependency\", \"rollback\" or \"failover\""});
+}
+
 TEST_CASE("an action's keys must belong to its kind", "[loader][response]") {
   CHECK(mistakes(kBase + "[[action]]\nkind = \"admit\"\nat = \"1m\"\nservice = \"back\"\nduration = \"5m\"\n"
                          "batch = 1\nreplicas = 2\nto = \"eu\"\n") ==
         Lines{"action[0].service: 'service' applies only to kind = \"restart\", \"failover\", \"shed_load\" or \"scale\"",
               "action[0].duration: 'duration' applies only to kind = \"shed_load\" or \"kill_switch\"",
-              "action[0].batch: 'batch' applies only to kind = \"restart\" or \"switch_dependency\"",
+              "action[0].batch: 'batch' applies only to kind = \"restart\", \"switch_dependency\", \"rollback\" or "
+              "\"failover\"",
               "action[0].replicas: 'replicas' applies only to kind = \"scale\"",
               "action[0].to: 'to' applies only to kind = \"switch_dependency\" or \"failover\""});
   CHECK(mistakes(kBase + "[[action]]\nkind = \"restart\"\nservice = \"back\"\nat = \"1m\"\nstep = 0.5\n"

@@ -255,6 +255,29 @@ TEST_CASE("a rollback whose deploy system signs in through the broken SSO goes a
   CHECK(a.summary.user_minutes_lost > 2 * b.summary.user_minutes_lost);
 }
 
+TEST_CASE("a bad configuration rolled back zone by zone recovers when the last zone is back, its twin at once",
+          "[verification][incident][rollout]") {
+  const Report a = run_bundled("bad-config-rollout");
+  const Report b = run_bundled("bad-config-rollback-by-zone");
+  REQUIRE(a.incident.mitigated);
+  REQUIRE(b.incident.mitigated);
+  CHECK(*a.incident.mitigated == Approx(*b.incident.mitigated));  // the same trigger and delay
+  REQUIRE(b.rollouts.size() == 1);
+  const RolloutReport& ro = b.rollouts[0];
+  CHECK(ro.unit == "replicas");
+  CHECK(ro.steps == 3);  // the three zones each hold reached replicas
+  REQUIRE(ro.started);
+  REQUIRE(ro.finished);
+  CHECK(*ro.finished - *ro.started == Approx(2 * 10 * kMinute));
+  // The rollout of the configuration stops at the first step: no replica is reached after it.
+  for (const Event& e : b.events)
+    if (e.kind == "fault_progress" && e.detail.find(" reaches ") != std::string::npos) CHECK(e.time <= *ro.started);
+  // The twin is whole at its rollback; this one once its last zone is taken back.
+  CHECK(*a.incident.ttr() == Approx(*a.incident.mitigated - *a.incident.impact_start).margin(a.bucket));
+  CHECK(*b.incident.recovered == Approx(*ro.finished).margin(b.bucket));
+  CHECK(*b.incident.ttr() - *a.incident.ttr() == Approx(2 * 10 * kMinute).margin(b.bucket));
+}
+
 TEST_CASE("a cache keeps a bad deploy's answers after the rollback until they expire, and a flush ends them",
           "[verification][incident][cache]") {
   const Report a = run_bundled("poisoned-cache-outlives-rollback");
