@@ -235,6 +235,9 @@ py::dict comparison_for_python(const ScenarioArguments& a, const ScenarioArgumen
     row["verdict"] = to_string(m.verdict);
     row["pairs"] = m.difference.pairs;
     row["better"] = m.better == Better::higher ? "higher" : "lower";
+    row["ranked"] = m.ranked;
+    row["no_incident_a"] = m.no_incident_a;
+    row["no_incident_b"] = m.no_incident_b;
     table.append(row);
   }
   py::dict out;

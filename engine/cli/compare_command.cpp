@@ -32,7 +32,11 @@ std::string comparison_table(const Comparison& c, std::size_t runs) {
   std::vector<std::array<std::string, 5>> rows{{"metric", "A mean", "B mean", "B - A [95% CI]", "verdict"}};
   for (const MetricComparison& m : c.metrics) {
     std::string verdict = to_string(m.verdict);
-    if (m.difference.pairs < runs) verdict += fmt::format(" ({} of {} runs had it in both)", m.difference.pairs, runs);
+    if (m.ranked)
+      verdict += fmt::format(" (ranked: no incident in {} of {} runs of A, {} of B)", m.no_incident_a, runs,
+                             m.no_incident_b);
+    else if (m.difference.pairs < runs)
+      verdict += fmt::format(" ({} of {} runs had it in both)", m.difference.pairs, runs);
     rows.push_back({m.metric, number(m.difference.mean_a), number(m.difference.mean_b), difference_text(m.difference),
                     verdict});
   }

@@ -1,6 +1,8 @@
 #include "experiment/comparison.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace faultline {
@@ -38,6 +40,43 @@ Verdict verdict(const PairedDifference& d, Better better) {
   return (b_higher == (better == Better::higher)) ? Verdict::b_better : Verdict::a_better;
 }
 
+namespace {
+
+bool incident_time(std::string_view metric) {
+  return metric == "ttd" || metric == "tta" || metric == "ttm" || metric == "ttr";
+}
+
+// An incident time as a rank: -inf for a run without an incident, else the time (NaN when the
+// incident never reached the stage, or the run does not say how many incidents it had: such a pair
+// is left out, as an undetected incident may be a small one rather than a worse one).
+double ranked_time(const RunMetrics& run, std::string_view name) {
+  const double v = run[name];
+  if (!std::isnan(v)) return v;
+  return run["incidents"] == 0 ? -std::numeric_limits<double>::infinity() : v;
+}
+
+// Ranks the pairs of an incident time when a run of one side has no incident and the other's has a
+// time; false when no pair is so (the plain difference decides).
+bool rank_incident_time(const std::vector<RunMetrics>& a, const std::vector<RunMetrics>& b, MetricComparison& c) {
+  std::vector<double> zero, rank;
+  bool one_sided = false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double x = ranked_time(a[i], c.metric), y = ranked_time(b[i], c.metric);
+    c.no_incident_a += std::isinf(x);
+    c.no_incident_b += std::isinf(y);
+    const bool defined = !std::isnan(x) && !std::isnan(y);
+    one_sided |= defined && std::isinf(x) != std::isinf(y);
+    zero.push_back(0);
+    rank.push_back(defined ? double((y > x) - (y < x)) : std::nan(""));
+  }
+  if (!one_sided) return false;
+  c.ranked = true;
+  c.verdict = verdict(paired_difference(zero, rank), c.better);
+  return true;
+}
+
+}  // namespace
+
 std::vector<MetricComparison> compare_runs(const std::vector<RunMetrics>& a, const std::vector<RunMetrics>& b) {
   if (a.size() != b.size()) throw std::invalid_argument("compare: the designs have different numbers of runs");
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -63,7 +102,7 @@ std::vector<MetricComparison> compare_runs(const std::vector<RunMetrics>& a, con
     c.metric = name;
     c.better = *better_direction(name);
     c.difference = paired_difference(va, vb);
-    c.verdict = verdict(c.difference, c.better);
+    if (!incident_time(name) || !rank_incident_time(a, b, c)) c.verdict = verdict(c.difference, c.better);
     out.push_back(std::move(c));
   }
   return out;

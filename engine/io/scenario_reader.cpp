@@ -1035,6 +1035,8 @@ class ScenarioReader {
     t.only_for(hog, "threads", "kind = \"cpu_hog\"");
     t.only_for(leak, "leak", "kind = \"memory_leak\"");
     for (std::string_view key : {"skew", "tolerance", "checked_by"}) t.only_for(skew, key, "kind = \"clock_skew\"");
+    const bool scoped = error_rate || latency || slowdown || erring_rollout;
+    t.only_for(scoped, "scope", "kind = \"error_rate\", \"latency\", \"slowdown\" or \"config_rollout\" without crash_loop");
 
     if (latency && t.require("delay"))
       if (auto v = t.distribution("delay")) fault.delay = *v;
@@ -1085,6 +1087,7 @@ class ScenarioReader {
       if (auto v = t.number("threads")) fault.threads = *v;
     if (leak && t.require("leak"))
       if (auto v = t.number("leak")) fault.leak = *v;
+    if (scoped && t.has("scope")) read_fault_scope(t, fault);
     if (skew) {
       if (t.require("skew"))
         if (auto v = t.duration("skew")) fault.skew = *v;
@@ -1095,6 +1098,31 @@ class ScenarioReader {
           fault.checked_by = *v;
         }
     }
+  }
+
+  // The users a fault hits: segments by list, tenants and users by share.
+  void read_fault_scope(TableReader& t, Fault& fault) {
+    auto st = t.table("scope");
+    if (!st) return;
+    FaultScope& scope = fault.scope;
+    scope.enabled = true;
+    if (st->has("segments"))
+      if (auto v = st->list("segments")) {
+        check_list_references(*st, "segments", *v, segments_);
+        scope.segments = *v;
+      }
+    if (auto v = st->number("users")) scope.users = *v;
+    if (st->has("tenants"))
+      if (auto v = st->number("tenants")) {
+        scope.tenants = *v;
+        if (s_.traffic.tenants < 1)
+          st->error("tenants", "users belong to no tenant: give traffic.tenants to scope a fault by tenant");
+      }
+    if (fault.poisons_cache)
+      t.error("scope", "a cache fetches for no user, so a fault scoped to users poisons no cache: drop 'scope' or "
+                       "'poisons_cache'");
+    if (!st->has("segments") && !st->has("users") && !st->has("tenants"))
+      t.error("scope", "an empty scope hits every user: give `segments`, `users` or `tenants` (or drop 'scope')");
   }
 
   // A rollout that cannot reach its last replica before the run ends is a mistake in the scenario.

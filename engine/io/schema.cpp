@@ -559,6 +559,20 @@ std::vector<SchemaKey> build_schema() {
                 "dependency (`poisoned_hits`)."),
       row("fault[].poison_ttl", T::duration).above(0).computed("the cache's `ttl`")
           .says("With poisons_cache: how long a cache keeps a bad answer (a negative-caching or CDN TTL)."),
+      row("fault[].scope", T::table)
+          .says("error_rate, latency, slowdown and config_rollout (without crash_loop) only: the users the fault "
+                "hits, those of the listed `segments` (device classes), of a share of the `tenants` and a share "
+                "of the `users`, all of them when several are given; other users' calls, and calls made for no "
+                "user (cache and control-plane refreshes, backlog replays), pass untouched. Reports gain a "
+                "`scoped_faults` section: the requests of the users in scope and of the others, per bucket, "
+                "and when the users in scope recovered. Present: at least one of its keys."),
+      row("fault[].scope.segments", T::name_list).computed("every segment")
+          .says("Traffic segments whose users it hits."),
+      row("fault[].scope.tenants", T::number).fallback("1").above(0).at_most(1).in("fraction")
+          .says("Share of `traffic.tenants` whose users it hits, drawn from the seed and the fault's name; needs "
+                "`traffic.tenants`."),
+      row("fault[].scope.users", T::number).fallback("1").above(0).at_most(1).in("fraction")
+          .says("Share of the users it hits, each drawn from the seed and the fault's name."),
       row("fault[].threads", T::number).above(0).at_most(100000).in("threads")
           .says("cpu_hog only (required): busy threads the hog runs on each host it hits, each taking at most one "
                 "core (a fraction: a thread busy part of the time)."),

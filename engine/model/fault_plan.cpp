@@ -50,6 +50,7 @@ FaultPlan::FaultPlan(const Scenario& s, const Topology& t, std::uint64_t seed)
     : s_(s),
       t_(t),
       state_(s.faults.size()),
+      scope_(s.faults.size()),
       host_holds_(t.hosts.size(), 0),
       replica_holds_(t.replicas.size(), 0),
       host_background_(t.hosts.size(), 0),
@@ -577,12 +578,12 @@ std::string FaultPlan::describe(int f) const {
 
 // ---- what active faults do -----------------------------------------------------------------------
 
-double FaultPlan::added_delay_at(int service, int replica) {
+double FaultPlan::added_delay_at(int service, int replica, std::uint32_t user) {
   double extra = 0;
   for (int f : service_faults_[std::size_t(service)]) {
     const Fault& fault = s_.faults[std::size_t(f)];
     const State& st = state_[std::size_t(f)];
-    if (fault.kind == FaultKind::latency && st.replica_hit[std::size_t(replica)])
+    if (fault.kind == FaultKind::latency && st.replica_hit[std::size_t(replica)] && in_scope(f, user))
       extra += rng_[std::size_t(f)].sample(fault.delay);
   }
   return extra;
@@ -597,20 +598,22 @@ double FaultPlan::leak_at(int service, int replica) const {
   return rate;
 }
 
-double FaultPlan::slowdown_at(int service, int replica) const {
+double FaultPlan::slowdown_at(int service, int replica, std::uint32_t user) const {
   double factor = 1;
   for (int f : service_faults_[std::size_t(service)]) {
     const Fault& fault = s_.faults[std::size_t(f)];
-    if (fault.kind == FaultKind::slowdown && state_[std::size_t(f)].replica_hit[std::size_t(replica)]) factor *= fault.factor;
+    if (fault.kind == FaultKind::slowdown && state_[std::size_t(f)].replica_hit[std::size_t(replica)] && in_scope(f, user))
+      factor *= fault.factor;
   }
   return factor;
 }
 
-int FaultPlan::injected_error_at(int service, int replica) {
+int FaultPlan::injected_error_at(int service, int replica, std::uint32_t user) {
   for (int f : service_faults_[std::size_t(service)]) {
     const Fault& fault = s_.faults[std::size_t(f)];
     const bool errs = fault.kind == FaultKind::error_rate || fault.kind == FaultKind::config_rollout;
-    if (errs && state_[std::size_t(f)].replica_hit[std::size_t(replica)] && rng_[std::size_t(f)].bernoulli(fault.rate))
+    if (errs && state_[std::size_t(f)].replica_hit[std::size_t(replica)] && in_scope(f, user) &&
+        rng_[std::size_t(f)].bernoulli(fault.rate))
       return f;
   }
   return -1;
@@ -619,25 +622,28 @@ int FaultPlan::injected_error_at(int service, int replica) {
 int FaultPlan::poisoned_answer_at(int service, int replica, RandomStream& rng) const {
   for (int f : service_faults_[std::size_t(service)]) {
     const Fault& fault = s_.faults[std::size_t(f)];
-    if (fault.poisons_cache && state_[std::size_t(f)].replica_hit[std::size_t(replica)] && rng.bernoulli(fault.rate))
+    // A cache's fetch is made for no user: a fault scoped to users does not reach it.
+    if (fault.poisons_cache && state_[std::size_t(f)].replica_hit[std::size_t(replica)] && !scoped(f) &&
+        rng.bernoulli(fault.rate))
       return f;
   }
   return -1;
 }
 
-double FaultPlan::added_delay_on(int edge) {
+double FaultPlan::added_delay_on(int edge, std::uint32_t user) {
   double extra = 0;
   for (int f : edge_faults_[std::size_t(edge)]) {
     const Fault& fault = s_.faults[std::size_t(f)];
-    if (active(f) && fault.kind == FaultKind::latency) extra += rng_[std::size_t(f)].sample(fault.delay);
+    if (active(f) && fault.kind == FaultKind::latency && in_scope(f, user)) extra += rng_[std::size_t(f)].sample(fault.delay);
   }
   return extra;
 }
 
-int FaultPlan::injected_error_on(int edge) {
+int FaultPlan::injected_error_on(int edge, std::uint32_t user) {
   for (int f : edge_faults_[std::size_t(edge)]) {
     const Fault& fault = s_.faults[std::size_t(f)];
-    if (active(f) && fault.kind == FaultKind::error_rate && rng_[std::size_t(f)].bernoulli(fault.rate)) return f;
+    if (active(f) && fault.kind == FaultKind::error_rate && in_scope(f, user) && rng_[std::size_t(f)].bernoulli(fault.rate))
+      return f;
   }
   return -1;
 }

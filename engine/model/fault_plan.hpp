@@ -18,6 +18,10 @@
 
 namespace faultline {
 
+// A call made for no user (a cache or control-plane refresh): no tenant's data is asked for, and no
+// fault scoped to users hits it.
+inline constexpr std::uint32_t kNoUser = 0xffffffffu;
+
 class FaultPlan {
  public:
   FaultPlan(const Scenario& s, const Topology& t, std::uint64_t seed);
@@ -72,19 +76,29 @@ class FaultPlan {
   Change roll_back(int f, const std::vector<int>& units, const std::string& why);
 
   // ---- what active faults do to calls -------------------------------------------------------------
-  // At `replica` of `service` (latency, slowdown, error_rate, an erring config rollout).
+  // The users a scoped fault hits (fault[].scope), by simulated user: the model draws them, having
+  // the traffic's segments and tenants. Unscoped faults hit every call.
+  void set_scope(int f, std::vector<std::uint8_t> users) { scope_[std::size_t(f)] = std::move(users); }
+  bool scoped(int f) const { return !scope_[std::size_t(f)].empty(); }
+  const std::vector<std::uint8_t>& scope(int f) const { return scope_[std::size_t(f)]; }
+  bool in_scope(int f, std::uint32_t user) const {
+    const std::vector<std::uint8_t>& users = scope_[std::size_t(f)];
+    return users.empty() || (user < users.size() && users[user]);
+  }
+  // At `replica` of `service` (latency, slowdown, error_rate, an erring config rollout), for a call
+  // made for `user`.
   bool touches_service(int service) const { return !service_faults_[std::size_t(service)].empty(); }
-  double added_delay_at(int service, int replica);
-  double slowdown_at(int service, int replica) const;  // service time multiplier
+  double added_delay_at(int service, int replica, std::uint32_t user);
+  double slowdown_at(int service, int replica, std::uint32_t user) const;  // service time multiplier
   double leak_at(int service, int replica) const;      // MB per second its process loses now
-  int injected_error_at(int service, int replica);     // the striking fault, or -1
+  int injected_error_at(int service, int replica, std::uint32_t user);  // the striking fault, or -1
   // A fetch by a cache from `replica` of `service` now: the fault with poisons_cache whose bad answer
   // it gets, or -1 (drawn from the caller's stream, so the plan's own draws are untouched).
   int poisoned_answer_at(int service, int replica, RandomStream& rng) const;
   // Along a dependency edge (latency, error_rate on `from->to`).
   bool touches_edge(int edge) const { return !edge_faults_[std::size_t(edge)].empty(); }
-  double added_delay_on(int edge);
-  int injected_error_on(int edge);
+  double added_delay_on(int edge, std::uint32_t user);
+  int injected_error_on(int edge, std::uint32_t user);
 
   // On the way between caller and callee: network faults between their zones, lost packets,
   // expired certificates, names that no longer resolve, skewed clocks.
@@ -190,6 +204,7 @@ class FaultPlan {
   const Scenario& s_;
   const Topology& t_;
   std::vector<State> state_;
+  std::vector<std::vector<std::uint8_t>> scope_;  // by fault: by simulated user, hit (empty: every call)
   std::vector<RandomStream> rng_;
   std::vector<FaultOccurrence> occurrences_;
   std::vector<OccurrenceState> occurrence_state_;

@@ -67,6 +67,7 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
   resolve_response();
   set_up_rollouts();
   set_up_tenants();
+  set_up_scopes();
   set_up_replication();
   set_up_cache_poisoning();
   set_up_backlogs();
@@ -207,6 +208,7 @@ void PlatformModel::Impl::finish_user_request(Handle ur, Outcome o) {
   const UserRequest& u = requests[ur];
   rec.user_request(u.feature, u.segment, u.region, u.user, now, o, now - u.start);
   if (!tenant_losses.empty()) count_tenant_request(u.user, o);
+  if (!scoped_faults.empty()) count_scoped_request(u.user, o);
   requests.release(ur);
 }
 
@@ -332,8 +334,8 @@ void PlatformModel::Impl::send_attempt(Handle ch) {
   }
   if (c.edge >= 0 && faults.touches_edge(c.edge)) {
     {
-      there += faults.added_delay_on(c.edge);
-      if (int f = faults.injected_error_on(c.edge); f >= 0) {  // an abort injected on the path, as a fault filter does
+      there += faults.added_delay_on(c.edge, c.user);
+      if (int f = faults.injected_error_on(c.edge, c.user); f >= 0) {  // an abort injected on the path, as a fault filter does
         a.server_done = true;
         a.result = Result{false, false, s.faults[std::size_t(f)].status, Cause::injected, false, Blame::fault(f)};
         q.push(now + there + back, kReply, 0, ah);
@@ -518,8 +520,8 @@ void PlatformModel::Impl::start_job(Handle jh) {
   }
   double after = 0;  // latency faults: time the request takes after its work
   if (faults.touches_service(service)) {
-    t *= faults.slowdown_at(service, j.replica);
-    after = faults.added_delay_at(service, j.replica);
+    t *= faults.slowdown_at(service, j.replica, j.user);
+    after = faults.added_delay_at(service, j.replica, j.user);
   }
   // A synchronous write waits for its copy's acknowledgement.
   if (j.write && s.services[std::size_t(service)].replication.mode == ReplicationMode::sync)
@@ -548,7 +550,7 @@ void PlatformModel::Impl::on_service_done(int r, Handle jh) {
     return;
   }
   if (faults.touches_service(service)) {
-    if (int f = faults.injected_error_at(service, r); f >= 0) {
+    if (int f = faults.injected_error_at(service, r, j.user); f >= 0) {
       finish_job(jh, Result{false, false, s.faults[std::size_t(f)].status, Cause::injected, false, Blame::fault(f)});
       return;
     }
@@ -994,6 +996,7 @@ void PlatformModel::Impl::apply_fault_change(const FaultPlan::Change& change) {
   if (change.fault >= 0 && s.faults[std::size_t(change.fault)].kind == FaultKind::limit_lowered) on_limit_changed(change.fault);
   if (change.fault >= 0 && s.faults[std::size_t(change.fault)].kind == FaultKind::data_loss) on_tenant_loss_changed(change.fault);
   if (!replication.empty()) replication_changed();
+  if (!scoped_faults.empty()) on_scoped_fault_changed(change.fault);
   schedule_fault_steps();
 }
 
@@ -1220,6 +1223,7 @@ Report PlatformModel::Impl::finish() {
   r.status_updates = status_updates;
   fill_rollouts(r);
   fill_restores(r);
+  fill_scoped_faults(r);
   fill_replication(r);
   fill_poisoned_caches(r);
   fill_backlogs(r);

@@ -96,8 +96,6 @@ struct Result {
   double at = -1;  // when the failure happened where it happened (the callee's clock), -1: on arrival
 };
 
-// A call made for no user (a cache or control-plane refresh): no tenant's data is asked for.
-inline constexpr std::uint32_t kNoUser = 0xffffffffu;
 
 struct UserRequest {
   int feature = 0, segment = 0, region = 0;
@@ -424,6 +422,17 @@ struct PlatformModel::Impl {
     std::vector<Counts> buckets;             // the same, per bucket
   };
   std::vector<TenantLoss> tenant_losses;
+  // Faults scoped to users (platform_scopes.cpp): per scoped fault, the requests of its users and of
+  // the others since it first began.
+  struct ScopedFault {
+    int fault = -1;
+    double share = 0;                                  // of the users in scope
+    bool active = false;
+    double began = -1, ended = -1;
+    Counts inside, outside;
+    std::vector<Counts> inside_buckets, outside_buckets;
+  };
+  std::vector<ScopedFault> scoped_faults;
   std::vector<std::vector<int>> tenant_losses_at;  // by service: indexes into tenant_losses
   struct RestoreState {
     int loss = -1;  // index into tenant_losses (-1: not a restore)
@@ -637,6 +646,11 @@ struct PlatformModel::Impl {
   void schedule_restore(int a);
   double restore_estimate() const;  // when the restores under way should end (-1: none)
   void fill_restores(Report& r) const;
+  // ---- platform_scopes.cpp: faults scoped to users
+  void set_up_scopes();
+  void on_scoped_fault_changed(int f);
+  void count_scoped_request(std::uint32_t user, Outcome o);
+  void fill_scoped_faults(Report& r) const;
 
   // ---- platform_response.cpp: monitors, the responders, status updates, actions
   void resolve_response();

@@ -95,6 +95,12 @@ TrafficShape::Draw TrafficShape::draw(RandomStream& rng) const {
   return d;
 }
 
+int TrafficShape::segment_of(std::uint32_t user) const {
+  // The segments' users are consecutive ranges of ids: the last range that starts at or before it.
+  const auto it = std::upper_bound(segment_first_user_.begin(), segment_first_user_.end(), user);
+  return std::max(0, int(it - segment_first_user_.begin()) - 1);
+}
+
 int TrafficShape::region_of(std::uint32_t user) const {
   // A fixed scramble of the user id, so regions are independent of segments.
   double u = std::fmod(double(user) * 0.6180339887498949 + 0.5, 1.0);

@@ -30,6 +30,7 @@ class TrafficShape {
   };
   Draw draw(RandomStream& rng) const;
   int region_of(std::uint32_t user) const;
+  int segment_of(std::uint32_t user) const;  // the segment whose users the id is drawn among
 
  private:
   const Scenario& s_;

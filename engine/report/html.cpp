@@ -594,6 +594,7 @@ std::string report_html(const Report& r) {
   features_section(out, r, stages);
   rollouts_section(out, r, stages);
   restores_section(out, r, stages);
+  scoped_faults_section(out, r, stages);
   replication_section(out, r, stages);
   poisoned_caches_section(out, r, stages);
   backlogs_section(out, r, stages);

@@ -47,6 +47,7 @@ void stage_markers(std::string& svg, const Frame& f, const std::vector<Stage>& s
 // Sections drawn in html_response.cpp.
 void rollouts_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 void restores_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
+void scoped_faults_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 void users_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 void replication_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
 void poisoned_caches_section(std::string& out, const Report& r, const std::vector<Stage>& stages);

@@ -1,4 +1,4 @@
-// report.html, the parts only some scenarios have: gradual actions (rollouts), restores of lost
+// report.html, the parts only some scenarios have: gradual actions (rollouts), faults scoped to users, restores of lost
 // data, the users' recovery where they have sessions, and detection by the users' own reports.
 #include "report/html_chart.hpp"
 
@@ -95,6 +95,34 @@ void restores_section(std::string& out, const Report& r, const std::vector<Stage
                        escape(re.action), re.tenants) +
            share_chart(r, stages, "share of tenants restored by " + re.action + " over time", re.share_by_bucket,
                        availability) +
+           "\n";
+  }
+}
+
+// Faults scoped to users: what the users in scope saw beside the others, and when they recovered.
+void scoped_faults_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+  if (r.scoped_faults.empty()) return;
+  out += "<h2>Scoped faults</h2>\n<table><tr><th>fault</th><th class=\"num\">users in scope</th>"
+         "<th class=\"num\">began</th><th class=\"num\">ended</th><th class=\"num\">its users recovered</th>"
+         "<th class=\"num\">their availability</th><th class=\"num\">the others'</th></tr>\n";
+  for (const ScopedFaultReport& sf : r.scoped_faults)
+    out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       escape(sf.fault), percent_text(sf.users_in_scope, 1), optional_hms(sf.began), optional_hms(sf.ended),
+                       optional_hms(sf.recovered), sf.inside.requests ? percent_text(sf.inside.availability()) : "-",
+                       sf.outside.requests ? percent_text(sf.outside.availability()) : "-");
+  out += "</table>\n";
+  const auto availability = [](const std::vector<Counts>& buckets) {
+    std::vector<double> out;
+    for (const Counts& c : buckets) out.push_back(c.requests ? c.availability() : std::numeric_limits<double>::quiet_NaN());
+    return out;
+  };
+  for (const ScopedFaultReport& sf : r.scoped_faults) {
+    if (!sf.began) continue;
+    out += fmt::format("<h3>{} <span class=\"note\">availability of its users (solid) and of the others (dashed)</span></h3>\n",
+                       escape(sf.fault)) +
+           share_chart(r, stages, "availability of the users " + sf.fault + " hits and of the others over time",
+                       availability(sf.inside_buckets), availability(sf.outside_buckets)) +
            "\n";
   }
 }

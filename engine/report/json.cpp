@@ -443,6 +443,22 @@ std::string report_to_json(const Report& r) {
     }
     out["restores"] = std::move(restores);
   }
+  if (!r.scoped_faults.empty()) {  // likewise for faults scoped to users
+    ordered_json scoped = ordered_json::array();
+    const auto counts = [](const Counts& c, const std::vector<Counts>& buckets) {
+      return ordered_json{{"availability", c.availability()}, {"requests", c.requests}, {"ok", c.ok},
+                          {"degraded", c.degraded},           {"failed", c.failed},     {"buckets", buckets_json(buckets)}};
+    };
+    for (const ScopedFaultReport& sf : r.scoped_faults)
+      scoped.push_back({{"fault", sf.fault},
+                        {"users_in_scope", sf.users_in_scope},
+                        {"began", optional_number(sf.began)},
+                        {"ended", optional_number(sf.ended)},
+                        {"recovered", optional_number(sf.recovered)},
+                        {"inside", counts(sf.inside, sf.inside_buckets)},
+                        {"outside", counts(sf.outside, sf.outside_buckets)}});
+    out["scoped_faults"] = std::move(scoped);
+  }
   if (!r.replication.empty()) {  // likewise for replicated state
     ordered_json replication = ordered_json::array();
     for (const ReplicationReport& rp : r.replication) {
@@ -626,6 +642,20 @@ Report report_from_json(std::string_view text) {
       re.requests = read_total(n);
       re.buckets = read_buckets(n["buckets"]);
       r.restores.push_back(std::move(re));
+    });
+  if (root.has("scoped_faults"))
+    root["scoped_faults"].for_each([&](const Node& n) {
+      ScopedFaultReport sf;
+      sf.fault = n["fault"].text();
+      sf.users_in_scope = n["users_in_scope"].number();
+      sf.began = n["began"].optional_number();
+      sf.ended = n["ended"].optional_number();
+      sf.recovered = n["recovered"].optional_number();
+      sf.inside = read_total(n["inside"]);
+      sf.inside_buckets = read_buckets(n["inside"]["buckets"]);
+      sf.outside = read_total(n["outside"]);
+      sf.outside_buckets = read_buckets(n["outside"]["buckets"]);
+      r.scoped_faults.push_back(std::move(sf));
     });
   if (root.has("replication"))
     root["replication"].for_each([&](const Node& n) {

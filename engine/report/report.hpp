@@ -153,6 +153,17 @@ struct RestoreReport {
   std::vector<Counts> buckets;       // the same, per bucket
 };
 
+// A fault scoped to some users (fault[].scope): what its users and the others saw from its first
+// start on, and when its users recovered (from then on each bucket of their requests met the lowest
+// feature SLO).
+struct ScopedFaultReport {
+  std::string fault;
+  double users_in_scope = 0;  // share of the users
+  std::optional<double> began, ended, recovered;  // first start; last end and recovery (null: not by the end)
+  Counts inside, outside;     // requests of the users in scope and of the others, from `began` on
+  std::vector<Counts> inside_buckets, outside_buckets;
+};
+
 // A service with replicated state (service[].replication): its writes, what a promotion lost, their
 // reconciliation and the time it spent read-only. Per bucket: writes acknowledged, lost at a
 // promotion, refused (read-only), divergent writes awaiting reconciliation at the bucket's end, and
@@ -260,6 +271,7 @@ struct Report {
   std::vector<StatusUpdate> status_updates;
   std::vector<RolloutReport> rollouts;   // only gradual actions (empty: none)
   std::vector<RestoreReport> restores;   // only restore actions (empty: none)
+  std::vector<ScopedFaultReport> scoped_faults;  // only faults with a scope (empty: none)
   std::optional<UserReportsReport> user_reports;  // only when the scenario models them
   std::vector<ReplicationReport> replication;
   std::vector<BacklogReport> backlogs;  // only dependencies with a backlog (empty: none)  // only services with service[].replication (empty: none)

@@ -137,6 +137,25 @@ void backlog_lines(std::string& out, const Report& r) {
   }
 }
 
+// Faults scoped to users: what their users saw beside the others, and when they recovered.
+void scoped_fault_lines(std::string& out, const Report& r) {
+  if (r.scoped_faults.empty()) return;
+  out += "\nscoped faults (the users each one hits, and the others, from its start)\n";
+  for (const ScopedFaultReport& sf : r.scoped_faults) {
+    if (!sf.began) {
+      out += fmt::format("  {}: {} of the users in scope; it did not start\n", sf.fault, percent_text(sf.users_in_scope, 1));
+      continue;
+    }
+    out += fmt::format("  {}: {} of the users in scope; their availability {}, the others' {}\n", sf.fault,
+                       percent_text(sf.users_in_scope, 1), percent_text(sf.inside.availability(), 3),
+                       percent_text(sf.outside.availability(), 3));
+    out += fmt::format("    began {}, {}; its users {}\n", offset_text(sf.began),
+                       sf.ended ? "ended " + offset_text(sf.ended) : std::string("not over by the end"),
+                       sf.recovered ? "recovered " + offset_text(sf.recovered) + " (" + span_text(*sf.recovered - *sf.began) + " after it began)"
+                                    : std::string("had not recovered by the end"));
+  }
+}
+
 void incident_timeline(std::string& out, const IncidentTimeline& i) {
   out += "\nincident (from the start of the run)\n";
   auto stage = [&](const char* name, const std::optional<double>& at, const char* span_name,
@@ -358,6 +377,7 @@ std::string format_summary(const Report& r) {
   replication_lines(out, r);
   poisoned_cache_lines(out, r);
   backlog_lines(out, r);
+  scoped_fault_lines(out, r);
   incident_timeline(out, r.incident);
   incidents_line(out, r.incidents);
   ttr_breakdown(out, r.incident);

@@ -173,6 +173,11 @@ std::string timeline_csv(const Report& r) {
   for (const RolloutReport& ro : r.rollouts) append_rollout_rows(out, r, ro);
   // Restore rows: the hit tenants' users' requests, and the share of those tenants back.
   for (const RestoreReport& re : r.restores) append_rows(out, r, "restore", re.action, re.buckets, {}, &re.share_by_bucket);
+  // Scoped fault rows: the requests of its users, then of the others.
+  for (const ScopedFaultReport& sf : r.scoped_faults) {
+    append_rows(out, r, "scope", sf.fault, sf.inside_buckets);
+    append_rows(out, r, "scope_others", sf.fault, sf.outside_buckets);
+  }
   if (r.users) append_user_rows(out, r, *r.users);
   for (const ReplicationReport& rp : r.replication) append_replication_rows(out, r, rp);
   for (const BacklogReport& b : r.backlogs) append_backlog_rows(out, r, b);

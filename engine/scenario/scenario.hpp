@@ -428,6 +428,17 @@ struct FailureProcess {
   bool age_while_down = true;
 };
 
+// The users a fault hits (error_rate, latency, slowdown, an erring config_rollout): those of the
+// listed segments (device classes), of a share of the tenants and a share of the users, all three
+// when several are given. Calls made for no user (cache and control-plane refreshes, backlog
+// replays) are outside every scope.
+struct FaultScope {
+  bool enabled = false;
+  std::vector<std::string> segments;  // empty: every segment
+  double tenants = 1;                 // share of traffic.tenants, drawn from the seed
+  double users = 1;                   // share of the users, drawn from the seed
+};
+
 struct Fault {
   std::string name;  // default "fault[i]"
   FaultKind kind = FaultKind::host_crash;
@@ -459,6 +470,7 @@ struct Fault {
   // front of it keep as if good, for poison_ttl (absent: the cache's ttl).
   bool poisons_cache = false;
   std::optional<Seconds> poison_ttl;
+  FaultScope scope;
   Source source;
 };
 

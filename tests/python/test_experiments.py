@@ -232,3 +232,19 @@ def test_result_has_a_compact_html_summary(tiny_result):
         assert stage in html
     assert "mitigation —" in html or "mitigation never" in html
     assert not math.isnan(tiny_result.summary["availability"])
+
+
+def test_a_design_without_an_incident_is_better_on_incident_times(repo_root):
+    # The longer hold-down never fails over: no incident in any run, while A has one in every run.
+    scenarios = repo_root / "scenarios"
+    a = faultline.load(scenarios / "partition-failover-divergent-writes.toml")
+    b = faultline.load(scenarios / "partition-failover-divergent-writes-longer-hold-down.toml")
+    comparison = faultline.compare(a, b, runs=3, jobs=2)
+    table = comparison.table.set_index("metric")
+    for metric in ("ttd", "tta", "ttm", "ttr"):
+        row = table.loc[metric]
+        assert row.verdict == "B better", metric
+        assert row.ranked and row.no_incident_a == 0 and row.no_incident_b == 3
+        assert row.pairs == 0  # no pair has the time on both sides
+    assert not table.loc["availability"].ranked
+    assert "ranked: no incident in 0 of A's runs, 3 of B's" in comparison._repr_html_()

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -100,4 +101,41 @@ TEST_CASE("experiment: a metric only one design has is compared on no pair", "[e
   const MetricComparison& login = find(all, "feature.login.availability");
   CHECK(login.difference.pairs == 0);
   CHECK(login.verdict == Verdict::not_available);
+}
+
+TEST_CASE("experiment: no incident beats any incident time", "[experiment][compare]") {
+  const double none = std::nan("");
+  const auto runs = [&](std::vector<std::pair<double, double>> ttr_and_incidents) {
+    std::vector<RunMetrics> out;
+    for (std::size_t i = 0; i < ttr_and_incidents.size(); ++i)
+      out.push_back(run(i + 1, {{"ttr", ttr_and_incidents[i].first}, {"incidents", ttr_and_incidents[i].second}}));
+    return out;
+  };
+  SECTION("B without an incident in every run") {
+    const auto all = compare_runs(runs({{600, 1}, {900, 1}, {700, 1}}), runs({{none, 0}, {none, 0}, {none, 0}}));
+    const MetricComparison& ttr = find(all, "ttr");
+    CHECK(ttr.ranked);
+    CHECK(ttr.no_incident_a == 0);
+    CHECK(ttr.no_incident_b == 3);
+    CHECK(ttr.difference.pairs == 0);
+    CHECK(ttr.verdict == Verdict::b_better);
+  }
+  SECTION("an incident that never reached the stage is left out, not ranked") {
+    const auto all = compare_runs(runs({{600, 1}, {900, 1}}), runs({{none, 2}, {none, 1}}));
+    CHECK_FALSE(find(all, "ttr").ranked);
+    CHECK(find(all, "ttr").verdict == Verdict::not_available);
+  }
+  SECTION("mixed pairs: the mean rank difference decides, here with no significance") {
+    const auto all = compare_runs(runs({{600, 1}, {none, 0}, {700, 1}}), runs({{none, 0}, {500, 1}, {900, 1}}));
+    const MetricComparison& ttr = find(all, "ttr");
+    CHECK(ttr.ranked);
+    CHECK(ttr.verdict == Verdict::no_significant_difference);
+    CHECK(ttr.difference.pairs == 1);  // the plain difference still shows the pair with both
+  }
+  SECTION("both with incidents in every pair: the plain difference decides") {
+    const auto all = compare_runs(runs({{600, 1}, {900, 1}, {700, 1}}), runs({{300, 1}, {500, 1}, {350, 1}}));
+    const MetricComparison& ttr = find(all, "ttr");
+    CHECK_FALSE(ttr.ranked);
+    CHECK(ttr.verdict == Verdict::b_better);
+  }
 }

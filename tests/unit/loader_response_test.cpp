@@ -221,6 +221,22 @@ TEST_CASE("a rollback goes in batches only where its fault has replicas or hosts
         Lines{"action[0].by: 'by' applies only to kind = \"switch_dependency\", \"rollback\" or \"failover\""});
 }
 
+TEST_CASE("a fault's scope names segments and shares, on the kinds that hit users' calls", "[loader][response]") {
+  const std::string fault = "[[fault]]\nname = \"bad\"\nat = \"1m\"\ntarget = \"back\"\n";
+  CHECK(mistakes(kBase + fault + "kind = \"error_rate\"\nscope = { segments = [\"tv\"], users = 1.5 }\n") ==
+        Lines{"fault[0].scope.segments[0]: unknown segment 'tv'; known: (none)",
+              "fault[0].scope.users: must be at most 1, got 1.5"});
+  CHECK(mistakes(kBase + fault + "kind = \"error_rate\"\nscope = { tenants = 0.5 }\n") ==
+        Lines{"fault[0].scope.tenants: users belong to no tenant: give traffic.tenants to scope a fault by tenant"});
+  CHECK(mistakes(kBase + fault + "kind = \"error_rate\"\nscope = {}\n") ==
+        Lines{"fault[0].scope: an empty scope hits every user: give `segments`, `users` or `tenants` (or drop 'scope')"});
+  CHECK(mistakes(kBase + fault + "kind = \"service_crash\"\nscope = { users = 0.5 }\n") ==
+        Lines{"fault[0].scope: 'scope' applies only to kind = \"error_rate\", \"latency\", \"slowdown\" or "
+              "\"config_rollout\" without crash_loop"});
+  CHECK_NOTHROW(load_scenario_text(kBase + fault + "kind = \"latency\"\ndelay = { dist = \"constant\", mean = \"1s\" }\n"
+                                   "scope = { users = 0.5 }\n", "test.toml"));
+}
+
 TEST_CASE("an action's keys must belong to its kind", "[loader][response]") {
   CHECK(mistakes(kBase + "[[action]]\nkind = \"admit\"\nat = \"1m\"\nservice = \"back\"\nduration = \"5m\"\n"
                          "batch = 1\nreplicas = 2\nto = \"eu\"\n") ==

@@ -234,6 +234,12 @@ TEST_CASE("a complete scenario fills every field", "[loader]") {
   CHECK(s.faults[3].poisons_cache);
   CHECK(s.faults[3].poison_ttl == std::optional<double>(1200));
   CHECK_FALSE(s.faults[20].poisons_cache);
+  CHECK_FALSE(s.faults[3].scope.enabled);
+  REQUIRE(s.faults[9].kind == FaultKind::slowdown);
+  CHECK(s.faults[9].scope.enabled);
+  CHECK(s.faults[9].scope.segments == std::vector<std::string>{"businesses"});
+  CHECK(s.faults[9].scope.tenants == 0.5);
+  CHECK(s.faults[9].scope.users == 0.5);
   CHECK(s.faults[20].kind == FaultKind::slow_disk);
   CHECK(s.faults[20].factor == 0.25);
   CHECK(s.faults[21].kind == FaultKind::limit_lowered);

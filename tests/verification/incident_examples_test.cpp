@@ -278,6 +278,31 @@ TEST_CASE("a bad configuration rolled back zone by zone recovers when the last z
   CHECK(*b.incident.ttr() - *a.incident.ttr() == Approx(2 * 10 * kMinute).margin(b.bucket));
 }
 
+TEST_CASE("a configuration that breaks one device class hurts its users only and is detected late",
+          "[verification][incident][scope]") {
+  Scenario s = load_scenario_file(std::string(FAULTLINE_SOURCE_DIR) + "/scenarios/tv-manifest-rollout-hidden-by-averages.toml");
+  const Report a = simulate_isolated(s, s.info.seed);
+  for (const Series& g : a.segments)
+    if (g.name != "tv") CHECK(g.total.failed == 0);
+  REQUIRE(a.scoped_faults.size() == 1);
+  const ScopedFaultReport& sf = a.scoped_faults[0];
+  CHECK(sf.users_in_scope == Approx(0.12).margin(0.005));  // the tv segment's share of the users
+  CHECK(sf.outside.failed == 0);
+  CHECK(sf.inside.failed == a.summary.requests.failed);  // every failure is a TV user's
+  REQUIRE(a.incident.mitigated);
+  REQUIRE(sf.ended);
+  REQUIRE(sf.recovered);
+  CHECK(*sf.ended == Approx(*a.incident.mitigated));
+  CHECK(*sf.recovered == Approx(*a.incident.mitigated).margin(a.bucket));
+  // Broken for every device, the same rollout trips the fleet-wide monitor far sooner.
+  s.faults[0].scope.segments = {"tv", "mobile", "web"};
+  const Report b = simulate_isolated(s, s.info.seed);
+  REQUIRE(a.incident.ttd());
+  REQUIRE(b.incident.ttd());
+  CHECK(*a.incident.ttd() > *b.incident.ttd() + 5 * kMinute);
+  CHECK(b.scoped_faults[0].users_in_scope == 1);
+}
+
 TEST_CASE("a cache keeps a bad deploy's answers after the rollback until they expire, and a flush ends them",
           "[verification][incident][cache]") {
   const Report a = run_bundled("poisoned-cache-outlives-rollback");

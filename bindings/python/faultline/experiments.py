@@ -95,7 +95,10 @@ class Comparison:
     that have the metric: a stage that never happened has none), diff (mean of B - A over the pairs in
     which both runs have it), ci_low, ci_high (its 95% confidence interval),
     verdict ("A better", "B better", "no significant difference", "no difference" when identical in
-    every pair, "n/a" when no pair has it), pairs, better ("higher" or "lower").
+    every pair, "n/a" when no pair has it), pairs, better ("higher" or "lower"), ranked, no_incident_a,
+    no_incident_b. An incident time (ttd, tta, ttm, ttr) that a run of one design lacks is ranked: no
+    incident is better than any time; when a pair differs so, ``ranked`` is True and the verdict comes from the mean rank difference over every
+    pair (no_incident_a and no_incident_b count the runs of each without an incident).
     ``runs``: every run of both, with columns design ("A" or "B"), run, seed and the metrics.
     """
 
@@ -103,7 +106,8 @@ class Comparison:
         import pandas as pd
 
         self.a, self.b = a, b
-        columns = ["metric", "a_mean", "b_mean", "diff", "ci_low", "ci_high", "verdict", "pairs", "better"]
+        columns = ["metric", "a_mean", "b_mean", "diff", "ci_low", "ci_high", "verdict", "pairs", "better", "ranked",
+                   "no_incident_a", "no_incident_b"]
         self.table = pd.DataFrame(compared["table"], columns=columns)
         rows = []
         for design, runs in (("A", compared["a"]), ("B", compared["b"])):
@@ -141,7 +145,10 @@ class Comparison:
         colours = {"A better": "#2b7bba", "B better": "#2b7bba", "no significant difference": "#777",
                    "no difference": "#777", "n/a": "#aaa"}
         for row in self.table.itertuples():
-            pairs = "" if row.pairs == len(self.seeds) else f" ({row.pairs} of {len(self.seeds)} pairs)"
+            if row.ranked:
+                pairs = f" (ranked: no incident in {row.no_incident_a} of A's runs, {row.no_incident_b} of B's)"
+            else:
+                pairs = "" if row.pairs == len(self.seeds) else f" ({row.pairs} of {len(self.seeds)} pairs)"
             cells.append(
                 f"<tr><td style='text-align:left'>{html.escape(row.metric)}</td><td>{_number(row.a_mean)}</td>"
                 f"<td>{_number(row.b_mean)}</td><td>{_interval(row)}</td>"

@@ -26,6 +26,17 @@ _INCIDENT_COLUMNS = [*INCIDENT_STAGES, "ttr", "detected_by", "mitigated_by", *TT
 _TIMELINE_SECTIONS = (("features", "feature"), ("segments", "segment"), ("regions", "region"), ("services", "service"))
 
 
+
+def _bucket_counts(buckets):
+    """A report's per-bucket counts (requests, ok, degraded, failed) as int64 arrays, and the
+    availability per bucket (NaN in a bucket without requests)."""
+    import numpy as np
+
+    counts = {c: np.asarray(buckets[c], dtype=np.int64) for c in ("requests", "ok", "degraded", "failed")}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        availability = np.where(counts["requests"] > 0, counts["ok"] / counts["requests"], np.nan)
+    return counts, availability
+
 class Result:
     """One simulation run. Made by :func:`faultline.run`, or from a report the CLI wrote:
     ``Result(pathlib.Path("out/NAME/report.json").read_text())``."""
@@ -92,11 +103,9 @@ class Result:
         parts = []
         for section, kind in _TIMELINE_SECTIONS:
             for series in self._report[section]:
-                counts = {c: np.asarray(series["buckets"][c], dtype=np.int64) for c in ("requests", "ok", "degraded", "failed")}
+                counts, availability = _bucket_counts(series["buckets"])
                 n = len(counts["requests"])
                 t_start, t_end = self._bucket_spans(n)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    availability = np.where(counts["requests"] > 0, counts["ok"] / counts["requests"], np.nan)
                 ejected = np.full(n, np.nan)
                 circuit_open = np.full(n, np.nan)
                 replicas = np.full(n, np.nan)
@@ -222,6 +231,49 @@ class Result:
              "availability": float})
 
     @functools.cached_property
+    def scoped_faults(self):
+        """One row per fault with a scope (fault[].scope), indexed by fault: users_in_scope (share of the
+        users it hits), began, ended, recovered (seconds from the start; NaN when it did not start, was
+        not over, or its users had not recovered by the end), time_to_recover (recovered - began), and the
+        requests from its start on of its users (requests, failed, availability) and of the others
+        (others_requests, others_failed, others_availability). Empty when no fault has a scope."""
+        import pandas as pd
+
+        columns = ["users_in_scope", "began", "ended", "recovered", "time_to_recover", "requests", "failed",
+                   "availability", "others_requests", "others_failed", "others_availability"]
+        rows = []
+        for x in self._report.get("scoped_faults", []):
+            began, recovered = _number(x["began"]), _number(x["recovered"])
+            inside, outside = x["inside"], x["outside"]
+            rows.append({"fault": x["fault"], "users_in_scope": x["users_in_scope"], "began": began,
+                         "ended": _number(x["ended"]), "recovered": recovered, "time_to_recover": recovered - began,
+                         "requests": inside["requests"], "failed": inside["failed"],
+                         "availability": inside["availability"], "others_requests": outside["requests"],
+                         "others_failed": outside["failed"], "others_availability": outside["availability"]})
+        return pd.DataFrame(rows, columns=["fault"] + columns).set_index("fault").astype(
+            {c: float for c in ("users_in_scope", "began", "ended", "recovered", "time_to_recover", "availability",
+                                "others_availability")})
+
+    @functools.cached_property
+    def scoped_fault_timeline(self):
+        """One row per bucket per scoped fault and side, as the scope and scope_others rows of
+        timeline.csv: t_start, t_end (seconds), fault, users ("in scope" or "others") and their requests
+        in the bucket: requests, ok, degraded, failed, availability (NaN in a bucket without requests)."""
+        import pandas as pd
+
+        columns = ["t_start", "t_end", "fault", "users", "requests", "ok", "degraded", "failed", "availability"]
+        parts = []
+        for x in self._report.get("scoped_faults", []):
+            for side, key in (("in scope", "inside"), ("others", "outside")):
+                counts, availability = _bucket_counts(x[key]["buckets"])
+                t_start, t_end = self._bucket_spans(len(counts["requests"]))
+                parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "fault": x["fault"], "users": side,
+                                           **counts, "availability": availability}))
+        if not parts:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(parts, ignore_index=True)
+
+    @functools.cached_property
     def restore_tenants(self):
         """One row per tenant a restore brings back, in the order it takes them: action, tenant (its
         number, 0 to traffic.tenants - 1), restored_at (seconds from the start; NaN when not back by the
@@ -251,11 +303,9 @@ class Result:
         columns = ["t_start", "t_end", "action", "share_done", "requests", "ok", "degraded", "failed", "availability"]
         parts = []
         for x in self._report.get("restores", []):
-            counts = {c: np.asarray(x["buckets"][c], dtype=np.int64) for c in ("requests", "ok", "degraded", "failed")}
+            counts, availability = _bucket_counts(x["buckets"])
             share = np.asarray(x["share_by_bucket"], dtype=float)
             t_start, t_end = self._bucket_spans(len(share))
-            with np.errstate(invalid="ignore", divide="ignore"):
-                availability = np.where(counts["requests"] > 0, counts["ok"] / counts["requests"], np.nan)
             parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "action": x["action"], "share_done": share,
                                        **counts, "availability": availability}))
         if not parts:
