@@ -1,0 +1,414 @@
+// The reading of the response to an incident: monitors, their thresholds, the incident and actions.
+
+#include "io/duration.hpp"
+#include "io/scenario_reader_impl.hpp"
+#include "scenario/fault_target.hpp"
+
+#include <array>
+
+namespace faultline::reading {
+
+void ScenarioReader::read_monitors(TableReader& root) {
+  for (TableReader& t : root.tables("monitor")) {
+    Monitor m;
+    m.source = source_of(t);
+    if (auto v = t.text("name")) {
+      m.name = *v;
+      monitors_.declare(*v, t, "name");
+    }
+    std::optional<bool> latency_metric = false;  // nothing: an unknown metric (its threshold is not read)
+    if (auto v = t.text("metric")) {
+      m.metric = *v;
+      latency_metric = check_metric(t, *v);
+    }
+    const bool below = t.has("below"), above = t.has("above");
+    if (below && above) t.error("above", "give either 'below' or 'above', not both");
+    if (!below && !above)
+      out_.add(t.where(), t.path_of("below"), "missing 'below' or 'above' (exactly one is required)");
+    if (below != above) {
+      const std::string_view key = below ? "below" : "above";
+      m.op = below ? CompareOp::lt : CompareOp::gt;
+      if (latency_metric)
+        if (auto v = threshold(t, key, *latency_metric)) m.threshold = *v;
+    }
+    if (auto v = t.duration("for")) m.for_ = *v;
+    if (t.has("depends_on"))
+      if (auto v = t.list("depends_on")) {
+        check_list_references(t, "depends_on", *v, services_);
+        m.depends_on = *v;
+      }
+    s_.monitors.push_back(std::move(m));
+  }
+}
+
+// A latency threshold reads best as a duration ("500ms"); a bare number of seconds works too.
+std::optional<double> ScenarioReader::threshold(TableReader& t, std::string_view key, bool latency_metric) {
+  const toml::node* n = t.node(key);
+  if (latency_metric && n && n->as_string()) {
+    const auto parsed = parse_duration(n->as_string()->get());
+    if (const auto* e = std::get_if<DurationError>(&parsed)) {
+      t.error(key, e->message);
+      return std::nullopt;
+    }
+    return std::get<Seconds>(parsed);
+  }
+  return t.number(key);
+}
+
+// Returns whether the metric is a latency; nothing when it is not a metric.
+std::optional<bool> ScenarioReader::check_metric(TableReader& t, const std::string& metric) {
+  constexpr std::string_view feature_prefix = "feature.", service_prefix = "service.";
+  auto strip = [&](std::string_view prefix, std::string_view suffix) -> std::optional<std::string> {
+    if (metric.size() > prefix.size() + suffix.size() && metric.starts_with(prefix) && metric.ends_with(suffix))
+      return metric.substr(prefix.size(), metric.size() - prefix.size() - suffix.size());
+    return std::nullopt;
+  };
+  if (auto f = strip(feature_prefix, ".availability")) {
+    check_reference(t, "metric", *f, features_);
+    return false;
+  }
+  constexpr std::array<std::string_view, 7> service_metrics = {
+      "availability", "error_rate", "p50_latency", "p95_latency", "p99_latency", "queue", "replicas_serving"};
+  for (std::string_view name : service_metrics)
+    if (auto s = strip(service_prefix, fmt::format(".{}", name))) {
+      check_reference(t, "metric", *s, services_);
+      return name.ends_with("_latency");
+    }
+  std::vector<std::string> known = {"feature.<f>.availability"};
+  for (std::string_view name : service_metrics) known.push_back(fmt::format("service.<s>.{}", name));
+  t.error("metric", fmt::format("unknown metric '{}'; known: {}", metric, known_list(known)));
+  return std::nullopt;
+}
+
+void ScenarioReader::read_incident(TableReader& root) {
+  auto t = root.table("incident");
+  if (!t) return;
+  Incident& incident = s_.incident;
+  if (root.has("incident")) incident.source = source_of(*t);
+  if (auto v = t->distribution("acknowledge")) incident.acknowledge = *v;
+  if (auto v = t->distribution("diagnose")) incident.diagnose = *v;
+  if (auto v = t->distribution("act")) incident.act = *v;
+  if (auto v = t->duration("stable_for")) incident.stable_for = *v;
+  if (t->has("tooling"))
+    if (auto v = t->list("tooling")) {
+      check_list_references(*t, "tooling", *v, services_);
+      incident.tooling = *v;
+    }
+  if (auto v = t->number("tooling_down_speed")) incident.tooling_down_speed = *v;
+  const bool status_page = t->has("status_page");
+  if (status_page)
+    if (auto v = t->text("status_page")) {
+      incident.status_page = *v;
+      check_reference(*t, "status_page", *v, services_);
+    }
+  t->only_for(status_page, "status_page_fallback", "incidents with a status_page");
+  if (status_page && t->has("status_page_fallback"))
+    if (auto v = t->duration("status_page_fallback")) incident.status_page_fallback = *v;
+  if (t->has("status_update_every"))
+    if (auto v = t->duration("status_update_every")) incident.status_update_every = *v;
+  if (auto ut = t->has("user_reports") ? t->table("user_reports") : std::nullopt) {
+    UserReports& u = incident.user_reports;
+    u.enabled = true;
+    if (auto v = ut->number("rate")) u.rate = *v;
+    if (auto v = ut->number("threshold")) u.threshold = *v;
+    if (auto v = ut->duration("window")) u.window = *v;
+    if (auto v = ut->distribution("escalate")) u.escalate = *v;
+  }
+}
+
+void ScenarioReader::read_actions(TableReader& root) {
+  std::vector<TableReader> tables = root.tables("action");
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    TableReader& t = tables[i];
+    Action a;
+    a.source = source_of(t);
+    a.name = fmt::format("action[{}]", i);
+    if (t.has("name"))
+      if (auto v = t.text("name")) a.name = *v;
+    actions_.declare(a.name, t, "name");
+
+    const bool at = t.has("at"), after = t.has("after");
+    if (at && after) t.error("after", "give either 'at' or 'after', not both");
+    if (!at && !after) out_.add(t.where(), t.path_of("at"), "missing 'at' or 'after' (exactly one is required)");
+    if (at && !after)
+      if (auto v = t.duration("at")) {
+        a.trigger = Trigger::at;
+        a.at = *v;
+        check_before_end(t, "at", *v);
+      }
+    if (after && !at)
+      if (auto v = t.text("after")) read_trigger(t, *v, a);
+    if (auto v = t.duration("delay")) a.delay = *v;
+    if (t.has("mitigates"))
+      if (auto v = t.boolean("mitigates")) a.mitigates = *v;
+    if (t.has("tooling"))
+      if (auto v = t.list("tooling")) {
+        check_list_references(t, "tooling", *v, services_);
+        a.tooling = *v;
+      }
+    if (t.has("tooling_down_speed") && !t.has("tooling"))
+      t.error("tooling_down_speed", "'tooling_down_speed' needs a 'tooling' (the services the action is done with)");
+    if (auto v = t.number("tooling_down_speed")) a.tooling_down_speed = *v;
+
+    const auto kind = t.text("kind");
+    if (kind) {
+      a.kind = from_choice<ActionKind>(*kind, {{"switch_dependency", ActionKind::switch_dependency},
+                                               {"rollback", ActionKind::rollback},
+                                               {"restart", ActionKind::restart},
+                                               {"failover", ActionKind::failover},
+                                               {"shed_load", ActionKind::shed_load},
+                                               {"scale", ActionKind::scale},
+                                               {"kill_switch", ActionKind::kill_switch},
+                                               {"admit", ActionKind::admit},
+                                               {"restore", ActionKind::restore},
+                                               {"flush_cache", ActionKind::flush_cache}});
+      read_action_target(t, a);
+    }
+    s_.actions.push_back(std::move(a));
+  }
+}
+
+void ScenarioReader::read_trigger(TableReader& t, const std::string& after, Action& a) {
+  constexpr std::string_view monitor_prefix = "monitor:";
+  if (after == "detected") a.trigger = Trigger::detected;
+  else if (after == "acknowledged") a.trigger = Trigger::acknowledged;
+  else if (after == "diagnosed") a.trigger = Trigger::diagnosed;
+  else if (after.starts_with(monitor_prefix)) {
+    a.trigger = Trigger::monitor;
+    a.monitor = after.substr(monitor_prefix.size());
+    check_reference(t, "after", a.monitor, monitors_);
+  } else {
+    t.error("after", fmt::format("unknown trigger '{}'; known: detected, acknowledged, diagnosed, monitor:<name>",
+                                 after));
+  }
+}
+
+// How a gradual action goes: what a batch counts, and the monitor that holds its next step.
+void ScenarioReader::read_rollout_gate(TableReader& t, Action& a) {
+  const bool switching = a.kind == ActionKind::switch_dependency;
+  const bool counted = switching || a.kind == ActionKind::rollback || a.kind == ActionKind::failover;
+  if (counted && t.has("by"))
+    if (auto v = t.text("by"))
+      a.by = from_choice<RolloutUnit>(*v, {{"replica", RolloutUnit::replica}, {"zone", RolloutUnit::zone}});
+  if (t.has("gate"))
+    if (auto v = t.text("gate")) {
+      a.gate = *v;
+      check_reference(t, "gate", *v, monitors_);
+    }
+  if (t.has("on_gate_failure"))
+    if (auto v = t.text("on_gate_failure")) {
+      a.on_gate_failure = from_choice<GateFailure>(*v, {{"pause", GateFailure::pause}, {"revert", GateFailure::revert}});
+      if (!t.has("gate")) t.error("on_gate_failure", "'on_gate_failure' needs a 'gate'");
+      else if (a.on_gate_failure == GateFailure::revert && !switching)
+        t.error("on_gate_failure", fmt::format("a {} cannot be reverted; only a switch_dependency can", to_string(a.kind)));
+    }
+  const bool stepped = a.kind == ActionKind::admit || a.batch > 0;
+  if (t.has("gate") && !stepped)
+    t.error("gate", "a gate is looked at between steps; this action goes at once (give it a 'batch')");
+  if (a.batch > 0 && a.interval <= 0 && (counted || t.has("gate")))
+    t.error(t.has("interval") ? "interval" : "batch", "the steps of a batched rollout need an 'interval' above 0s");
+}
+
+// Each kind takes its own keys; those of another kind are mistakes, not something to ignore.
+void ScenarioReader::read_action_target(TableReader& t, Action& a) {
+  const ActionKind k = a.kind;
+  const bool rollback = k == ActionKind::rollback, restart = k == ActionKind::restart,
+             switching = k == ActionKind::switch_dependency, failover = k == ActionKind::failover,
+             shed = k == ActionKind::shed_load, scale = k == ActionKind::scale, kill = k == ActionKind::kill_switch,
+             admit = k == ActionKind::admit, restore = k == ActionKind::restore, flush = k == ActionKind::flush_cache;
+  const bool on_service = restart || failover || shed || scale;
+  t.only_for(rollback || restore, "fault", "kind = \"rollback\" or \"restore\"");
+  for (std::string_view key : {"size", "size_stddev", "rate", "parallelism", "bandwidth"})
+    t.only_for(restore, key, "kind = \"restore\"");
+  t.only_for(on_service, "service", "kind = \"restart\", \"failover\", \"shed_load\" or \"scale\"");
+  for (std::string_view key : {"services", "from"}) t.only_for(switching, key, "kind = \"switch_dependency\"");
+  t.only_for(switching || failover, "to", "kind = \"switch_dependency\" or \"failover\"");
+  const bool stepped = restart || switching || rollback || failover;
+  for (std::string_view key : {"batch", "interval"})
+    t.only_for(stepped, key, "kind = \"restart\", \"switch_dependency\", \"rollback\" or \"failover\"");
+  t.only_for(switching || rollback || failover, "by", "kind = \"switch_dependency\", \"rollback\" or \"failover\"");
+  for (std::string_view key : {"gate", "on_gate_failure"})
+    t.only_for(stepped || admit, key,
+               "kind = \"restart\", \"switch_dependency\", \"rollback\", \"failover\" or \"admit\"");
+  t.only_for(shed, "fraction", "kind = \"shed_load\"");
+  t.only_for(scale, "replicas", "kind = \"scale\"");
+  t.only_for(kill, "feature", "kind = \"kill_switch\"");
+  t.only_for(kill || flush, "dependency", "kind = \"kill_switch\" or \"flush_cache\"");
+  t.only_for(shed || kill, "duration", "kind = \"shed_load\" or \"kill_switch\"");
+  for (std::string_view key : {"features", "step", "every"}) t.only_for(admit, key, "kind = \"admit\"");
+
+  if ((rollback || restore) && t.require("fault"))
+    if (auto v = t.text("fault")) {
+      a.fault = *v;
+      if (check_reference(t, "fault", *v, faults_) && restore)
+        if (const Fault* f = s_.find_fault(*v); f && f->kind != FaultKind::data_loss)
+          t.error("fault", fmt::format("a restore repairs a data_loss fault; '{}' is a {} fault (end it with a rollback)",
+                                       *v, to_string(f->kind)));
+    }
+  if (restore) read_restore(t, a);
+  const Service* service = nullptr;
+  if (on_service && t.require("service"))
+    if (auto v = t.text("service")) {
+      a.service = *v;
+      if (check_reference(t, "service", *v, services_)) service = s_.find_service(*v);
+    }
+  if (stepped) {
+    if (auto v = t.integer("batch")) a.batch = static_cast<int>(*v);
+    if (auto v = t.duration("interval")) a.interval = *v;
+  }
+  if (stepped || admit) read_rollout_gate(t, a);
+  if (rollback && a.batch > 0) check_batched_rollback(t, a);
+  if (failover && a.batch > 0 && service && service->replication.enabled)
+    t.error("batch", fmt::format("'{}' replicates its state: its failover promotes the copy at once and "
+                                 "cannot go in batches", service->name));
+  if (failover && t.require("to"))
+    if (auto v = t.text("to")) {
+      a.to = *v;
+      if (service) check_failover_target(t, *service, *v);
+    }
+  if (shed && t.require("fraction"))
+    if (auto v = t.number("fraction")) a.fraction = *v;
+  if ((shed || kill) && t.has("duration"))
+    if (auto v = t.duration("duration")) a.duration = *v;
+  if (scale && t.require("replicas"))
+    if (auto v = t.integer("replicas")) {
+      a.replicas = static_cast<int>(*v);
+      if (service) check_scale(t, *service, a.replicas);
+    }
+  if (kill) read_kill_switch(t, a);
+  if (flush && t.require("dependency"))
+    if (const Dependency* d = read_action_dependency(t, a); d && !d->cache.enabled)
+      t.error("dependency", fmt::format("'{}' has no cache to flush (give it a `cache`)", a.dependency));
+  if (admit) {
+    if (t.has("features"))
+      if (auto v = t.list("features")) {
+        check_list_references(t, "features", *v, features_);
+        a.features = *v;
+      }
+    if (auto v = t.number("step")) a.step = *v;
+    if (auto v = t.duration("every")) a.every = *v;
+  }
+  if (!switching) return;
+  const bool has_from = t.require("from"), has_to = t.require("to");
+  std::optional<std::string> from, to;
+  if (has_from) from = t.text("from");
+  if (has_to) to = t.text("to");
+  if (to) {
+    a.to = *to;
+    check_reference(t, "to", *to, services_);
+  }
+  if (!from) return;
+  a.from = *from;
+  if (!check_reference(t, "from", *from, services_)) return;
+  if (to && *to == *from) t.error("to", fmt::format("switches '{}' to itself", *from));
+  std::vector<std::string> callers;
+  for (const Dependency& d : s_.dependencies)
+    if (d.to == *from && std::find(callers.begin(), callers.end(), d.from) == callers.end()) callers.push_back(d.from);
+  if (callers.empty()) {
+    t.error("from", fmt::format("no service calls '{}', so there is nothing to switch", *from));
+    return;
+  }
+  if (!t.has("services")) return;
+  if (auto services = t.list("services")) {
+    const auto* array = t.node("services")->as_array();
+    for (std::size_t i = 0; i < services->size(); ++i) {
+      const std::string& s = (*services)[i];
+      if (std::find(callers.begin(), callers.end(), s) != callers.end()) continue;
+      const std::string message = services_.contains(s)
+                                      ? fmt::format("'{}' does not call '{}'; callers: {}", s, *from, known_list(callers))
+                                      : services_.unknown(s);
+      out_.add(array->get(i)->source(), fmt::format("{}[{}]", t.path_of("services"), i), message);
+    }
+    a.services = *services;
+  }
+}
+
+// The work of a restore: each lost tenant's size, copied by parallel streams at a rate, perhaps
+// under a shared bandwidth.
+void ScenarioReader::read_restore(TableReader& t, Action& a) {
+  if (t.require("size"))
+    if (auto v = t.number("size")) a.size = *v;
+  if (auto v = t.number("size_stddev")) a.size_stddev = *v;
+  if (t.require("rate"))
+    if (auto v = t.number("rate")) a.rate = *v;
+  if (auto v = t.integer("parallelism")) a.parallelism = static_cast<int>(*v);
+  if (t.has("bandwidth"))
+    if (auto v = t.number("bandwidth")) a.bandwidth = *v;
+}
+
+// A failover makes active a zone, or a region, that holds replicas of the service.
+// A rollback in batches takes back the fault's hosts or replicas a few at a time; a fault that hits
+// a dependency, a link, a control plane or a whole zone at once has nothing to take in batches.
+void ScenarioReader::check_batched_rollback(TableReader& t, const Action& a) {
+  const Fault* f = s_.find_fault(a.fault);
+  if (!f) return;  // reported with its reference
+  const FaultTarget target = parse_fault_target(f->target);
+  const FaultUnit unit = fault_unit(f->kind);
+  const bool units = unit == FaultUnit::host ||
+                     (unit == FaultUnit::replica && target.form != FaultTarget::Form::dependency &&
+                      target.form != FaultTarget::Form::link);
+  if (!units)
+    t.error("batch", fmt::format("'{}' ({} on '{}') hits no replicas or hosts one by one: its rollback goes at "
+                                 "once (drop 'batch')", f->name, to_string(f->kind), f->target));
+}
+
+void ScenarioReader::check_failover_target(TableReader& t, const Service& service, const std::string& to) {
+  if (!zones_.contains(to) && !regions_.contains(to))
+    return t.error("to", fmt::format("unknown zone or region '{}'; zones: {}; regions: {}", to,
+                                     known_list(zones_.names()), known_list(regions_.names())));
+  if (service.zones.empty()) return;  // they could not be read, which has been reported
+  std::vector<std::string> regions;
+  for (const std::string& zone : service.zones) {
+    const Zone* z = s_.find_zone(zone);
+    if (zone == to || (z && z->region == to)) return;
+    if (z && std::find(regions.begin(), regions.end(), z->region) == regions.end()) regions.push_back(z->region);
+  }
+  t.error("to", fmt::format("{} '{}' holds no replicas of '{}'; its zones: {}; its regions: {}",
+                            zones_.contains(to) ? "zone" : "region", to, service.name,
+                            known_list(distinct(service.zones)), known_list(regions)));
+}
+
+// Scaling up reaches only replicas the service has: its parked ones, which autoscaling's max provides.
+void ScenarioReader::check_scale(TableReader& t, const Service& service, int replicas) {
+  const Autoscaling& as = service.autoscaling;
+  if (as.enabled && replicas > as.max)
+    t.error("replicas", fmt::format("must be at most the autoscaling max of '{}' ({}), got {}: the extra capacity a "
+                                    "service can get is its parked replicas",
+                                    service.name, as.max, replicas));
+  else if (!as.enabled && replicas > service.replicas)
+    t.error("replicas", fmt::format("must be at most the replicas of '{}' ({}), got {}: the extra capacity a service "
+                                    "can get is its parked replicas, and without autoscaling it has none",
+                                    service.name, service.replicas, replicas));
+}
+
+void ScenarioReader::read_kill_switch(TableReader& t, Action& a) {
+  const bool feature = t.has("feature"), dependency = t.has("dependency");
+  if (feature && dependency) t.error("dependency", "give either 'feature' or 'dependency', not both");
+  if (!feature && !dependency)
+    out_.add(t.where(), t.path_of("feature"), "missing 'feature' or 'dependency' (exactly one is required)");
+  if (feature && !dependency)
+    if (auto v = t.text("feature")) {
+      a.feature = *v;
+      check_reference(t, "feature", *v, features_);
+    }
+  if (dependency && !feature) read_action_dependency(t, a);
+}
+
+// An action's `dependency`, written from->to: the first dependency it names, or null (after a
+// diagnostic) when it is not that form or names none.
+const Dependency* ScenarioReader::read_action_dependency(TableReader& t, Action& a) {
+  const auto v = t.text("dependency");
+  if (!v) return nullptr;
+  a.dependency = *v;
+  const FaultTarget target = parse_fault_target(*v);
+  if (target.form != FaultTarget::Form::dependency) {
+    t.error("dependency", fmt::format("expected a dependency written from->to, got \"{}\"", *v));
+    return nullptr;
+  }
+  for (const Dependency& d : s_.dependencies)
+    if (d.from == target.first && d.to == target.second) return &d;
+  t.error("dependency", fmt::format("unknown dependency '{}'; known: {}", *v, known_list(dependency_names())));
+  return nullptr;
+}
+
+}  // namespace faultline::reading
