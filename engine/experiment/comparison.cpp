@@ -8,11 +8,13 @@
 namespace faultline {
 
 std::optional<Better> better_direction(std::string_view metric) {
-  constexpr std::string_view feature_prefix = "feature.", availability_suffix = ".availability";
-  if (metric == "availability") return Better::higher;
-  if (metric.size() > feature_prefix.size() + availability_suffix.size() && metric.starts_with(feature_prefix) &&
-      metric.ends_with(availability_suffix))
-    return Better::higher;
+  constexpr std::string_view feature_prefix = "feature.";
+  const auto of_feature = [&](std::string_view suffix) {
+    return metric.size() > feature_prefix.size() + suffix.size() && metric.starts_with(feature_prefix) &&
+           metric.ends_with(suffix);
+  };
+  if (metric == "availability" || of_feature(".availability")) return Better::higher;
+  if (metric == "degraded" || of_feature(".degraded")) return Better::lower;
   for (std::string_view lower : {"users_affected", "user_minutes_lost", "sessions_lost", "ttd", "tta", "ttm", "ttr",
                                   "detection_span", "acknowledgement_span", "diagnosis_span", "mitigation_span",
                                   "recovery_span", "incidents", "writes_lost", "read_only"})

@@ -17,9 +17,10 @@ namespace faultline {
 
 enum class Better { higher, lower };
 
-// Availability (overall and per feature) is better higher; users_affected, user_minutes_lost,
+// Availability (overall and per feature) is better higher; the degraded shares (overall and per
+// feature), users_affected, user_minutes_lost,
 // sessions_lost, ttd, tta, ttm, ttr, the stage spans and incidents lower. Other columns (stage times,
-// service_calls) describe a run without being better one way: nullopt.
+// requests, service_calls) describe a run without being better one way: nullopt.
 std::optional<Better> better_direction(std::string_view metric);
 
 enum class Verdict {

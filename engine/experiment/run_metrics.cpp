@@ -77,11 +77,23 @@ std::string feature_availability_metric(std::string_view feature) {
   return "feature." + std::string(feature) + ".availability";
 }
 
+std::string feature_degraded_metric(std::string_view feature) { return "feature." + std::string(feature) + ".degraded"; }
+
+namespace {
+
+// Share of the requests served degraded (a soft dependency's fallback, a stale cache): 0 without requests.
+double degraded_share(const Counts& c) { return c.requests ? double(c.degraded) / double(c.requests) : 0.0; }
+
+}  // namespace
+
 RunMetrics run_metrics(const Report& r) {
   RunMetrics out;
   out.seed = r.provenance.seed;
   out.metrics.push_back({"availability", r.summary.requests.availability()});
   for (const Series& f : r.features) out.metrics.push_back({feature_availability_metric(f.name), f.total.availability()});
+  out.metrics.push_back({"degraded", degraded_share(r.summary.requests)});
+  for (const Series& f : r.features) out.metrics.push_back({feature_degraded_metric(f.name), degraded_share(f.total)});
+  out.metrics.push_back({"requests", double(r.summary.requests.requests)});
   for (const TrailingMetric& m : kTrailing) out.metrics.push_back({m.name, m.of(r)});
   if (!r.replication.empty())
     for (const TrailingMetric& m : kReplication) out.metrics.push_back({m.name, m.of(r)});
@@ -91,6 +103,9 @@ RunMetrics run_metrics(const Report& r) {
 std::vector<std::string> metric_names(const Scenario& s) {
   std::vector<std::string> out{"availability"};
   for (const Feature& f : s.features) out.push_back(feature_availability_metric(f.name));
+  out.emplace_back("degraded");
+  for (const Feature& f : s.features) out.push_back(feature_degraded_metric(f.name));
+  out.emplace_back("requests");
   for (const TrailingMetric& m : kTrailing) out.emplace_back(m.name);
   if (replicates(s))
     for (const TrailingMetric& m : kReplication) out.emplace_back(m.name);

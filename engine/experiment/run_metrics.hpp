@@ -25,7 +25,8 @@ struct RunMetrics {
   double operator[](std::string_view name) const;
 };
 
-// availability, feature.<name>.availability for each feature in scenario order, users_affected,
+// availability, feature.<name>.availability for each feature in scenario order, degraded (share of the
+// user requests served degraded), feature.<name>.degraded for each feature, requests, users_affected,
 // user_minutes_lost, sessions_lost, ttd, tta, ttm, ttr, impact_start, detected, acknowledged,
 // diagnosed, mitigated, recovered, detection_span, acknowledgement_span, diagnosis_span,
 // mitigation_span, recovery_span (IncidentTimeline::stages), incidents (how many; the incident
@@ -37,7 +38,8 @@ RunMetrics run_metrics(const Report& r);
 // header).
 std::vector<std::string> metric_names(const Scenario& s);
 
-// "feature.<name>.availability".
+// "feature.<name>.availability", "feature.<name>.degraded".
 std::string feature_availability_metric(std::string_view feature);
+std::string feature_degraded_metric(std::string_view feature);
 
 }  // namespace faultline

@@ -52,14 +52,14 @@ TEST_CASE("experiment: run_metrics gives the columns metric_names announces", "[
   const Scenario s = load_scenario_file(kSingleZone);
   Report r;
   r.provenance.seed = 42;
-  r.summary.requests = {1000, 900, 0, 100};
+  r.summary.requests = {1000, 900, 250, 100};  // requests, ok, degraded, failed
   r.summary.users_affected = 70;
   r.summary.sessions_lost = 3;
   r.summary.service_calls = 12345;
   for (const Feature& f : s.features) {
     Series series;
     series.name = f.name;
-    series.total = {500, 450, 0, 50};
+    series.total = {500, 450, f.name == "play" ? 200u : 50u, 50};
     r.features.push_back(series);
   }
   r.incident.impact_start = 120;
@@ -75,6 +75,11 @@ TEST_CASE("experiment: run_metrics gives the columns metric_names announces", "[
   CHECK(names[2] == "feature.search.availability");
   CHECK(m.seed == 42);
   CHECK(m["availability"] == 0.9);
+  CHECK(names[3] == "degraded");
+  CHECK(m["degraded"] == 0.25);
+  CHECK(m["feature.play.degraded"] == 0.4);
+  CHECK(m["feature.search.degraded"] == 0.1);
+  CHECK(m["requests"] == 1000);
   CHECK(m["users_affected"] == 70);
   CHECK(m["sessions_lost"] == 3);
   CHECK(m["ttr"] == 180);
