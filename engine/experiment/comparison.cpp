@@ -44,8 +44,12 @@ Verdict verdict(const PairedDifference& d, Better better) {
 
 namespace {
 
+// The times and spans of an incident: a run without one has none of them.
 bool incident_time(std::string_view metric) {
-  return metric == "ttd" || metric == "tta" || metric == "ttm" || metric == "ttr";
+  for (std::string_view m : {"ttd", "tta", "ttm", "ttr", "detection_span", "acknowledgement_span", "diagnosis_span",
+                             "mitigation_span", "recovery_span"})
+    if (metric == m) return true;
+  return false;
 }
 
 // An incident time as a rank: -inf for a run without an incident, else the time (NaN when the

@@ -41,10 +41,10 @@ struct MetricComparison {
   Better better = Better::higher;
   PairedDifference difference;  // B - A, over the pairs in which both have a value
   Verdict verdict = Verdict::not_available;
-  // Incident times (ttd, tta, ttm, ttr) where a run of one side has no incident and the other's has
-  // a time: no incident is better than any time. Then every pair is ranked (-1, 0 or +1, B - A; a
-  // pair where an incident never reached the stage is left out) and the verdict is the interval of
-  // the mean rank difference.
+  // Incident times (ttd, tta, ttm, ttr and the stage spans) where a run of one side has no incident
+  // and the other's has a time: no incident is better than any time. Then every pair is ranked (-1, 0
+  // or +1, B - A; a pair where an incident never reached the stage is left out) and the verdict is
+  // the interval of the mean rank difference.
   bool ranked = false;
   std::size_t no_incident_a = 0, no_incident_b = 0;  // runs without an incident
 };

@@ -241,7 +241,7 @@ def test_a_design_without_an_incident_is_better_on_incident_times(repo_root):
     b = faultline.load(scenarios / "partition-failover-divergent-writes-longer-hold-down.toml")
     comparison = faultline.compare(a, b, runs=3, jobs=2)
     table = comparison.table.set_index("metric")
-    for metric in ("ttd", "tta", "ttm", "ttr"):
+    for metric in ("ttd", "tta", "ttm", "ttr", "detection_span", "acknowledgement_span"):
         row = table.loc[metric]
         assert row.verdict == "B better", metric
         assert row.ranked and row.no_incident_a == 0 and row.no_incident_b == 3

@@ -109,12 +109,18 @@ TEST_CASE("experiment: no incident beats any incident time", "[experiment][compa
   const auto runs = [&](std::vector<std::pair<double, double>> ttr_and_incidents) {
     std::vector<RunMetrics> out;
     for (std::size_t i = 0; i < ttr_and_incidents.size(); ++i)
-      out.push_back(run(i + 1, {{"ttr", ttr_and_incidents[i].first}, {"incidents", ttr_and_incidents[i].second}}));
+      out.push_back(run(i + 1, {{"ttr", ttr_and_incidents[i].first},
+                                {"recovery_span", ttr_and_incidents[i].first},
+                                {"incidents", ttr_and_incidents[i].second}}));
     return out;
   };
   SECTION("B without an incident in every run") {
     const auto all = compare_runs(runs({{600, 1}, {900, 1}, {700, 1}}), runs({{none, 0}, {none, 0}, {none, 0}}));
     const MetricComparison& ttr = find(all, "ttr");
+    const MetricComparison& incidents = find(all, "incidents");
+    CHECK_FALSE(incidents.ranked);  // a count, compared as it is
+    CHECK(find(all, "recovery_span").ranked);  // a stage's span, like its time
+    CHECK(find(all, "recovery_span").verdict == Verdict::b_better);
     CHECK(ttr.ranked);
     CHECK(ttr.no_incident_a == 0);
     CHECK(ttr.no_incident_b == 3);

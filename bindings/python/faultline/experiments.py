@@ -96,9 +96,10 @@ class Comparison:
     which both runs have it), ci_low, ci_high (its 95% confidence interval),
     verdict ("A better", "B better", "no significant difference", "no difference" when identical in
     every pair, "n/a" when no pair has it), pairs, better ("higher" or "lower"), ranked, no_incident_a,
-    no_incident_b. An incident time (ttd, tta, ttm, ttr) that a run of one design lacks is ranked: no
-    incident is better than any time; when a pair differs so, ``ranked`` is True and the verdict comes from the mean rank difference over every
-    pair (no_incident_a and no_incident_b count the runs of each without an incident).
+    no_incident_b. An incident time (ttd, tta, ttm, ttr, a stage's span) that a run of one design
+    lacks is ranked: no incident is better than any time; when a pair differs so, ``ranked`` is True
+    and the verdict comes from the mean rank difference over every pair (no_incident_a and
+    no_incident_b count the runs of each without an incident).
     ``runs``: every run of both, with columns design ("A" or "B"), run, seed and the metrics.
     """
 
