@@ -7,7 +7,6 @@
 
 namespace faultline {
 
-namespace {
 void count(Counts& c, Outcome o) {
   ++c.requests;
   if (o == Outcome::failed) {
@@ -18,6 +17,7 @@ void count(Counts& c, Outcome o) {
   }
 }
 
+namespace {
 Series make_series(const std::string& name, double slo, int buckets) {
   Series s;
   s.name = name;

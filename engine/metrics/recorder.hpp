@@ -15,6 +15,9 @@ namespace faultline {
 
 enum class Outcome { ok, degraded, failed };
 
+// Adds one request with that outcome to c (a degraded one is ok, and degraded).
+void count(Counts& c, Outcome o);
+
 // What carried a failure to a service: a fault, a dependency edge, a shared resource that was
 // saturated (an index in the names given to set_resource_names), or nothing known (overload).
 struct Blame {

@@ -50,7 +50,6 @@ FaultPlan::FaultPlan(const Scenario& s, const Topology& t, std::uint64_t seed)
     : s_(s),
       t_(t),
       state_(s.faults.size()),
-      scope_(s.faults.size()),
       host_holds_(t.hosts.size(), 0),
       replica_holds_(t.replicas.size(), 0),
       host_background_(t.hosts.size(), 0),

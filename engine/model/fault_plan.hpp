@@ -78,11 +78,10 @@ class FaultPlan {
   // ---- what active faults do to calls -------------------------------------------------------------
   // The users a scoped fault hits (fault[].scope), by simulated user: the model draws them, having
   // the traffic's segments and tenants. Unscoped faults hit every call.
-  void set_scope(int f, std::vector<std::uint8_t> users) { scope_[std::size_t(f)] = std::move(users); }
-  bool scoped(int f) const { return !scope_[std::size_t(f)].empty(); }
-  const std::vector<std::uint8_t>& scope(int f) const { return scope_[std::size_t(f)]; }
+  void set_scope(int f, std::vector<std::uint8_t> users) { state_[std::size_t(f)].scope = std::move(users); }
+  bool scoped(int f) const { return !state_[std::size_t(f)].scope.empty(); }
   bool in_scope(int f, std::uint32_t user) const {
-    const std::vector<std::uint8_t>& users = scope_[std::size_t(f)];
+    const std::vector<std::uint8_t>& users = state_[std::size_t(f)].scope;
     return users.empty() || (user < users.size() && users[user]);
   }
   // At `replica` of `service` (latency, slowdown, error_rate, an erring config rollout), for a call
@@ -168,6 +167,7 @@ class FaultPlan {
                                        // the failure starts, the caller's cached answer runs out
     std::vector<int> unit_running;         // occurrences in progress, by unit
     std::vector<std::uint8_t> rolled_back;  // by unit: taken back by a rollback in batches (empty: none)
+    std::vector<std::uint8_t> scope;        // by simulated user: hit (empty: every call)
     std::vector<std::uint8_t> replica_hit;  // replica grain: by replica of the topology
     int running = 0;    // occurrences in progress
     double since = 0;   // when the current stretch of activity began
@@ -204,7 +204,6 @@ class FaultPlan {
   const Scenario& s_;
   const Topology& t_;
   std::vector<State> state_;
-  std::vector<std::vector<std::uint8_t>> scope_;  // by fault: by simulated user, hit (empty: every call)
   std::vector<RandomStream> rng_;
   std::vector<FaultOccurrence> occurrences_;
   std::vector<OccurrenceState> occurrence_state_;

@@ -96,7 +96,6 @@ struct Result {
   double at = -1;  // when the failure happened where it happened (the callee's clock), -1: on arrival
 };
 
-
 struct UserRequest {
   int feature = 0, segment = 0, region = 0;
   std::uint32_t user = 0;
@@ -422,18 +421,18 @@ struct PlatformModel::Impl {
     std::vector<Counts> buckets;             // the same, per bucket
   };
   std::vector<TenantLoss> tenant_losses;
+  std::vector<std::vector<int>> tenant_losses_at;  // by service: indexes into tenant_losses
   // Faults scoped to users (platform_scopes.cpp): per scoped fault, the requests of its users and of
   // the others since it first began.
   struct ScopedFault {
     int fault = -1;
-    double share = 0;                                  // of the users in scope
+    double share = 0;  // of the users in scope
     bool active = false;
     double began = -1, ended = -1;
     Counts inside, outside;
     std::vector<Counts> inside_buckets, outside_buckets;
   };
   std::vector<ScopedFault> scoped_faults;
-  std::vector<std::vector<int>> tenant_losses_at;  // by service: indexes into tenant_losses
   struct RestoreState {
     int loss = -1;  // index into tenant_losses (-1: not a restore)
     std::optional<RestoreWork> work;
@@ -482,6 +481,15 @@ struct PlatformModel::Impl {
   int next_bucket = 0;
   std::uint64_t events = 0, calls_sent = 0;
   std::size_t peak_in_flight = 0;
+
+  // Whether replica r is in `place`, a zone or a region (where a failover action moves a service).
+  auto placed_in(const std::string& place) const {
+    const int zone = topo.zone_index(place), region = topo.region_index(place);
+    return [this, zone, region](int r) {
+      const ReplicaInfo& ri = topo.replicas[std::size_t(r)];
+      return ri.zone == zone || (zone < 0 && ri.region == region);
+    };
+  }
 
   // The replicas r of `sv` with in_new_set(r) take the traffic, the others stand by; used by the
   // failover controller (platform_recovery.cpp) and the failover action (platform_response.cpp).

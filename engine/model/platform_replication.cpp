@@ -206,10 +206,7 @@ int PlatformModel::Impl::failback_waits_for(int a) const {
   if (!state) return -1;
   const ReplicationState& st = *state;
   if (st.divergent == 0 || s.services[std::size_t(sv)].replication.reconcile_rate <= 0) return -1;
-  const int zone = topo.zone_index(act.to), region = topo.region_index(act.to);
-  const bool to_diverged = std::any_of(st.diverged_on.begin(), st.diverged_on.end(), [&](int r) {
-    return topo.replicas[std::size_t(r)].zone == zone || (zone < 0 && topo.replicas[std::size_t(r)].region == region);
-  });
+  const bool to_diverged = std::any_of(st.diverged_on.begin(), st.diverged_on.end(), placed_in(act.to));
   return to_diverged ? replication_of[std::size_t(sv)] : -1;
 }
 

@@ -511,8 +511,7 @@ void PlatformModel::Impl::on_action(int a, std::uint64_t token) {
       const std::vector<int> edges = switched_edges(a);
       // A control edge picks up its new source at its next refresh, as a config push does.
       for (int e : edges) edge_target[std::size_t(e)] = to;
-      const std::size_t switched = edges.size();
-      detail = fmt::format("{} edge(s) switched from {} to {}", switched, act.from, act.to);
+      detail = fmt::format("{} edge(s) switched from {} to {}", edges.size(), act.from, act.to);
       break;
     }
     case ActionKind::failover: {
@@ -523,11 +522,7 @@ void PlatformModel::Impl::on_action(int a, std::uint64_t token) {
         break;
       }
       failovers[std::size_t(sv)].done = true;  // people have taken over from the controller
-      const int zone = topo.zone_index(act.to), region = topo.region_index(act.to);
-      make_active(sv, [&](int r) {
-        const ReplicaInfo& ri = topo.replicas[std::size_t(r)];
-        return ri.zone == zone || (zone < 0 && ri.region == region);
-      });
+      make_active(sv, placed_in(act.to));
       primary_changed(sv);
       detail = fmt::format("{} now served from {}", act.service, act.to);
       break;

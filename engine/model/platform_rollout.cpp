@@ -111,13 +111,10 @@ std::vector<std::vector<int>> PlatformModel::Impl::rollout_steps(int a) const {
       return cut_in_steps(faults.affected(f), act, zones, [&](int u) { return faults.unit_zone(f, u); });
     }
     case ActionKind::failover: {
-      const int sv = action_service[std::size_t(a)];
-      const int zone = topo.zone_index(act.to), region = topo.region_index(act.to);
+      const auto in_to = placed_in(act.to);
       std::vector<int> items;
-      for (int r : topo.service_replicas[std::size_t(sv)]) {
-        const ReplicaInfo& ri = topo.replicas[std::size_t(r)];
-        if ((ri.zone == zone || (zone < 0 && ri.region == region)) && !replicas[std::size_t(r)].parked) items.push_back(r);
-      }
+      for (int r : topo.service_replicas[std::size_t(action_service[std::size_t(a)])])
+        if (in_to(r) && !replicas[std::size_t(r)].parked) items.push_back(r);
       return cut_in_steps(items, act, zones, replica_zone);
     }
     default: return {};
@@ -196,11 +193,8 @@ void PlatformModel::Impl::rollout_step(int a) {
         replicas[std::size_t(r)].standby = false;
         update_rotation(r);
       }
-      if (last) {  // the old active replicas stand by now
-        std::vector<std::uint8_t> brought(topo.replicas.size(), 0);
-        for (const std::vector<int>& st : ro.steps)
-          for (int r : st) brought[std::size_t(r)] = 1;
-        make_active(sv, [&](int r) { return bool(brought[std::size_t(r)]); });
+      if (last) {  // the old active replicas stand by now, as after a failover at once
+        make_active(sv, placed_in(act.to));
         primary_changed(sv);
       }
       done = "replicas of " + act.service + " in " + act.to + " taking traffic";

@@ -62,12 +62,8 @@ void PlatformModel::Impl::count_scoped_request(std::uint32_t user, Outcome o) {
   for (ScopedFault& sf : scoped_faults) {
     if (sf.began < 0) continue;
     const bool inside = faults.in_scope(sf.fault, user);
-    for (Counts* c : {inside ? &sf.inside : &sf.outside, inside ? &sf.inside_buckets[b] : &sf.outside_buckets[b]}) {
-      ++c->requests;
-      if (o == Outcome::failed) ++c->failed;
-      else ++c->ok;
-      if (o == Outcome::degraded) ++c->degraded;
-    }
+    count(inside ? sf.inside : sf.outside, o);
+    count(inside ? sf.inside_buckets[b] : sf.outside_buckets[b], o);
   }
 }
 

@@ -65,12 +65,8 @@ void PlatformModel::Impl::count_tenant_request(std::uint32_t user, Outcome o) {
   const std::size_t tenant = user % std::uint32_t(s.traffic.tenants);
   for (TenantLoss& loss : tenant_losses) {
     if (!loss.begun || !loss.hit[tenant]) continue;
-    for (Counts* c : {&loss.total, &loss.buckets[std::size_t(rec.bucket_of(now))]}) {
-      ++c->requests;
-      if (o == Outcome::failed) ++c->failed;
-      else ++c->ok;
-      if (o == Outcome::degraded) ++c->degraded;
-    }
+    count(loss.total, o);
+    count(loss.buckets[std::size_t(rec.bucket_of(now))], o);
   }
 }
 
