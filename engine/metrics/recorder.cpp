@@ -57,6 +57,7 @@ MetricsRecorder::MetricsRecorder(const Scenario& s, const Topology& t) : scenari
     e.from = d.from;
     e.to = d.to;
     e.circuit_open_by_bucket.resize(std::size_t(buckets_));
+    if (d.kind == DependencyKind::control) e.failed_refreshes = 0;
     edges_.push_back(e);
   }
   const std::size_t sampled = std::size_t(std::max(1, s.traffic.sample_users));

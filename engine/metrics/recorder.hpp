@@ -46,6 +46,12 @@ class MetricsRecorder {
   void edge_attempt(int edge) { ++edges_[std::size_t(edge)].attempts; }
   void edge_failure(int edge) { ++edges_[std::size_t(edge)].failures; }
   void cache_hit(int edge) { ++edges_[std::size_t(edge)].cache_hits; }
+  // A control edge's refresh: a call sent to its control plane (an attempt), answered or not.
+  void control_refresh(int edge, bool ok) {
+    EdgeReport& e = edges_[std::size_t(edge)];
+    ++e.attempts;
+    if (!ok) ++*e.failed_refreshes;
+  }
   void circuit_open(int edge, double t) {
     EdgeReport& e = edges_[std::size_t(edge)];
     ++e.circuit_open;

@@ -505,12 +505,16 @@ void PlatformModel::Impl::start_job(Handle jh) {
   j.started = now;
   int service = topo.replicas[std::size_t(j.replica)].service;
   // A caller whose resolver lost its entries cannot reach anything: it fails before doing work.
+  // Each is a lookup on its control edge, answered from the caller's cache.
   for (int e : controls[std::size_t(service)][std::size_t(j.feature)]) {
     const Resolver& res = resolver_of(e, j.replica);
+    rec.edge_request(e);
     if (res.broken) {
+      rec.edge_failure(e);
       finish_job(jh, Result{false, false, mapped(e, res.status), Cause::dependency, false, Blame::edge(e)});
       return;
     }
+    rec.cache_hit(e);
   }
   double t = service_rng[std::size_t(service)].sample(service_time_of(service));
   if (const double c = s.services[std::size_t(service)].contention; c > 0) t *= 1 + c * (rep.busy - 1);
@@ -1088,6 +1092,7 @@ void PlatformModel::Impl::refresh_control(int e, std::span<Resolver* const> aske
   }
   // The refresh is a call to the control plane: it takes one of its service times.
   double took = service_rng[std::size_t(cp)].sample(service_time_of(cp));
+  rec.control_refresh(e, ok);
   rec.attempt(cp, now, ok, ok ? Cause::dependency : (blame.kind == Blame::Kind::fault ? Cause::injected : Cause::host_down),
               took, blame, now);
   for (Resolver* res : askers) {

@@ -537,15 +537,25 @@ void propagation_section(std::string& out, const Report& r) {
 
 void edges_section(std::string& out, const Report& r) {
   if (r.edges.empty()) return;
+  const bool control = std::any_of(r.edges.begin(), r.edges.end(), [](const EdgeReport& e) { return bool(e.failed_refreshes); });
   out += "<h2>Calls between services</h2>\n<table><tr><th>from</th><th>to</th><th class=\"num\">requests</th>"
-         "<th class=\"num\">attempts</th><th class=\"num\">amplification</th><th class=\"num\">failures</th></tr>\n";
-  for (const EdgeReport& e : r.edges)
+         "<th class=\"num\">attempts</th><th class=\"num\">amplification</th><th class=\"num\">failures</th>";
+  out += control ? "<th class=\"num\">failed refreshes</th></tr>\n" : "</tr>\n";
+  for (const EdgeReport& e : r.edges) {
     out += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-        "<td class=\"num\">{}</td></tr>\n",
-        escape(e.from), escape(e.to), grouped(e.requests), grouped(e.attempts),
+        "<tr><td>{}</td><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+        "<td class=\"num\">{}</td>",
+        escape(e.from), escape(e.to), e.failed_refreshes ? " <span class=\"muted\">(control)</span>" : "",
+        grouped(e.requests), grouped(e.attempts),
         e.requests ? fmt::format("{:.2f}&times;", e.amplification()) : "-", grouped(e.failures));
+    if (control) out += fmt::format("<td class=\"num\">{}</td>", e.failed_refreshes ? grouped(*e.failed_refreshes) : "-");
+    out += "</tr>\n";
+  }
   out += "</table>\n";
+  if (control)
+    out += "<p class=\"muted\">On a control edge the requests are lookups answered from the caller's cache of what "
+           "the control plane said, the failures are lookups that found no usable entry, and the attempts are the "
+           "refreshes sent to the control plane.</p>\n";
 }
 
 void events_section(std::string& out, const Report& r) {

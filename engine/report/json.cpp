@@ -353,6 +353,7 @@ std::string report_to_json(const Report& r) {
                      {"cache_hits", e.cache_hits},
                      {"circuit_open", e.circuit_open},
                      {"circuit_open_by_bucket", e.circuit_open_by_bucket}});
+    if (e.failed_refreshes) edges.back()["failed_refreshes"] = *e.failed_refreshes;  // control edges
     if (e.poisoned_hits) {  // only where a fault can poison its cache
       edges.back()["poisoned_hits"] = *e.poisoned_hits;
       edges.back()["requests_by_bucket"] = e.requests_by_bucket;
@@ -575,6 +576,7 @@ Report report_from_json(std::string_view text) {
     edge.circuit_open = e["circuit_open"].count();
     e["circuit_open_by_bucket"].for_each(
         [&](const Node& v) { edge.circuit_open_by_bucket.push_back(std::uint32_t(v.count())); });
+    if (e.has("failed_refreshes")) edge.failed_refreshes = e["failed_refreshes"].count();
     if (e.has("poisoned_hits")) {
       edge.poisoned_hits = e["poisoned_hits"].count();
       e["requests_by_bucket"].for_each([&](const Node& v) { edge.requests_by_bucket.push_back(std::uint32_t(v.count())); });

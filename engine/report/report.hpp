@@ -57,12 +57,16 @@ struct ServiceReport {
   std::uint64_t crashes = 0;                // processes that died of a crash loop or a failed start
 };
 
+// A control edge counts lookups, answered from the caller's cache of what its control plane said,
+// as its requests (each failed lookup a failure, each answered one a cache hit), and the refreshes
+// sent to the control plane as its attempts; so its amplification is the refreshes per lookup.
 struct EdgeReport {
   std::string from, to;
   std::uint64_t requests = 0;  // calls the caller wanted to make
   std::uint64_t attempts = 0;  // including retries
   std::uint64_t failures = 0;  // calls that failed after retries
   std::uint64_t cache_hits = 0;    // calls answered by the caller's cache (fresh or stale)
+  std::optional<std::uint64_t> failed_refreshes;  // control edges only: refreshes that got no good answer
   std::uint64_t circuit_open = 0;  // attempts refused by the caller's circuit breakers
   std::vector<std::uint32_t> circuit_open_by_bucket;
   // Only where a fault can poison the edge's cache (fault[].poisons_cache): calls answered from bad

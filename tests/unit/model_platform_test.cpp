@@ -182,6 +182,21 @@ TEST_CASE("a control plane serving missing entries breaks callers that do not fa
     const Series& login = feature(r, "login");
     CHECK(login.buckets[20].ok == 0);
     CHECK(login.buckets[35].failed == 0);  // 10 s refresh after the fault ends at 300 s
+    // The control edge counts lookups as its requests (one per request at login), the lookups that
+    // found no entry as its failures, and the refreshes sent every 10 s as its attempts.
+    const EdgeReport& e = edge(r, "login", "discovery");
+    // (a request still at login when the run ends was looked up but has not ended: at most 2 x 8 workers)
+    CHECK(e.requests >= service(r, "login").total.requests);
+    CHECK(e.requests <= service(r, "login").total.requests + 16);
+    CHECK(e.failures == service(r, "login").total.failed);
+    CHECK(e.failures > 0);
+    CHECK(e.cache_hits == e.requests - e.failures);
+    CHECK(e.attempts >= 60);
+    CHECK(e.attempts <= 61);
+    REQUIRE(e.failed_refreshes);
+    CHECK(*e.failed_refreshes >= 20);  // those from 100 s to 300 s
+    CHECK(*e.failed_refreshes <= 21);
+    CHECK(service(r, "discovery").total.requests == e.attempts);
   }
   SECTION("fail_static = true: last-known entries keep serving") {
     Report r = run_without_kernel(s, 1);
