@@ -22,6 +22,7 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libcli11-dev catch2 pybind11-dev
   python3 python3-dev python3-pytest python3-numpy python3-pandas python3-matplotlib
   python3-nbclient python3-nbformat python3-ipykernel python3-distributed
+  chromium python3-pil
 )
 [[ "$what" = fuzz ]] && packages+=(clang-14 libclang-rt-14-dev)
 missing=()

@@ -38,11 +38,13 @@ PythonErrorTypes* error_types = nullptr;
 
 // Validates a scenario the way a run will load it; returns what the Python Scenario shows about it.
 py::dict describe_scenario(const std::string& text, const std::string& origin, const Overrides& overrides) {
+  std::vector<Diagnostic> warnings;
   Scenario s = [&] {
     py::gil_scoped_release unlocked;
-    return load_scenario_text(text, origin, overrides);
+    return load_scenario_text(text, origin, overrides, &warnings);
   }();
   py::dict info;
+  info["warnings"] = warnings;
   info["name"] = s.info.name;
   info["description"] = s.info.description;
   info["duration"] = s.info.duration;
@@ -105,21 +107,6 @@ void run_interruptible(Work&& work) {
     raise_pending_signal();
     throw;
   }
-}
-
-// Several runs of one scenario, `jobs` at a time, every child forked from this thread (a thread pool
-// forking children at once would not be safe: see ChildProcess); report.json texts in seed order.
-std::vector<std::string> simulate_many(const std::string& text, const std::string& origin, const Overrides& overrides,
-                                       const std::vector<std::uint64_t>& seeds, unsigned jobs) {
-  std::vector<std::string> reports(seeds.size());
-  run_interruptible([&](const SweepCallbacks& callbacks) {
-    const Scenario s = load_scenario_text(text, origin, overrides);
-    run_in_child_processes(
-        seeds.size(), jobs, [&](std::size_t i) { return isolated_simulation(s, seeds[i], false); },
-        [&](std::size_t i, std::string json) { reports[i] = report_to_json(report_from_child(json)); },
-        callbacks.poll);
-  });
-  return reports;
 }
 
 // Scenario arguments as the Python side keeps them: text, origin, overrides.
@@ -288,6 +275,7 @@ PYBIND11_MODULE(_faultline, m) {
       .def_readonly("column", &Diagnostic::column)
       .def_readonly("key", &Diagnostic::key)
       .def_readonly("message", &Diagnostic::message)
+      .def_readonly("warning", &Diagnostic::warning, "True for a warning (the scenario loads), False for an error")
       .def("__str__", &Diagnostic::format)
       .def("__repr__",
            [](const Diagnostic& d) {
@@ -297,25 +285,23 @@ PYBIND11_MODULE(_faultline, m) {
       .def("__eq__",
            [](const Diagnostic& a, const Diagnostic& b) {
              return a.file == b.file && a.line == b.line && a.column == b.column && a.key == b.key &&
-                    a.message == b.message;
+                    a.message == b.message && a.warning == b.warning;
            })
       .def(py::pickle(
-          [](const Diagnostic& d) { return py::make_tuple(d.file, d.line, d.column, d.key, d.message); },
+          [](const Diagnostic& d) { return py::make_tuple(d.file, d.line, d.column, d.key, d.message, d.warning); },
           [](const py::tuple& t) {
-            return Diagnostic{t[0].cast<std::string>(), t[1].cast<int>(), t[2].cast<int>(), t[3].cast<std::string>(),
-                              t[4].cast<std::string>()};
+            Diagnostic d{t[0].cast<std::string>(), t[1].cast<int>(), t[2].cast<int>(), t[3].cast<std::string>(),
+                         t[4].cast<std::string>()};
+            if (t.size() > 5) d.warning = t[5].cast<bool>();
+            return d;
           }));
 
   m.def("describe_scenario", &describe_scenario, py::arg("text"), py::arg("origin"), py::arg("overrides"),
         "Load the scenario text with the overrides (KEY, VALUE text) applied; raise ScenarioError with every "
-        "diagnostic, or return its name, description, duration, seed, bucket and applied overrides.");
+        "diagnostic, or return its name, description, duration, seed, bucket, applied overrides and warnings.");
   m.def("simulate", &simulate_to_json, py::arg("text"), py::arg("origin"), py::arg("overrides"), py::arg("seed"),
         "Load and simulate the scenario in a forked child (the GIL is released meanwhile); return report.json's "
         "text, byte for byte what `faultline run --format json` prints.");
-  m.def("simulate_many", &simulate_many, py::arg("text"), py::arg("origin"), py::arg("overrides"), py::arg("seeds"),
-        py::arg("jobs"),
-        "Simulate the scenario once per seed, `jobs` at a time, each in a forked child; return the report.json "
-        "texts in seed order.");
   m.def("plan_sweep", &plan_sweep_for_python, py::arg("text"), py::arg("origin"), py::arg("overrides"),
         py::arg("grid"), py::arg("runs"), py::arg("seed"),
         "The runs of a sweep over a grid [(key, [value text, ...]), ...]: label and metric columns, each point's "

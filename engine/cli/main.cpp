@@ -5,8 +5,11 @@
 #include "io/report_files.hpp"
 #include "scenario/errors.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -23,6 +26,39 @@ extern "C" void on_interrupt(int) {
   ssize_t ignored = ::write(STDERR_FILENO, text, stderr_is_terminal ? sizeof kTerminal - 1 : sizeof kTerminal - 2);
   (void)ignored;
   ::_exit(faultline::cli::kInterrupted);
+}
+
+// Edits (insertions, deletions, substitutions) between two words, for "did you mean".
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The first argument names no command (and is no option): say so, with the commands, rather than
+// CLI11's "A subcommand is required".
+std::string unknown_command_message(const std::string& word, const std::vector<std::string>& names) {
+  std::string list, closest;
+  std::size_t best = 3;  // suggest only a near miss
+  for (const std::string& n : names) {
+    list += (list.empty() ? "" : ", ") + n;
+    if (const std::size_t d = edit_distance(word, n); d < best) {
+      best = d;
+      closest = n;
+    }
+  }
+  std::string out = "faultline: error: unknown command '" + word + "'";
+  if (!closest.empty()) out += "; did you mean '" + closest + "'?";
+  return out + "\nthe commands are " + list + " (faultline --help)";
 }
 
 }  // namespace
@@ -45,6 +81,14 @@ int main(int argc, char** argv) {
   const Command commands[] = {add_run_command(cli),    add_validate_command(cli), add_graph_command(cli),
                               add_demo_command(cli),   add_schema_command(cli),   add_sweep_command(cli),
                               add_compare_command(cli)};
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const Command& c : commands) names.push_back(c.app->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::cerr << unknown_command_message(argv[1], names) << "\n";
+      return kUserError;
+    }
+  }
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

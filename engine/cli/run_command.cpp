@@ -3,6 +3,7 @@
 #include "cli/command.hpp"
 #include "cli/progress_line.hpp"
 #include "io/report_files.hpp"
+#include "io/report_folder.hpp"
 #include "report/json.hpp"
 #include "report/summary_text.hpp"
 #include "scenario/errors.hpp"
@@ -27,13 +28,19 @@ struct RunOptions {
   std::string out;
   std::string format = "text";
   bool quiet = false;
+  bool force = false;
+  bool strict = false;
 };
 
 void add_run_options(CLI::App& command, RunOptions& o) {
   o.seed_option = command.add_option("--seed", o.seed, "Random seed (default: the scenario's)")->check(seed_validator());
   add_overrides_option(command, o.sets);
-  command.add_option("--out", o.out, "Directory for report.json, timeline.csv, report.html (default: out/<name>)")
+  command.add_option("--out", o.out,
+                     "Directory for report.json, timeline.csv, report.html (default: out/<name>, with --set-<tag> "
+                     "and --seed-<seed> when the run has overrides or another seed than the scenario's)")
       ->type_name("DIR");
+  command.add_flag("--force", o.force, "Replace the report of a different run if the folder holds one");
+  command.add_flag("--strict", o.strict, "Refuse to run a scenario with warnings (see `faultline validate`)");
   command.add_option("--format", o.format, "What to print on stdout: the text summary or the JSON report")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "json"}))
@@ -41,10 +48,18 @@ void add_run_options(CLI::App& command, RunOptions& o) {
   command.add_flag("--quiet,-q", o.quiet, "No progress and no file notes on stderr");
 }
 
-std::string default_out_dir(const Scenario& s) { return (std::filesystem::path("out") / output_name(s.info.name)).string(); }
-
-int run_scenario(const Scenario& s, const RunOptions& o) {
+// The scenario's warnings go to stderr before anything runs (--quiet silences notes, not warnings).
+int run_scenario(const Scenario& s, const std::vector<Diagnostic>& warnings, const RunOptions& o) {
+  for (const Diagnostic& d : warnings) std::cerr << d.format() << "\n";
+  if (o.strict && !warnings.empty()) {
+    std::cerr << "faultline: error: " << warnings.size() << " warning(s), and --strict treats them as errors\n";
+    return kUserError;
+  }
   const std::uint64_t seed = o.seed_option->count() ? o.seed : s.info.seed;
+  const RunIdentity identity{s.info.name, s.text_hash, s.overrides, seed, s.info.seed};
+  // Before simulating: a long run must not end unable to write its report, or replacing another's.
+  const std::string dir = o.out.empty() ? default_report_folder(identity, output_name(s.info.name)) : o.out;
+  check_report_folder(dir, identity, o.force);
   ProgressLine progress(s.info.duration, !o.quiet && ProgressLine::stderr_is_terminal());
   SimulationOptions options;
   options.progress = [&progress](double sim_time) { progress.update(sim_time); };
@@ -52,7 +67,6 @@ int run_scenario(const Scenario& s, const RunOptions& o) {
   progress.finish();
 
   std::cout << (o.format == "json" ? report_to_json(report) : format_summary(report)) << std::flush;
-  const std::string dir = o.out.empty() ? default_out_dir(s) : o.out;
   write_report_files(report, dir);
   if (!o.quiet) {
     const std::filesystem::path base(dir);
@@ -71,7 +85,9 @@ Command add_run_command(CLI::App& cli) {
   app->add_option("SCENARIO", *scenario, "Scenario file (TOML)")->required();
   add_run_options(*app, *options);
   return {app, [scenario, options] {
-            return run_scenario(load_scenario_file(*scenario, to_overrides(options->sets)), *options);
+            std::vector<Diagnostic> warnings;
+            const Scenario s = load_scenario_file(*scenario, to_overrides(options->sets), &warnings);
+            return run_scenario(s, warnings, *options);
           }};
 }
 
@@ -84,7 +100,9 @@ Command add_demo_command(CLI::App& cli) {
             const auto it = bundled.find(kDemoScenario);
             if (it == bundled.end()) throw InternalError(std::string("the bundled ") + kDemoScenario + " is missing");
             const std::string origin = std::string("<embedded>/") + kDemoScenario;
-            return run_scenario(load_scenario_text(it->second, origin, to_overrides(options->sets)), *options);
+            std::vector<Diagnostic> warnings;
+            const Scenario s = load_scenario_text(it->second, origin, to_overrides(options->sets), &warnings);
+            return run_scenario(s, warnings, *options);
           }};
 }
 

@@ -2,6 +2,7 @@
 // every point of a parameter grid, into a CSV file that an interrupted sweep resumes. Also what
 // sweep and compare share: their options and running a plan into its file.
 #include "cli/command.hpp"
+#include "io/report_folder.hpp"
 #include "experiment/parameter_grid.hpp"
 #include "report/number_text.hpp"
 
@@ -130,12 +131,26 @@ SweepOutcome run_plan_into_csv(const SweepPlan& plan, const std::string& path, c
   return outcome;
 }
 
+struct SweepOptions {
+  std::string scenario;
+  std::vector<std::string> params, sets;
+  ExperimentOptions experiment;
+};
+
+// out/<name>/sweep.csv for replicates of the scenario as written; with a grid, overrides or a chosen
+// seed, sweep-<tag>.csv, the tag standing for them: two different sweeps never share a file, and the
+// same command finds its own file to resume.
+std::string default_sweep_file(const SweepOptions& o, const SweepPlan& plan) {
+  std::vector<std::string> parts;
+  for (const std::string& p : o.params) parts.push_back("param " + p);
+  for (const std::string& s : o.sets) parts.push_back("set " + s);
+  if (const auto seed = o.experiment.chosen_seed()) parts.push_back("seed " + std::to_string(*seed));
+  const std::string file = parts.empty() ? "sweep.csv" : "sweep-" + text_tag(parts) + ".csv";
+  return (std::filesystem::path("out") / output_name(plan.points.front().scenario.info.name) / file).string();
+}
+
 Command add_sweep_command(CLI::App& cli) {
-  struct Options {
-    std::string scenario;
-    std::vector<std::string> params, sets;
-    ExperimentOptions experiment;
-  };
+  using Options = SweepOptions;
   auto o = std::make_shared<Options>();
   CLI::App* app = cli.add_subcommand(
       "sweep", "Replicates of a scenario, or of every point of a parameter grid, into a resumable CSV file");
@@ -157,7 +172,9 @@ Command add_sweep_command(CLI::App& cli) {
             }
           },
           ""));
-  app->add_option("--out", o->experiment.out, "The CSV file (default: out/<name>/sweep.csv); resumed if it exists")
+  app->add_option("--out", o->experiment.out,
+                  "The CSV file (default: out/<name>/sweep.csv, or sweep-<tag>.csv for a grid, overrides or a seed: "
+                  "the tag stands for them, so the same command resumes its own file); resumed if it exists")
       ->type_name("FILE.csv");
   add_overrides_option(*app, o->sets);
   add_experiment_options(*app, o->experiment);
@@ -166,10 +183,7 @@ Command add_sweep_command(CLI::App& cli) {
             const std::string path = o->scenario;
             const SweepPlan plan = plan_sweep([&path](const Overrides& overrides) { return load_scenario_file(path, overrides); },
                                               to_overrides(o->sets), grid, o->experiment.runs, o->experiment.chosen_seed());
-            const std::string out =
-                o->experiment.out.empty()
-                    ? (std::filesystem::path("out") / output_name(plan.points.front().scenario.info.name) / "sweep.csv").string()
-                    : o->experiment.out;
+            const std::string out = o->experiment.out.empty() ? default_sweep_file(*o, plan) : o->experiment.out;
             const SweepOutcome outcome = run_plan_into_csv(plan, out, o->experiment);
             std::cout << point_means(plan, outcome.runs) << std::flush;
             return kOk;

@@ -17,7 +17,7 @@ std::optional<Better> better_direction(std::string_view metric) {
   if (metric == "degraded" || of_feature(".degraded")) return Better::lower;
   for (std::string_view lower : {"users_affected", "user_minutes_lost", "sessions_lost", "ttd", "tta", "ttm", "ttr",
                                   "detection_span", "acknowledgement_span", "diagnosis_span", "mitigation_span",
-                                  "recovery_span", "incidents", "writes_lost", "read_only"})
+                                  "recovery_span", "incidents", "worst_ttr", "mean_ttr", "writes_lost", "read_only"})
     if (metric == lower) return Better::lower;
   return std::nullopt;
 }
@@ -46,8 +46,8 @@ namespace {
 
 // The times and spans of an incident: a run without one has none of them.
 bool incident_time(std::string_view metric) {
-  for (std::string_view m : {"ttd", "tta", "ttm", "ttr", "detection_span", "acknowledgement_span", "diagnosis_span",
-                             "mitigation_span", "recovery_span"})
+  for (std::string_view m : {"ttd", "tta", "ttm", "ttr", "worst_ttr", "mean_ttr", "detection_span",
+                             "acknowledgement_span", "diagnosis_span", "mitigation_span", "recovery_span"})
     if (metric == m) return true;
   return false;
 }

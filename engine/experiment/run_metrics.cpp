@@ -41,6 +41,9 @@ constexpr TrailingMetric kTrailing[] = {
     {"recovery_span", [](const Report& r) { return or_never(r.incident.stages().recovery); }},
     // How many incidents the run had; the incident columns above are the first one's.
     {"incidents", [](const Report& r) { return double(r.incidents.size()); }},
+    // Over every incident that recovered: the longest TTR and the mean (NaN when none did).
+    {"worst_ttr", [](const Report& r) { return or_never(tally(r.incidents).worst_ttr); }},
+    {"mean_ttr", [](const Report& r) { return or_never(tally(r.incidents).mean_ttr); }},
     {"service_calls", [](const Report& r) { return double(r.summary.service_calls); }},
 };
 

@@ -30,7 +30,8 @@ struct RunMetrics {
 // user_minutes_lost, sessions_lost, ttd, tta, ttm, ttr, impact_start, detected, acknowledged,
 // diagnosed, mitigated, recovered, detection_span, acknowledgement_span, diagnosis_span,
 // mitigation_span, recovery_span (IncidentTimeline::stages), incidents (how many; the incident
-// columns are the first one's), service_calls; then, only in scenarios with replicated state,
+// columns are the first one's), worst_ttr and mean_ttr (over the incidents that recovered),
+// service_calls; then, only in scenarios with replicated state,
 // writes_lost and read_only (over every replicated service). Times are seconds.
 RunMetrics run_metrics(const Report& r);
 

@@ -1,5 +1,6 @@
 #include "experiment/sweep.hpp"
 
+#include "io/diagnostic_list.hpp"
 #include "simulation/child_process.hpp"
 #include "simulation/simulation.hpp"
 
@@ -59,17 +60,34 @@ SweepPlan plan_sweep(const ScenarioLoader& load, const Overrides& base, const Pa
   for (const Parameter& p : grid.parameters()) plan.label_columns.push_back(p.key);
   std::vector<Diagnostic> diagnostics;
   std::set<std::string> seen;  // a mistake in the file itself shows up at every point: report it once
+  // Mistakes the file and --set already make; the others come from the grid's values, and are
+  // reported against <--param> with the point that makes them.
+  std::set<std::string> without_grid;
+  if (!grid.parameters().empty()) try {
+      load(base);
+    } catch (const ScenarioError& e) {
+      for (const Diagnostic& d : e.diagnostics()) without_grid.insert(d.format());
+    }
   for (std::size_t i = 0; i < grid.size(); ++i) {
     Overrides overrides = base;
-    for (auto& o : grid.point(i)) overrides.push_back(std::move(o));
+    const Overrides point = grid.point(i);
+    for (const auto& o : point) overrides.push_back(o);
     try {
       SweepPoint point{grid.values(i), load(overrides), 0, {}};
       point.base_seed = seed ? *seed : point.scenario.info.seed;
       point.config_hash = config_hash(point.scenario);
       plan.points.push_back(std::move(point));
     } catch (const ScenarioError& e) {
-      for (const Diagnostic& d : e.diagnostics())
-        if (seen.insert(d.format()).second) diagnostics.push_back(d);
+      for (Diagnostic d : e.diagnostics()) {
+        if (!seen.insert(d.format()).second) continue;  // the first point that makes it names it
+        if (d.file == kOverrideOrigin && !grid.parameters().empty() && !without_grid.contains(d.format())) {
+          d.file = "<--param>";
+          std::string values;
+          for (const auto& [key, value] : point) values += (values.empty() ? "" : ", ") + key + "=" + value;
+          d.message += " (at the point " + values + ")";
+        }
+        diagnostics.push_back(d);
+      }
     }
   }
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));

@@ -17,12 +17,27 @@ void DiagnosticList::add_override(std::string key, std::string message) {
   diagnostics_.push_back(Diagnostic{kOverrideOrigin, 0, 0, std::move(key), std::move(message)});
 }
 
-std::vector<Diagnostic> DiagnosticList::in_file_order() const {
-  std::vector<Diagnostic> out = diagnostics_;
+void DiagnosticList::warn(const toml::source_region& where, std::string key, std::string message) {
+  const bool placed = where.begin.line > 0;
+  Diagnostic d{placed ? origin_ : kOverrideOrigin, placed ? static_cast<int>(where.begin.line) : 0,
+               placed ? static_cast<int>(where.begin.column) : 0, std::move(key), std::move(message)};
+  d.warning = true;
+  warnings_.push_back(std::move(d));
+}
+
+namespace {
+
+std::vector<Diagnostic> sorted(std::vector<Diagnostic> out) {
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
   });
   return out;
 }
+
+}  // namespace
+
+std::vector<Diagnostic> DiagnosticList::in_file_order() const { return sorted(diagnostics_); }
+
+std::vector<Diagnostic> DiagnosticList::warnings_in_file_order() const { return sorted(warnings_); }
 
 }  // namespace faultline

@@ -20,16 +20,19 @@ class DiagnosticList {
   // `<--set>` rather than as line 0 of the file.
   void add(const toml::source_region& where, std::string key, std::string message);
   void add_override(std::string key, std::string message);
+  // A warning: kept apart, it does not stop the scenario from loading.
+  void warn(const toml::source_region& where, std::string key, std::string message);
 
   bool empty() const { return diagnostics_.empty(); }
   const std::string& origin() const { return origin_; }
 
   // Overrides first (they have no position), then in file order; ties keep the order found.
   std::vector<Diagnostic> in_file_order() const;
+  std::vector<Diagnostic> warnings_in_file_order() const;
 
  private:
   std::string origin_;
-  std::vector<Diagnostic> diagnostics_;
+  std::vector<Diagnostic> diagnostics_, warnings_;
 };
 
 }  // namespace faultline

@@ -16,8 +16,9 @@ namespace faultline {
 
 std::string Diagnostic::format() const {
   const std::string where = line > 0 ? fmt::format("{}:{}:{}", file, line, column) : file;
-  if (key.empty()) return fmt::format("{}: error: {}", where, message);
-  return fmt::format("{}: error: {}: {}", where, key, message);
+  const char* kind = warning ? "warning" : "error";
+  if (key.empty()) return fmt::format("{}: {}: {}", where, kind, message);
+  return fmt::format("{}: {}: {}: {}", where, kind, key, message);
 }
 
 namespace {
@@ -51,7 +52,8 @@ std::string fnv1a_hex(std::string_view text) {
 
 }  // namespace
 
-Scenario load_scenario_text(std::string_view text, const std::string& origin, const Overrides& overrides) {
+Scenario load_scenario_text(std::string_view text, const std::string& origin, const Overrides& overrides,
+                            std::vector<Diagnostic>* warnings) {
   DiagnosticList out(origin);
   toml::table tree;
   if (const auto problem = toml_guard(text)) {
@@ -68,13 +70,14 @@ Scenario load_scenario_text(std::string_view text, const std::string& origin, co
   std::map<std::string, std::string> applied = apply_overrides(tree, overrides, out);
   Scenario scenario = read_scenario(tree, out);
   if (!out.empty()) throw ScenarioError(out.in_file_order());
+  if (warnings) *warnings = out.warnings_in_file_order();
   scenario.origin = origin;
   scenario.text_hash = fnv1a_hex(text);
   scenario.overrides = std::move(applied);
   return scenario;
 }
 
-Scenario load_scenario_file(const std::string& path, const Overrides& overrides) {
+Scenario load_scenario_file(const std::string& path, const Overrides& overrides, std::vector<Diagnostic>* warnings) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   auto cannot_read = [&](int error) {
     return ScenarioError({Diagnostic{path, 0, 0, "", fmt::format("cannot read file: {}", std::strerror(error))}});
@@ -88,7 +91,7 @@ Scenario load_scenario_file(const std::string& path, const Overrides& overrides)
   const int error = errno;
   std::fclose(file);
   if (failed) throw cannot_read(error);
-  return load_scenario_text(text, path, overrides);
+  return load_scenario_text(text, path, overrides, warnings);
 }
 
 std::vector<Diagnostic> validate_scenario_file(const std::string& path) {

@@ -19,8 +19,9 @@ struct Diagnostic {
   int line = 0, column = 0;  // 1-based; 0 when the value has no place in the file (a --set override)
   std::string key;           // key path with array indices: "dependency[3].to"; empty when unknown
   std::string message;
+  bool warning = false;      // a warning: the scenario loads, but likely does not do what was meant
 
-  // "file:line:col: error: key.path: message"; "file: error: ..." without a position.
+  // "file:line:col: error: key.path: message" (or "warning:"); "file: error: ..." without a position.
   std::string format() const;
 };
 
@@ -37,9 +38,14 @@ class ScenarioError : public std::invalid_argument {
 // --set KEY=VALUE, in the order given; later ones win.
 using Overrides = std::vector<std::pair<std::string, std::string>>;
 
-// Throw ScenarioError. Scenario::origin is the path (or origin); Scenario::text_hash hashes the text.
-Scenario load_scenario_file(const std::string& path, const Overrides& overrides = {});
-Scenario load_scenario_text(std::string_view text, const std::string& origin, const Overrides& overrides = {});
+// Throw ScenarioError (errors only). Scenario::origin is the path (or origin); Scenario::text_hash hashes
+// the text. `warnings`, when given, receives the warnings of a scenario that loads, in file order: values
+// that are valid but cannot do what they seem to (an availability threshold outside [0, 1], a monitor
+// or an action that cannot act within the run, a monitoring pipeline that needs what it watches).
+Scenario load_scenario_file(const std::string& path, const Overrides& overrides = {},
+                            std::vector<Diagnostic>* warnings = nullptr);
+Scenario load_scenario_text(std::string_view text, const std::string& origin, const Overrides& overrides = {},
+                            std::vector<Diagnostic>* warnings = nullptr);
 
 // Every diagnostic for the file, in file order; empty when it is valid.
 std::vector<Diagnostic> validate_scenario_file(const std::string& path);

@@ -27,6 +27,16 @@ toml::table parse_value(const std::string& text) {
   return as_string;
 }
 
+// What an element of an array of tables is called in a key path: its `name`, or for a dependency
+// (which has none) "from->to".
+std::optional<std::string> element_name(const toml::table& element) {
+  if (const auto* name = element.get_as<std::string>("name")) return name->get();
+  const auto* from = element.get_as<std::string>("from");
+  const auto* to = element.get_as<std::string>("to");
+  if (from && to) return from->get() + "->" + to->get();
+  return std::nullopt;
+}
+
 // Sets `key` to `value` in the tree; the reason it cannot, otherwise. Copying the value drops its
 // source position, which is how diagnostics later know it came from --set.
 std::optional<std::string> set_value(toml::table& root, std::string_view key, const toml::node& value) {
@@ -72,14 +82,15 @@ std::optional<std::string> set_value(toml::table& root, std::string_view key, co
       // Names may contain dots, so the element is the one whose name is the longest prefix of the rest.
       const std::string_view rest = key.substr(pos);
       toml::table* best = nullptr;
-      std::size_t best_length = 0;
+      std::size_t best_length = 0, same = 0;
       std::vector<std::string> known;
       for (toml::node& element : *array) {
-        const auto* name = element.as_table()->get_as<std::string>("name");
+        const std::optional<std::string> name = element_name(*element.as_table());
         if (!name) continue;
-        const std::string& n = name->get();
+        const std::string& n = *name;
         known.push_back(n);
-        if (rest.starts_with(n) && (rest.size() == n.size() || rest[n.size()] == '.') && n.size() > best_length) {
+        if (rest.starts_with(n) && (rest.size() == n.size() || rest[n.size()] == '.') && n.size() >= best_length) {
+          same = n.size() == best_length ? same + 1 : 1;
           best = element.as_table();
           best_length = n.size();
         }
@@ -88,6 +99,9 @@ std::optional<std::string> set_value(toml::table& root, std::string_view key, co
         const std::string_view wanted = rest.substr(0, rest.find('.'));
         return fmt::format("no {} named '{}'; known: {}", segment, wanted, known_list(known));
       }
+      if (same > 1)
+        return fmt::format("{} entries of {} are named '{}': address one by its index, {}[i]", same, segment,
+                           rest.substr(0, best_length), segment);
       table = best;
       pos += best_length;
     }

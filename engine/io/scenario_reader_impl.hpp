@@ -136,6 +136,8 @@ class ScenarioReader {
 
   // scenario_reader_response.cpp: monitors, the incident and actions.
   void read_monitors(TableReader& root);
+  void warn_about_monitor(TableReader& t, const Monitor& m);
+  bool hard_needs(const std::string& from, const std::string& to) const;
   std::optional<double> threshold(TableReader& t, std::string_view key, bool latency_metric);
   std::optional<bool> check_metric(TableReader& t, const std::string& metric);
   void read_incident(TableReader& root);

@@ -37,8 +37,65 @@ void ScenarioReader::read_monitors(TableReader& root) {
         check_list_references(t, "depends_on", *v, services_);
         m.depends_on = *v;
       }
+    if (!m.metric.empty() && latency_metric && below != above) warn_about_monitor(t, m);
     s_.monitors.push_back(std::move(m));
   }
+}
+
+// A monitor that loads but cannot do what it seems to: a share compared with a number outside
+// [0, 1] (always or never true), a condition that must hold longer than the run, or a pipeline that
+// goes blind exactly when the service it watches fails.
+void ScenarioReader::warn_about_monitor(TableReader& t, const Monitor& m) {
+  const std::string_view key = m.op == CompareOp::lt ? "below" : "above";
+  const bool share = m.metric.ends_with(".availability") || m.metric.ends_with(".error_rate");
+  if (share && (m.threshold < 0 || m.threshold > 1)) {
+    const bool always = (m.op == CompareOp::lt) == (m.threshold > 1);
+    t.warn(key, fmt::format("{} is a share from 0 to 1, so '{} = {}' is {}: the monitor {}", m.metric, key,
+                            shown(t, key), always ? "always true" : "never true",
+                            always ? "fires at the first bucket" : "never fires"));
+  }
+  if (run_duration_ && m.for_ >= *run_duration_)
+    t.warn("for", fmt::format("the condition must hold for {}, as long as the run ({}) or longer: the monitor never "
+                              "fires", shown(t, "for"), format_duration(*run_duration_)));
+  // The service whose metric it watches (a feature's: its entry service).
+  std::string watched;
+  constexpr std::string_view service_prefix = "service.";
+  if (m.metric.starts_with(service_prefix)) {
+    const std::string rest = m.metric.substr(service_prefix.size());
+    watched = rest.substr(0, rest.rfind('.'));
+  } else {
+    for (const Feature& feature : s_.features)
+      if (m.metric == "feature." + feature.name + ".availability") watched = feature.entry;
+  }
+  if (watched.empty()) return;
+  for (const std::string& pipeline : m.depends_on)
+    if (hard_needs(pipeline, watched)) {
+      t.warn("depends_on",
+             pipeline == watched
+                 ? fmt::format("the monitoring pipeline is {}, the service it watches: when {} fails the monitor "
+                               "gets no data and cannot fire",
+                               watched, watched)
+                 : fmt::format("the monitoring pipeline {} needs {} (by hard or control dependencies), the service "
+                               "it watches: when {} fails the monitor gets no data and cannot fire",
+                               pipeline, watched, watched));
+      return;
+    }
+}
+
+// `from` is `to`, or reaches it over hard and control dependencies.
+bool ScenarioReader::hard_needs(const std::string& from, const std::string& to) const {
+  std::vector<std::string> seen{from}, todo{from};
+  while (!todo.empty()) {
+    const std::string at = todo.back();
+    todo.pop_back();
+    if (at == to) return true;
+    for (const Dependency& d : s_.dependencies)
+      if (d.from == at && d.kind != DependencyKind::soft && std::find(seen.begin(), seen.end(), d.to) == seen.end()) {
+        seen.push_back(d.to);
+        todo.push_back(d.to);
+      }
+  }
+  return false;
 }
 
 // A latency threshold reads best as a duration ("500ms"); a bare number of seconds works too.
@@ -139,6 +196,14 @@ void ScenarioReader::read_actions(TableReader& root) {
     if (after && !at)
       if (auto v = t.text("after")) read_trigger(t, *v, a);
     if (auto v = t.duration("delay")) a.delay = *v;
+    if (run_duration_ && a.delay > 0 && (a.trigger == Trigger::at ? a.at + a.delay : a.delay) >= *run_duration_)
+      t.warn("delay", a.trigger == Trigger::at
+                          ? fmt::format("at {} plus a delay of {} is after the end of the run ({}): the action never "
+                                        "happens",
+                                        shown(t, "at"), shown(t, "delay"), format_duration(*run_duration_))
+                          : fmt::format("a delay of {} after its trigger is as long as the run ({}) or longer: the "
+                                        "action never happens",
+                                        shown(t, "delay"), format_duration(*run_duration_)));
     if (t.has("mitigates"))
       if (auto v = t.boolean("mitigates")) a.mitigates = *v;
     if (t.has("tooling"))

@@ -191,6 +191,10 @@ void TableReader::error(std::string_view key, std::string message) {
 
 void TableReader::error_here(std::string message) { out_->add(where_, key_path_, std::move(message)); }
 
+void TableReader::warn(std::string_view key, std::string message) {
+  out_->warn(where_of(key), path_of(key), std::move(message));
+}
+
 bool TableReader::within_bounds(std::string_view key, const SchemaKey& row, double value, std::string_view shown) {
   auto shown_bound = [&](double b) {
     const bool timed = row.type == ValueType::duration || row.type == ValueType::distribution;

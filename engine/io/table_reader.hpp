@@ -61,6 +61,8 @@ class TableReader {
   // A diagnostic about one key's value, or about this table itself.
   void error(std::string_view key, std::string message);
   void error_here(std::string message);
+  // A warning about one key's value: the scenario still loads.
+  void warn(std::string_view key, std::string message);
   DiagnosticList& diagnostics() { return *out_; }
 
  private:

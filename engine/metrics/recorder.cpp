@@ -25,6 +25,17 @@ Series make_series(const std::string& name, double slo, int buckets) {
   s.buckets.resize(std::size_t(buckets));
   return s;
 }
+
+// The longest time to recovery of a service's unhealthy spells; null when it had none, or when one
+// had not recovered by the end (it never came back: no recovery time says how long).
+std::optional<double> longest_recovery(const std::vector<ServiceReport::Spell>& spells) {
+  std::optional<double> out;
+  for (const ServiceReport::Spell& sp : spells) {
+    if (!sp.recovered) return std::nullopt;
+    out = std::max(out.value_or(0.0), *sp.recovered - sp.start);
+  }
+  return out;
+}
 }  // namespace
 
 MetricsRecorder::MetricsRecorder(const Scenario& s, const Topology& t) : scenario_(s) {
@@ -238,8 +249,10 @@ void MetricsRecorder::fill(Report& r) const {
       if (!healthy[b]) ++unhealthy;
     }
     sr.time_unhealthy = double(unhealthy) * bucket_;
-    ImpactWindow w = impact_window(healthy, bucket_, scenario_.incident.stable_for);
-    sr.ttr = IncidentTimeline::since(w.recovered, w.impact_start);
+    sr.unhealthy_spells.clear();
+    for (const ImpactWindow& w : impact_windows(healthy, bucket_, scenario_.incident.stable_for))
+      sr.unhealthy_spells.push_back({*w.impact_start, w.recovered});
+    sr.ttr = longest_recovery(sr.unhealthy_spells);
   }
   r.edges = edges_;
   r.propagation = propagation_;

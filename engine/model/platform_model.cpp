@@ -1243,6 +1243,7 @@ Report PlatformModel::Impl::finish() {
   p.scenario_name = s.info.name;
   p.scenario_origin = s.origin;
   p.scenario_hash = s.text_hash;
+  p.scenario_description = s.info.description;
   p.seed = seed;
   p.overrides = s.overrides;
   p.parameters = {{"duration", fmt::format("{}", s.info.duration)},

@@ -81,12 +81,16 @@ std::string feature_chart(const Report& r, const Series& feature, const std::vec
   std::string svg = fmt::format(
       "<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"availability of {} over time\">",
       kChartWidth, height, escape(feature.name));
-  // The impact period, shaded: from impact start to recovery (or the end of the run).
-  if (const auto& impact = r.incident.impact_start) {
-    const double x0 = f.x(*impact), x1 = f.x(r.incident.recovered.value_or(f.t_end));
-    svg += fmt::format("<rect class=\"impact\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>", x0,
-                       f.top, std::max(0.0, x1 - x0), f.bottom - f.top);
-  }
+  // Every impact period, shaded: from impact start to recovery (or the end of the run).
+  for (const IncidentTimeline& i : r.incidents.empty() ? std::vector<IncidentTimeline>{r.incident} : r.incidents)
+    if (const auto& impact = i.impact_start) {
+      const double x0 = f.x(*impact), x1 = f.x(i.recovered.value_or(f.t_end));
+      svg += fmt::format(
+          "<rect class=\"impact\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"><title>incident "
+          "{} to {}</title></rect>",
+          x0, f.top, std::max(1.0, x1 - x0), f.bottom - f.top, offset_text(i.impact_start),
+          i.recovered ? offset_text(i.recovered) : "the end of the run");
+    }
   const int decimals = std::max(0, int(std::ceil(-std::log10(step * 100) - 1e-9)));
   for (int k = 0; low + k * step <= 1 + 1e-9; ++k) {
     const double a = low + k * step;
@@ -242,8 +246,9 @@ main { max-width: 960px; margin: 0 auto; padding: 24px 20px 48px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 32px 0 10px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 18px 0 4px; }
-h3 .note { font-weight: normal; color: #666; font-size: 13px; }
+h2 .note, h3 .note { font-weight: normal; color: #666; font-size: 13px; }
 .sub { color: #666; margin: 0; }
+.about { margin: 2px 0 6px; max-width: 900px; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; margin-top: 18px; }
 .card { background: #fff; border: 1px solid #e2e2e2; border-radius: 6px; padding: 10px 14px; min-width: 120px; }
 .card .value { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; }
@@ -252,6 +257,7 @@ table { border-collapse: collapse; background: #fff; font-variant-numeric: tabul
 th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
 th { font-weight: 600; border-bottom: 1px solid #ccc; }
 td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }
 .missed { color: #c0392b; font-weight: 600; }
 .met { color: #1e8449; }
 .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; border-radius: 2px; }
@@ -271,15 +277,28 @@ svg .span-label { font-size: 11px; fill: #fff; }
 ol.chain { padding-left: 22px; }
 ol.chain .t { font-variant-numeric: tabular-nums; color: #666; display: inline-block; min-width: 70px; }
 .muted { color: #777; }
+tr.longest td { font-weight: 600; }
 code { font-size: 13px; }
 )css";
 
+// What the report is of: the scenario, where it came from, what it is about, the overrides and the
+// seed, before any figure (two runs of one scenario differ there and nowhere else).
 void page_header(std::string& out, const Report& r) {
   const Provenance& p = r.provenance;
-  out += fmt::format("<header><h1>{}</h1><p class=\"sub\">seed {} &middot; duration {} &middot; buckets of {} "
-                     "&middot; faultline {}</p></header>\n",
-                     escape(p.scenario_name), p.seed, clock_text(r.duration), duration_text(r.bucket),
-                     escape(p.faultline_version));
+  out += fmt::format("<header><h1>{}</h1>", escape(p.scenario_name));
+  if (!p.scenario_description.empty()) out += fmt::format("<p class=\"about\">{}</p>", escape(p.scenario_description));
+  out += fmt::format("<p class=\"sub\">seed {} &middot; duration {} &middot; buckets of {} &middot; faultline {}",
+                     p.seed, clock_text(r.duration), duration_text(r.bucket), escape(p.faultline_version));
+  if (!p.scenario_origin.empty()) out += fmt::format(" &middot; <code>{}</code>", escape(p.scenario_origin));
+  out += "</p>";
+  if (!p.overrides.empty()) {
+    out += "<p class=\"sub overrides\">overrides:";
+    for (const auto& [key, value] : p.overrides) out += fmt::format(" <code>{}={}</code>", escape(key), escape(value));
+    out += "</p>";
+  } else {
+    out += "<p class=\"sub overrides\">no overrides: the scenario as written</p>";
+  }
+  out += "</header>\n";
   const Counts& c = r.summary.requests;
   auto card = [&](const std::string& value, const char* name) {
     out += fmt::format("<div class=\"card\"><div class=\"value\">{}</div><div class=\"name\">{}</div></div>",
@@ -291,7 +310,14 @@ void page_header(std::string& out, const Report& r) {
   card(abbreviated(r.summary.users_affected), "users affected");
   card(abbreviated(r.summary.user_minutes_lost), "user-minutes lost");
   card(abbreviated(r.summary.sessions_lost), "sessions lost");
-  card(span_text(r.incident.ttr()), "time to recover");
+  if (r.incidents.size() > 1) {  // every incident, not only the first
+    const IncidentTally t = tally(r.incidents);
+    card(std::to_string(t.count), "incidents");
+    card(span_text(t.worst_ttr), "longest time to recover");
+    card(span_text(t.mean_ttr), "mean time to recover");
+  } else {
+    card(span_text(r.incident.ttr()), "time to recover");
+  }
   out += "</section>\n";
 }
 
@@ -355,7 +381,11 @@ std::string ttr_breakdown_bar(const IncidentTimeline& i, const std::vector<Stage
 
 void incident_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
   const IncidentTimeline& i = r.incident;
-  out += "<h2>Incident timeline</h2>\n<table><tr><th>stage</th><th class=\"num\">at</th><th class=\"num\">since "
+  out += r.incidents.size() > 1
+             ? fmt::format("<h2>Incident timeline <span class=\"note\">the first of {} incidents; every one is in "
+                           "the Incidents table</span></h2>\n", r.incidents.size())
+             : std::string("<h2>Incident timeline</h2>\n");
+  out += "<table><tr><th>stage</th><th class=\"num\">at</th><th class=\"num\">since "
          "impact</th><th>by / note</th></tr>\n";
   auto row = [&](const char* name, const std::optional<double>& at, const std::optional<double>& since,
                  const std::string& by) {
@@ -395,12 +425,14 @@ void incidents_section(std::string& out, const Report& r) {
   out += "<h2>Incidents</h2>\n<table><tr><th class=\"num\">#</th><th class=\"num\">impact start</th>"
          "<th class=\"num\">detected</th><th class=\"num\">mitigated</th><th class=\"num\">recovered</th>"
          "<th class=\"num\">ttr</th><th>longest stage</th></tr>\n";
+  const IncidentTally t = tally(r.incidents);
   for (std::size_t k = 0; k < r.incidents.size(); ++k) {
     const IncidentTimeline& i = r.incidents[k];
-    out += fmt::format("<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+    out += fmt::format("<tr{}><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                        "<td>{}</td></tr>\n",
-                       k + 1, offset_text(i.impact_start), offset_text(i.detected), offset_text(i.mitigated),
+                       t.worst_ttr && k == t.worst ? " class=\"longest\" title=\"the longest\"" : "", k + 1,
+                       offset_text(i.impact_start), offset_text(i.detected), offset_text(i.mitigated),
                        offset_text(i.recovered), span_text(i.ttr()), longest_stage(i));
   }
   out += "</table>\n";
@@ -473,7 +505,8 @@ void services_section(std::string& out, const Report& r, const std::vector<Stage
   out += service_heat_strip(r, stages) + "\n";
   out += "<table><tr><th>service</th><th class=\"num\">calls</th><th class=\"num\">availability</th>"
          "<th class=\"num\">failed</th><th>errors by cause</th><th class=\"num\">p50</th><th class=\"num\">p95</th>"
-         "<th class=\"num\">p99</th><th class=\"num\">unhealthy</th><th class=\"num\">ttr</th></tr>\n";
+         "<th class=\"num\">p99</th><th class=\"num\">unhealthy</th><th class=\"num\">spells</th>"
+         "<th class=\"num\" title=\"the longest spell's time to recovery\">longest ttr</th></tr>\n";
   for (const ServiceReport& s : r.services) {
     std::string errors;
     for (int c = 0; c < kCauseCount; ++c)
@@ -482,10 +515,14 @@ void services_section(std::string& out, const Report& r, const std::vector<Stage
     out += fmt::format(
         "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-        "<td class=\"num\">{}</td></tr>\n",
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
         escape(s.name), grouped(s.total.requests), availability_or_dash(s.total), grouped(s.total.failed), errors,
         latency_text(s.latency.p50), latency_text(s.latency.p95), latency_text(s.latency.p99),
-        s.time_unhealthy > 0 ? clock_text(s.time_unhealthy) : "", s.ttr ? clock_text(*s.ttr) : "");
+        s.time_unhealthy > 0 ? clock_text(s.time_unhealthy) : "",
+        s.unhealthy_spells.empty() ? std::string() : std::to_string(s.unhealthy_spells.size()),
+        s.ttr                        ? clock_text(*s.ttr)
+        : s.unhealthy_spells.empty() ? std::string()
+                                     : std::string("not recovered"));
   }
   out += "</table>\n";
   // A table of its own, for the services concerned only: the one above is already page-wide.

@@ -75,9 +75,10 @@ const char* stage_colour(const std::vector<Stage>& stages, std::string_view name
 
 // Steps that give at most about eight labels along the time axis.
 double time_tick_step(double t_end) {
-  static const double kSteps[] = {1,    2,    5,     10,    15,    30,    60,     120,    300,    600,
-                                  900,  1800, 3600,  7200,  10800, 21600, 43200,  86400,  172800, 432000,
-                                  864000, 2592000};
+  static const double kSteps[] = {1,      2,      5,       10,      15,      30,      60,      120,
+                                  300,    600,    900,     1800,    3600,    7200,    10800,   21600,
+                                  43200,  86400,  172800,  432000,  864000,  1728000, 2592000, 5184000,
+                                  7776000, 15552000, 31536000};
   for (double step : kSteps)
     if (t_end / step <= 8) return step;
   return t_end / 8;
@@ -87,13 +88,19 @@ void time_axis(std::string& svg, const Frame& f) {
   const double step = time_tick_step(f.t_end);
   svg += fmt::format("<line class=\"axis\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>", f.left,
                      f.bottom, f.right, f.bottom);
+  double last_right = -1e9;  // where the previous label ends
   for (int k = 0; k * step <= f.t_end + 1e-9; ++k) {
     const double t = k * step, x = f.x(t);
     svg += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>", x,
                        f.bottom, f.bottom + 4);
-    // The last label would overhang the right edge when centred under its tick.
-    const std::string label = clock_text(t);
-    const bool overhangs = x + kLabelCharWidth * double(label.size()) / 2 > kChartWidth;
+    // Whole days on a long run read as days ("60d"); the last label would overhang the right edge when
+    // centred under its tick, and a label that would run into the previous one is left out.
+    const std::string label = step >= 86400 && std::fmod(t, 86400) == 0 ? fmt::format("{:.0f}d", t / 86400) : clock_text(t);
+    const double width = kLabelCharWidth * double(label.size());
+    const bool overhangs = x + width / 2 > kChartWidth;
+    const double left = overhangs ? x - width : x - width / 2;
+    if (left < last_right + kLabelCharWidth) continue;
+    last_right = overhangs ? x : x + width / 2;
     svg += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">{}</text>", x,
                        f.bottom + 16, overhangs ? "end" : "middle", label);
   }

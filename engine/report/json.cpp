@@ -54,6 +54,12 @@ ordered_json series_json(const std::vector<Series>& all) {
   return out;
 }
 
+ordered_json spells_json(const std::vector<ServiceReport::Spell>& spells) {
+  ordered_json out = ordered_json::array();
+  for (const ServiceReport::Spell& sp : spells) out.push_back({{"start", sp.start}, {"recovered", optional_number(sp.recovered)}});
+  return out;
+}
+
 ordered_json services_json(const std::vector<ServiceReport>& services) {
   ordered_json out = ordered_json::array();
   for (const ServiceReport& s : services) {
@@ -69,6 +75,7 @@ ordered_json services_json(const std::vector<ServiceReport>& services) {
                    {"latency", latency_json(s.latency)},
                    {"time_unhealthy", s.time_unhealthy},
                    {"ttr", optional_number(s.ttr)},
+                   {"unhealthy_spells", spells_json(s.unhealthy_spells)},
                    {"buckets", buckets_json(s.buckets)},
                    {"p99_by_bucket", s.p99_by_bucket},
                    {"ejected_by_bucket", s.ejected_by_bucket},
@@ -91,6 +98,7 @@ ordered_json provenance_json(const Provenance& p) {
           {"scenario_name", p.scenario_name},
           {"scenario_origin", p.scenario_origin},
           {"scenario_hash", p.scenario_hash},
+          {"scenario_description", p.scenario_description},
           {"seed", p.seed},
           {"overrides", std::move(overrides)},
           {"parameters", std::move(parameters)}};
@@ -129,7 +137,8 @@ ordered_json incidents_json(const std::vector<IncidentTimeline>& all) {
   return out;
 }
 
-ordered_json summary_json(const Summary& s) {
+// The run's totals, with its incidents at a glance (derived from "incidents": not read back).
+ordered_json summary_json(const Summary& s, const IncidentTally& t) {
   return {{"requests", s.requests.requests},
           {"ok", s.requests.ok},
           {"degraded", s.requests.degraded},
@@ -140,7 +149,10 @@ ordered_json summary_json(const Summary& s) {
           {"sessions_lost", s.sessions_lost},
           {"service_calls", s.service_calls},
           {"events", s.events},
-          {"peak_in_flight", s.peak_in_flight}};
+          {"peak_in_flight", s.peak_in_flight},
+          {"incidents", t.count},
+          {"worst_ttr", optional_number(t.worst_ttr)},
+          {"mean_ttr", optional_number(t.mean_ttr)}};
 }
 
 // Two-space indentation like dump(2), except that an array of numbers or strings stays on one line:
@@ -307,6 +319,10 @@ std::vector<ServiceReport> read_services(const Node& n) {
     service.latency = read_latency(s["latency"]);
     service.time_unhealthy = s["time_unhealthy"].number();
     service.ttr = s["ttr"].optional_number();
+    if (s.has("unhealthy_spells"))
+      s["unhealthy_spells"].for_each([&](const Node& sp) {
+        service.unhealthy_spells.push_back({sp["start"].number(), sp["recovered"].optional_number()});
+      });
     service.buckets = read_buckets(s["buckets"]);
     s["p99_by_bucket"].for_each([&](const Node& v) { service.p99_by_bucket.push_back(v.number()); });
     s["ejected_by_bucket"].for_each([&](const Node& v) { service.ejected_by_bucket.push_back(int(v.count())); });
@@ -392,7 +408,7 @@ std::string report_to_json(const Report& r) {
   ordered_json out = {{"provenance", provenance_json(r.provenance)},
                       {"duration", r.duration},
                       {"bucket", r.bucket},
-                      {"summary", summary_json(r.summary)},
+                      {"summary", summary_json(r.summary, tally(r.incidents))},
                       {"incident", incident_json(r.incident)},
                       {"incidents", incidents_json(r.incidents)},
                       {"features", series_json(r.features)},
@@ -541,6 +557,7 @@ Report report_from_json(std::string_view text) {
   r.provenance.scenario_name = p["scenario_name"].text();
   r.provenance.scenario_origin = p["scenario_origin"].text();
   r.provenance.scenario_hash = p["scenario_hash"].text();
+  if (p.has("scenario_description")) r.provenance.scenario_description = p["scenario_description"].text();
   r.provenance.seed = p["seed"].count();
   r.provenance.overrides = p["overrides"].text_map();
   r.provenance.parameters = p["parameters"].text_map();

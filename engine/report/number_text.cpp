@@ -10,13 +10,16 @@ namespace faultline {
 std::string clock_text(double seconds) {
   long long total = std::llround(std::fabs(seconds));
   const char* sign = seconds < 0 && total > 0 ? "-" : "";
-  long long h = total / 3600, m = total / 60 % 60, s = total % 60;
+  long long d = total / 86400, h = total / 3600, m = total / 60 % 60, s = total % 60;
+  if (d > 0) return fmt::format("{}{}d {:02}:{:02}:{:02}", sign, d, h % 24, m, s);
   if (h > 0) return fmt::format("{}{}:{:02}:{:02}", sign, h, m, s);
   return fmt::format("{}{:02}:{:02}", sign, m, s);
 }
 
 std::string hms_text(double seconds) {
   long long total = std::llround(std::max(0.0, seconds));
+  if (total >= 86400)
+    return fmt::format("{}d {:02}:{:02}:{:02}", total / 86400, total / 3600 % 24, total / 60 % 60, total % 60);
   return fmt::format("{:02}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
 }
 

@@ -8,13 +8,15 @@
 
 namespace faultline {
 
-// Seconds as a clock, rounded to the second: "02:05", "1:02:05".
+// Seconds as a clock, rounded to the second: "02:05", "1:02:05"; from a day on with the days apart,
+// so long runs read at a glance: "12d 03:20:00".
 std::string clock_text(double seconds);
 
 // A time since the start of the run: "+02:05", "+1:02:05"; "never" when absent.
 std::string offset_text(const std::optional<double>& seconds);
 
-// A time of day on the run's clock, hours always shown, as a status page prints it: "00:02:05".
+// A time of day on the run's clock, hours always shown, as a status page prints it: "00:02:05"; from
+// a day on "12d 03:20:00".
 std::string hms_text(double seconds);
 
 // A span: clock_text, or "never" when absent.

@@ -15,4 +15,21 @@ const char* to_string(Cause c) {
   return "unknown";
 }
 
+IncidentTally tally(const std::vector<IncidentTimeline>& incidents) {
+  IncidentTally t;
+  t.count = incidents.size();
+  double sum = 0;
+  for (std::size_t k = 0; k < incidents.size(); ++k)
+    if (const std::optional<double> ttr = incidents[k].ttr()) {
+      sum += *ttr;
+      ++t.recovered;
+      if (!t.worst_ttr || *ttr > *t.worst_ttr) {
+        t.worst_ttr = ttr;
+        t.worst = k;
+      }
+    }
+  if (t.recovered) t.mean_ttr = sum / double(t.recovered);
+  return t;
+}
+
 }  // namespace faultline

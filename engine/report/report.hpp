@@ -43,7 +43,16 @@ struct ServiceReport {
   std::array<std::uint64_t, kCauseCount> errors{};  // by Cause
   LatencySummary latency;
   double time_unhealthy = 0;  // seconds in buckets below the health threshold
-  std::optional<double> ttr;  // from first unhealthy bucket to the start of its first healthy stretch
+  // Each stretch it was unhealthy, by the incident rule (PRODUCT.md): from a bucket below the health
+  // threshold to the start of the first healthy stretch of incident.stable_for after it (none: not
+  // recovered by the end). ttr is the longest spell's time to recovery (null: none, or the service
+  // was still unhealthy at the end), so a short flicker before a long outage does not hide it.
+  struct Spell {
+    double start = 0;
+    std::optional<double> recovered;
+  };
+  std::vector<Spell> unhealthy_spells;
+  std::optional<double> ttr;
   std::vector<Counts> buckets;
   std::vector<double> p99_by_bucket;  // seconds, 0 when no completed call
   std::vector<int> ejected_by_bucket;  // most replicas ejected by outlier detection during the bucket
@@ -102,6 +111,16 @@ struct IncidentTimeline {
   std::optional<double> ttr() const { return since(recovered, impact_start); }
   TtrStages stages() const;  // engine/metrics/incident_stages.cpp
 };
+
+// Every incident of a run at a glance: how many, how many recovered, and over those that did the mean
+// TTR and the longest (with its index in the run's incidents). The one reckoning the summary, the
+// HTML cards, report.json's summary and the per-run metrics share.
+struct IncidentTally {
+  std::size_t count = 0, recovered = 0;
+  std::optional<double> mean_ttr, worst_ttr;
+  std::size_t worst = 0;  // index of the incident with the longest TTR
+};
+IncidentTally tally(const std::vector<IncidentTimeline>& incidents);
 
 // One post on the status page (or the fallback channel), as users would have read it.
 struct StatusUpdate {
@@ -242,6 +261,7 @@ struct Provenance {
   std::string scenario_name;
   std::string scenario_origin;
   std::string scenario_hash;
+  std::string scenario_description;  // scenario.description, as written
   std::uint64_t seed = 0;
   std::map<std::string, std::string> overrides;
   std::map<std::string, std::string> parameters;  // resolved top-level parameters

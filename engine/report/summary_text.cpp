@@ -34,10 +34,16 @@ std::size_t name_width(const std::vector<Item>& items, Name name, std::size_t at
   return w;
 }
 
+std::string wrapped(const std::string& text, const std::string& indent);
+
 void header(std::string& out, const Report& r) {
   const Provenance& p = r.provenance;
   out += fmt::format("faultline {}   scenario {}   seed {}\n", p.faultline_version, p.scenario_name, p.seed);
   if (!p.scenario_origin.empty()) out += fmt::format("origin     {}\n", p.scenario_origin);
+  if (!p.scenario_description.empty()) {
+    constexpr std::string_view kAbout = "about      ";
+    out += std::string(kAbout) + wrapped(p.scenario_description, std::string(kAbout.size(), ' ')).substr(kAbout.size());
+  }
   if (!p.overrides.empty()) {
     std::string list;
     for (const auto& [key, value] : p.overrides) list += (list.empty() ? "" : ", ") + key + "=" + value;
@@ -156,11 +162,15 @@ void scoped_fault_lines(std::string& out, const Report& r) {
   }
 }
 
-void incident_timeline(std::string& out, const IncidentTimeline& i) {
-  out += "\nincident (from the start of the run)\n";
+void incident_timeline(std::string& out, const IncidentTimeline& i, std::size_t incidents) {
+  out += incidents > 1 ? "\nthe first incident in detail (from the start of the run)\n"
+                       : "\nincident (from the start of the run)\n";
+  std::size_t at_width = 10;  // "+1:02:05" fits; a long run's "+37d 23:00:00" widens the column
+  for (const auto* t : {&i.impact_start, &i.detected, &i.acknowledged, &i.diagnosed, &i.mitigated, &i.recovered})
+    at_width = std::max(at_width, offset_text(*t).size());
   auto stage = [&](const char* name, const std::optional<double>& at, const char* span_name,
                    const std::optional<double>& span, const std::string& note) {
-    std::string line = fmt::format("  {:<13} {:<10}", name, offset_text(at));
+    std::string line = fmt::format("  {:<13} {:<{}}", name, offset_text(at), at_width);
     if (span_name) line += fmt::format("  {} {:<8}", span_name, span_text(span));
     else if (!note.empty()) line += std::string(14, ' ');  // notes in one column
     if (!note.empty()) line += "  " + fit(note, 50);
@@ -176,24 +186,37 @@ void incident_timeline(std::string& out, const IncidentTimeline& i) {
   stage("recovered", i.recovered, "ttr", i.ttr(), i.recovered_note);
 }
 
-// A run with several incidents (random failures over a long run): how many, and how long they took.
-// TTRs only of the incidents that recovered; the others are counted apart.
-void incidents_line(std::string& out, const std::vector<IncidentTimeline>& incidents) {
+// A run with several incidents (random failures over a long run): how many, how long they took (TTRs
+// only of those that recovered; the others are counted apart), and a row each, the longest marked.
+constexpr std::size_t kIncidentRows = 20;
+
+void incidents_table(std::string& out, const std::vector<IncidentTimeline>& incidents) {
   if (incidents.size() < 2) return;
-  double sum = 0;
-  std::size_t recovered = 0;
-  std::optional<double> longest;
-  for (const IncidentTimeline& i : incidents)
-    if (const std::optional<double> ttr = i.ttr()) {
-      sum += *ttr;
-      ++recovered;
-      longest = std::max(longest.value_or(*ttr), *ttr);
-    }
-  const std::optional<double> mean = recovered ? std::optional(sum / double(recovered)) : std::nullopt;
-  out += fmt::format("\nincidents   {} in the run; time to recovery mean {}, longest {}", incidents.size(),
-                     span_text(mean), span_text(longest));
-  if (recovered < incidents.size()) out += fmt::format(" ({} never recovered)", incidents.size() - recovered);
+  const IncidentTally t = tally(incidents);
+  out += fmt::format("\nincidents   {} in the run; time to recovery mean {}, longest {}", t.count,
+                     span_text(t.mean_ttr), span_text(t.worst_ttr));
+  if (t.worst_ttr) out += fmt::format(" (#{})", t.worst + 1);
+  if (t.recovered < t.count) out += fmt::format(" ({} never recovered)", t.count - t.recovered);
   out += "\n";
+  const std::size_t rows = std::min(incidents.size(), kIncidentRows);
+  std::size_t at = 12, span = 8;  // column widths, as wide as the longest time shown
+  for (std::size_t k = 0; k < rows; ++k) {
+    at = std::max({at, offset_text(incidents[k].impact_start).size(), offset_text(incidents[k].recovered).size()});
+    span = std::max({span, span_text(incidents[k].ttd()).size(), span_text(incidents[k].ttr()).size()});
+  }
+  out += fmt::format("  {:>3}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", "#", "impact start", at, "ttd", span,
+                     "recovered", at, "ttr", span, "detected by");
+  for (std::size_t k = 0; k < rows; ++k) {
+    const IncidentTimeline& i = incidents[k];
+    std::string line = fmt::format("  {:>3}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}", k + 1, offset_text(i.impact_start),
+                                   at, span_text(i.ttd()), span, offset_text(i.recovered), at, span_text(i.ttr()),
+                                   span, i.detected_by.empty() ? "-" : fit(i.detected_by, 30));
+    if (t.worst_ttr && k == t.worst) line += "  <- longest";
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  if (incidents.size() > kIncidentRows)
+    out += fmt::format("  ... and {} more (report.json incidents, report.html)\n", incidents.size() - kIncidentRows);
 }
 
 // Where the TTR went. A null span reads "—" when a later stage happened (the stage was skipped or out
@@ -247,14 +270,17 @@ void worst_services(std::string& out, const std::vector<ServiceReport>& services
     return a->name < b->name;
   });
   if (failing.size() > kWorstServicesShown) failing.resize(kWorstServicesShown);
-  std::size_t w = 14;
-  for (const ServiceReport* s : failing) w = std::max(w, fit(s->name).size());
-  out += fmt::format("\n{:<{}}  {:>12}  {:>8}  {:>9}  {}\n", "worst services", w + 2, "availability", "p99",
-                     "unhealthy", "errors");
+  std::size_t w = 14, uw = 9;  // name and unhealthy-time widths (days make the time longer)
   for (const ServiceReport* s : failing) {
-    std::string row = fmt::format("  {:<{}}  {:>12}  {:>8}  {:>9}", fit(s->name), w,
+    w = std::max(w, fit(s->name).size());
+    uw = std::max(uw, clock_text(s->time_unhealthy).size());
+  }
+  out += fmt::format("\n{:<{}}  {:>12}  {:>8}  {:>{}}  {}\n", "worst services", w + 2, "availability", "p99",
+                     "unhealthy", uw, "errors");
+  for (const ServiceReport* s : failing) {
+    std::string row = fmt::format("  {:<{}}  {:>12}  {:>8}  {:>{}}", fit(s->name), w,
                                   percent_text(s->total.availability()), latency_text(s->latency.p99),
-                                  clock_text(s->time_unhealthy));
+                                  clock_text(s->time_unhealthy), uw);
     std::string errors = errors_by_cause(*s);
     // Keep within 100 columns: a long error list continues on its own line under the column.
     if (row.size() + 2 + errors.size() <= kColumns)
@@ -378,8 +404,8 @@ std::string format_summary(const Report& r) {
   poisoned_cache_lines(out, r);
   backlog_lines(out, r);
   scoped_fault_lines(out, r);
-  incident_timeline(out, r.incident);
-  incidents_line(out, r.incidents);
+  incidents_table(out, r.incidents);
+  incident_timeline(out, r.incident, r.incidents.size());
   ttr_breakdown(out, r.incident);
   status_updates(out, r.status_updates);
   worst_services(out, r.services);

@@ -1,5 +1,6 @@
 """Bad input raises faultline.ScenarioError (a ValueError) that points at the mistake."""
 
+import errno
 import pickle
 
 import pytest
@@ -55,6 +56,33 @@ def test_unreadable_file_is_a_scenario_error_like_the_cli_reports_it(tmp_path):
         faultline.load(missing)
     assert str(caught.value) == f"{missing}: error: cannot read file: No such file or directory"
     assert (caught.value.line, caught.value.column, caught.value.key) == (0, 0, "")
+
+
+def test_a_missing_file_is_also_a_file_not_found_error(tmp_path):
+    missing = tmp_path / "nope.toml"
+    with pytest.raises(FileNotFoundError) as caught:
+        faultline.load(missing)
+    assert isinstance(caught.value, faultline.ScenarioError)  # as it always was
+    assert caught.value.filename == str(missing)
+    assert caught.value.errno == errno.ENOENT
+    # It survives the trip back from a worker process.
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert isinstance(again, FileNotFoundError) and again.diagnostics == caught.value.diagnostics
+
+
+def test_warnings_are_issued_and_listed(tiny_text):
+    risky = tiny_text + """
+[[monitor]]
+name = "nonsense"
+metric = "feature.play.availability"
+below = 1.5
+"""
+    with pytest.warns(faultline.ScenarioWarning, match=r"monitor\[\d+\]\.below.*always true"):
+        sc = faultline.load_text(risky, "risky.toml")
+    (w,) = sc.warnings
+    assert w.warning and w.key.endswith(".below") and w.line > 0 and w.file == "risky.toml"
+    assert ": warning: " in str(w)
+    assert faultline.load_text(tiny_text).warnings == []
 
 
 def test_bad_override_is_reported_against_set(tiny):

@@ -68,10 +68,15 @@ def test_sweep_without_a_grid_gives_the_replicates_of_replicate(single_zone):
     swept = faultline.sweep(single_zone, runs=3, seed=40)
     replicated = faultline.replicate(single_zone, runs=3, seed=40)
     assert list(swept.seed) == faultline.replicate_seeds(single_zone, 3, seed=40)
-    for column in ("availability", "users_affected", "user_minutes_lost", "sessions_lost", "ttd", "ttr",
-                   "impact_start", "recovered", "feature.play.availability"):
-        pdt.assert_series_equal(swept[column].reset_index(drop=True), replicated[column].reset_index(drop=True),
-                                check_names=False)
+    # The same columns, in the same order, with the same values: only the point column is gone.
+    assert list(replicated.columns) == [c for c in swept.columns if c not in ("point", "run")]
+    pdt.assert_frame_equal(replicated, swept.drop(columns="point").set_index("run"))
+    for column in ("degraded", "feature.play.degraded", "requests", "incidents", "worst_ttr", "mean_ttr"):
+        assert column in replicated.columns
+    # Each row is that seed's run, as faultline.run gives it.
+    one = faultline.run(single_zone, seed=41)
+    assert replicated.loc[1, "availability"] == one.summary["availability"]
+    assert replicated.loc[1, "incidents"] == len(one.incidents)
 
 
 def test_parallel_sweep_equals_sequential(single_zone, local_sweep):

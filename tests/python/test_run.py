@@ -187,8 +187,15 @@ def test_services_and_propagation_tables(tiny_result):
     services = tiny_result.services
     assert list(services.index) == ["frontend", "storage"]
     for column in ["availability", "requests", "errors_timeout", "errors_host_down", "errors_dependency", "p50",
-                   "p95", "p99", "time_unhealthy", "ttr"]:
+                   "p95", "p99", "time_unhealthy", "unhealthy_spells", "ttr"]:
         assert column in services.columns, column
+    # A spell per time a service became unhealthy; its ttr is the longest recovered one.
+    spells = tiny_result.unhealthy_spells
+    assert list(spells.columns) == ["service", "start", "recovered", "ttr"]
+    storage_spells = spells[spells.service == "storage"]
+    assert len(storage_spells) == services.loc["storage", "unhealthy_spells"] >= 1
+    if storage_spells.recovered.notna().all():
+        assert services.loc["storage", "ttr"] == storage_spells.ttr.max()
     assert services.loc["storage", "errors_host_down"] > 0
     assert services.loc["frontend", "errors_dependency"] > 0
     # Both storage replicas crash for 3 minutes (plus their restart) of the 15: one outage.
@@ -224,6 +231,31 @@ def test_plot_returns_a_figure_with_each_feature_and_its_slo(tiny_result, tmp_pa
     assert (tmp_path / "plot.png").stat().st_size > 0
 
 
+def test_plot_is_a_pyplot_figure_when_pyplot_is_in_use(tiny_result):
+    # A pyplot user calls plt.show() after res.plot(): the figure must be one pyplot knows.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure = tiny_result.plot()
+    try:
+        assert figure.number in plt.get_fignums()
+        assert plt.gcf() is figure
+    finally:
+        plt.close(figure)
+
+
+def test_long_runs_read_in_days():
+    from faultline.result import _clock
+
+    assert _clock(125) == "02:05"
+    assert _clock(3725) == "1:02:05"
+    assert _clock(12 * 86400 + 3 * 3600 + 20 * 60) == "12d 03:20:00"
+    assert _clock(-90) == "-01:30"
+    assert _clock(None) == "never"
+
+
 def test_plot_draws_into_given_axes(tiny_result):
     from matplotlib.figure import Figure
 
@@ -242,9 +274,9 @@ def test_parallel_replicate_equals_sequential(tiny):
     pd.testing.assert_frame_equal(sequential, parallel)
     assert list(sequential.seed) == [11, 12, 13, 14]
     assert sequential.index.name == "run" and list(sequential.index) == [0, 1, 2, 3]
-    assert list(sequential.columns[:9]) == ["seed", "availability", "users_affected", "user_minutes_lost",
-                                            "sessions_lost", "ttd", "tta", "ttm", "ttr"]
-    assert "feature.play.availability" in sequential.columns
+    assert list(sequential.columns[:3]) == ["seed", "availability", "feature.play.availability"]
+    for column in ("users_affected", "sessions_lost", "ttd", "ttr", "incidents", "worst_ttr", "service_calls"):
+        assert column in sequential.columns
     # The seeds differ, so the runs do; run i is `run(seed=11 + i)`.
     assert sequential.users_affected.nunique() > 1
     assert sequential.loc[2, "availability"] == faultline.run(short, seed=13).summary["availability"]

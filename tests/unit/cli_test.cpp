@@ -29,11 +29,15 @@ TEST_CASE("cli: validate prints OK for a valid scenario", "[cli]") {
   CHECK(r.out == "OK\n");
 }
 
-TEST_CASE("cli: validate prints every diagnostic on stdout, one per line, and exits 1", "[cli]") {
+TEST_CASE("cli: validate prints every diagnostic on stderr, as run does, one per line, and exits 1", "[cli]") {
   CliSandbox cli;
   const CliResult r = cli.run("validate " + kData + "two-mistakes.toml");
   CHECK(r.exit_code == 1);
-  const auto lines = lines_of(r.out);
+  CHECK(r.out.empty());
+  const auto lines = lines_of(r.err);
+  const CliResult run = cli.run("run " + kData + "two-mistakes.toml");
+  CHECK(run.exit_code == 1);
+  CHECK(lines_of(run.err) == lines);
   REQUIRE(lines.size() == 2);
   const std::regex diagnostic(R"(^.*two-mistakes\.toml:[0-9]+:[0-9]+: error: .+)");
   for (const std::string& line : lines) CHECK(std::regex_match(line, diagnostic));
@@ -41,19 +45,45 @@ TEST_CASE("cli: validate prints every diagnostic on stdout, one per line, and ex
   CHECK_THAT(lines[1], Contains("dependency[0].to") && Contains("storag"));
 }
 
+TEST_CASE("cli: validate and run print warnings with positions, and --strict makes them errors", "[cli]") {
+  CliSandbox cli;
+  const std::string warned = kData + "warned.toml";
+  const CliResult v = cli.run("validate " + warned);
+  CHECK(v.exit_code == 0);
+  CHECK(v.out == "OK, with 2 warning(s)\n");
+  const auto lines = lines_of(v.err);
+  REQUIRE(lines.size() == 2);
+  const std::regex warning(R"(^.*warned\.toml:[0-9]+:[0-9]+: warning: .+)");
+  for (const std::string& line : lines) CHECK(std::regex_match(line, warning));
+  CHECK_THAT(lines[0], Contains("monitor[0].below") && Contains("always true"));
+  CHECK_THAT(lines[1], Contains("action[0].delay") && Contains("never happens"));
+
+  const CliResult strict = cli.run("validate " + warned + " --strict");
+  CHECK(strict.exit_code == 1);
+  CHECK_THAT(strict.err, Contains("--strict treats them as errors"));
+
+  // run prints them before simulating, even with --quiet; --strict refuses to run.
+  const CliResult refused = cli.run("run " + warned + " --strict --quiet");
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.out.empty());
+  CHECK_FALSE(fs::exists(cli.dir() / "out"));
+  CHECK(lines_of(refused.err).size() == 3);
+  CHECK(cli.run("validate " + kData + "minimal.toml --strict").out == "OK\n");
+}
+
 TEST_CASE("cli: validate applies --set overrides and reports a bad one", "[cli]") {
   CliSandbox cli;
   CHECK(cli.run("validate " + kData + "minimal.toml --set scenario.duration=5m").out == "OK\n");
   const CliResult bad = cli.run("validate " + kData + "minimal.toml --set service.nosuch.replicas=3");
   CHECK(bad.exit_code == 1);
-  CHECK_THAT(bad.out, Contains("<--set>"));
+  CHECK_THAT(bad.err, Contains("<--set>"));
 }
 
 TEST_CASE("cli: a missing scenario file is a user error", "[cli]") {
   CliSandbox cli;
   const CliResult validate = cli.run("validate no-such-file.toml");
   CHECK(validate.exit_code == 1);
-  CHECK_THAT(validate.out, Contains("no-such-file.toml") && Contains("cannot read"));
+  CHECK_THAT(validate.err, Contains("no-such-file.toml") && Contains("cannot read"));
   const CliResult run = cli.run("run no-such-file.toml");
   CHECK(run.exit_code == 1);
   CHECK_THAT(run.err, Contains("no-such-file.toml") && Contains("cannot read"));
@@ -64,7 +94,11 @@ TEST_CASE("cli: a missing scenario file is a user error", "[cli]") {
 TEST_CASE("cli: bad arguments are a user error", "[cli]") {
   CliSandbox cli;
   CHECK(cli.run("").exit_code == 1);
-  CHECK(cli.run("frobnicate").exit_code == 1);
+  const CliResult unknown = cli.run("frobnicate");
+  CHECK(unknown.exit_code == 1);
+  CHECK_THAT(unknown.err, Contains("unknown command 'frobnicate'") && Contains("run, validate"));
+  CHECK_THAT(unknown.err, !Contains("A subcommand is required"));
+  CHECK_THAT(cli.run("valdate x.toml").err, Contains("did you mean 'validate'?"));
   CHECK(cli.run("validate " + kData + "minimal.toml --bogus").exit_code == 1);
   CHECK(cli.run("validate").exit_code == 1);
   CHECK(cli.run("run " + kData + "minimal.toml --format xml").exit_code == 1);
@@ -135,13 +169,6 @@ TEST_CASE("cli: run is deterministic and --format json prints the report.json it
   CHECK(nlohmann::json::parse(first.out)["provenance"]["seed"] == 7);  // the scenario's seed
 }
 
-TEST_CASE("cli: run writes to out/<scenario name> by default and applies --set", "[cli][simulation]") {
-  CliSandbox cli;
-  const CliResult r = cli.run("run " + kData + "minimal.toml --set traffic.rate=5 --quiet");
-  REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Contains("traffic.rate=5"));
-  CHECK(fs::exists(cli.dir() / "out/cli-minimal/report.json"));
-}
 
 TEST_CASE("cli: demo runs the bundled scenario", "[cli][simulation]") {
   CliSandbox cli;

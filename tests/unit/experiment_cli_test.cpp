@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -24,14 +25,17 @@ std::size_t line_count(const std::string& text) { return std::size_t(std::count(
 
 }  // namespace
 
-TEST_CASE("cli: sweep writes out/<name>/sweep.csv and resumes it", "[cli][experiment]") {
+TEST_CASE("cli: sweep writes out/<name>/sweep-<tag>.csv for a grid and resumes it", "[cli][experiment]") {
   CliSandbox cli;
   const std::string args = "sweep " + kData + "single-zone.toml --runs 2 --param traffic.rate=10,20 --jobs 2";
   const CliResult first = cli.run(args);
   REQUIRE(first.exit_code == 0);
-  const fs::path csv = cli.dir() / "out" / "redundancy-single-zone" / "sweep.csv";
+  std::smatch written;
+  REQUIRE(std::regex_search(first.err, written,
+                            std::regex("wrote (out/redundancy-single-zone/sweep-[0-9a-f]{8}\\.csv): 4 runs, 0 of them "
+                                       "resumed")));
+  const fs::path csv = cli.dir() / written[1].str();
   CHECK(line_count(file_contents(csv)) == 1 + 4);
-  CHECK_THAT(first.err, Contains("wrote out/redundancy-single-zone/sweep.csv: 4 runs, 0 of them resumed"));
   CHECK_THAT(first.out, Contains("traffic.rate"));
   CHECK(first.err.find("run 1/4") == std::string::npos);  // no progress line when stderr is not a terminal
 
@@ -60,7 +64,15 @@ TEST_CASE("cli: sweep and compare report user errors with exit code 1", "[cli][e
 
   const CliResult bad_value = cli.run("sweep " + scenario + " --runs 1 --param service.api.replicas=1,0");
   CHECK(bad_value.exit_code == 1);
-  CHECK_THAT(bad_value.err, Contains("<--set>: error: service[1].replicas"));
+  // A value of the grid is reported against --param, with the point it makes; --set stays --set.
+  CHECK_THAT(bad_value.err, Contains("<--param>: error: service[1].replicas") &&
+                                Contains("(at the point service.api.replicas=0)"));
+  CHECK_THAT(bad_value.err, !Contains("<--set>"));
+  const CliResult bad_set =
+      cli.run("sweep " + scenario + " --runs 1 --set traffic.rate=-1 --param service.api.replicas=1,2");
+  CHECK(bad_set.exit_code == 1);
+  CHECK_THAT(bad_set.err, Contains("<--set>: error: traffic.rate"));
+  CHECK_THAT(bad_set.err, !Contains("<--param>"));
   CHECK_FALSE(fs::exists(cli.dir() / "out"));  // nothing ran
 
   const CliResult missing = cli.run("compare " + scenario + " " + kData + "no-such-design.toml");

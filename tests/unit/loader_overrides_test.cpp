@@ -59,6 +59,16 @@ TEST_CASE("overrides address tables, elements by name and elements by index", "[
   CHECK(s.traffic.rate == 50);  // [traffic] did not exist: it is created
 }
 
+TEST_CASE("overrides address a dependency by from->to", "[loader][overrides]") {
+  // Names may hold dots: "api.v2->auth" is the dependency, "timeout" the key.
+  const Scenario s = load({{"dependency.api.v2->auth.timeout", "2s"}, {"dependency.api.v2->auth.kind", "soft"}});
+  CHECK(s.dependencies[0].timeout == 2);
+  CHECK(s.dependencies[0].kind == DependencyKind::soft);
+  CHECK(mistakes({{"dependency.auth->api.v2.timeout", "2s"}}) ==
+        std::vector<std::string>{"<--set>: error: dependency.auth->api.v2.timeout: no dependency named 'auth->api'; "
+                                 "known: api.v2->auth"});
+}
+
 TEST_CASE("an override value that is not TOML is taken as a string", "[loader][overrides]") {
   CHECK(load({{"scenario.duration", "2h"}}).info.duration == 7200);
   CHECK(load({{"scenario.duration", "\"2h\""}}).info.duration == 7200);

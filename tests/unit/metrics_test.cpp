@@ -198,3 +198,21 @@ TEST_CASE("run metrics give each stage span, NaN when it is null", "[metrics][st
   CHECK(m["recovery_span"] == 600);
   CHECK(m["ttr"] == m["detection_span"] + m["acknowledgement_span"] + m["mitigation_span"] + m["recovery_span"]);
 }
+
+TEST_CASE("run metrics give the worst and mean TTR over the incidents that recovered", "[metrics]") {
+  Report r;
+  CHECK(std::isnan(run_metrics(r)["worst_ttr"]));
+  CHECK(std::isnan(run_metrics(r)["mean_ttr"]));
+  IncidentTimeline first = full_incident(), second, unrecovered;
+  second.impact_start = 10000;
+  second.recovered = 10000 + 4 * full_incident().ttr().value();
+  unrecovered.impact_start = 20000;
+  r.incidents = {first, second, unrecovered};
+  r.incident = first;
+  const RunMetrics m = run_metrics(r);
+  const double t = full_incident().ttr().value();
+  CHECK(m["incidents"] == 3);
+  CHECK(m["ttr"] == t);  // the first incident's
+  CHECK(m["worst_ttr"] == Approx(4 * t));
+  CHECK(m["mean_ttr"] == Approx(2.5 * t));
+}

@@ -266,3 +266,38 @@ TEST_CASE("the same seed gives the same run, another seed another", "[model][det
   CHECK(a.summary.events == b.summary.events);
   CHECK(a.summary.requests.requests != c.summary.requests.requests);
 }
+
+TEST_CASE("a service's ttr is its longest unhealthy spell's, not the first one's", "[model]") {
+  // A 30 s flicker, then a 33-minute outage: the flicker recovers (300 s healthy after it), so the
+  // service has two spells and its ttr is the outage's.
+  Scenario s = basic_scenario();
+  s.info.duration = 3600;
+  add_service(s, "front", 2);
+  add_feature(s, "f", "front");
+  add_fault(s, "flicker", FaultKind::error_rate, "front", 100, 30).status = Status::INTERNAL;
+  add_fault(s, "outage", FaultKind::error_rate, "front", 600, 33 * 60).status = Status::INTERNAL;
+  Report r = run_without_kernel(s, 1);
+  const ServiceReport& front = service(r, "front");
+  REQUIRE(front.unhealthy_spells.size() == 2);
+  CHECK(front.unhealthy_spells[0].start == Approx(100));
+  CHECK(front.unhealthy_spells[0].recovered == Approx(130));
+  CHECK(front.unhealthy_spells[1].start == Approx(600));
+  CHECK(front.unhealthy_spells[1].recovered == Approx(600 + 33 * 60));
+  REQUIRE(front.ttr);
+  CHECK(*front.ttr == Approx(33 * 60));
+  CHECK(front.time_unhealthy == Approx(30 + 33 * 60));
+  // The run's incidents are the same two, the longest the second.
+  REQUIRE(r.incidents.size() == 2);
+  const IncidentTally t = tally(r.incidents);
+  CHECK(t.worst == 1);
+  CHECK(*t.worst_ttr == Approx(33 * 60));
+  CHECK(*t.mean_ttr == Approx((30 + 33 * 60) / 2.0));
+
+  SECTION("a spell not over by the end leaves no ttr") {
+    s.faults.back().duration = 3600;
+    const ServiceReport& still = service(run_without_kernel(s, 1), "front");
+    REQUIRE(still.unhealthy_spells.size() == 2);
+    CHECK_FALSE(still.unhealthy_spells[1].recovered);
+    CHECK_FALSE(still.ttr);
+  }
+}

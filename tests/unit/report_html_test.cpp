@@ -92,11 +92,11 @@ TEST_CASE("the HTML report lists every incident of a run that had several", "[re
   const std::string html = report_html(sample_report_two_incidents());
   REQUIRE(occurrences(html, "<h2>Incidents</h2>") == 1);
   const auto at = html.find("<h2>Incidents</h2>");
-  CHECK(at > html.find("<h2>Incident timeline</h2>"));
+  CHECK(at > html.find("<h2>Incident timeline"));
   CHECK(at < html.find("<h2>Status page</h2>"));
   const std::string table = html.substr(at, html.find("</table>", at) - at);
   // One row each, with the stage the TTR went to most.
-  CHECK_THAT(table, Contains("<tr><td class=\"num\">1</td><td class=\"num\">+20:00</td><td class=\"num\">+21:30</td>"
+  CHECK_THAT(table, Contains("<tr class=\"longest\" title=\"the longest\"><td class=\"num\">1</td><td class=\"num\">+20:00</td><td class=\"num\">+21:30</td>"
                              "<td class=\"num\">+40:00</td><td class=\"num\">+45:00</td><td class=\"num\">25:00</td>"
                              "<td>mitigation 15:00</td></tr>"));
   CHECK_THAT(table, Contains("<tr><td class=\"num\">2</td><td class=\"num\">+50:00</td><td class=\"num\">+51:00</td>"
@@ -105,6 +105,18 @@ TEST_CASE("the HTML report lists every incident of a run that had several", "[re
 
   CHECK_THAT(report_html(sample_report()), !Contains("<h2>Incidents</h2>"));
   CHECK_THAT(report_html(Report{}), !Contains("<h2>Incidents</h2>"));
+
+  // The headline cards count them and give the longest and mean TTR, not the first one's alone; the
+  // timeline says whose it is; every feature chart shades every incident.
+  CHECK_THAT(html, Contains("<div class=\"value\">2</div><div class=\"name\">incidents</div>"));
+  CHECK_THAT(html, Contains("<div class=\"value\">25:00</div><div class=\"name\">longest time to recover</div>"));
+  CHECK_THAT(html, Contains("<div class=\"value\">15:00</div><div class=\"name\">mean time to recover</div>"));
+  CHECK_THAT(html, Contains("<h2>Incident timeline <span class=\"note\">the first of 2 incidents"));
+  CHECK_THAT(html, Contains("<title>incident +50:00 to +55:00</title>"));
+  CHECK(occurrences(html, "<rect class=\"impact\"") == 2 * sample_report_two_incidents().features.size());
+  const std::string one = report_html(sample_report());
+  CHECK_THAT(one, Contains("<div class=\"name\">time to recover</div>"));
+  CHECK_THAT(one, !Contains("mean time to recover"));
 }
 
 TEST_CASE("the HTML report has a status page section with every update", "[report][html]") {

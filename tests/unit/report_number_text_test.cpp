@@ -9,7 +9,13 @@ TEST_CASE("clock_text rounds to the second and shows hours only when needed", "[
   CHECK(clock_text(125.4) == "02:05");
   CHECK(clock_text(3599.6) == "1:00:00");
   CHECK(clock_text(3725) == "1:02:05");
-  CHECK(clock_text(30 * 3600) == "30:00:00");
+  CHECK(clock_text(23 * 3600 + 59 * 60 + 59) == "23:59:59");
+  // From a day on the days stand apart, so a year-long run reads "237d 18:57:20", not "5706:57:20".
+  CHECK(clock_text(30 * 3600) == "1d 06:00:00");
+  CHECK(clock_text(5706 * 3600 + 57 * 60 + 20) == "237d 18:57:20");
+  CHECK(clock_text(-2 * 86400) == "-2d 00:00:00");
+  CHECK(hms_text(125) == "00:02:05");
+  CHECK(hms_text(12 * 86400 + 3 * 3600 + 20 * 60) == "12d 03:20:00");
   CHECK(offset_text(90) == "+01:30");
   CHECK(offset_text(std::nullopt) == "never");
   CHECK(span_text(std::nullopt) == "never");

@@ -15,7 +15,7 @@ inline Counts counts(std::uint64_t requests, std::uint64_t ok, std::uint64_t deg
 
 inline Report sample_report() {
   Report r;
-  r.provenance = {"0.1.0", "sample-outage", "scenarios/sample.toml", "00c0ffee12345678",
+  r.provenance = {"0.1.0", "sample-outage", "scenarios/sample.toml", "00c0ffee12345678", "A sample outage for the report tests",
                   std::numeric_limits<std::uint64_t>::max(), {{"traffic.rate", "200"}},
                   {{"bucket", "600"}, {"duration", "3500"}}};
   r.duration = 3500;  // deliberately not a whole number of buckets: the last one is short

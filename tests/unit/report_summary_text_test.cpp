@@ -169,19 +169,34 @@ TEST_CASE("the summary counts the incidents of a run that had several, with thei
           "[report][summary]") {
   Report r = sample_report_two_incidents();  // ttr 25:00 and 05:00
   CHECK(line_starting(format_summary(r), "incidents") ==
-        "incidents   2 in the run; time to recovery mean 15:00, longest 25:00");
-  // It follows the first incident's timeline.
+        "incidents   2 in the run; time to recovery mean 15:00, longest 25:00 (#1)");
+  // Before the first one's timeline, which says it is the first; a row each.
   const std::string s = format_summary(r);
-  CHECK(s.find("\nincidents   ") > s.find("  recovered "));
+  CHECK(s.find("\nincidents   ") < s.find("  recovered "));
+  CHECK_THAT(s, Contains("\nthe first incident in detail (from the start of the run)\n"));
+  const std::string first = line_starting(s, "    1  ");
+  for (const char* cell : {" +20:00 ", " 01:30 ", " +45:00 ", " 25:00 "}) CHECK_THAT(first, Contains(cell));
+  CHECK_THAT(line_starting(s, "    1  "), EndsWith("<- longest"));
+  CHECK_THAT(line_starting(s, "    2  "), Contains("search-latency"));
+  CHECK_THAT(line_starting(s, "    2  "), !Contains("longest"));
+
+  // The longest need not be the first: a 40-minute second incident after a 25-minute first.
+  r.incidents[1].recovered = 3000 + 40 * 60;
+  const std::string later = format_summary(r);
+  CHECK(line_starting(later, "incidents") == "incidents   2 in the run; time to recovery mean 32:30, longest 40:00 (#2)");
+  CHECK_THAT(line_starting(later, "    2  "), EndsWith("<- longest"));
+  r.incidents[1].recovered = 3300;
 
   IncidentTimeline open;
   open.impact_start = 3400;
   r.incidents.push_back(open);
   CHECK(line_starting(format_summary(r), "incidents") ==
-        "incidents   3 in the run; time to recovery mean 15:00, longest 25:00 (1 never recovered)");
+        "incidents   3 in the run; time to recovery mean 15:00, longest 25:00 (#1) (1 never recovered)");
+  CHECK_THAT(line_starting(format_summary(r), "    3  "), Contains("never"));
 
   // One incident (or none): the timeline says it all.
   CHECK_THAT(format_summary(sample_report()), !Contains("in the run;"));
+  CHECK_THAT(format_summary(sample_report()), Contains("\nincident (from the start of the run)\n"));
   CHECK_THAT(format_summary(Report{}), !Contains("in the run;"));
 }
 

@@ -13,7 +13,7 @@ scenario, overrides and seed produce byte-identical report.json text (``Result.t
 """
 
 # errors first: the C++ extension looks its exception classes up there when it is imported.
-from .errors import ScenarioError, SimulationError
+from .errors import ScenarioError, ScenarioFileNotFoundError, ScenarioWarning, SimulationError
 from ._faultline import Diagnostic, __version__
 from .scenario import DEMO_SCENARIO, Scenario, demo_scenario, load, load_text
 from .result import Result
@@ -27,6 +27,8 @@ __all__ = [
     "Result",
     "Scenario",
     "ScenarioError",
+    "ScenarioFileNotFoundError",
+    "ScenarioWarning",
     "SimulationError",
     "compare",
     "demo_scenario",

@@ -1,7 +1,10 @@
 """The picture of an outage: what users saw of each feature over time, against its SLO, with the
-incident stages marked. Drawn on a bare matplotlib Figure (no pyplot), so making plots in a loop
-leaves nothing behind in pyplot's global list of open figures.
+incident stages marked. Drawn on a new pyplot figure when the caller uses pyplot (so ``plt.show()``
+shows it), else on a bare matplotlib Figure, so a script or a notebook that never imports pyplot and
+makes plots in a loop leaves nothing behind in pyplot's global list of open figures.
 """
+
+import sys
 
 import numpy as np
 
@@ -22,16 +25,25 @@ _STAGE_LABELS = {
 def plot_availability(result, ax=None):
     """Draw a Result's feature availability into ``ax`` (a new Figure when None); return the Figure."""
     if ax is None:
-        from matplotlib.figure import Figure
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            figure = pyplot.figure(figsize=(10, 4.5), layout="constrained")
+        else:
+            from matplotlib.figure import Figure
 
-        figure = Figure(figsize=(10, 4.5), layout="constrained")
+            figure = Figure(figsize=(10, 4.5), layout="constrained")
         ax = figure.subplots()
     else:
         figure = ax.figure
 
     report, timeline = result.report, result.timeline
     duration = report["duration"]
-    unit, scale = ("h", 3600.0) if duration >= 3 * 3600 else ("min", 60.0)
+    if duration >= 3 * 86400:
+        unit, scale = "d", 86400.0
+    elif duration >= 3 * 3600:
+        unit, scale = "h", 3600.0
+    else:
+        unit, scale = "min", 60.0
 
     for index, feature in enumerate(report["features"]):
         colour = f"C{index % 10}"

@@ -5,7 +5,7 @@ file; anything else that stops a run (a simulation child that crashed, a faultli
 :class:`SimulationError`. The C++ extension raises these very classes.
 """
 
-__all__ = ["ScenarioError", "SimulationError"]
+__all__ = ["ScenarioError", "ScenarioFileNotFoundError", "ScenarioWarning", "SimulationError"]
 
 
 class ScenarioError(ValueError):
@@ -57,3 +57,27 @@ class SimulationError(RuntimeError):
 
 # Shown and pickled under the name users import them by.
 ScenarioError.__module__ = SimulationError.__module__ = "faultline"
+
+
+class ScenarioFileNotFoundError(ScenarioError, FileNotFoundError):
+    """:func:`faultline.load` of a file that does not exist: a ``FileNotFoundError`` (``errno``,
+    ``filename``), and still a :class:`ScenarioError` with its one diagnostic, as it always was."""
+
+    def __init__(self, text, diagnostics=(), filename=None):
+        ScenarioError.__init__(self, text, diagnostics)
+        import errno
+
+        self.errno, self.strerror, self.filename = errno.ENOENT, "No such file or directory", filename
+
+    def __str__(self):
+        return self.args[0]
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.diagnostics, self.filename))
+
+
+class ScenarioWarning(UserWarning):
+    """A scenario that loads but likely does not do what was meant (``faultline validate`` prints the
+    same warnings): an availability threshold outside [0, 1], a monitor or an action that cannot act
+    within the run, a monitoring pipeline that needs the service it watches. Issued by
+    :func:`faultline.load` and :func:`faultline.load_text`; :attr:`Scenario.warnings` lists them."""

@@ -126,10 +126,23 @@ class Result:
         return pd.concat(parts, ignore_index=True)[_TIMELINE_COLUMNS]
 
     @functools.cached_property
+    def unhealthy_spells(self):
+        """Each stretch a service was unhealthy (PRODUCT.md's incident rule on its own calls): service,
+        start, recovered (seconds from the start; NaN: not by the end) and ttr (NaN likewise)."""
+        import pandas as pd
+
+        rows = [{"service": s["name"], "start": sp["start"], "recovered": _number(sp["recovered"]),
+                 "ttr": _number(None if sp["recovered"] is None else sp["recovered"] - sp["start"])}
+                for s in self._report["services"] for sp in s.get("unhealthy_spells", [])]
+        return pd.DataFrame(rows, columns=["service", "start", "recovered", "ttr"]).astype(
+            {"start": float, "recovered": float, "ttr": float})
+
+    @functools.cached_property
     def services(self):
         """One row per service, indexed by name: availability, counts, ``errors_<cause>`` for each cause,
-        latency p50/p95/p99/latency_mean (seconds), time_unhealthy and ttr (seconds; NaN if never unhealthy),
-        uptime (share of the run with a replica serving), downtime (seconds with none serving), outages
+        latency p50/p95/p99/latency_mean (seconds), time_unhealthy (seconds), unhealthy_spells (how many
+        times it became unhealthy), ttr (the longest spell's time to recovery, seconds; NaN if never
+        unhealthy or still unhealthy at the end: :meth:`unhealthy_spells` has each spell), uptime (share of the run with a replica serving), downtime (seconds with none serving), outages
         (times the last one stopped), restarts (process starts after the first) and crashes.
         """
         import pandas as pd
@@ -141,7 +154,8 @@ class Result:
             row.update({f"errors_{cause}": n for cause, n in s["errors"].items()})
             latency = s["latency"]
             row.update(p50=latency["p50"], p95=latency["p95"], p99=latency["p99"], latency_mean=latency["mean"])
-            row.update(time_unhealthy=s["time_unhealthy"], ttr=_number(s["ttr"]))
+            row.update(time_unhealthy=s["time_unhealthy"], unhealthy_spells=len(s.get("unhealthy_spells", [])),
+                       ttr=_number(s["ttr"]))
             # Time-weighted from the replicas' states, whatever the traffic (availability studies).
             row.update(uptime=s.get("uptime", 1.0), downtime=s.get("downtime", 0.0), outages=s.get("outages", 0),
                        restarts=s.get("restarts", 0), crashes=s.get("crashes", 0))
@@ -566,8 +580,9 @@ class Result:
             f"<tr><td style='text-align:left'>{stage}</td><td>{_clock(i[stage])}</td></tr>" for stage in INCIDENT_STAGES)
         spans = ", ".join(f"{d} {_clock(i[d])}" for d in INCIDENT_DURATIONS)
         incidents = self._report.get("incidents", [])
-        if len(incidents) > 1:  # the table shows the first; say how many there were
-            spans += f"; {len(incidents)} incidents in the run (<code>.incidents</code>)"
+        if len(incidents) > 1:  # the table shows the first; say how many there were and how long they took
+            spans += (f"; {len(incidents)} incidents in the run, longest ttr {_clock(s.get('worst_ttr'))}, mean "
+                      f"{_clock(s.get('mean_ttr'))} (<code>.incidents</code>; the stages above are the first's)")
         return (head + "<div style='display:flex;gap:2em;align-items:flex-start'>"
                 "<table><tr><th style='text-align:left'>feature</th><th>availability</th><th>SLO</th><th></th></tr>"
                 + features + "</table><table><tr><th style='text-align:left'>incident</th><th>at</th></tr>" + stages
@@ -613,9 +628,16 @@ def _number(value):
 
 
 def _clock(seconds):
-    """Seconds as h:mm:ss ("never" for a stage that did not happen), as the CLI summary shows times."""
+    """Seconds as mm:ss, h:mm:ss or, from a day on, "12d 03:20:00" ("never" for a stage that did not
+    happen), as the CLI summary and the HTML report show times."""
     if seconds is None:
         return "never"
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+    whole = round(abs(seconds))
+    sign = "-" if seconds < 0 and whole else ""
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return f"{sign}{days}d {hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+    if hours:
+        return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    return f"{sign}{rest // 60:02d}:{rest % 60:02d}"

@@ -4,10 +4,8 @@ Each run is simulated in a forked child process (SimGrid allows one engine per p
 GIL released while it runs, so runs can go in parallel from plain threads.
 """
 
-import math
-
 from . import _faultline
-from .result import INCIDENT_DURATIONS, INCIDENT_STAGES, Result
+from .result import Result
 from .scenario import Scenario
 
 __all__ = ["run", "replicate", "replicate_seeds"]
@@ -34,49 +32,23 @@ def replicate_seeds(scenario, runs, seed=None):
     return [(base + i) % _SEED_LIMIT for i in range(runs)]
 
 
-def replicate(scenario, runs=10, jobs=1, seed=None):
-    """Run the scenario ``runs`` times with the seeds of :func:`replicate_seeds`, ``jobs`` at a time.
+def replicate(scenario, runs=10, jobs=1, seed=None, client=None):
+    """Run the scenario ``runs`` times with the seeds of :func:`replicate_seeds`, ``jobs`` at a time (or,
+    with ``client``, a ``dask.distributed.Client``, one task per run on its workers).
 
-    Returns a pandas DataFrame with one row per run (index ``run``): seed, availability,
-    users_affected, user_minutes_lost, sessions_lost, ttd, tta, ttm, ttr (NaN when the stage never
-    happened), the incident stage times, then the rest of the summary, including
-    ``feature.<name>.availability``. The rows do not depend on ``jobs``.
+    Returns a pandas DataFrame with one row per run (index ``run``): seed, then the per-run metrics
+    that :func:`faultline.sweep`, :func:`faultline.compare` and ``faultline sweep`` give, in the same
+    order and with the same values: availability, ``feature.<name>.availability``, degraded,
+    ``feature.<name>.degraded``, requests, users_affected, user_minutes_lost, sessions_lost, ttd, tta,
+    ttm, ttr (NaN when the stage never happened), the incident stage times and spans, incidents,
+    worst_ttr, mean_ttr and service_calls (then writes_lost and read_only with replicated state). It
+    is ``sweep(scenario, runs=runs, seed=seed)`` without the ``point`` column. The rows do not depend
+    on ``jobs`` or ``client``.
     """
-    import pandas as pd
+    from .experiments import sweep
 
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
-        raise ValueError(f"runs must be a positive integer, got {runs!r}")
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
-    seeds = replicate_seeds(scenario, runs, seed)
-
-    if jobs == 1:
-        results = [run(scenario, s) for s in seeds]
-    else:
-        # Forked from this thread, jobs at a time; on a failure or Ctrl-C the runs under way are killed.
-        text, origin, overrides = scenario._load_arguments()
-        results = [Result(report) for report in _faultline.simulate_many(text, origin, overrides, seeds, jobs)]
-
-    table = pd.DataFrame([_replicate_row(r) for r in results])
-    table.index.name = "run"
-    table["seed"] = table["seed"].astype("uint64")
-    return table
-
-
-# The headline columns first; everything else in the summary follows.
-_LEADING_SUMMARY = ("availability", "users_affected", "user_minutes_lost", "sessions_lost")
-
-
-def _replicate_row(result):
-    summary, incident = result.summary, result.incident
-    row = {"seed": result.seed}
-    row.update({k: summary.pop(k) for k in _LEADING_SUMMARY if k in summary})
-    for key in INCIDENT_DURATIONS + INCIDENT_STAGES:
-        row[key] = math.nan if incident[key] is None else incident[key]
-    row.update(summary)
-    row["detected_by"] = incident["detected_by"]
-    row["mitigated_by"] = incident["mitigated_by"]
-    return row
+    table = sweep(scenario, runs=runs, jobs=jobs, client=client, seed=seed)
+    return table.drop(columns="point").set_index("run")
 
 
 def _check_scenario(scenario):

@@ -10,10 +10,11 @@ import json
 import math
 import numbers
 import os
+import warnings as _warnings
 
 from . import _faultline
 from ._faultline import Diagnostic
-from .errors import ScenarioError
+from .errors import ScenarioError, ScenarioFileNotFoundError, ScenarioWarning
 
 __all__ = ["Scenario", "load", "load_text", "demo_scenario", "DEMO_SCENARIO"]
 
@@ -43,7 +44,14 @@ class Scenario:
 
     @property
     def description(self):
+        """``scenario.description``, shown at the head of reports."""
         return self._info["description"]
+
+    @property
+    def warnings(self):
+        """What ``faultline validate`` warns about in it (with the overrides applied): a list of
+        :class:`faultline.Diagnostic` with ``warning`` True, in file order; empty when none."""
+        return list(self._info["warnings"])
 
     @property
     def duration(self):
@@ -117,7 +125,9 @@ class Scenario:
 
 
 def load(path):
-    """Load and validate a scenario file; raises ScenarioError pointing at every mistake in it."""
+    """Load and validate a scenario file; raises ScenarioError pointing at every mistake in it
+    (:class:`faultline.ScenarioFileNotFoundError`, also a ``FileNotFoundError``, when there is no such
+    file), and issues its warnings as :class:`faultline.ScenarioWarning`."""
     origin = os.fspath(path)
     try:
         with open(origin, "rb") as file:
@@ -125,13 +135,22 @@ def load(path):
     except OSError as error:
         # Worded as the C++ loader words it, so Python and the CLI report an unreadable file alike.
         diagnostic = Diagnostic(origin, 0, 0, "", f"cannot read file: {error.strerror}")
+        if isinstance(error, FileNotFoundError):
+            raise ScenarioFileNotFoundError(str(diagnostic), [diagnostic], origin) from None
         raise ScenarioError(str(diagnostic), [diagnostic]) from None
-    return Scenario(text, origin)
+    return _warned(Scenario(text, origin))
 
 
 def load_text(text, origin="<text>"):
-    """Load and validate a scenario from its TOML text (str or bytes); ``origin`` names it in errors."""
-    return Scenario(text, origin)
+    """Load and validate a scenario from its TOML text (str or bytes); ``origin`` names it in errors.
+    Its warnings, if any, are issued as :class:`faultline.ScenarioWarning`."""
+    return _warned(Scenario(text, origin))
+
+
+def _warned(scenario):
+    for diagnostic in scenario.warnings:
+        _warnings.warn(str(diagnostic), ScenarioWarning, stacklevel=3)
+    return scenario
 
 
 def demo_scenario():
