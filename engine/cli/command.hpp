@@ -18,7 +18,8 @@
 
 namespace faultline::cli {
 
-enum ExitCode : int { kOk = 0, kUserError = 1, kInternalError = 2, kInterrupted = 130 };
+// kCheckFailed: `run --check` and an SLO or an [[expect]] was missed (the run itself went fine).
+enum ExitCode : int { kOk = 0, kUserError = 1, kInternalError = 2, kCheckFailed = 3, kInterrupted = 130 };
 
 struct Command {
   CLI::App* app = nullptr;

@@ -1,6 +1,6 @@
 // faultline: a thin shell over the libraries. Exit codes (PRODUCT.md): 0 ok, 1 a user error (a bad
-// scenario, bad arguments, a file that cannot be read or written), 2 a bug in faultline, 130
-// interrupted (SIGINT, SIGTERM, SIGHUP).
+// scenario, bad arguments, a file that cannot be read or written), 2 a bug in faultline, 3 a check
+// missed (`run --check`: the run went fine), 130 interrupted (SIGINT, SIGTERM, SIGHUP).
 #include "cli/command.hpp"
 #include "io/report_files.hpp"
 #include "scenario/errors.hpp"

@@ -4,6 +4,8 @@
 #include "cli/progress_line.hpp"
 #include "io/report_files.hpp"
 #include "io/report_folder.hpp"
+#include "metrics/expectations.hpp"
+#include "report/number_text.hpp"
 #include "report/json.hpp"
 #include "report/summary_text.hpp"
 #include "scenario/errors.hpp"
@@ -30,6 +32,7 @@ struct RunOptions {
   bool quiet = false;
   bool force = false;
   bool strict = false;
+  bool check = false;
 };
 
 void add_run_options(CLI::App& command, RunOptions& o) {
@@ -41,6 +44,9 @@ void add_run_options(CLI::App& command, RunOptions& o) {
       ->type_name("DIR");
   command.add_flag("--force", o.force, "Replace the report of a different run if the folder holds one");
   command.add_flag("--strict", o.strict, "Refuse to run a scenario with warnings (see `faultline validate`)");
+  command.add_flag("--check", o.check,
+                   "A CI gate: exit 3 when a feature misses its SLO or the run misses an [[expect]] of the scenario, "
+                   "naming each on stderr (the report is written either way)");
   command.add_option("--format", o.format, "What to print on stdout: the text summary or the JSON report")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "json"}))
@@ -72,6 +78,16 @@ int run_scenario(const Scenario& s, const std::vector<Diagnostic>& warnings, con
     const std::filesystem::path base(dir);
     std::cerr << "wrote " << (base / "report.json").string() << ", " << (base / "timeline.csv").string() << ", "
               << (base / "report.html").string() << "\n";
+  }
+  if (o.check) {
+    const std::size_t n = missed(report.expectations);
+    if (n == 0) return kOk;
+    std::cerr << "faultline: check failed: " << n << " of " << report.expectations.size() << " missed\n";
+    for (const ExpectationResult& e : report.expectations)
+      if (!e.met)
+        std::cerr << "  " << (e.line > 0 ? s.origin + ":" + std::to_string(e.line) + ": " : std::string())
+                  << expectation_text(e) << "\n";
+    return kCheckFailed;
   }
   return kOk;
 }

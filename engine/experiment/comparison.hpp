@@ -3,7 +3,7 @@
 #pragma once
 
 #include "experiment/paired_difference.hpp"
-#include "experiment/run_metrics.hpp"
+#include "metrics/run_metrics.hpp"
 #include "experiment/sweep.hpp"
 
 #include <cstddef>

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "experiment/parameter_grid.hpp"
-#include "experiment/run_metrics.hpp"
+#include "metrics/run_metrics.hpp"
 #include "io/loader.hpp"
 #include "scenario/scenario.hpp"
 

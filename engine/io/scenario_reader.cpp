@@ -29,6 +29,7 @@ Scenario ScenarioReader::read(const toml::table& tree) {
   read_monitors(root);
   read_incident(root);
   read_actions(root);
+  read_expectations(root);
   check_hard_cycles();
   return std::move(s_);
 }

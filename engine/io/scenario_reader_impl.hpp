@@ -142,6 +142,7 @@ class ScenarioReader {
   std::optional<bool> check_metric(TableReader& t, const std::string& metric);
   void read_incident(TableReader& root);
   void read_actions(TableReader& root);
+  void read_expectations(TableReader& root);
   void read_trigger(TableReader& t, const std::string& after, Action& a);
   void read_rollout_gate(TableReader& t, Action& a);
   void read_action_target(TableReader& t, Action& a);

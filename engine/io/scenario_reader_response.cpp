@@ -2,6 +2,7 @@
 
 #include "io/duration.hpp"
 #include "io/scenario_reader_impl.hpp"
+#include "metrics/run_metrics.hpp"
 #include "scenario/fault_target.hpp"
 
 #include <array>
@@ -474,6 +475,32 @@ const Dependency* ScenarioReader::read_action_dependency(TableReader& t, Action&
     if (d.from == target.first && d.to == target.second) return &d;
   t.error("dependency", fmt::format("unknown dependency '{}'; known: {}", *v, known_list(dependency_names())));
   return nullptr;
+}
+
+// [[expect]]: a metric of the runs' (the names metric_names gives this scenario) and its bounds.
+void ScenarioReader::read_expectations(TableReader& root) {
+  const std::vector<std::string> known = metric_names(s_);
+  for (TableReader& t : root.tables("expect")) {
+    Expectation e;
+    e.source = source_of(t);
+    bool time = false;
+    if (auto v = t.text("metric")) {
+      e.metric = *v;
+      if (std::find(known.begin(), known.end(), *v) == known.end())
+        t.error("metric", fmt::format("unknown metric '{}'; known: {}", *v, known_list(known)));
+      time = is_time_metric(*v);
+    }
+    if (t.has("at_least")) e.at_least = threshold(t, "at_least", time);
+    if (t.has("at_most")) e.at_most = threshold(t, "at_most", time);
+    if (!t.has("at_least") && !t.has("at_most"))
+      out_.add(t.where(), t.path_of("at_least"), "missing 'at_least' or 'at_most' (give one or both)");
+    if (e.at_least && e.at_most && *e.at_least > *e.at_most) {
+      auto text = [time](double v) { return time ? format_duration(v) : fmt::format("{}", v); };
+      t.error("at_most", fmt::format("{} is below at_least = {}: no run can meet both", text(*e.at_most),
+                                     text(*e.at_least)));
+    }
+    s_.expectations.push_back(std::move(e));
+  }
 }
 
 }  // namespace faultline::reading

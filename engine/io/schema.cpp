@@ -755,6 +755,23 @@ std::vector<SchemaKey> build_schema() {
                 "service switched away from; failover, shed_load, scale and kill_switch always; admit never (it "
                 "is part of recovery)."),
 
+      row("expect[]", T::section_array)
+          .says("A stated expectation of every run: a per-run metric against a bound. `faultline run --check` "
+                "exits 3 when one is missed (or a feature misses its SLO) and says which; every report lists "
+                "them under `expectations`, met or missed."),
+      row("expect[].metric", T::string).need()
+          .says("A per-run metric, as `faultline sweep` names its columns: `availability`, "
+                "`feature.<f>.availability`, `degraded`, `feature.<f>.degraded`, `requests`, `users_affected`, "
+                "`user_minutes_lost`, `sessions_lost`, `ttd`, `tta`, `ttm`, `ttr`, `impact_start` ... `recovered`, "
+                "`detection_span` ... `recovery_span`, `incidents`, `worst_ttr`, `mean_ttr`, `service_calls` (and "
+                "`writes_lost`, `read_only` with replicated state). An incident time of a run without an incident "
+                "meets its bound; one the incident never reached (never detected, never recovered) misses it."),
+      row("expect[].at_least", T::number)
+          .says("The metric must be at least this; a duration string for the time metrics (give `at_least`, "
+                "`at_most` or both)."),
+      row("expect[].at_most", T::number)
+          .says("The metric must be at most this; a duration string for the time metrics."),
+
       row("<distribution>", T::section)
           .says("A distribution table, wherever a key takes one (`service_time`, `delay`, `failure`, `repair`, "
                 "`acknowledge`, `diagnose`, `act`)."),

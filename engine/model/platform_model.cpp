@@ -3,6 +3,7 @@
 // from the kernel, faults, the event loop and the report at the end. The response to incidents is in
 // platform_response.cpp, automatic recovery in platform_recovery.cpp.
 #include "model/platform_model_impl.hpp"
+#include "metrics/expectations.hpp"
 
 #include <algorithm>
 #include <array>
@@ -1255,6 +1256,7 @@ Report PlatformModel::Impl::finish() {
                   {"replicas", fmt::format("{}", topo.replicas.size())},
                   {"hosts", fmt::format("{}", topo.hosts.size())},
                   {"faults", fmt::format("{}", s.faults.size())}};
+  r.expectations = check_expectations(s, r);
   return r;
 }
 

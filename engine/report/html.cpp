@@ -1,5 +1,6 @@
 #include "report/html.hpp"
 
+#include "metrics/expectations.hpp"
 #include "report/html_chart.hpp"
 #include "report/number_text.hpp"
 
@@ -572,6 +573,27 @@ void propagation_section(std::string& out, const Report& r) {
   out += "</ol>\n";
 }
 
+// The scenario's [[expect]] checks with the SLOs, met or missed (only when it states expectations).
+void expectations_section(std::string& out, const Report& r) {
+  const auto& checks = r.expectations;
+  if (std::none_of(checks.begin(), checks.end(), [](const ExpectationResult& e) { return e.kind == "expect"; }))
+    return;
+  const std::size_t n = missed(checks);
+  out += fmt::format("<h2>Checks <span class=\"note\">{}</span></h2>\n",
+                     n ? fmt::format("{} of {} missed: <code>faultline run --check</code> exits 3", n, checks.size())
+                       : fmt::format("all {} met", checks.size()));
+  out += "<table><tr><th>metric</th><th>kind</th><th class=\"num\">value</th><th class=\"num\">at least</th>"
+         "<th class=\"num\">at most</th><th>verdict</th></tr>\n";
+  for (const ExpectationResult& e : checks)
+    out += fmt::format(
+        "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+        "<td class=\"num\">{}</td><td class=\"{}\">{}</td></tr>\n",
+        escape(e.metric), e.kind == "slo" ? "SLO" : "expect", metric_text(e.metric, e.value),
+        e.at_least ? metric_text(e.metric, *e.at_least) : "", e.at_most ? metric_text(e.metric, *e.at_most) : "",
+        e.met ? "met" : "missed", e.met ? "met" : "missed");
+  out += "</table>\n";
+}
+
 void edges_section(std::string& out, const Report& r) {
   if (r.edges.empty()) return;
   const bool control = std::any_of(r.edges.begin(), r.edges.end(), [](const EdgeReport& e) { return bool(e.failed_refreshes); });
@@ -639,6 +661,7 @@ std::string report_html(const Report& r) {
   incidents_section(out, r);
   status_page_section(out, r);
   features_section(out, r, stages);
+  expectations_section(out, r);
   rollouts_section(out, r, stages);
   restores_section(out, r, stages);
   scoped_faults_section(out, r, stages);

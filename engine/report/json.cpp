@@ -131,6 +131,19 @@ ordered_json incident_json(const IncidentTimeline& i) {
           {"stages", stages_json(i.stages())}};
 }
 
+ordered_json expectations_json(const std::vector<ExpectationResult>& all) {
+  ordered_json out = ordered_json::array();
+  for (const ExpectationResult& e : all)
+    out.push_back({{"metric", e.metric},
+                   {"kind", e.kind},
+                   {"at_least", optional_number(e.at_least)},
+                   {"at_most", optional_number(e.at_most)},
+                   {"value", std::isnan(e.value) ? ordered_json() : ordered_json(e.value)},
+                   {"met", e.met},
+                   {"line", e.line}});
+  return out;
+}
+
 ordered_json incidents_json(const std::vector<IncidentTimeline>& all) {
   ordered_json out = ordered_json::array();
   for (const IncidentTimeline& i : all) out.push_back(incident_json(i));
@@ -411,6 +424,7 @@ std::string report_to_json(const Report& r) {
                       {"summary", summary_json(r.summary, tally(r.incidents))},
                       {"incident", incident_json(r.incident)},
                       {"incidents", incidents_json(r.incidents)},
+                      {"expectations", expectations_json(r.expectations)},
                       {"features", series_json(r.features)},
                       {"segments", series_json(r.segments)},
                       {"regions", series_json(r.regions)},
@@ -576,6 +590,18 @@ Report report_from_json(std::string_view text) {
 
   r.incident = read_incident(root["incident"]);
   root["incidents"].for_each([&](const Node& n) { r.incidents.push_back(read_incident(n)); });
+  if (root.has("expectations"))
+    root["expectations"].for_each([&](const Node& n) {
+      ExpectationResult e;
+      e.metric = n["metric"].text();
+      e.kind = n["kind"].text();
+      e.at_least = n["at_least"].optional_number();
+      e.at_most = n["at_most"].optional_number();
+      e.value = n["value"].optional_number().value_or(std::numeric_limits<double>::quiet_NaN());
+      e.met = n["met"].boolean();
+      e.line = int(n["line"].count());
+      r.expectations.push_back(std::move(e));
+    });
 
   r.features = read_series(root["features"]);
   r.segments = read_series(root["segments"]);

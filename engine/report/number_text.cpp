@@ -1,5 +1,8 @@
 #include "report/number_text.hpp"
 
+#include "metrics/run_metrics.hpp"
+#include "report/report.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -93,6 +96,24 @@ std::string latency_text(double seconds) {
   if (seconds < 0.09995) return fmt::format("{:.1f}ms", seconds * 1e3);
   if (seconds < 0.9995) return fmt::format("{:.0f}ms", seconds * 1e3);
   return fmt::format("{:.2f}s", seconds);
+}
+
+std::string metric_text(std::string_view metric, double value) {
+  if (std::isnan(value)) return "none";
+  if (metric == "availability" || metric == "degraded" || metric.ends_with(".availability") ||
+      metric.ends_with(".degraded"))
+    return percent_text(value);
+  if (is_time_metric(metric)) return clock_text(value);
+  if (value == std::floor(value) && std::fabs(value) < 1e15) return grouped(std::uint64_t(std::fabs(value)));
+  return abbreviated(value);
+}
+
+std::string expectation_text(const ExpectationResult& e) {
+  std::string bounds;
+  if (e.at_least) bounds += "at least " + metric_text(e.metric, *e.at_least);
+  if (e.at_most) bounds += (bounds.empty() ? "at most " : " and at most ") + metric_text(e.metric, *e.at_most);
+  return fmt::format("{} {}, {}{}: {}", e.metric, metric_text(e.metric, e.value), bounds,
+                     e.kind == "slo" ? " (its SLO)" : "", e.met ? "met" : "MISSED");
 }
 
 }  // namespace faultline

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace faultline {
 
@@ -40,5 +41,13 @@ std::string slo_text(double slo);
 
 // A latency with a unit that keeps three significant digits: "850us", "12.5ms", "1.25s".
 std::string latency_text(double seconds);
+
+// A per-run metric's value as people read it: shares as percentages, times as clocks, counts whole;
+// "none" for NaN (an incident time the run has not got).
+std::string metric_text(std::string_view metric, double value);
+
+// A check as one line: "ttr 2:00:00, at most 1:00:00: MISSED".
+struct ExpectationResult;
+std::string expectation_text(const ExpectationResult& e);
 
 }  // namespace faultline

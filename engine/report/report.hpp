@@ -122,6 +122,16 @@ struct IncidentTally {
 };
 IncidentTally tally(const std::vector<IncidentTimeline>& incidents);
 
+// A check the run was held to (metrics/expectations.hpp): a feature's SLO or an [[expect]].
+struct ExpectationResult {
+  std::string metric;
+  std::string kind;  // "slo" or "expect"
+  std::optional<double> at_least, at_most;
+  double value = 0;  // NaN: an incident time the run has not got
+  bool met = false;
+  int line = 0;  // of the [[expect]] in the scenario file (0 for an SLO)
+};
+
 // One post on the status page (or the fallback channel), as users would have read it.
 struct StatusUpdate {
   double time = 0;
@@ -284,6 +294,7 @@ struct Report {
   Summary summary;
   IncidentTimeline incident;             // the first incident (empty when there was none)
   std::vector<IncidentTimeline> incidents;  // every incident of the run, in order (incident is the first)
+  std::vector<ExpectationResult> expectations;  // the SLOs, then the scenario's [[expect]]
   std::vector<Series> features;
   std::vector<Series> segments;
   std::vector<Series> regions;

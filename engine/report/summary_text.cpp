@@ -1,6 +1,7 @@
 #include "report/summary_text.hpp"
 
 #include "report/number_text.hpp"
+#include "metrics/expectations.hpp"
 
 #include <fmt/format.h>
 
@@ -109,6 +110,17 @@ void replication_lines(std::string& out, const Report& r) {
     if (rp.failback_waited > 0) line += fmt::format("; fail-back waited {} for the reconciliation", span_text(rp.failback_waited));
     out += line + "\n";
   }
+}
+
+// The scenario's [[expect]] checks, and the SLOs with them (the features table shows SLOs alone):
+// last, where a CI log shows them.
+void expectation_lines(std::string& out, const std::vector<ExpectationResult>& checks) {
+  if (std::none_of(checks.begin(), checks.end(), [](const ExpectationResult& e) { return e.kind == "expect"; }))
+    return;
+  const std::size_t n = missed(checks);
+  out += n ? fmt::format("\nchecks: {} of {} MISSED\n", n, checks.size())
+           : fmt::format("\nchecks: all {} met\n", checks.size());
+  for (const ExpectationResult& e : checks) out += "  " + expectation_text(e) + "\n";
 }
 
 // Caches that kept bad answers: per dependency, the calls answered from bad entries and until when.
@@ -412,6 +424,7 @@ std::string format_summary(const Report& r) {
   service_recovery(out, r.services);
   busiest_resources(out, r.resources);
   propagation_chain(out, r.propagation);
+  expectation_lines(out, r.expectations);
   out += fmt::format("\nsimulated {} service calls, {} events\n", abbreviated(double(r.summary.service_calls)),
                      abbreviated(double(r.summary.events)));
   return clip_lines(out);

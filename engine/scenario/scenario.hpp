@@ -565,6 +565,13 @@ struct Action {
   Source source;
 };
 
+// [[expect]]: a per-run metric (metrics/run_metrics.hpp names) against a bound, checked after every run.
+struct Expectation {
+  std::string metric;
+  std::optional<double> at_least, at_most;  // seconds for the time metrics
+  Source source;
+};
+
 struct Scenario {
   int schema_version = 1;
   ScenarioInfo info;
@@ -579,6 +586,7 @@ struct Scenario {
   std::vector<Monitor> monitors;
   Incident incident;
   std::vector<Action> actions;
+  std::vector<Expectation> expectations;
   std::string origin;  // file the scenario came from ("<embedded>" for the demo)
   std::string text_hash;  // hash of the source text, for provenance
   std::map<std::string, std::string> overrides;  // --set KEY=VALUE applied, for provenance

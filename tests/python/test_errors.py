@@ -144,3 +144,4 @@ def test_bad_seeds_and_arguments_are_rejected_before_running(tiny):
         faultline.replicate(tiny, runs=0)
     with pytest.raises(ValueError):
         faultline.replicate(tiny, runs=2, jobs=0)
+

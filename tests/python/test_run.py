@@ -396,3 +396,22 @@ def test_ctrl_c_during_a_cli_run_exits_130(cli, tmp_path, repo_root):
 def _cpu_seconds(pid):
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_expectations_are_checked_in_every_result(tiny_text):
+    stated = faultline.load_text(tiny_text + """
+[[expect]]
+metric = "ttr"
+at_most = "1s"
+
+[[expect]]
+metric = "incidents"
+at_most = 5
+""", "stated.toml")
+    checks = faultline.run(stated).expectations
+    assert list(checks.columns) == ["metric", "kind", "at_least", "at_most", "value", "met", "line"]
+    assert list(checks.kind) == ["slo", "slo", "expect", "expect"]  # the two features' SLOs first
+    ttr = checks[checks.metric == "ttr"].iloc[0]
+    assert ttr.at_most == 1.0 and ttr.line > 0
+    assert not ttr.met  # the tiny scenario's outage takes minutes
+    assert checks[checks.metric == "incidents"].iloc[0].met

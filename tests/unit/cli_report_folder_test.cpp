@@ -4,8 +4,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
-#include <regex>
 
 namespace fs = std::filesystem;
 using Catch::Contains;
@@ -18,6 +19,13 @@ const std::string kMinimal = std::string(FAULTLINE_SOURCE_DIR) + "/tests/data/cl
 
 nlohmann::json provenance(const fs::path& dir) {
   return nlohmann::json::parse(file_contents(dir / "report.json"))["provenance"];
+}
+
+// "<prefix>" followed by eight hex digits.
+bool tagged(const std::string& name, const std::string& prefix) {
+  return name.size() == prefix.size() + 8 && name.starts_with(prefix) &&
+         std::all_of(name.begin() + std::ptrdiff_t(prefix.size()), name.end(),
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) && !std::isupper(c); });
 }
 
 std::vector<std::string> folders(const fs::path& dir) {
@@ -44,7 +52,7 @@ TEST_CASE("cli: a run with overrides or another seed gets a folder of its own", 
   REQUIRE(made.size() == 4);
   CHECK(made[0] == "cli-minimal");
   CHECK(made[1] == "cli-minimal--seed-8");
-  CHECK(std::regex_match(made[2], std::regex("cli-minimal--set-[0-9a-f]{8}")));
+  CHECK(tagged(made[2], "cli-minimal--set-"));
   CHECK(made[3] == made[2] + "--seed-8");
   CHECK(file_contents(cli.dir() / "out/cli-minimal/report.json") == baseline);  // untouched
   CHECK(provenance(cli.dir() / "out" / made[2])["overrides"]["traffic.rate"] == "5");
@@ -107,6 +115,34 @@ TEST_CASE("cli: two different sweeps do not share a default file", "[cli][simula
   CHECK_THAT(again.err, Contains("2 of them resumed"));  // the same command found its own file
   const std::vector<std::string> files = folders(cli.dir() / "out/cli-minimal");
   REQUIRE(files.size() == 2);
-  CHECK(files[0] == "sweep-" + files[0].substr(6, 8) + ".csv");
+  CHECK(tagged(files[0].substr(0, files[0].size() - 4), "sweep-"));
+  CHECK(files[0].ends_with(".csv"));
   CHECK(files[1] == "sweep.csv");
+}
+
+TEST_CASE("cli: run --check exits 3 naming each missed SLO and expectation", "[cli][simulation]") {
+  CliSandbox cli;
+  const std::string expect = std::string(FAULTLINE_SOURCE_DIR) + "/tests/data/cli/expect.toml";
+  const CliResult plain = cli.run("run " + expect + " --out a --quiet");
+  CHECK(plain.exit_code == 0);  // without --check a missed expectation is reported, not fatal
+  CHECK_THAT(plain.out, Contains("checks: 2 of 3 MISSED") && Contains("incidents 1, at most 1: met"));
+
+  const CliResult gate = cli.run("run " + expect + " --out b --check --quiet");
+  CHECK(gate.exit_code == 3);
+  CHECK_THAT(gate.err, Contains("check failed: 2 of 3 missed") &&
+                           Contains("feature.play.availability 63.9") && Contains("(its SLO): MISSED") &&
+                           Contains("expect.toml:44: ttr none, at most 01:00: MISSED"));
+  CHECK(fs::exists(cli.dir() / "b/report.json"));  // written either way
+  const auto report = nlohmann::json::parse(file_contents(cli.dir() / "b/report.json"));
+  REQUIRE(report["expectations"].size() == 3);
+  CHECK(report["expectations"][1]["metric"] == "ttr");
+  CHECK(report["expectations"][1]["met"] == false);
+  CHECK(report["expectations"][2]["met"] == true);
+  CHECK_THAT(file_contents(cli.dir() / "b/report.html"), Contains("<h2>Checks"));
+
+  const CliResult met = cli.run("run " + expect +
+                                " --out c --check --quiet --set feature.play.slo=0.5 --set expect[0].at_most=2h "
+                                "--set scenario.duration=30m");
+  CHECK(met.exit_code == 0);
+  CHECK_THAT(met.out, Contains("checks: all 3 met"));
 }

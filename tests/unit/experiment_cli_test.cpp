@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <regex>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -30,11 +29,13 @@ TEST_CASE("cli: sweep writes out/<name>/sweep-<tag>.csv for a grid and resumes i
   const std::string args = "sweep " + kData + "single-zone.toml --runs 2 --param traffic.rate=10,20 --jobs 2";
   const CliResult first = cli.run(args);
   REQUIRE(first.exit_code == 0);
-  std::smatch written;
-  REQUIRE(std::regex_search(first.err, written,
-                            std::regex("wrote (out/redundancy-single-zone/sweep-[0-9a-f]{8}\\.csv): 4 runs, 0 of them "
-                                       "resumed")));
-  const fs::path csv = cli.dir() / written[1].str();
+  const std::string prefix = "wrote out/redundancy-single-zone/sweep-";
+  const auto at = first.err.find(prefix);
+  REQUIRE(at != std::string::npos);
+  const std::string file = first.err.substr(at + 6, prefix.size() - 6 + 8 + 4);  // out/.../sweep-<8 hex>.csv
+  CHECK(file.ends_with(".csv"));
+  CHECK_THAT(first.err, Contains(file + ": 4 runs, 0 of them resumed"));
+  const fs::path csv = cli.dir() / file;
   CHECK(line_count(file_contents(csv)) == 1 + 4);
   CHECK_THAT(first.out, Contains("traffic.rate"));
   CHECK(first.err.find("run 1/4") == std::string::npos);  // no progress line when stderr is not a terminal

@@ -1,6 +1,6 @@
 // Latency percentiles, the incident stages computed from per-bucket availability and the split of
 // the time to recovery into stage spans.
-#include "experiment/run_metrics.hpp"
+#include "metrics/run_metrics.hpp"
 #include "metrics/incident_stages.hpp"
 #include "metrics/latency_histogram.hpp"
 #include "support/scenario_builder.hpp"

@@ -295,7 +295,8 @@ TEST_CASE("a service's ttr is its longest unhealthy spell's, not the first one's
 
   SECTION("a spell not over by the end leaves no ttr") {
     s.faults.back().duration = 3600;
-    const ServiceReport& still = service(run_without_kernel(s, 1), "front");
+    const Report open = run_without_kernel(s, 1);
+    const ServiceReport& still = service(open, "front");
     REQUIRE(still.unhealthy_spells.size() == 2);
     CHECK_FALSE(still.unhealthy_spells[1].recovered);
     CHECK_FALSE(still.ttr);

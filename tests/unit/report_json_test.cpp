@@ -27,7 +27,7 @@ TEST_CASE("report JSON keeps the documented key order", "[report][json]") {
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
   CHECK(keys == std::vector<std::string>{"provenance", "duration", "bucket", "summary", "incident", "incidents",
-                                         "features", "segments", "regions", "services", "edges", "propagation", "events",
+                                         "expectations", "features", "segments", "regions", "services", "edges", "propagation", "events",
                                          "status_updates"});
   std::vector<std::string> incident;
   for (auto it = j["incident"].begin(); it != j["incident"].end(); ++it) incident.push_back(it.key());

@@ -8,6 +8,15 @@
 
 namespace faultline::testing {
 
+// A latency override between two zones or two regions.
+inline LinkOverride latency_link(const std::string& a, const std::string& b, double latency) {
+  LinkOverride l;
+  l.a = a;
+  l.b = b;
+  l.latency = latency;
+  return l;
+}
+
 inline Zone zone(const std::string& name, const std::string& region, int hosts) {
   Zone z;
   z.name = name;
@@ -40,8 +49,8 @@ inline Scenario three_region_scenario() {
   s.network.intra_zone = 0.0002;
   s.network.inter_zone = 0.001;
   s.network.inter_region = 0.07;
-  s.network.links = {LinkOverride{"a2", "a3", 0.003, {}}, LinkOverride{"r2", "r3", 0.2, {}},
-                     LinkOverride{"c1", "a1", 0.09, {}}, LinkOverride{"r1", "r1", 0.5, {}}};
+  s.network.links = {latency_link("a2", "a3", 0.003), latency_link("r2", "r3", 0.2), latency_link("c1", "a1", 0.09),
+                     latency_link("r1", "r1", 0.5)};
   // Two replicas on a1's two hosts (restart 7 s), one on b1 (restart 3 s).
   s.services = {service("api", 2, {"a1"}, 7), service("db", 1, {"b1"}, 3)};
   return s;

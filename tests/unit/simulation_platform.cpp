@@ -17,6 +17,7 @@
 #include <vector>
 
 using namespace faultline;
+using faultline::testing::latency_link;
 
 namespace {
 
@@ -77,7 +78,7 @@ TEST_CASE("SimGrid latencies follow every rule of the network table", "[simulati
 
 TEST_CASE("SimGrid latencies equal table_latency for every host pair", "[simulation][platform]") {
   Scenario s = testing::three_region_scenario();
-  s.network.links.push_back(LinkOverride{"b1", "a3", 0.15, {}});  // a zone pair inside a region override
+  s.network.links.push_back(latency_link("b1", "a3", 0.15));  // a zone pair inside a region override
   const Topology t = Topology::build(s);
   std::vector<std::pair<int, int>> pairs;
   for (int a = 0; a < int(t.hosts.size()); ++a)
@@ -117,7 +118,7 @@ TEST_CASE("a platform of 5,000 hosts builds quickly", "[simulation][platform]") 
   s.info.duration = 10;
   for (int z = 0; z < 20; ++z)
     s.zones.push_back(testing::zone("z" + std::to_string(z), "r" + std::to_string(z % 4), 250));
-  s.network.links = {LinkOverride{"r0", "r1", 0.03, {}}, LinkOverride{"z0", "z19", 0.2, {}}};
+  s.network.links = {latency_link("r0", "r1", 0.03), latency_link("z0", "z19", 0.2)};
   s.services = {testing::service("api", 100, {}, 1)};
   const std::vector<double> got = numbers(run_in_child_process([&](const ProgressSink&) {
     auto start = std::chrono::steady_clock::now();

@@ -533,6 +533,20 @@ class Result:
         return pd.DataFrame(self._report["events"], columns=["time", "kind", "name", "detail"])
 
     @functools.cached_property
+    def expectations(self):
+        """The checks the run was held to, as ``faultline run --check`` judges them: each feature's SLO
+        (kind ``slo``) then each ``[[expect]]`` of the scenario (kind ``expect``), with columns metric,
+        kind, at_least, at_most (NaN when not given; seconds for time metrics), value (NaN: an incident
+        time the run has not got), met and line (of the ``[[expect]]``; 0 for an SLO)."""
+        import pandas as pd
+
+        columns = ["metric", "kind", "at_least", "at_most", "value", "met", "line"]
+        rows = [{**e, **{k: _number(e[k]) for k in ("at_least", "at_most", "value")}}
+                for e in self._report.get("expectations", [])]
+        return pd.DataFrame(rows, columns=columns).astype(
+            {"at_least": float, "at_most": float, "value": float, "met": bool, "line": "int64"})
+
+    @functools.cached_property
     def incidents(self):
         """Every incident of the run, in order (``incident`` is the first): one row each with the stage
         times impact_start ... recovered and ttr (seconds; NaN for a stage that never happened),

@@ -39,6 +39,11 @@ RunMetrics run_metrics(const Report& r);
 // header).
 std::vector<std::string> metric_names(const Scenario& s);
 
+// Metrics in seconds (incident times and spans, read_only); of those, the times of an incident, which a
+// run without one does not have.
+bool is_time_metric(std::string_view name);
+bool is_incident_time(std::string_view name);
+
 // "feature.<name>.availability", "feature.<name>.degraded".
 std::string feature_availability_metric(std::string_view feature);
 std::string feature_degraded_metric(std::string_view feature);

@@ -1,4 +1,4 @@
-#include "experiment/run_metrics.hpp"
+#include "metrics/run_metrics.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -69,6 +69,16 @@ bool replicates(const Scenario& s) {
 }
 
 }  // namespace
+
+bool is_time_metric(std::string_view name) {
+  for (std::string_view t : {"ttd", "tta", "ttm", "ttr", "impact_start", "detected", "acknowledged", "diagnosed",
+                             "mitigated", "recovered", "detection_span", "acknowledgement_span", "diagnosis_span",
+                             "mitigation_span", "recovery_span", "worst_ttr", "mean_ttr", "read_only"})
+    if (name == t) return true;
+  return false;
+}
+
+bool is_incident_time(std::string_view name) { return is_time_metric(name) && name != "read_only"; }
 
 double RunMetrics::operator[](std::string_view name) const {
   for (const MetricValue& m : metrics)
