@@ -164,6 +164,11 @@ def test_timeline_has_one_row_per_bucket_per_series(tiny_result):
     timeline = tiny_result.timeline
     assert list(timeline.columns) == ["t_start", "t_end", "kind", "name", "requests", "ok", "degraded", "failed",
                                       "availability", "ejected", "circuit_open", "replicas"]
+    # Counts are integers: the service-only ones nullable (<NA> on feature rows), not floats.
+    for column in ("requests", "ok", "degraded", "failed"):
+        assert timeline[column].dtype == "int64", column
+    for column in ("ejected", "circuit_open", "replicas"):
+        assert str(timeline[column].dtype) == "Int64", column
     buckets = 900 // 30
     kinds = set(map(tuple, timeline[["kind", "name"]].drop_duplicates().to_numpy()))
     assert {k for k, _ in kinds} <= {"feature", "segment", "region", "service"}

@@ -95,7 +95,7 @@ class Result:
         Columns: t_start, t_end (seconds), kind, name, requests, ok, degraded, failed, availability
         (NaN in a bucket without requests), and for services ejected (replicas ejected by outlier
         detection), circuit_open (calls to it refused by its callers' circuit breakers) and replicas
-        (serving at the end of the bucket); NaN otherwise.
+        (serving at the end of the bucket), as nullable integers (``Int64``), <NA> otherwise.
         """
         import numpy as np
         import pandas as pd
@@ -123,7 +123,9 @@ class Result:
                                            "circuit_open": circuit_open, "replicas": replicas}))
         if not parts:
             return pd.DataFrame({c: [] for c in _TIMELINE_COLUMNS})
-        return pd.concat(parts, ignore_index=True)[_TIMELINE_COLUMNS]
+        # Counts are whole numbers: pandas' nullable integers, <NA> where a column does not apply.
+        return pd.concat(parts, ignore_index=True)[_TIMELINE_COLUMNS].astype(
+            {"ejected": "Int64", "circuit_open": "Int64", "replicas": "Int64"})
 
     @functools.cached_property
     def unhealthy_spells(self):
