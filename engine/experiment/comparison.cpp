@@ -44,14 +44,6 @@ Verdict verdict(const PairedDifference& d, Better better) {
 
 namespace {
 
-// The times and spans of an incident: a run without one has none of them.
-bool incident_time(std::string_view metric) {
-  for (std::string_view m : {"ttd", "tta", "ttm", "ttr", "worst_ttr", "mean_ttr", "detection_span",
-                             "acknowledgement_span", "diagnosis_span", "mitigation_span", "recovery_span"})
-    if (metric == m) return true;
-  return false;
-}
-
 // An incident time as a rank: -inf for a run without an incident, else the time (NaN when the
 // incident never reached the stage, or the run does not say how many incidents it had: such a pair
 // is left out, as an undetected incident may be a small one rather than a worse one).
@@ -108,7 +100,8 @@ std::vector<MetricComparison> compare_runs(const std::vector<RunMetrics>& a, con
     c.metric = name;
     c.better = *better_direction(name);
     c.difference = paired_difference(va, vb);
-    if (!incident_time(name) || !rank_incident_time(a, b, c)) c.verdict = verdict(c.difference, c.better);
+    // (An incident's absolute stage times have no better direction, so only its spans get here.)
+    if (!is_incident_time(name) || !rank_incident_time(a, b, c)) c.verdict = verdict(c.difference, c.better);
     out.push_back(std::move(c));
   }
   return out;

@@ -1,6 +1,7 @@
 #include "experiment/sweep.hpp"
 
 #include "io/diagnostic_list.hpp"
+#include "scenario/fnv1a.hpp"
 #include "simulation/child_process.hpp"
 #include "simulation/simulation.hpp"
 
@@ -36,20 +37,8 @@ std::vector<PlannedRun> all_runs(const SweepPlan& plan) {
 
 std::string config_hash(const Scenario& s) {
   // FNV-1a over the text's hash and the overrides (a sorted map: the same set gives the same hash).
-  std::uint64_t h = 1469598103934665603ULL;
-  const auto mix = [&h](std::string_view bytes) {
-    for (unsigned char c : bytes) {
-      h ^= c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;  // a separator no text contains, so ("ab", "c") and ("a", "bc") differ
-    h *= 1099511628211ULL;
-  };
-  mix(s.text_hash);
-  for (const auto& [key, value] : s.overrides) {
-    mix(key);
-    mix(value);
-  }
+  std::uint64_t h = fnv1a_part(kFaultlineBasis, s.text_hash);
+  for (const auto& [key, value] : s.overrides) h = fnv1a_part(fnv1a_part(h, key), value);
   return fmt::format("{:016x}", h);
 }
 
@@ -60,14 +49,22 @@ SweepPlan plan_sweep(const ScenarioLoader& load, const Overrides& base, const Pa
   for (const Parameter& p : grid.parameters()) plan.label_columns.push_back(p.key);
   std::vector<Diagnostic> diagnostics;
   std::set<std::string> seen;  // a mistake in the file itself shows up at every point: report it once
-  // Mistakes the file and --set already make; the others come from the grid's values, and are
-  // reported against <--param> with the point that makes them.
-  std::set<std::string> without_grid;
-  if (!grid.parameters().empty()) try {
-      load(base);
-    } catch (const ScenarioError& e) {
-      for (const Diagnostic& d : e.diagnostics()) without_grid.insert(d.format());
+  // Mistakes the file and --set already make (found only once a point fails: a sweep that loads
+  // does no extra load); the others come from the grid's values, and are reported against <--param>
+  // with the point that makes them.
+  std::optional<std::set<std::string>> without_grid;
+  auto from_grid = [&](const Diagnostic& d) {
+    if (d.file != kOverrideOrigin || grid.parameters().empty()) return false;
+    if (!without_grid) {
+      without_grid.emplace();
+      try {
+        load(base);
+      } catch (const ScenarioError& e) {
+        for (const Diagnostic& b : e.diagnostics()) without_grid->insert(b.format());
+      }
     }
+    return !without_grid->contains(d.format());
+  };
   for (std::size_t i = 0; i < grid.size(); ++i) {
     Overrides overrides = base;
     const Overrides point = grid.point(i);
@@ -80,7 +77,7 @@ SweepPlan plan_sweep(const ScenarioLoader& load, const Overrides& base, const Pa
     } catch (const ScenarioError& e) {
       for (Diagnostic d : e.diagnostics()) {
         if (!seen.insert(d.format()).second) continue;  // the first point that makes it names it
-        if (d.file == kOverrideOrigin && !grid.parameters().empty() && !without_grid.contains(d.format())) {
+        if (from_grid(d)) {
           d.file = "<--param>";
           std::string values;
           for (const auto& [key, value] : point) values += (values.empty() ? "" : ", ") + key + "=" + value;

@@ -4,13 +4,14 @@
 
 namespace faultline {
 
+Diagnostic DiagnosticList::at(const toml::source_region& where, std::string key, std::string message) const {
+  if (where.begin.line == 0) return Diagnostic{kOverrideOrigin, 0, 0, std::move(key), std::move(message)};
+  return Diagnostic{origin_, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), std::move(key),
+                    std::move(message)};
+}
+
 void DiagnosticList::add(const toml::source_region& where, std::string key, std::string message) {
-  if (where.begin.line == 0) {
-    add_override(std::move(key), std::move(message));
-    return;
-  }
-  diagnostics_.push_back(Diagnostic{origin_, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column),
-                                    std::move(key), std::move(message)});
+  diagnostics_.push_back(at(where, std::move(key), std::move(message)));
 }
 
 void DiagnosticList::add_override(std::string key, std::string message) {
@@ -18,9 +19,7 @@ void DiagnosticList::add_override(std::string key, std::string message) {
 }
 
 void DiagnosticList::warn(const toml::source_region& where, std::string key, std::string message) {
-  const bool placed = where.begin.line > 0;
-  Diagnostic d{placed ? origin_ : kOverrideOrigin, placed ? static_cast<int>(where.begin.line) : 0,
-               placed ? static_cast<int>(where.begin.column) : 0, std::move(key), std::move(message)};
+  Diagnostic d = at(where, std::move(key), std::move(message));
   d.warning = true;
   warnings_.push_back(std::move(d));
 }

@@ -31,6 +31,9 @@ class DiagnosticList {
   std::vector<Diagnostic> warnings_in_file_order() const;
 
  private:
+  // Placed in the file, or from an override (no position).
+  Diagnostic at(const toml::source_region& where, std::string key, std::string message) const;
+
   std::string origin_;
   std::vector<Diagnostic> diagnostics_, warnings_;
 };

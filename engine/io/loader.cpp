@@ -5,6 +5,7 @@
 #include "io/scenario_reader.hpp"
 #include "io/toml.hpp"
 #include "io/toml_guard.hpp"
+#include "scenario/fnv1a.hpp"
 
 #include <fmt/format.h>
 
@@ -41,14 +42,7 @@ const std::vector<Diagnostic>& ScenarioError::diagnostics() const { return diagn
 
 namespace {
 
-std::string fnv1a_hex(std::string_view text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return fmt::format("{:016x}", hash);
-}
+std::string fnv1a_hex(std::string_view text) { return fmt::format("{:016x}", fnv1a(text)); }
 
 }  // namespace
 

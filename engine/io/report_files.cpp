@@ -137,17 +137,51 @@ bool replaceable_as_a_set(const fs::path& dir) {
   return !error;
 }
 
+// Where a report set goes: the folder itself (`dir` without a trailing slash), the folder it is in
+// (where the staging folder is made) and its name.
+struct ReportPlace {
+  fs::path base, parent;
+  std::string name;
+};
+
+ReportPlace place_of(const std::string& dir) {
+  const fs::path target = fs::path(dir).lexically_normal();
+  ReportPlace p;
+  p.base = target.has_filename() ? target : target.parent_path();
+  p.parent = p.base.parent_path().empty() ? fs::path(".") : p.base.parent_path();
+  p.name = p.base.filename().string();
+  return p;
+}
+
+void make_parent(const ReportPlace& p) {
+  std::error_code error;
+  fs::create_directories(p.parent, error);
+  if (error) throw FileWriteError("cannot create directory " + p.parent.string() + ": " + error.message());
+}
+
 }  // namespace
+
+std::string report_folder_of(const std::string& dir) { return place_of(dir).base.string(); }
+
+void check_report_writable(const std::string& dir) {
+  const ReportPlace p = place_of(dir);
+  std::error_code error;
+  if (fs::exists(p.base, error) && !fs::is_directory(p.base, error))
+    throw FileWriteError("cannot write the report into " + p.base.string() + ": it is a file, not a folder");
+  make_parent(p);
+  // A file made and removed where the staging folder would go shows the folder takes new entries,
+  // whoever the user is (root passes access(2) on a read-only or virtual file system).
+  TemporaryFile probe((p.parent / ".faultline-probe").string());
+}
 
 void write_report_files(const Report& r, const std::string& dir) {
   const std::string contents[] = {report_to_json(r), timeline_csv(r), report_html(r)};  // before touching the disk
-  const fs::path target = fs::path(dir).lexically_normal();
-  const fs::path base = target.has_filename() ? target : target.parent_path();
-  const fs::path parent = base.parent_path().empty() ? fs::path(".") : base.parent_path();
-  const std::string name = base.filename().string();
+  const ReportPlace place = place_of(dir);
+  const fs::path& base = place.base;
+  const fs::path& parent = place.parent;
+  const std::string& name = place.name;
   std::error_code error;
-  fs::create_directories(parent, error);
-  if (error) throw FileWriteError("cannot create directory " + parent.string() + ": " + error.message());
+  make_parent(place);
   remove_leftovers(parent, name, base);
 
   if (name != "." && name != ".." && replaceable_as_a_set(base)) {

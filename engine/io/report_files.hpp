@@ -24,6 +24,13 @@ struct FileWriteError : std::runtime_error {
 // removed. Throws FileWriteError.
 void write_report_files(const Report& r, const std::string& dir);
 
+// Before a run: the report set could be written to `dir` (it is not a file; the folder it goes in is
+// made now, as writing would make it, and takes new files). Throws FileWriteError.
+void check_report_writable(const std::string& dir);
+
+// The folder write_report_files(r, dir) writes into: `dir`, normalised, without a trailing slash.
+std::string report_folder_of(const std::string& dir);
+
 // Replaces the file at `path` with `content` atomically (temporary file, fsync, rename, fsync of the
 // directory). The directory must exist. Throws FileWriteError; leaves no temporary file behind.
 void write_file_atomically(const std::string& path, std::string_view content);

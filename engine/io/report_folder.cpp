@@ -1,15 +1,11 @@
 #include "io/report_folder.hpp"
 
 #include "io/report_files.hpp"
+#include "scenario/fnv1a.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -59,15 +55,8 @@ bool same_run(const RunIdentity& a, const RunIdentity& b) {
 }  // namespace
 
 std::string text_tag(const std::vector<std::string>& parts) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (const std::string& part : parts) {
-    for (unsigned char c : part) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;  // a separator, so ("ab", "c") and ("a", "bc") differ
-    h *= 1099511628211ull;
-  }
+  std::uint64_t h = kFaultlineBasis;
+  for (const std::string& part : parts) h = fnv1a_part(h, part);
   return fmt::format("{:08x}", std::uint32_t(h ^ (h >> 32)));
 }
 
@@ -116,32 +105,15 @@ std::string describe_run(const RunIdentity& run) {
 }
 
 void check_report_folder(const std::string& dir, const RunIdentity& run, bool replace) {
-  // The report is written into a staging folder beside the target, then renamed: the folder the
-  // target goes in must exist (it is made now, as writing would) and take new entries, which a probe
-  // file shows whoever the user is (root passes access(2) on a read-only or virtual file system).
-  fs::path probe = fs::path(dir).lexically_normal();
-  if (!probe.has_filename()) probe = probe.parent_path();
-  std::error_code error;
-  if (fs::exists(probe, error) && !fs::is_directory(probe, error))
-    throw FileWriteError("cannot write the report into " + probe.string() + ": it is a file, not a folder");
-  const fs::path parent = probe.has_parent_path() ? probe.parent_path() : fs::path(".");
-  fs::create_directories(parent, error);
-  if (error) throw FileWriteError("cannot create the folder " + parent.string() + ": " + error.message());
-  const fs::path test = parent / (".faultline-probe." + std::to_string(::getpid()));
-  const int fd = ::open(test.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    throw FileWriteError("cannot write the report into " + probe.string() + ": " + parent.string() + ": " +
-                         std::strerror(errno));
-  ::close(fd);
-  ::unlink(test.c_str());
-
+  check_report_writable(dir);
   if (replace) return;
-  const std::optional<RunIdentity> there = run_in_folder(probe.string());
+  const std::string folder = report_folder_of(dir);
+  const std::optional<RunIdentity> there = run_in_folder(folder);
   if (!there || same_run(*there, run)) return;  // nothing there, or this very run again
   throw FileWriteError(fmt::format(
       "{} holds the report of another run ({}); this run ({}) would replace it. Pass --force to replace it, or "
       "--out DIR to write elsewhere",
-      probe.string(), describe_run(*there), describe_run(run)));
+      folder, describe_run(*there), describe_run(run)));
 }
 
 }  // namespace faultline

@@ -44,6 +44,10 @@ std::vector<ExpectationResult> check_expectations(const Scenario& s, const Repor
   return out;
 }
 
+bool states_expectations(const std::vector<ExpectationResult>& checks) {
+  return std::any_of(checks.begin(), checks.end(), [](const ExpectationResult& e) { return e.kind == "expect"; });
+}
+
 std::size_t missed(const std::vector<ExpectationResult>& checks) {
   return std::size_t(std::count_if(checks.begin(), checks.end(), [](const ExpectationResult& e) { return !e.met; }));
 }

@@ -17,4 +17,8 @@ std::vector<ExpectationResult> check_expectations(const Scenario& s, const Repor
 // How many of them were missed.
 std::size_t missed(const std::vector<ExpectationResult>& checks);
 
+// Whether the scenario stated any [[expect]] (the reports show the checks only then: alone, the SLOs
+// are in the features table).
+bool states_expectations(const std::vector<ExpectationResult>& checks);
+
 }  // namespace faultline

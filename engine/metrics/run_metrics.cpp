@@ -4,6 +4,7 @@
 #include <iterator>
 #include <limits>
 #include <optional>
+#include <span>
 
 namespace faultline {
 
@@ -15,35 +16,41 @@ double or_never(const std::optional<double>& t) { return t ? *t : kNever; }
 
 // The columns after the per-feature ones. One table serves both run_metrics and metric_names, so a
 // header and its rows cannot drift apart.
+// What a metric measures, where that matters to its readers: seconds an incident has (a run without
+// one has none of them), other seconds, or anything else.
+enum class Measure { other, incident, seconds };
+
 struct TrailingMetric {
   const char* name;
   double (*of)(const Report&);
+  Measure measure = Measure::other;
 };
 constexpr TrailingMetric kTrailing[] = {
     {"users_affected", [](const Report& r) { return r.summary.users_affected; }},
     {"user_minutes_lost", [](const Report& r) { return r.summary.user_minutes_lost; }},
     {"sessions_lost", [](const Report& r) { return r.summary.sessions_lost; }},
-    {"ttd", [](const Report& r) { return or_never(r.incident.ttd()); }},
-    {"tta", [](const Report& r) { return or_never(r.incident.tta()); }},
-    {"ttm", [](const Report& r) { return or_never(r.incident.ttm()); }},
-    {"ttr", [](const Report& r) { return or_never(r.incident.ttr()); }},
-    {"impact_start", [](const Report& r) { return or_never(r.incident.impact_start); }},
-    {"detected", [](const Report& r) { return or_never(r.incident.detected); }},
-    {"acknowledged", [](const Report& r) { return or_never(r.incident.acknowledged); }},
-    {"diagnosed", [](const Report& r) { return or_never(r.incident.diagnosed); }},
-    {"mitigated", [](const Report& r) { return or_never(r.incident.mitigated); }},
-    {"recovered", [](const Report& r) { return or_never(r.incident.recovered); }},
+    {"ttd", [](const Report& r) { return or_never(r.incident.ttd()); }, Measure::incident},
+    {"tta", [](const Report& r) { return or_never(r.incident.tta()); }, Measure::incident},
+    {"ttm", [](const Report& r) { return or_never(r.incident.ttm()); }, Measure::incident},
+    {"ttr", [](const Report& r) { return or_never(r.incident.ttr()); }, Measure::incident},
+    {"impact_start", [](const Report& r) { return or_never(r.incident.impact_start); }, Measure::incident},
+    {"detected", [](const Report& r) { return or_never(r.incident.detected); }, Measure::incident},
+    {"acknowledged", [](const Report& r) { return or_never(r.incident.acknowledged); }, Measure::incident},
+    {"diagnosed", [](const Report& r) { return or_never(r.incident.diagnosed); }, Measure::incident},
+    {"mitigated", [](const Report& r) { return or_never(r.incident.mitigated); }, Measure::incident},
+    {"recovered", [](const Report& r) { return or_never(r.incident.recovered); }, Measure::incident},
     // Where the TTR went (IncidentTimeline::stages): NaN for a stage skipped or never reached.
-    {"detection_span", [](const Report& r) { return or_never(r.incident.stages().detection); }},
-    {"acknowledgement_span", [](const Report& r) { return or_never(r.incident.stages().acknowledgement); }},
-    {"diagnosis_span", [](const Report& r) { return or_never(r.incident.stages().diagnosis); }},
-    {"mitigation_span", [](const Report& r) { return or_never(r.incident.stages().mitigation); }},
-    {"recovery_span", [](const Report& r) { return or_never(r.incident.stages().recovery); }},
+    {"detection_span", [](const Report& r) { return or_never(r.incident.stages().detection); }, Measure::incident},
+    {"acknowledgement_span", [](const Report& r) { return or_never(r.incident.stages().acknowledgement); },
+     Measure::incident},
+    {"diagnosis_span", [](const Report& r) { return or_never(r.incident.stages().diagnosis); }, Measure::incident},
+    {"mitigation_span", [](const Report& r) { return or_never(r.incident.stages().mitigation); }, Measure::incident},
+    {"recovery_span", [](const Report& r) { return or_never(r.incident.stages().recovery); }, Measure::incident},
     // How many incidents the run had; the incident columns above are the first one's.
     {"incidents", [](const Report& r) { return double(r.incidents.size()); }},
     // Over every incident that recovered: the longest TTR and the mean (NaN when none did).
-    {"worst_ttr", [](const Report& r) { return or_never(tally(r.incidents).worst_ttr); }},
-    {"mean_ttr", [](const Report& r) { return or_never(tally(r.incidents).mean_ttr); }},
+    {"worst_ttr", [](const Report& r) { return or_never(tally(r.incidents).worst_ttr); }, Measure::incident},
+    {"mean_ttr", [](const Report& r) { return or_never(tally(r.incidents).mean_ttr); }, Measure::incident},
     {"service_calls", [](const Report& r) { return double(r.summary.service_calls); }},
 };
 
@@ -61,7 +68,8 @@ constexpr TrailingMetric kReplication[] = {
        double t = 0;
        for (const ReplicationReport& rp : r.replication) t += rp.read_only;
        return t;
-     }},
+     },
+     Measure::seconds},
 };
 
 bool replicates(const Scenario& s) {
@@ -70,15 +78,24 @@ bool replicates(const Scenario& s) {
 
 }  // namespace
 
-bool is_time_metric(std::string_view name) {
-  for (std::string_view t : {"ttd", "tta", "ttm", "ttr", "impact_start", "detected", "acknowledged", "diagnosed",
-                             "mitigated", "recovered", "detection_span", "acknowledgement_span", "diagnosis_span",
-                             "mitigation_span", "recovery_span", "worst_ttr", "mean_ttr", "read_only"})
-    if (name == t) return true;
-  return false;
+namespace {
+
+std::optional<Measure> measure_of(std::string_view name) {
+  using Table = std::span<const TrailingMetric>;
+  for (Table table : {Table(kTrailing), Table(kReplication)})
+    for (const TrailingMetric& m : table)
+      if (name == m.name) return m.measure;
+  return std::nullopt;
 }
 
-bool is_incident_time(std::string_view name) { return is_time_metric(name) && name != "read_only"; }
+}  // namespace
+
+bool is_time_metric(std::string_view name) {
+  const std::optional<Measure> m = measure_of(name);
+  return m && *m != Measure::other;
+}
+
+bool is_incident_time(std::string_view name) { return measure_of(name) == Measure::incident; }
 
 double RunMetrics::operator[](std::string_view name) const {
   for (const MetricValue& m : metrics)

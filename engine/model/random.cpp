@@ -1,5 +1,7 @@
 #include "model/random.hpp"
 
+#include "scenario/fnv1a.hpp"
+
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
@@ -13,12 +15,7 @@ namespace faultline {
 
 std::uint64_t stream_seed(std::uint64_t run_seed, std::string_view entity) {
   // FNV-1a over the name, mixed with the seed through splitmix64's finaliser.
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : entity) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  std::uint64_t z = h ^ (run_seed + 0x9E3779B97F4A7C15ULL);
+  std::uint64_t z = fnv1a(entity, kFaultlineBasis) ^ (run_seed + 0x9E3779B97F4A7C15ULL);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);

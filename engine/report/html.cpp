@@ -10,6 +10,7 @@
 #include <array>
 #include <cmath>
 #include <iterator>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -83,7 +84,9 @@ std::string feature_chart(const Report& r, const Series& feature, const std::vec
       "<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"availability of {} over time\">",
       kChartWidth, height, escape(feature.name));
   // Every impact period, shaded: from impact start to recovery (or the end of the run).
-  for (const IncidentTimeline& i : r.incidents.empty() ? std::vector<IncidentTimeline>{r.incident} : r.incidents)
+  const std::span<const IncidentTimeline> incidents =
+      r.incidents.empty() ? std::span<const IncidentTimeline>(&r.incident, 1) : std::span(r.incidents);
+  for (const IncidentTimeline& i : incidents)
     if (const auto& impact = i.impact_start) {
       const double x0 = f.x(*impact), x1 = f.x(i.recovered.value_or(f.t_end));
       svg += fmt::format(
@@ -576,8 +579,7 @@ void propagation_section(std::string& out, const Report& r) {
 // The scenario's [[expect]] checks with the SLOs, met or missed (only when it states expectations).
 void expectations_section(std::string& out, const Report& r) {
   const auto& checks = r.expectations;
-  if (std::none_of(checks.begin(), checks.end(), [](const ExpectationResult& e) { return e.kind == "expect"; }))
-    return;
+  if (!states_expectations(checks)) return;
   const std::size_t n = missed(checks);
   out += fmt::format("<h2>Checks <span class=\"note\">{}</span></h2>\n",
                      n ? fmt::format("{} of {} missed: <code>faultline run --check</code> exits 3", n, checks.size())

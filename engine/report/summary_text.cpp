@@ -115,8 +115,7 @@ void replication_lines(std::string& out, const Report& r) {
 // The scenario's [[expect]] checks, and the SLOs with them (the features table shows SLOs alone):
 // last, where a CI log shows them.
 void expectation_lines(std::string& out, const std::vector<ExpectationResult>& checks) {
-  if (std::none_of(checks.begin(), checks.end(), [](const ExpectationResult& e) { return e.kind == "expect"; }))
-    return;
+  if (!states_expectations(checks)) return;
   const std::size_t n = missed(checks);
   out += n ? fmt::format("\nchecks: {} of {} MISSED\n", n, checks.size())
            : fmt::format("\nchecks: all {} met\n", checks.size());
