@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace faultline {
 
@@ -22,6 +23,10 @@ double value_of(int bin) {
 }
 }  // namespace
 
+double LatencyHistogram::value_of_bin(std::uint16_t bin) {
+  return bin == kNoBin ? std::numeric_limits<double>::quiet_NaN() : value_of(int(bin));
+}
+
 void LatencyHistogram::add(double seconds) {
   ++bins_[std::size_t(bin_of(seconds))];
   ++count_;
@@ -35,6 +40,7 @@ void LatencyHistogram::merge(const LatencyHistogram& o) {
 }
 
 void LatencyHistogram::clear() {
+  if (!count_) return;  // most buckets of most services: nothing to wipe
   bins_.fill(0);
   count_ = 0;
   sum_ = 0;
@@ -50,6 +56,20 @@ double LatencyHistogram::percentile(double q) const {
     if (seen >= rank) return value_of(i);
   }
   return value_of(kBins - 1);
+}
+
+void LatencyHistogram::percentile_bins(const double* qs, std::uint16_t* out, std::size_t n) const {
+  if (!count_) {
+    std::fill(out, out + n, kNoBin);
+    return;
+  }
+  std::uint64_t seen = 0;
+  int i = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint64_t rank = std::max<std::uint64_t>(1, std::uint64_t(std::ceil(qs[k] * double(count_))));
+    while (i < kBins - 1 && seen + bins_[std::size_t(i)] < rank) seen += bins_[std::size_t(i++)];
+    out[k] = std::uint16_t(i);
+  }
 }
 
 }  // namespace faultline

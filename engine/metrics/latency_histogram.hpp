@@ -13,14 +13,27 @@ class LatencyHistogram {
   static constexpr int kDecades = 10;  // 1e-6 .. 1e4 seconds
   static constexpr int kBins = kBinsPerDecade * kDecades + 2;  // + underflow and overflow
 
+  // A bin's index stands for the latency at its geometric middle: per-bucket percentiles are kept as
+  // bins (two bytes, and the exact value percentile() would give); kNoBin: nothing was measured.
+  static constexpr std::uint16_t kNoBin = 0xFFFF;
+  static double value_of_bin(std::uint16_t bin);  // NaN for kNoBin
+
   void add(double seconds);
   void merge(const LatencyHistogram& other);
   void clear();
   std::uint64_t count() const { return count_; }
   double mean() const { return count_ ? sum_ / double(count_) : 0.0; }
   double percentile(double q) const;  // q in [0, 1]; 0 when empty
+  // The bins of several percentiles (qs ascending, in [0, 1]) in one pass; kNoBin each when empty.
+  template <std::size_t N>
+  std::array<std::uint16_t, N> percentile_bins(const std::array<double, N>& qs) const {
+    std::array<std::uint16_t, N> out;
+    percentile_bins(qs.data(), out.data(), N);
+    return out;
+  }
 
  private:
+  void percentile_bins(const double* qs, std::uint16_t* out, std::size_t n) const;
   std::array<std::uint64_t, kBins> bins_{};
   std::uint64_t count_ = 0;
   double sum_ = 0;

@@ -44,23 +44,31 @@ MetricsRecorder::MetricsRecorder(const Scenario& s, const Topology& t) : scenari
   user_scale_ = s.traffic.users / double(std::max(1, s.traffic.sample_users));
   for (const Feature& f : s.features) features_.push_back(make_series(f.name, f.slo, buckets_));
   feature_latency_.resize(features_.size());
+  feature_state_.resize(features_.size());
+  for (FeatureState& f : feature_state_) f.bins.resize(buckets_);
   if (s.traffic.segments.empty())
     segments_.push_back(make_series("all", 0, buckets_));
   for (const Segment& g : s.traffic.segments) segments_.push_back(make_series(g.name, 0, buckets_));
   for (const std::string& r : t.regions) regions_.push_back(make_series(r, 0, buckets_));
   segment_latency_.resize(segments_.size());
   region_latency_.resize(regions_.size());
+  segment_latency_all_.resize(segments_.size());
+  region_latency_all_.resize(regions_.size());
   std::size_t slots = s.faults.size() + s.dependencies.size() + 1;
   for (const Service& svc : s.services) {
     ServiceReport r;
     r.name = svc.name;
     r.buckets.resize(std::size_t(buckets_));
-    r.p99_by_bucket.resize(std::size_t(buckets_));
+    r.queue_by_bucket.resize(std::size_t(buckets_));
+    r.served_by_bucket.resize(std::size_t(buckets_));
+    r.wasted_by_bucket.resize(std::size_t(buckets_));
+    r.wasted_work_by_bucket.resize(std::size_t(buckets_));
     r.ejected_by_bucket.resize(std::size_t(buckets_));
     services_.push_back(std::move(r));
     ServiceState st;
     st.cause_by_bucket.resize(std::size_t(buckets_));
     st.blame_counts.assign(slots, 0);
+    st.bins.resize(buckets_);
     service_state_.push_back(std::move(st));
   }
   for (const Dependency& d : s.dependencies) {
@@ -76,9 +84,42 @@ MetricsRecorder::MetricsRecorder(const Scenario& s, const Topology& t) : scenari
   user_impaired_.assign(sampled, 0);
   user_logged_out_.assign(sampled, 0);
   for (const auto& [status, action] : s.client.on_status) sessions_ |= action == ClientAction::logout;
-  if (sessions_)
+  if (sessions_) {
     for (auto* v : {&affected_by_bucket_, &impaired_by_bucket_, &logged_out_by_bucket_, &logouts_by_bucket_})
       v->assign(std::size_t(buckets_), 0);
+    for (FeatureState& f : feature_state_) f.logouts_by_bucket.assign(std::size_t(buckets_), 0);
+  }
+}
+
+void MetricsRecorder::BucketBins::resize(int buckets) {
+  for (auto* v : {&p50, &p99, &p50_all, &p99_all}) v->assign(std::size_t(buckets), LatencyHistogram::kNoBin);
+}
+
+void MetricsRecorder::BucketBins::close(int b, LatencyHistogram& ok, LatencyHistogram& all) {
+  const std::size_t i = std::size_t(b);
+  const auto ok_bins = ok.percentile_bins(std::array{0.5, 0.99});
+  const auto all_bins = all.percentile_bins(std::array{0.5, 0.99});
+  p50[i] = ok_bins[0];
+  p99[i] = ok_bins[1];
+  p50_all[i] = all_bins[0];
+  p99_all[i] = all_bins[1];
+  ok.clear();
+  all.clear();
+}
+
+LatencyByBucket MetricsRecorder::BucketBins::seconds() const {
+  auto values = [](const std::vector<std::uint16_t>& bins) {
+    std::vector<double> out;
+    out.reserve(bins.size());
+    for (std::uint16_t bin : bins) out.push_back(LatencyHistogram::value_of_bin(bin));
+    return out;
+  };
+  return {values(p50), values(p99), values(p50_all), values(p99_all)};
+}
+
+double MetricsRecorder::service_p99(int s, int b) const {
+  const std::uint16_t bin = service_state_[std::size_t(s)].bins.p99[std::size_t(b)];
+  return bin == LatencyHistogram::kNoBin ? 0.0 : LatencyHistogram::value_of_bin(bin);
 }
 
 int MetricsRecorder::bucket_of(double t) const {
@@ -92,8 +133,14 @@ void MetricsRecorder::user_request(int feature, int segment, int region, std::ui
   Series& f = features_[std::size_t(feature)];
   count(f.total, o);
   count(f.buckets[std::size_t(b)], o);
+  FeatureState& fs = feature_state_[std::size_t(feature)];
+  fs.all_total.add(latency);
+  fs.all_now.add(latency);
+  segment_latency_all_[std::size_t(segment)].add(latency);
+  region_latency_all_[std::size_t(region)].add(latency);
   if (o != Outcome::failed) {
     feature_latency_[std::size_t(feature)].add(latency);
+    fs.ok_now.add(latency);
     segment_latency_[std::size_t(segment)].add(latency);
     region_latency_[std::size_t(region)].add(latency);
   }
@@ -115,9 +162,12 @@ void MetricsRecorder::user_request(int feature, int segment, int region, std::ui
   }
 }
 
-void MetricsRecorder::logout(std::uint32_t user, double t) {
+void MetricsRecorder::logout(int feature, std::uint32_t user, double t) {
   ++logouts_;
-  if (sessions_) ++logouts_by_bucket_[std::size_t(bucket_of(t))];
+  if (sessions_) {
+    ++logouts_by_bucket_[std::size_t(bucket_of(t))];
+    ++feature_state_[std::size_t(feature)].logouts_by_bucket[std::size_t(bucket_of(t))];
+  }
   if (!user_logged_out_[user]) ++logged_out_now_;
   user_logged_out_[user] = 1;
 }
@@ -156,6 +206,8 @@ void MetricsRecorder::attempt(int service, double t, bool ok, Cause cause, doubl
   Counts& c = r.buckets[std::size_t(b)];
   ++c.requests;
   ++r.total.requests;
+  st.all_total.add(latency);
+  st.all_now.add(latency);
   if (ok) {
     ++c.ok;
     ++r.total.ok;
@@ -173,6 +225,22 @@ void MetricsRecorder::attempt(int service, double t, bool ok, Cause cause, doubl
   if (st.blame_counts[slot]++ == 0) st.touched.push_back(slot);
 }
 
+void MetricsRecorder::served(int service, double t, double work, bool caller_gone) {
+  ServiceReport& r = services_[std::size_t(service)];
+  ++r.served;
+  ++r.served_by_bucket[std::size_t(bucket_of(t))];
+  if (caller_gone) wasted_answer(service, t, work);
+}
+
+void MetricsRecorder::wasted_answer(int service, double t, double work) {
+  ServiceReport& r = services_[std::size_t(service)];
+  const std::size_t b = std::size_t(bucket_of(t));
+  ++r.wasted;
+  ++r.wasted_by_bucket[b];
+  r.wasted_work += work;
+  r.wasted_work_by_bucket[b] += work;
+}
+
 void MetricsRecorder::ejected(int service, double t, int count) {
   ServiceReport& r = services_[std::size_t(service)];
   ServiceState& st = service_state_[std::size_t(service)];
@@ -186,6 +254,10 @@ void MetricsRecorder::event(double t, std::string kind, std::string name, std::s
 }
 
 void MetricsRecorder::close_bucket(int b) {
+  const double t_start = double(b) * bucket_;
+  const double t_end = b + 1 == buckets_ ? std::max(scenario_.info.duration, t_start) : t_start + bucket_;
+  const double length = std::max(t_end - t_start, 1e-12);
+  for (FeatureState& f : feature_state_) f.bins.close(b, f.ok_now, f.all_now);
   if (sessions_) {
     affected_by_bucket_[std::size_t(b)] = affected_now_;
     impaired_by_bucket_[std::size_t(b)] = impaired_now_;
@@ -194,12 +266,13 @@ void MetricsRecorder::close_bucket(int b) {
   for (std::size_t s = 0; s < services_.size(); ++s) {
     ServiceReport& r = services_[s];
     ServiceState& st = service_state_[s];
-    r.p99_by_bucket[std::size_t(b)] = st.current.percentile(0.99);
-    st.p50_last = st.current.percentile(0.50);
-    st.p95_last = st.current.percentile(0.95);
+    const auto last = st.current.percentile_bins(std::array{0.5, 0.95});
+    st.p50_last = last[0] == LatencyHistogram::kNoBin ? 0.0 : LatencyHistogram::value_of_bin(last[0]);
+    st.p95_last = last[1] == LatencyHistogram::kNoBin ? 0.0 : LatencyHistogram::value_of_bin(last[1]);
+    st.bins.close(b, st.current, st.all_now);
+    r.queue_by_bucket[std::size_t(b)] = st.queued.take(t_end) / length;
     // Ejections that outlast a bucket show in the next ones too.
     if (b + 1 < buckets_) r.ejected_by_bucket[std::size_t(b + 1)] = std::max(r.ejected_by_bucket[std::size_t(b + 1)], st.ejected_now);
-    st.current.clear();
     const Counts& c = r.buckets[std::size_t(b)];
     bool unhealthy = c.requests && c.availability() < kHealthyAvailability;
     if (unhealthy && !st.became_unhealthy) {
@@ -226,21 +299,33 @@ void MetricsRecorder::close_bucket(int b) {
 void MetricsRecorder::fill(Report& r) const {
   r.duration = scenario_.info.duration;
   r.bucket = bucket_;
-  auto with_latency = [](std::vector<Series> series, const std::vector<LatencyHistogram>& latency) {
+  auto summary = [](const LatencyHistogram& h) -> LatencySummary {
+    return {h.percentile(0.5), h.percentile(0.95), h.percentile(0.99), h.mean()};
+  };
+  auto with_latency = [&summary](std::vector<Series> series, const std::vector<LatencyHistogram>& ok,
+                                 const std::vector<LatencyHistogram>& all) {
     for (std::size_t i = 0; i < series.size(); ++i) {
-      const LatencyHistogram& h = latency[i];
-      series[i].latency = {h.percentile(0.5), h.percentile(0.95), h.percentile(0.99), h.mean()};
+      series[i].latency = summary(ok[i]);
+      series[i].latency_all = summary(all[i]);
     }
     return series;
   };
-  r.features = with_latency(features_, feature_latency_);
-  r.segments = with_latency(segments_, segment_latency_);
-  r.regions = with_latency(regions_, region_latency_);
+  std::vector<LatencyHistogram> feature_all;
+  for (const FeatureState& f : feature_state_) feature_all.push_back(f.all_total);
+  r.features = with_latency(features_, feature_latency_, feature_all);
+  for (std::size_t f = 0; f < r.features.size(); ++f) {
+    const FeatureState& fs = feature_state_[f];
+    r.features[f].latency_by_bucket = fs.bins.seconds();
+    for (std::uint32_t n : fs.logouts_by_bucket) r.features[f].sessions_lost_by_bucket.push_back(double(n) * user_scale_);
+  }
+  r.segments = with_latency(segments_, segment_latency_, segment_latency_all_);
+  r.regions = with_latency(regions_, region_latency_, region_latency_all_);
   r.services = services_;
   for (std::size_t s = 0; s < r.services.size(); ++s) {
     ServiceReport& sr = r.services[s];
-    const LatencyHistogram& h = service_state_[s].all;
-    sr.latency = {h.percentile(0.5), h.percentile(0.95), h.percentile(0.99), h.mean()};
+    sr.latency = summary(service_state_[s].all);
+    sr.latency_all = summary(service_state_[s].all_total);
+    sr.latency_by_bucket = service_state_[s].bins.seconds();
     std::vector<bool> healthy(sr.buckets.size());
     std::size_t unhealthy = 0;
     for (std::size_t b = 0; b < sr.buckets.size(); ++b) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "metrics/latency_histogram.hpp"
+#include "model/gauge.hpp"
 #include "model/topology.hpp"
 #include "report/report.hpp"
 #include "scenario/scenario.hpp"
@@ -36,7 +37,8 @@ class MetricsRecorder {
   int bucket_of(double t) const;
 
   void user_request(int feature, int segment, int region, std::uint32_t user, double t, Outcome o, double latency);
-  void logout(std::uint32_t user, double t);
+  // A request to `feature` logged its user out.
+  void logout(int feature, std::uint32_t user, double t);
   // A logged-out user logged in again (or, with no relogin feature, was served again).
   void login(std::uint32_t user);
   // One attempt at a service as its caller saw it end at t (ok, or failed with a cause at failed_at,
@@ -57,6 +59,12 @@ class MetricsRecorder {
     ++e.circuit_open;
     ++e.circuit_open_by_bucket[std::size_t(bucket_of(t))];
   }
+  // A worker of the service finished a call at t after `work` seconds, its caller still waiting or
+  // not (wasted); wasted_answer: an answer that reached its caller after it had given up.
+  void served(int service, double t, double work, bool caller_gone);
+  void wasted_answer(int service, double t, double work);
+  // The calls waiting in the service's queues changed by `delta` at t.
+  void queue_changed(int service, double t, int delta) { service_state_[std::size_t(service)].queued.add(t, delta); }
   // Outlier detection now has `count` replicas of the service ejected.
   void ejected(int service, double t, int count);
   void event(double t, std::string kind, std::string name, std::string detail = {});
@@ -69,7 +77,8 @@ class MetricsRecorder {
   // Sampled metrics of closed buckets, for monitors.
   const Counts& feature_bucket(int f, int b) const { return features_[std::size_t(f)].buckets[std::size_t(b)]; }
   const Counts& service_bucket(int s, int b) const { return services_[std::size_t(s)].buckets[std::size_t(b)]; }
-  double service_p99(int s, int b) const { return services_[std::size_t(s)].p99_by_bucket[std::size_t(b)]; }
+  // The p99 of the service's successful calls in bucket b, 0 when none.
+  double service_p99(int s, int b) const;
   // Median and 95th percentile of the last closed bucket (only the latest is kept).
   double service_p50_last(int s) const { return service_state_[std::size_t(s)].p50_last; }
   double service_p95_last(int s) const { return service_state_[std::size_t(s)].p95_last; }
@@ -81,9 +90,24 @@ class MetricsRecorder {
   void fill(Report& r) const;
 
  private:
+  // A series' latency per bucket while the run goes, as histogram bins (two bytes each).
+  struct BucketBins {
+    std::vector<std::uint16_t> p50, p99, p50_all, p99_all;
+    void resize(int buckets);
+    // Closes bucket b from the histograms of its successful and of all requests, and clears them.
+    void close(int b, LatencyHistogram& ok, LatencyHistogram& all);
+    LatencyByBucket seconds() const;
+  };
+  struct FeatureState {
+    LatencyHistogram all_total, ok_now, all_now;  // the run's, and the current bucket's
+    BucketBins bins;
+    std::vector<std::uint32_t> logouts_by_bucket;  // scenarios with sessions
+  };
   struct ServiceState {
     std::vector<std::array<std::uint32_t, kCauseCount>> cause_by_bucket;
-    LatencyHistogram all, current;
+    LatencyHistogram all, current, all_total, all_now;
+    BucketBins bins;
+    Gauge queued;
     std::vector<std::uint32_t> blame_counts;  // by blame slot, for the current bucket
     std::vector<std::uint32_t> touched;
     double first_failure_in_bucket = -1;
@@ -100,6 +124,8 @@ class MetricsRecorder {
   double user_scale_;
   std::vector<Series> features_, segments_, regions_;
   std::vector<LatencyHistogram> feature_latency_, segment_latency_, region_latency_;
+  std::vector<LatencyHistogram> segment_latency_all_, region_latency_all_;
+  std::vector<FeatureState> feature_state_;
   std::vector<ServiceReport> services_;
   std::vector<ServiceState> service_state_;
   std::vector<EdgeReport> edges_;

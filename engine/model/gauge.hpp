@@ -13,9 +13,9 @@ class Gauge {
   }
   void add(double now, double d) { set(now, value_ + d); }
   double value() const { return value_; }
-  // The integral since the last take.
+  // The integral since the last take (up to now, or to the last change if that was later).
   double take(double now) {
-    set(now, value_);
+    set(now > last_ ? now : last_, value_);
     const double a = area_;
     area_ = 0;
     return a;

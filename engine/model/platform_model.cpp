@@ -189,7 +189,7 @@ void PlatformModel::Impl::on_root_result(Call& c, const Result& r) {
     case ClientAction::logout:
       if (!logged_out[u.user]) {
         logged_out[u.user] = 1;
-        rec.logout(u.user, now);
+        rec.logout(u.feature, u.user, now);
       }
       finish_user_request(ur, Outcome::failed);
       return;
@@ -453,6 +453,7 @@ void PlatformModel::Impl::on_attempt_arrive(int r, Handle ah) {
   if (int(rep.queue.size()) < svc.queue && !too_long) {
     j.enqueued_at = now;
     rep.queue.push_back(jh);
+    rec.queue_changed(a.service, now, 1);
     a.queued = true;
     if (!memory_resource.empty() && memory_resource[std::size_t(a.service)] >= 0) check_memory(r);
     if (a.caller_slot >= 0) limits[std::size_t(a.edge)][std::size_t(a.caller_slot)].queued_at_callee();
@@ -473,7 +474,9 @@ void PlatformModel::Impl::left_queue(Attempt& a) {
 void PlatformModel::Impl::serve_queue(int rep_index) {
   Replica& rep = replicas[std::size_t(rep_index)];
   const Service& svc = s.services[std::size_t(topo.replicas[std::size_t(rep_index)].service)];
+  const int service = topo.replicas[std::size_t(rep_index)].service;
   while (!rep.queue.empty() && rep.busy < svc.workers) {
+    rec.queue_changed(service, now, -1);
     Handle next;
     if (svc.queue_discipline == QueueDiscipline::lifo) {
       next = rep.queue.back();
@@ -659,6 +662,8 @@ void PlatformModel::Impl::finish_job(Handle jh, const Result& r) {
   jobs.release(jh);
   Replica& rep = replicas[std::size_t(rep_index)];
   --rep.busy;
+  attempts[ah].work = held;
+  rec.served(topo.replicas[std::size_t(rep_index)].service, now, held, attempts[ah].caller_done);
   hold_estimate[std::size_t(rep_index)] += 0.1 * (held - hold_estimate[std::size_t(rep_index)]);
   reply(ah, r);
   serve_queue(rep_index);
@@ -678,7 +683,8 @@ void PlatformModel::Impl::on_reply(Handle ah) {
   // The caller may have timed out and the attempt been recycled while the answer travelled.
   if (!attempts.alive(ah)) return;
   Attempt& a = attempts[ah];
-  if (a.caller_done) {
+  if (a.caller_done) {  // too late: the work that made the answer was for nothing
+    if (a.work > 0) rec.wasted_answer(a.service, now, a.work);
     release_attempt_if_finished(ah);
     return;
   }
@@ -849,6 +855,7 @@ void PlatformModel::Impl::replica_down(int r) {
   rep.busy = 0;
   rep.warmup = 0;  // its warm-up job goes with its CPU work below
   for (Handle jh : rep.queue) drop_job(jh);
+  if (!rep.queue.empty()) rec.queue_changed(topo.replicas[std::size_t(r)].service, now, -int(rep.queue.size()));
   rep.queue.clear();
   if (!servers.empty()) drop_cpu_work_of(r);
   if (!replication.empty()) replication_changed();

@@ -142,6 +142,7 @@ struct Attempt {
   bool connection = false;   // holds a connection of the caller's pool until the caller is done
   int flow = -1;             // its network flow across links with a bandwidth, -1: none
   Handle job = 0;            // the callee's work on it, while there is some
+  double work = 0;           // worker-seconds the callee spent on it (0: none finished)
   Blame lost_blame;
   Result result;
 };

@@ -73,7 +73,7 @@ std::pair<double, double> availability_range(const std::vector<Window>& ws, doub
   return {low, step};
 }
 
-std::string feature_chart(const Report& r, const Series& feature, const std::vector<Stage>& stages) {
+std::string feature_chart(const Report& r, const Series& feature, const Marks& marks) {
   const double height = 220;
   const Frame f{62, 8 + kLabelRowHeight * kLabelRows, kChartWidth - 78, height - 28, run_length(r)};
   const std::vector<Window> ws = windows(r, feature.buckets, std::size_t(f.right - f.left));
@@ -125,7 +125,7 @@ std::string feature_chart(const Report& r, const Series& feature, const std::vec
     points += fmt::format("{}{:.1f},{:.1f} {:.1f},{:.1f}", points.empty() ? "" : " ", f.x(w.t0), yy, f.x(w.t1), yy);
   }
   flush();
-  stage_markers(svg, f, stages, true);
+  stage_markers(svg, f, marks, true);
   return svg + "</svg>";
 }
 
@@ -173,18 +173,18 @@ struct Strip {
         "</title></rect>",
         x0, y0 + 1, std::max(0.5, x1 - x0), kRow - 2, colour, escape(label), clock_text(t0), clock_text(t1), what);
   }
-  // The axis, the incident stages and the legend of the levels (the closing </p> is the caller's).
+  // The axis, the incident marks and the legend of the levels (the closing </p> is the caller's).
   template <std::size_t N>
-  std::string finish(const std::vector<Stage>& stages, const Level (&levels)[N]) {
+  std::string finish(const Marks& marks, const Level (&levels)[N]) {
     time_axis(svg, frame);
-    stage_markers(svg, frame, stages, false);
+    stage_markers(svg, frame, marks, false);
     std::string out = svg + "</svg><p class=\"legend\">";
     for (const Level& l : levels) out += fmt::format("<span style=\"background:{}\"></span>{} ", l.colour, l.label);
     return out;
   }
 };
 
-std::string service_heat_strip(const Report& r, const std::vector<Stage>& stages) {
+std::string service_heat_strip(const Report& r, const Marks& marks) {
   Strip strip(r, r.services.size(), "services' availability over time");
   const Frame& f = strip.frame;
   for (std::size_t k = 0; k < r.services.size(); ++k) {
@@ -206,7 +206,7 @@ std::string service_heat_strip(const Report& r, const std::vector<Stage>& stages
       i = j;
     }
   }
-  return strip.finish(stages, kLevels) + fmt::format("<span style=\"background:{}\"></span>no calls</p>", kNoTraffic);
+  return strip.finish(marks, kLevels) + fmt::format("<span style=\"background:{}\"></span>no calls</p>", kNoTraffic);
 }
 
 // ---- resources heat strip ----------------------------------------------------------------------------
@@ -222,7 +222,7 @@ const char* load_colour(double utilisation) {
 }
 
 // One row per shared resource, coloured by its utilisation per bucket (darkest: saturated).
-std::string resource_heat_strip(const Report& r, const std::vector<Stage>& stages) {
+std::string resource_heat_strip(const Report& r, const Marks& marks) {
   Strip strip(r, r.resources.size(), "resources' utilisation over time");
   for (std::size_t k = 0; k < r.resources.size(); ++k) {
     const ResourceReport& res = r.resources[k];
@@ -238,7 +238,7 @@ std::string resource_heat_strip(const Report& r, const std::vector<Stage>& stage
       i = j;
     }
   }
-  return strip.finish(stages, kLoadLevels) + "</p>";
+  return strip.finish(marks, kLoadLevels) + "</p>";
 }
 
 // ---- sections ----------------------------------------------------------------------------------------
@@ -275,6 +275,10 @@ svg .slo-label { font-size: 11px; fill: #c0392b; }
 svg .availability { fill: none; stroke: #2c3e50; stroke-width: 1.6; stroke-linejoin: round; }
 svg .subset { fill: none; stroke: #8e44ad; stroke-width: 1.4; stroke-dasharray: 4 3; }
 svg .impact { fill: #fbeaea; }
+svg .fault-window { fill: #7f8c8d; opacity: 0.6; }
+svg .p50 { fill: none; stroke: #5d9cec; stroke-width: 1.3; }
+svg .p99 { fill: none; stroke: #2c3e50; stroke-width: 1.6; }
+svg .p99-all { fill: none; stroke: #c0392b; stroke-width: 1.4; stroke-dasharray: 5 3; }
 svg .span-label { font-size: 11px; fill: #fff; }
 .legend { font-size: 12px; color: #555; }
 .legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 10px; vertical-align: -2px; }
@@ -328,7 +332,7 @@ void page_header(std::string& out, const Report& r) {
 // One bar from impact start to recovery (or to the last stage reached), split into the stage spans,
 // each in the colour of the stage that ends it, labelled where the label fits, with a legend that
 // names every stage (the narrow ones included) and its share.
-std::string ttr_breakdown_bar(const IncidentTimeline& i, const std::vector<Stage>& stages) {
+std::string ttr_breakdown_bar(const IncidentTimeline& i, const Marks& marks) {
   if (!i.impact_start) return "";
   const TtrStages st = i.stages();
   struct Part {
@@ -336,11 +340,11 @@ std::string ttr_breakdown_bar(const IncidentTimeline& i, const std::vector<Stage
     std::optional<double> span;
     const char* colour;
   };
-  const Part parts[] = {{"detection", st.detection, stage_colour(stages, "detected")},
-                        {"acknowledgement", st.acknowledgement, stage_colour(stages, "acknowledged")},
-                        {"diagnosis", st.diagnosis, stage_colour(stages, "diagnosed")},
-                        {"mitigation", st.mitigation, stage_colour(stages, "mitigated")},
-                        {"recovery", st.recovery, stage_colour(stages, "recovered")}};
+  const Part parts[] = {{"detection", st.detection, stage_colour(marks.stages, "detected")},
+                        {"acknowledgement", st.acknowledgement, stage_colour(marks.stages, "acknowledged")},
+                        {"diagnosis", st.diagnosis, stage_colour(marks.stages, "diagnosed")},
+                        {"mitigation", st.mitigation, stage_colour(marks.stages, "mitigated")},
+                        {"recovery", st.recovery, stage_colour(marks.stages, "recovered")}};
   double total = 0;
   for (const Part& p : parts) total += p.span.value_or(0);
   if (total <= 0) return "";  // no stage after impact start yet, or all at the same moment
@@ -383,7 +387,7 @@ std::string ttr_breakdown_bar(const IncidentTimeline& i, const std::vector<Stage
   return out + "</svg>" + legend + "</p>\n";
 }
 
-void incident_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void incident_section(std::string& out, const Report& r, const Marks& marks) {
   const IncidentTimeline& i = r.incident;
   out += r.incidents.size() > 1
              ? fmt::format("<h2>Incident timeline <span class=\"note\">the first of {} incidents; every one is in "
@@ -396,7 +400,7 @@ void incident_section(std::string& out, const Report& r, const std::vector<Stage
     out += fmt::format(
         "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td><td class=\"num\">{}</td>"
         "<td class=\"num\">{}</td><td>{}</td></tr>\n",
-        at ? stage_colour(stages, name) : "transparent", name, offset_text(at), since ? span_text(since) : "",
+        at ? stage_colour(marks.stages, name) : "transparent", name, offset_text(at), since ? span_text(since) : "",
         escape(by));
   };
   row("impact start", i.impact_start, std::nullopt, "");
@@ -406,7 +410,7 @@ void incident_section(std::string& out, const Report& r, const std::vector<Stage
   row("mitigated", i.mitigated, i.ttm(), i.mitigated_by);
   row("recovered", i.recovered, i.ttr(), i.recovered_note);
   out += "</table>\n";
-  out += ttr_breakdown_bar(i, stages);
+  out += ttr_breakdown_bar(i, marks);
 }
 
 // The stage the TTR went to most: "mitigation 12:00"; "-" before any stage after impact start.
@@ -461,7 +465,9 @@ void status_page_section(std::string& out, const Report& r) {
 void series_table(std::string& out, const std::vector<Series>& all, const char* kind, bool with_slo) {
   out += fmt::format("<table><tr><th>{}</th><th class=\"num\">requests</th><th class=\"num\">availability</th>", kind);
   if (with_slo) out += "<th class=\"num\">SLO</th><th>status</th>";
-  out += "<th class=\"num\">degraded</th><th class=\"num\">failed</th><th class=\"num\">p99</th></tr>\n";
+  out += "<th class=\"num\">degraded</th><th class=\"num\">failed</th>"
+         "<th class=\"num\" title=\"of successful requests (degraded included)\">p99</th>"
+         "<th class=\"num\" title=\"of every request, a failed one at the moment the user saw it fail\">p99 all</th></tr>\n";
   for (const Series& s : all) {
     const Counts& c = s.total;
     out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>", escape(s.name),
@@ -472,13 +478,14 @@ void series_table(std::string& out, const std::vector<Series>& all, const char* 
                          !c.requests ? "muted" : met ? "met" : "missed",
                          !c.requests ? "no traffic" : met ? "met" : "missed");
     }
-    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                       grouped(c.degraded), grouped(c.failed), latency_text(s.latency.p99));
+    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       grouped(c.degraded), grouped(c.failed), c.ok ? latency_text(s.latency.p99) : "-",
+                       c.requests ? latency_text(s.latency_all.p99) : "-");
   }
   out += "</table>\n";
 }
 
-void features_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void features_section(std::string& out, const Report& r, const Marks& marks) {
   out += "<h2>Features</h2>\n";
   if (r.features.empty()) {
     out += "<p class=\"muted\">No features in this report.</p>\n";
@@ -488,7 +495,8 @@ void features_section(std::string& out, const Report& r, const std::vector<Stage
   for (const Series& f : r.features) {
     out += fmt::format("<h3>{} <span class=\"note\">availability {} &middot; SLO {}</span></h3>\n", escape(f.name),
                        availability_or_dash(f.total), slo_text(f.slo));
-    out += feature_chart(r, f, stages) + "\n";
+    out += feature_chart(r, f, marks) + "\n";
+    out += latency_chart(r, f.name, f.latency_by_bucket, marks) + "\n";
   }
   if (!r.segments.empty()) {
     out += "<h3>Segments</h3>\n";
@@ -500,13 +508,13 @@ void features_section(std::string& out, const Report& r, const std::vector<Stage
   }
 }
 
-void services_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void services_section(std::string& out, const Report& r, const Marks& marks) {
   out += "<h2>Services</h2>\n";
   if (r.services.empty()) {
     out += "<p class=\"muted\">No services in this report.</p>\n";
     return;
   }
-  out += service_heat_strip(r, stages) + "\n";
+  out += service_heat_strip(r, marks) + "\n";
   out += "<table><tr><th>service</th><th class=\"num\">calls</th><th class=\"num\">availability</th>"
          "<th class=\"num\">failed</th><th>errors by cause</th><th class=\"num\">p50</th><th class=\"num\">p95</th>"
          "<th class=\"num\">p99</th><th class=\"num\">unhealthy</th><th class=\"num\">spells</th>"
@@ -529,6 +537,7 @@ void services_section(std::string& out, const Report& r, const std::vector<Stage
                                      : std::string("not recovered"));
   }
   out += "</table>\n";
+  service_work_table(out, r);
   // A table of its own, for the services concerned only: the one above is already page-wide.
   std::string down;
   for (const ServiceReport& s : r.services)
@@ -546,9 +555,9 @@ void services_section(std::string& out, const Report& r, const std::vector<Stage
 }
 
 // The shared resources something loaded (scenarios that model none have no such section).
-void resources_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void resources_section(std::string& out, const Report& r, const Marks& marks) {
   if (r.resources.empty()) return;
-  out += "<h2>Shared resources</h2>\n" + resource_heat_strip(r, stages) + "\n";
+  out += "<h2>Shared resources</h2>\n" + resource_heat_strip(r, marks) + "\n";
   out += "<table><tr><th>resource</th><th>kind</th><th class=\"num\">capacity</th><th class=\"num\">utilisation</th>"
          "<th class=\"num\">peak</th><th class=\"num\">saturated</th><th class=\"num\">limit hits</th></tr>\n";
   for (const ResourceReport& res : r.resources)
@@ -653,27 +662,27 @@ void provenance_section(std::string& out, const Report& r) {
 }  // namespace
 
 std::string report_html(const Report& r) {
-  const std::vector<Stage> stages = incident_stages(r.incident);
+  const Marks marks = chart_marks(r);
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>faultline: {} (seed {})</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n",
                      escape(r.provenance.scenario_name), r.provenance.seed, kStyle);
   page_header(out, r);
-  incident_section(out, r, stages);
+  incident_section(out, r, marks);
   incidents_section(out, r);
   status_page_section(out, r);
-  features_section(out, r, stages);
+  features_section(out, r, marks);
   expectations_section(out, r);
-  rollouts_section(out, r, stages);
-  restores_section(out, r, stages);
-  scoped_faults_section(out, r, stages);
-  replication_section(out, r, stages);
-  poisoned_caches_section(out, r, stages);
-  backlogs_section(out, r, stages);
-  users_section(out, r, stages);
-  user_reports_section(out, r, stages);
-  services_section(out, r, stages);
-  resources_section(out, r, stages);
+  rollouts_section(out, r, marks);
+  restores_section(out, r, marks);
+  scoped_faults_section(out, r, marks);
+  replication_section(out, r, marks);
+  poisoned_caches_section(out, r, marks);
+  backlogs_section(out, r, marks);
+  users_section(out, r, marks);
+  user_reports_section(out, r, marks);
+  services_section(out, r, marks);
+  resources_section(out, r, marks);
   propagation_section(out, r);
   edges_section(out, r);
   events_section(out, r);

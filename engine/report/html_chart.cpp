@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <map>
 #include <cmath>
 
 namespace faultline::html {
@@ -146,8 +147,50 @@ std::vector<StageLabel> place_stage_labels(const Frame& f, const std::vector<Sta
   return labels;
 }
 
-void stage_markers(std::string& svg, const Frame& f, const std::vector<Stage>& stages, bool labelled) {
-  for (const StageLabel& label : place_stage_labels(f, stages)) {
+// The faults' windows as a strip along the bottom of the plot, one lane per fault that overlaps
+// another, each with its name and times as a tooltip: so every chart shows when what was broken.
+void fault_windows(std::string& svg, const Frame& f, const std::vector<FaultWindow>& faults) {
+  std::vector<double> lane_end;  // the end of the last window in each lane
+  for (const FaultWindow& w : faults) {
+    std::size_t lane = 0;
+    while (lane < lane_end.size() && w.start < lane_end[lane]) ++lane;
+    if (lane == lane_end.size()) lane_end.push_back(w.end);
+    lane_end[lane] = w.end;
+    if (lane >= 3) continue;  // a chart has room for three lanes; the Events table lists every fault
+    const double x0 = f.x(w.start), x1 = f.x(w.end), y = f.bottom - 5 - 5 * double(lane);
+    svg += fmt::format(
+        "<rect class=\"fault-window\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"4\"><title>fault {} from +{} "
+        "to {}</title></rect>",
+        x0, y, std::max(1.5, x1 - x0), escape(w.name), clock_text(w.start),
+        w.ended ? "+" + clock_text(w.end) : std::string("the end of the run"));
+  }
+}
+
+std::vector<FaultWindow> fault_windows_of(const Report& r) {
+  std::vector<FaultWindow> out;
+  std::map<std::string, std::size_t> open;  // fault name -> its window being drawn
+  const double end = run_length(r);
+  for (const Event& e : r.events) {
+    if (e.kind == "fault_start") {
+      if (open.count(e.name)) continue;  // already active (a repeat that overlaps itself)
+      open[e.name] = out.size();
+      out.push_back({e.name, e.time, end, false});
+    } else if (e.kind == "fault_end") {
+      auto it = open.find(e.name);
+      if (it == open.end()) continue;
+      out[it->second].end = e.time;
+      out[it->second].ended = true;
+      open.erase(it);
+    }
+  }
+  return out;
+}
+
+Marks chart_marks(const Report& r) { return {incident_stages(r.incident), fault_windows_of(r)}; }
+
+void stage_markers(std::string& svg, const Frame& f, const Marks& marks, bool labelled) {
+  fault_windows(svg, f, marks.faults);
+  for (const StageLabel& label : place_stage_labels(f, marks.stages)) {
     const double label_y = f.top - kLabelRowHeight * (kLabelRows - 1 - label.row) - 4;
     for (const Stage* s : label.stages)
       svg += fmt::format(

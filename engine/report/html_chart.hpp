@@ -1,5 +1,5 @@
 // The furniture the charts of report.html share (for html.cpp and html_response.cpp): escaping,
-// the plot frame and its time axis, the incident stages drawn as markers. Not a public header.
+// the plot frame and its time axis, the incident stages and fault windows drawn on every chart. Not a public header.
 #pragma once
 
 #include "report/report.hpp"
@@ -34,24 +34,45 @@ struct Stage {
   const char* colour;
 };
 
+// A fault from its start to its end (the end of the run when it did not end), from the events.
+struct FaultWindow {
+  std::string name;
+  double start = 0, end = 0;
+  bool ended = false;
+};
+
+// What every chart marks on its time axis: the incident's stages and the faults' windows.
+struct Marks {
+  std::vector<Stage> stages;
+  std::vector<FaultWindow> faults;
+};
+
 std::vector<Stage> incident_stages(const IncidentTimeline& i);
+std::vector<FaultWindow> fault_windows_of(const Report& r);
+Marks chart_marks(const Report& r);
 const char* stage_colour(const std::vector<Stage>& stages, std::string_view name);
 void time_axis(std::string& svg, const Frame& f);
 // A horizontal grid line at height y with its tick label at the left edge.
 void grid_line(std::string& svg, const Frame& f, double y, std::string_view label);
 // A step line of per-bucket values (y already mapped), each held across its bucket.
 std::string bucket_steps(const Report& r, const Frame& f, const std::vector<double>& ys);
-// Vertical lines at the incident stages, each with a tooltip, and their labels when asked for.
-void stage_markers(std::string& svg, const Frame& f, const std::vector<Stage>& stages, bool labelled);
+// The faults' windows along the bottom of the plot, then vertical lines at the incident stages, each
+// with a tooltip, and their labels when asked for.
+void stage_markers(std::string& svg, const Frame& f, const Marks& marks, bool labelled);
+
+// A series' latency per bucket (html_latency.cpp): p50 and p99 of successful requests and p99 of all
+// of them, on a logarithmic axis; and the services' own side (queues, calls served, wasted work).
+std::string latency_chart(const Report& r, const std::string& name, const LatencyByBucket& latency, const Marks& marks);
+void service_work_table(std::string& out, const Report& r);
 
 // Sections drawn in html_response.cpp.
-void rollouts_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
-void restores_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
-void scoped_faults_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
-void users_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
-void replication_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
-void poisoned_caches_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
-void backlogs_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
-void user_reports_section(std::string& out, const Report& r, const std::vector<Stage>& stages);
+void rollouts_section(std::string& out, const Report& r, const Marks& marks);
+void restores_section(std::string& out, const Report& r, const Marks& marks);
+void scoped_faults_section(std::string& out, const Report& r, const Marks& marks);
+void users_section(std::string& out, const Report& r, const Marks& marks);
+void replication_section(std::string& out, const Report& r, const Marks& marks);
+void poisoned_caches_section(std::string& out, const Report& r, const Marks& marks);
+void backlogs_section(std::string& out, const Report& r, const Marks& marks);
+void user_reports_section(std::string& out, const Report& r, const Marks& marks);
 
 }  // namespace faultline::html

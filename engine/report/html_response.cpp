@@ -24,7 +24,7 @@ Frame share_frame(const Report& r, double height) {
 double share_y(const Frame& f, double share) { return f.bottom - (f.bottom - f.top) * std::clamp(share, 0.0, 1.0); }
 
 // A chart of shares over time (0% to 100%): the first line solid, a second one (if any) dashed.
-std::string share_chart(const Report& r, const std::vector<Stage>& stages, const std::string& aria,
+std::string share_chart(const Report& r, const Marks& marks, const std::string& aria,
                         const std::vector<double>& share, const std::vector<double>& second = {}) {
   const Frame f = share_frame(r, kShareChartHeight);
   std::string svg = fmt::format("<svg class=\"chart\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" aria-label=\"{}\">",
@@ -40,7 +40,7 @@ std::string share_chart(const Report& r, const std::vector<Stage>& stages, const
     const std::string points = bucket_steps(r, f, mapped(*values));
     if (!points.empty()) svg += fmt::format("<polyline class=\"{}\" points=\"{}\"/>", cls, points);
   }
-  stage_markers(svg, f, stages, true);
+  stage_markers(svg, f, marks, true);
   return svg + "</svg>";
 }
 
@@ -48,7 +48,7 @@ std::string optional_hms(const std::optional<double>& t) { return t ? hms_text(*
 
 }  // namespace
 
-void rollouts_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void rollouts_section(std::string& out, const Report& r, const Marks& marks) {
   if (r.rollouts.empty()) return;
   out += "<h2>Rollouts</h2>\n<table><tr><th>action</th><th>kind</th><th class=\"num\">steps</th>"
          "<th class=\"num\">started</th><th class=\"num\">finished</th><th class=\"num\">paused</th><th>outcome</th></tr>\n";
@@ -61,12 +61,12 @@ void rollouts_section(std::string& out, const Report& r, const std::vector<Stage
   out += "</table>\n";
   for (const RolloutReport& ro : r.rollouts)
     out += fmt::format("<h3>{} <span class=\"note\">share of {} done</span></h3>\n", escape(ro.action), escape(ro.unit)) +
-           share_chart(r, stages, "share of " + ro.unit + " done by " + ro.action + " over time", ro.share_by_bucket) + "\n";
+           share_chart(r, marks, "share of " + ro.unit + " done by " + ro.action + " over time", ro.share_by_bucket) + "\n";
 }
 
 // Restores: how long the tenants hit waited for their data, and how many were back over time next to
 // what their users saw.
-void restores_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void restores_section(std::string& out, const Report& r, const Marks& marks) {
   if (r.restores.empty()) return;
   out += "<h2>Restores</h2>\n<table><tr><th>action</th><th>lost on</th><th class=\"num\">tenants</th>"
          "<th class=\"num\">size</th><th class=\"num\">started</th><th class=\"num\">finished</th>"
@@ -93,14 +93,14 @@ void restores_section(std::string& out, const Report& r, const std::vector<Stage
     out += fmt::format("<h3>{} <span class=\"note\">share of the {} tenants hit that are back (solid) and their users' "
                        "availability (dashed)</span></h3>\n",
                        escape(re.action), re.tenants) +
-           share_chart(r, stages, "share of tenants restored by " + re.action + " over time", re.share_by_bucket,
+           share_chart(r, marks, "share of tenants restored by " + re.action + " over time", re.share_by_bucket,
                        availability) +
            "\n";
   }
 }
 
 // Faults scoped to users: what the users in scope saw beside the others, and when they recovered.
-void scoped_faults_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void scoped_faults_section(std::string& out, const Report& r, const Marks& marks) {
   if (r.scoped_faults.empty()) return;
   out += "<h2>Scoped faults</h2>\n<table><tr><th>fault</th><th class=\"num\">users in scope</th>"
          "<th class=\"num\">began</th><th class=\"num\">ended</th><th class=\"num\">its users recovered</th>"
@@ -121,7 +121,7 @@ void scoped_faults_section(std::string& out, const Report& r, const std::vector<
     if (!sf.began) continue;
     out += fmt::format("<h3>{} <span class=\"note\">availability of its users (solid) and of the others (dashed)</span></h3>\n",
                        escape(sf.fault)) +
-           share_chart(r, stages, "availability of the users " + sf.fault + " hits and of the others over time",
+           share_chart(r, marks, "availability of the users " + sf.fault + " hits and of the others over time",
                        availability(sf.inside_buckets), availability(sf.outside_buckets)) +
            "\n";
   }
@@ -129,7 +129,7 @@ void scoped_faults_section(std::string& out, const Report& r, const std::vector<
 
 // Replicated state: what each promotion lost, where those writes stand, and the time read-only; a
 // chart of the share of the lost writes still awaiting reconciliation and of each bucket read-only.
-void replication_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void replication_section(std::string& out, const Report& r, const Marks& marks) {
   if (r.replication.empty()) return;
   out += "<h2>Replicated state</h2>\n<table><tr><th>service</th><th>mode</th><th class=\"num\">writes</th>"
          "<th class=\"num\">failed over</th><th class=\"num\">lost</th><th class=\"num\">reconciled</th>"
@@ -155,7 +155,7 @@ void replication_section(std::string& out, const Report& r, const std::vector<St
     out += fmt::format("<h3>{} <span class=\"note\">share of the {} lost writes awaiting reconciliation (solid) and of "
                        "each bucket read-only (dashed)</span></h3>\n",
                        escape(rp.service), grouped(rp.writes_lost)) +
-           share_chart(r, stages, "divergent writes of " + rp.service + " awaiting reconciliation over time", awaiting,
+           share_chart(r, marks, "divergent writes of " + rp.service + " awaiting reconciliation over time", awaiting,
                        read_only) +
            "\n";
   }
@@ -163,7 +163,7 @@ void replication_section(std::string& out, const Report& r, const std::vector<St
 
 // Caches that kept bad answers (fault[].poisons_cache): per dependency, how many of its calls were
 // answered from bad entries, and a chart of that share per bucket (it outlasts the fault).
-void poisoned_caches_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void poisoned_caches_section(std::string& out, const Report& r, const Marks& marks) {
   std::vector<const EdgeReport*> poisoned;
   for (const EdgeReport& e : r.edges)
     if (e.poisoned_hits && *e.poisoned_hits > 0) poisoned.push_back(&e);
@@ -184,14 +184,14 @@ void poisoned_caches_section(std::string& out, const Report& r, const std::vecto
     const std::string name = e->from + "->" + e->to;
     out += fmt::format("<h3>{} <span class=\"note\">share of its calls answered from bad cache entries</span></h3>\n",
                        escape(name)) +
-           share_chart(r, stages, "share of the calls of " + name + " answered from bad cache entries over time", share) +
+           share_chart(r, marks, "share of the calls of " + name + " answered from bad cache entries over time", share) +
            "\n";
   }
 }
 
 // Backlogs: what each durable queue kept and replayed, and its length over time (as a share of the
 // most it held).
-void backlogs_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void backlogs_section(std::string& out, const Report& r, const Marks& marks) {
   if (r.backlogs.empty()) return;
   out += "<h2>Backlogs</h2>\n<table><tr><th>dependency</th><th class=\"num\">kept</th><th class=\"num\">most waiting</th>"
          "<th class=\"num\">replayed</th><th class=\"num\">replay rate</th><th class=\"num\">drained</th>"
@@ -210,13 +210,13 @@ void backlogs_section(std::string& out, const Report& r, const std::vector<Stage
     for (std::uint64_t n : b.length_by_bucket) share.push_back(double(n) / double(b.max_length));
     out += fmt::format("<h3>{} <span class=\"note\">calls waiting, as a share of the most ({})</span></h3>\n",
                        escape(b.dependency), grouped(b.max_length)) +
-           share_chart(r, stages, "calls waiting in the backlog of " + b.dependency + " over time", share) + "\n";
+           share_chart(r, marks, "calls waiting in the backlog of " + b.dependency + " over time", share) + "\n";
   }
 }
 
 // Users with sessions: the share of those affected so far that are recovered (served again, and
 // logged in again if they were logged out), and the share still logged out.
-void users_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void users_section(std::string& out, const Report& r, const Marks& marks) {
   if (!r.users || r.users->affected_by_bucket.empty()) return;
   const UsersReport& u = *r.users;
   std::vector<double> recovered, logged_out;
@@ -237,12 +237,12 @@ void users_section(std::string& out, const Report& r, const std::vector<Stage>& 
                      abbreviated(u.logged_out_by_bucket.back()));
   out += "<h3>Recovery of the users <span class=\"note\">share of those affected so far that are recovered (solid) "
          "and that are logged out (dashed)</span></h3>\n" +
-         share_chart(r, stages, "share of affected users recovered over time", recovered, logged_out) + "\n";
+         share_chart(r, marks, "share of affected users recovered over time", recovered, logged_out) + "\n";
 }
 
 // Users' reports within the window at each bucket's end, against the threshold that raises an
 // incident: the curve crosses the line where the users noticed.
-void user_reports_section(std::string& out, const Report& r, const std::vector<Stage>& stages) {
+void user_reports_section(std::string& out, const Report& r, const Marks& marks) {
   if (!r.user_reports) return;
   const UserReportsReport& u = *r.user_reports;
   const auto span = std::size_t(std::max(1.0, std::ceil(u.window / std::max(r.bucket, 1e-9) - 1e-9)));
@@ -276,7 +276,7 @@ void user_reports_section(std::string& out, const Report& r, const std::vector<S
     points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ", f.x(t1), y(in_window[b]));
   }
   if (!points.empty()) svg += "<polyline class=\"availability\" points=\"" + points + "\"/>";
-  stage_markers(svg, f, stages, true);
+  stage_markers(svg, f, marks, true);
   out += svg + "</svg>\n";
 }
 

@@ -38,6 +38,15 @@ ordered_json buckets_json(const std::vector<Counts>& buckets) {
           {"degraded", std::move(degraded)}, {"failed", std::move(failed)}};
 }
 
+// Per-bucket seconds; null in a bucket with nothing measured (nlohmann writes NaN as null).
+void add_latency_by_bucket(ordered_json& out, const LatencyByBucket& l) {
+  if (l.p50.empty()) return;
+  out["p50_by_bucket"] = l.p50;
+  out["p99_by_bucket"] = l.p99;
+  out["p50_all_by_bucket"] = l.p50_all;
+  out["p99_all_by_bucket"] = l.p99_all;
+}
+
 ordered_json series_json(const std::vector<Series>& all) {
   ordered_json out = ordered_json::array();
   for (const Series& s : all) {
@@ -49,7 +58,10 @@ ordered_json series_json(const std::vector<Series>& all) {
                    {"degraded", s.total.degraded},
                    {"failed", s.total.failed},
                    {"latency", latency_json(s.latency)},
+                   {"latency_all", latency_json(s.latency_all)},
                    {"buckets", buckets_json(s.buckets)}});
+    add_latency_by_bucket(out.back(), s.latency_by_bucket);  // features
+    if (!s.sessions_lost_by_bucket.empty()) out.back()["sessions_lost_by_bucket"] = s.sessions_lost_by_bucket;
   }
   return out;
 }
@@ -73,19 +85,28 @@ ordered_json services_json(const std::vector<ServiceReport>& services) {
                    {"failed", s.total.failed},
                    {"errors", std::move(errors)},
                    {"latency", latency_json(s.latency)},
+                   {"latency_all", latency_json(s.latency_all)},
                    {"time_unhealthy", s.time_unhealthy},
                    {"ttr", optional_number(s.ttr)},
                    {"unhealthy_spells", spells_json(s.unhealthy_spells)},
-                   {"buckets", buckets_json(s.buckets)},
-                   {"p99_by_bucket", s.p99_by_bucket},
-                   {"ejected_by_bucket", s.ejected_by_bucket},
-                   {"uptime", s.uptime},
-                   {"downtime", s.downtime},
-                   {"outages", s.outages},
-                   {"time_by_replicas_up", s.time_by_replicas_up},
-                   {"replicas_by_bucket", s.replicas_by_bucket},
-                   {"restarts", s.restarts},
-                   {"crashes", s.crashes}});
+                   {"served", s.served},
+                   {"wasted", s.wasted},
+                   {"wasted_work", s.wasted_work},
+                   {"buckets", buckets_json(s.buckets)}});
+    ordered_json& o = out.back();
+    add_latency_by_bucket(o, s.latency_by_bucket);
+    o["queue_by_bucket"] = s.queue_by_bucket;
+    o["served_by_bucket"] = s.served_by_bucket;
+    o["wasted_by_bucket"] = s.wasted_by_bucket;
+    o["wasted_work_by_bucket"] = s.wasted_work_by_bucket;
+    o["ejected_by_bucket"] = s.ejected_by_bucket;
+    o["uptime"] = s.uptime;
+    o["downtime"] = s.downtime;
+    o["outages"] = s.outages;
+    o["time_by_replicas_up"] = s.time_by_replicas_up;
+    o["replicas_by_bucket"] = s.replicas_by_bucket;
+    o["restarts"] = s.restarts;
+    o["crashes"] = s.crashes;
   }
   return out;
 }
@@ -281,6 +302,23 @@ LatencySummary read_latency(const Node& n) {
   return {n["p50"].number(), n["p95"].number(), n["p99"].number(), n["mean"].number()};
 }
 
+std::vector<double> numbers(const Node& n) {
+  std::vector<double> out;
+  n.for_each([&](const Node& v) { out.push_back(v.number()); });
+  return out;
+}
+
+// Absent (a report of an older version, or a segment) reads as no per-bucket latency.
+LatencyByBucket read_latency_by_bucket(const Node& n) {
+  LatencyByBucket l;
+  if (n.has("p99_by_bucket")) l.p99 = numbers(n["p99_by_bucket"]);
+  if (!n.has("p50_by_bucket")) return l;
+  l.p50 = numbers(n["p50_by_bucket"]);
+  l.p50_all = numbers(n["p50_all_by_bucket"]);
+  l.p99_all = numbers(n["p99_all_by_bucket"]);
+  return l;
+}
+
 Counts read_total(const Node& n) {
   Counts c;
   c.requests = n["requests"].count();
@@ -316,6 +354,9 @@ std::vector<Series> read_series(const Node& n) {
     series.total = read_total(s);
     series.buckets = read_buckets(s["buckets"]);
     series.latency = read_latency(s["latency"]);
+    if (s.has("latency_all")) series.latency_all = read_latency(s["latency_all"]);
+    series.latency_by_bucket = read_latency_by_bucket(s);
+    if (s.has("sessions_lost_by_bucket")) series.sessions_lost_by_bucket = numbers(s["sessions_lost_by_bucket"]);
     out.push_back(std::move(series));
   });
   return out;
@@ -336,8 +377,18 @@ std::vector<ServiceReport> read_services(const Node& n) {
       s["unhealthy_spells"].for_each([&](const Node& sp) {
         service.unhealthy_spells.push_back({sp["start"].number(), sp["recovered"].optional_number()});
       });
+    if (s.has("latency_all")) service.latency_all = read_latency(s["latency_all"]);
     service.buckets = read_buckets(s["buckets"]);
-    s["p99_by_bucket"].for_each([&](const Node& v) { service.p99_by_bucket.push_back(v.number()); });
+    service.latency_by_bucket = read_latency_by_bucket(s);
+    if (s.has("served")) {
+      service.served = s["served"].count();
+      service.wasted = s["wasted"].count();
+      service.wasted_work = s["wasted_work"].number();
+      service.queue_by_bucket = numbers(s["queue_by_bucket"]);
+      s["served_by_bucket"].for_each([&](const Node& v) { service.served_by_bucket.push_back(std::uint32_t(v.count())); });
+      s["wasted_by_bucket"].for_each([&](const Node& v) { service.wasted_by_bucket.push_back(std::uint32_t(v.count())); });
+      service.wasted_work_by_bucket = numbers(s["wasted_work_by_bucket"]);
+    }
     s["ejected_by_bucket"].for_each([&](const Node& v) { service.ejected_by_bucket.push_back(int(v.count())); });
     service.uptime = s["uptime"].number();
     service.outages = s["outages"].count();

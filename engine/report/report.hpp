@@ -28,13 +28,25 @@ struct LatencySummary {
   double p50 = 0, p95 = 0, p99 = 0, mean = 0;  // seconds
 };
 
+// Latency percentiles per bucket, in seconds; NaN in a bucket with nothing to measure. `p50` and
+// `p99` are of successful requests (degraded ones included); `p50_all` and `p99_all` of every
+// request, a failed one counted at the moment its caller saw it fail (at once when refused, at the
+// timeout when nothing answered).
+struct LatencyByBucket {
+  std::vector<double> p50, p99, p50_all, p99_all;
+};
+
 // One user-facing series (a feature, a segment or a region), per bucket and in total.
 struct Series {
   std::string name;
   double slo = 0;  // features only
   Counts total;
   std::vector<Counts> buckets;
-  LatencySummary latency;
+  LatencySummary latency;      // of successful requests (degraded included)
+  LatencySummary latency_all;  // of every request, failed ones included (see LatencyByBucket)
+  // Features only:
+  LatencyByBucket latency_by_bucket;
+  std::vector<double> sessions_lost_by_bucket;  // represented users logged out by a request to it (scenarios with sessions)
 };
 
 struct ServiceReport {
@@ -54,7 +66,16 @@ struct ServiceReport {
   std::vector<Spell> unhealthy_spells;
   std::optional<double> ttr;
   std::vector<Counts> buckets;
-  std::vector<double> p99_by_bucket;  // seconds, 0 when no completed call
+  LatencySummary latency_all;        // of every call to it, failed ones included (see LatencyByBucket)
+  LatencyByBucket latency_by_bucket;  // of the calls to it, as their callers saw them
+  // Its own side: the mean number of calls waiting in its replicas' queues over the bucket; the calls
+  // its workers finished (answered, whatever the answer); of those, the ones finished after their
+  // caller had given up (wasted: nobody used the answer) and the worker-seconds they took.
+  std::vector<double> queue_by_bucket;
+  std::vector<std::uint32_t> served_by_bucket, wasted_by_bucket;
+  std::vector<double> wasted_work_by_bucket;
+  std::uint64_t served = 0, wasted = 0;
+  double wasted_work = 0;  // worker-seconds
   std::vector<int> ejected_by_bucket;  // most replicas ejected by outlier detection during the bucket
   // Time-weighted, from the replicas' own states (host up, process up and ready), whatever the traffic:
   double uptime = 1;                        // share of the run with at least one replica serving

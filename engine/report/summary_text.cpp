@@ -286,11 +286,13 @@ void worst_services(std::string& out, const std::vector<ServiceReport>& services
     w = std::max(w, fit(s->name).size());
     uw = std::max(uw, clock_text(s->time_unhealthy).size());
   }
-  out += fmt::format("\n{:<{}}  {:>12}  {:>8}  {:>{}}  {}\n", "worst services", w + 2, "availability", "p99",
-                     "unhealthy", uw, "errors");
+  // p99: of the successful calls; p99 all: of every call, a failed one when its caller saw it fail.
+  out += fmt::format("\n{:<{}}  {:>12}  {:>8}  {:>8}  {:>{}}  {}\n", "worst services", w + 2, "availability", "p99",
+                     "p99 all", "unhealthy", uw, "errors");
   for (const ServiceReport* s : failing) {
-    std::string row = fmt::format("  {:<{}}  {:>12}  {:>8}  {:>{}}", fit(s->name), w,
-                                  percent_text(s->total.availability()), latency_text(s->latency.p99),
+    std::string row = fmt::format("  {:<{}}  {:>12}  {:>8}  {:>8}  {:>{}}", fit(s->name), w,
+                                  percent_text(s->total.availability()),
+                                  s->total.ok ? latency_text(s->latency.p99) : "-", latency_text(s->latency_all.p99),
                                   clock_text(s->time_unhealthy), uw);
     std::string errors = errors_by_cause(*s);
     // Keep within 100 columns: a long error list continues on its own line under the column.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace faultline {
@@ -21,12 +22,27 @@ std::string csv_field(const std::string& text) {
 }
 
 // Per-bucket state of a service: replicas ejected by outlier detection, calls to it refused by its
-// callers' circuit breakers, replicas serving. Empty for the other kinds of rows.
+// callers' circuit breakers, replicas serving, and its own side (queue, calls served, wasted work).
+// Empty for the other kinds of rows.
 struct ServiceState {
-  const std::vector<int>* ejected = nullptr;
+  const ServiceReport* service = nullptr;
   std::vector<std::uint64_t> circuit_open;
-  const std::vector<int>* replicas = nullptr;
 };
+
+// What a feature or service row has beyond counts: latency per bucket, and a feature's sessions lost.
+struct RowExtras {
+  const LatencyByBucket* latency = nullptr;
+  const std::vector<double>* sessions_lost = nullptr;
+};
+
+std::string number_or_empty(const std::vector<double>& v, std::size_t i) {
+  return i < v.size() && !std::isnan(v[i]) ? fmt::format("{:.9g}", v[i]) : std::string{};
+}
+
+template <class T>
+std::string count_or_empty(const std::vector<T>& v, std::size_t i) {
+  return i < v.size() ? std::to_string(v[i]) : std::string{};
+}
 
 // Bucket i's start and end; the last bucket ends with the run, which need not be a whole number of buckets.
 std::pair<double, double> bucket_span(const Report& r, std::size_t i) {
@@ -64,23 +80,36 @@ std::string row_end(const Report& r, const Tail& t) {
 
 void append_rows(std::string& out, const Report& r, const char* kind, const std::string& name,
                  const std::vector<Counts>& buckets, const ServiceState& service = {},
-                 const std::vector<double>* share = nullptr) {
+                 const std::vector<double>* share = nullptr, const RowExtras& extras = {}) {
   const std::string label = csv_field(name);
   for (std::size_t i = 0; i < buckets.size(); ++i) {
     const Counts& c = buckets[i];
     const auto [t_start, t_end] = bucket_span(r, i);
     std::string availability = c.requests ? fmt::format("{:.9g}", c.availability()) : "";
-    std::string ejected, circuit_open, replicas;
-    if (service.ejected) {
-      ejected = i < service.ejected->size() ? std::to_string((*service.ejected)[i]) : "0";
+    std::string ejected, circuit_open, replicas, queue, served, throughput, wasted, wasted_work;
+    if (const ServiceReport* s = service.service) {
+      ejected = i < s->ejected_by_bucket.size() ? std::to_string(s->ejected_by_bucket[i]) : "0";
       circuit_open = i < service.circuit_open.size() ? std::to_string(service.circuit_open[i]) : "0";
       // Unknown (a report without the per-bucket count) is empty, not a service with no replica.
-      if (i < service.replicas->size()) replicas = std::to_string((*service.replicas)[i]);
+      replicas = count_or_empty(s->replicas_by_bucket, i);
+      queue = number_or_empty(s->queue_by_bucket, i);
+      served = count_or_empty(s->served_by_bucket, i);
+      if (i < s->served_by_bucket.size() && t_end > t_start)
+        throughput = fmt::format("{:.9g}", double(s->served_by_bucket[i]) / (t_end - t_start));
+      wasted = count_or_empty(s->wasted_by_bucket, i);
+      wasted_work = number_or_empty(s->wasted_work_by_bucket, i);
     }
-    out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{},{},{},{}", t_start, t_end, kind, label, c.requests,
-                       c.ok, c.degraded, c.failed, availability, ejected, circuit_open, replicas);
+    std::string latency = ",,,";
+    if (const LatencyByBucket* l = extras.latency; l && !l->p50.empty())
+      latency = fmt::format("{},{},{},{}", number_or_empty(l->p50, i), number_or_empty(l->p99, i),
+                            number_or_empty(l->p50_all, i), number_or_empty(l->p99_all, i));
+    out += fmt::format("{:.9g},{:.9g},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", t_start, t_end, kind, label,
+                       c.requests, c.ok, c.degraded, c.failed, availability, ejected, circuit_open, replicas, latency,
+                       queue, served, throughput, wasted, wasted_work);
     Tail tail;
     if (share && i < share->size()) tail.share = fmt::format("{:.9g}", (*share)[i]);
+    if (extras.sessions_lost && i < extras.sessions_lost->size())
+      tail.users = fmt::format("{:.9g},,,", (*extras.sessions_lost)[i]);
     out += row_end(r, tail);
   }
 }
@@ -89,7 +118,7 @@ void append_rows(std::string& out, const Report& r, const char* kind, const std:
 void append_bare_row(std::string& out, const Report& r, std::size_t i, const char* kind, const std::string& label,
                      const Tail& tail) {
   const auto [t_start, t_end] = bucket_span(r, i);
-  out += fmt::format("{:.9g},{:.9g},{},{},,,,,,,,", t_start, t_end, kind, label);
+  out += fmt::format("{:.9g},{:.9g},{},{},,,,,,,,,,,,,,,,,", t_start, t_end, kind, label);
   out += row_end(r, tail);
 }
 
@@ -149,25 +178,27 @@ void append_backlog_rows(std::string& out, const Report& r, const BacklogReport&
 }  // namespace
 
 std::string timeline_csv(const Report& r) {
-  std::string out = "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas";
+  std::string out =
+      "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas,"
+      "p50,p99,p50_all,p99_all,queue,served,throughput,wasted,wasted_work";
   out += r.resources.empty() ? "" : ",utilisation,backlog,limit_hits";
   out += r.rollouts.empty() && r.restores.empty() ? "" : ",share_done";
   out += r.users ? ",sessions_lost,logged_out,users_affected,users_recovered" : "";
   out += r.replication.empty() ? "" : ",writes,writes_lost,writes_refused,writes_awaiting,read_only";
   out += r.backlogs.empty() ? "\n" : ",backlog_kept,backlog_replayed,backlog_length\n";
-  for (const Series& s : r.features) append_rows(out, r, "feature", s.name, s.buckets);
+  for (const Series& s : r.features)
+    append_rows(out, r, "feature", s.name, s.buckets, {}, nullptr, {&s.latency_by_bucket, &s.sessions_lost_by_bucket});
   for (const Series& s : r.segments) append_rows(out, r, "segment", s.name, s.buckets);
   for (const Series& s : r.regions) append_rows(out, r, "region", s.name, s.buckets);
   for (const ServiceReport& s : r.services) {
     ServiceState state;
-    state.ejected = &s.ejected_by_bucket;
-    state.replicas = &s.replicas_by_bucket;
+    state.service = &s;
     state.circuit_open.assign(s.buckets.size(), 0);
     for (const EdgeReport& e : r.edges)
       if (e.to == s.name)
         for (std::size_t b = 0; b < e.circuit_open_by_bucket.size() && b < s.buckets.size(); ++b)
           state.circuit_open[b] += e.circuit_open_by_bucket[b];
-    append_rows(out, r, "service", s.name, s.buckets, state);
+    append_rows(out, r, "service", s.name, s.buckets, state, nullptr, {&s.latency_by_bucket, nullptr});
   }
   for (const ResourceReport& res : r.resources) append_resource_rows(out, r, res);
   for (const RolloutReport& ro : r.rollouts) append_rollout_rows(out, r, ro);

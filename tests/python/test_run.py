@@ -56,22 +56,47 @@ def test_the_demo_matches_faultline_demo(cli, tmp_path):
     assert result.to_json() == printed.stdout
 
 
+def tiny_result_sessions(timeline_csv):
+    """The sessions lost over the run, from the users' rows of a timeline.csv."""
+    users = timeline_csv[timeline_csv.kind == "users"]
+    return users.sessions_lost.astype(float).sum()
+
+
 def test_timeline_matches_the_cli_timeline_csv(tiny, tiny_path, cli, tmp_path):
     import pandas as pd
 
     subprocess.run([str(cli), "run", str(tiny_path), "--seed", "2", "--out", str(tmp_path), "--quiet"],
                    capture_output=True, check=True, timeout=120)
-    from_csv = pd.read_csv(tmp_path / "timeline.csv", keep_default_na=False,
-                           na_values={c: [""] for c in ("availability", "ejected", "circuit_open", "replicas")})
+    numeric = ("availability", "ejected", "circuit_open", "replicas", "p50", "p99", "p50_all", "p99_all", "queue",
+               "served", "throughput", "wasted", "wasted_work", "sessions_lost")
+    from_csv = pd.read_csv(tmp_path / "timeline.csv", keep_default_na=False, na_values={c: [""] for c in numeric})
     timeline = faultline.run(tiny, seed=2).timeline
     # Result.timeline holds the series rows; the file's extra groups (here the users' state, the tiny
-    # scenario having sessions) come after its columns and are in Result.users.
-    assert list(from_csv.columns[:len(timeline.columns)]) == list(timeline.columns)
+    # scenario having sessions) come after its columns and are in Result.users, but for the sessions
+    # each feature lost, which the timeline has too.
+    assert list(from_csv.columns[:21]) == list(timeline.columns[:21])
+    assert list(timeline.columns[21:]) == ["sessions_lost"]
+    assert timeline[timeline.kind == "feature"].sessions_lost.sum() == pytest.approx(tiny_result_sessions(from_csv))
     series = from_csv[from_csv["kind"].isin(["feature", "segment", "region", "service"])]
     series = series[list(timeline.columns)].reset_index(drop=True)
     # The users' rows leave the count columns empty, so they were read as text.
     series = series.astype({c: "int64" for c in ("requests", "ok", "degraded", "failed")})
     pd.testing.assert_frame_equal(timeline, series, check_dtype=False, rtol=1e-8)
+
+
+def test_timeline_latency_counts_failed_requests_only_in_the_all_columns(tiny_result):
+    timeline = tiny_result.timeline
+    play = timeline[(timeline.kind == "feature") & (timeline.name == "play")]
+    # During the crash every request fails: there is no successful one to measure (NaN, not a fast
+    # 0), while the latency of all requests says what users waited; before it the two agree.
+    during_crash = play[(play.t_start >= 150) & (play.t_end <= 270)]
+    assert during_crash.p99.isna().all()
+    assert (during_crash.p99_all > 0).all()
+    assert play.p99_all.iloc[0] == play.p99.iloc[0]
+    storage = timeline[(timeline.kind == "service") & (timeline.name == "storage")]
+    assert (storage.served >= 0).all() and storage.served.sum() > 0
+    assert (storage.throughput * (storage.t_end - storage.t_start)).round().astype(int).tolist() == storage.served.tolist()
+    assert (storage.queue >= 0).all()
 
 
 def test_many_runs_in_one_interpreter(tiny):
@@ -163,11 +188,13 @@ def test_status_updates_table(tiny_result):
 def test_timeline_has_one_row_per_bucket_per_series(tiny_result):
     timeline = tiny_result.timeline
     assert list(timeline.columns) == ["t_start", "t_end", "kind", "name", "requests", "ok", "degraded", "failed",
-                                      "availability", "ejected", "circuit_open", "replicas"]
+                                      "availability", "ejected", "circuit_open", "replicas", "p50", "p99", "p50_all",
+                                      "p99_all", "queue", "served", "throughput", "wasted", "wasted_work",
+                                      "sessions_lost"]
     # Counts are integers: the service-only ones nullable (<NA> on feature rows), not floats.
     for column in ("requests", "ok", "degraded", "failed"):
         assert timeline[column].dtype == "int64", column
-    for column in ("ejected", "circuit_open", "replicas"):
+    for column in ("ejected", "circuit_open", "replicas", "served", "wasted"):
         assert str(timeline[column].dtype) == "Int64", column
     buckets = 900 // 30
     kinds = set(map(tuple, timeline[["kind", "name"]].drop_duplicates().to_numpy()))
@@ -183,6 +210,7 @@ def test_timeline_has_one_row_per_bucket_per_series(tiny_result):
     assert (during_crash.availability < 0.5).all()
     assert play.availability.iloc[0] == 1.0
     assert play.replicas.isna().all()  # a service's column
+    assert play.queue.isna().all()
     storage = timeline[(timeline.kind == "service") & (timeline.name == "storage")]
     assert storage.replicas.iloc[0] == 2
     assert (storage[(storage.t_start >= 150) & (storage.t_end <= 270)].replicas == 0).all()  # both crashed

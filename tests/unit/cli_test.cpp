@@ -153,7 +153,8 @@ TEST_CASE("cli: run prints the summary and writes the three report files", "[cli
   CHECK(report["provenance"]["seed"] == 3);
   CHECK(report["provenance"]["scenario_name"] == "cli-minimal");
   CHECK(lines_of(file_contents(cli.dir() / "reports/a/timeline.csv"))[0] ==
-        "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas");
+        "t_start,t_end,kind,name,requests,ok,degraded,failed,availability,ejected,circuit_open,replicas,"
+        "p50,p99,p50_all,p99_all,queue,served,throughput,wasted,wasted_work");
   CHECK_THAT(file_contents(cli.dir() / "reports/a/report.html"), Contains("<svg"));
 }
 

@@ -151,7 +151,7 @@ TEST_CASE("slowdown multiplies the service time of the replicas it hits", "[faul
   Fault& slow = add_fault(s, "cpu", FaultKind::slowdown, "db", 100, 100);
   slow.factor = 4;
 
-  const auto p99 = [](const Report& r, int b) { return service(r, "db").p99_by_bucket[std::size_t(b)]; };
+  const auto p99 = [](const Report& r, int b) { return service(r, "db").latency_by_bucket.p99[std::size_t(b)]; };
   SECTION("on a service") {
     Report r = run_without_kernel(s, 1);
     CHECK(p99(r, 15) / p99(r, 5) == Approx(40.4 / 10.4).epsilon(0.08));

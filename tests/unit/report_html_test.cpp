@@ -43,6 +43,51 @@ TEST_CASE("the HTML report charts every feature with its SLO and the incident st
   CHECK_THAT(html, !Contains(">diagnosed</tspan>"));
 }
 
+TEST_CASE("the HTML report charts each feature's latency next to its availability", "[report][html]") {
+  const std::string html = report_html(sample_report());
+  // play has per-bucket latency, search none: one latency chart, right after play's availability chart.
+  CHECK(occurrences(html, "aria-label=\"latency of ") == 1);
+  const auto availability = html.find("aria-label=\"availability of play");
+  const auto latency = html.find("aria-label=\"latency of play");
+  REQUIRE(latency != std::string::npos);
+  CHECK(latency > availability);
+  CHECK(latency < html.find("aria-label=\"availability of search"));
+  for (const char* line : {"class=\"p50\"", "class=\"p99\"", "class=\"p99-all\""}) CHECK_THAT(html, Contains(line));
+  // Decade ticks on a logarithmic axis from play's 0.1 s to its 4 s.
+  CHECK_THAT(html, Contains(">100 ms</text>"));
+  CHECK_THAT(html, Contains(">10 s</text>"));
+  CHECK_THAT(html, Contains("p99 of all requests (a failed one at the moment the user saw it fail)"));
+  // The features table gives both p99s, with what each is of.
+  CHECK_THAT(html, Contains("title=\"of successful requests (degraded included)\">p99</th>"));
+  CHECK_THAT(html, Contains(">4.00s</td>"));
+}
+
+TEST_CASE("the HTML report draws the faults' windows on every chart", "[report][html]") {
+  Report r = sample_report();
+  r.events.push_back({1500, "fault_end", "storage-crash", "duration elapsed"});
+  const std::string html = report_html(r);
+  // Every chart over time (not the TTR's breakdown bar): two availability charts, a latency chart,
+  // the services' heat strip.
+  const std::size_t charts = occurrences(html, " over time\">");
+  CHECK(charts == 4);
+  CHECK(occurrences(html, "<rect class=\"fault-window\"") == charts);
+  CHECK_THAT(html, Contains("<title>fault storage-crash from +20:00 to +25:00</title>"));
+  // A fault that never ended runs to the end of the run.
+  CHECK_THAT(report_html(sample_report()), Contains("<title>fault storage-crash from +20:00 to the end of the run</title>"));
+}
+
+TEST_CASE("the HTML report lists the services' queues and wasted work where there were some", "[report][html]") {
+  const std::string html = report_html(sample_report());
+  CHECK_THAT(html, Contains("<h3>Queues and wasted work"));
+  CHECK_THAT(html, Contains("<td>storage</td><td class=\"num\">1,990</td>"));
+  Report calm = sample_report();
+  for (ServiceReport& s : calm.services) {
+    s.queue_by_bucket.assign(s.buckets.size(), 0);
+    s.wasted = 0;
+  }
+  CHECK_THAT(report_html(calm), !Contains("Queues and wasted work"));
+}
+
 TEST_CASE("the HTML report has the services' heat strip, the propagation chain, events and provenance",
           "[report][html]") {
   const std::string html = report_html(sample_report());

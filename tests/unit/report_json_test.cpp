@@ -147,7 +147,7 @@ TEST_CASE("report_from_json is the exact inverse of report_to_json", "[report][j
   CHECK(back.incident.detected_by == "play-availability");
   REQUIRE(back.services.size() == 3);
   CHECK(back.services[0].errors == original.services[0].errors);
-  CHECK(back.services[0].p99_by_bucket == original.services[0].p99_by_bucket);
+  CHECK(back.services[0].latency_by_bucket.p99 == original.services[0].latency_by_bucket.p99);
   CHECK(back.services[0].ttr == std::optional<double>(900));
   CHECK_FALSE(back.services[1].ttr.has_value());
   REQUIRE(back.features[0].buckets.size() == 6);
@@ -165,6 +165,26 @@ TEST_CASE("report_from_json is the exact inverse of report_to_json", "[report][j
   CHECK_FALSE(back.status_updates[1].eta.has_value());
   CHECK(back.status_updates[1].message == original.status_updates[1].message);
   CHECK(back.status_updates[1].channel == "fallback");
+  // The per-bucket series of item 5: latencies (a bucket without requests stays NaN), queue, work.
+  const LatencyByBucket& play = back.features[0].latency_by_bucket;
+  CHECK(play.p99_all[3] == original.features[0].latency_by_bucket.p99_all[3]);
+  CHECK(std::isnan(play.p50[4]));
+  CHECK(back.features[0].latency_all.p99 == 4.0);
+  CHECK(back.services[0].queue_by_bucket == original.services[0].queue_by_bucket);
+  CHECK(back.services[0].wasted_work_by_bucket == original.services[0].wasted_work_by_bucket);
+  CHECK(back.services[0].served == 1990);
+  CHECK(back.services[0].wasted == 42);
+}
+
+TEST_CASE("report JSON writes per-bucket latency with null where nothing was measured", "[report][json]") {
+  const auto j = nlohmann::json::parse(report_to_json(sample_report()));
+  const auto& play = j["features"][0];
+  CHECK(play["p99_all_by_bucket"][2] == 4.0);
+  CHECK(play["p50_by_bucket"][4].is_null());
+  CHECK(play["latency_all"]["p99"] == 4.0);
+  CHECK_FALSE(j["segments"][0].contains("p50_by_bucket"));  // features and services only
+  CHECK(j["services"][0]["wasted_by_bucket"][2] == 40);
+  CHECK(j["services"][0]["queue_by_bucket"][2] == 12.25);
 }
 
 TEST_CASE("the incident notes round-trip", "[report][json]") {

@@ -35,17 +35,19 @@ inline Report sample_report() {
   r.incident.acknowledged_via = "fallback";
   r.incidents = {r.incident};
 
-  Series play{"play", 0.999, counts(600, 520, 30), {}, {0.1 + 0.2, 0.5, 1.0 / 3.0, 0.125}};
+  Series play{"play", 0.999, counts(600, 520, 30), {}, {0.1 + 0.2, 0.5, 1.0 / 3.0, 0.125}, {0.3, 2.5, 4.0, 0.9}, {}, {}};
   play.buckets = {counts(100, 100), counts(100, 100), counts(100, 40, 30), counts(100, 80),
                   counts(0, 0),     counts(200, 200)};
-  Series search{"search", 0.99, counts(400, 380, 20), {}, {0.01, 0.02, 0.03, 0.015}};
+  const double none = std::numeric_limits<double>::quiet_NaN();  // a bucket without requests
+  play.latency_by_bucket = {{0.1, 0.1, 0.4, 0.2, none, 0.1}, {0.2, 0.2, 1.0, 0.5, none, 0.2},
+                            {0.1, 0.1, 2.0, 0.3, none, 0.1}, {0.2, 0.2, 4.0, 0.9, none, 0.2}};  Series search{"search", 0.99, counts(400, 380, 20), {}, {0.01, 0.02, 0.03, 0.015}, {0.01, 0.02, 0.03, 0.015}, {}, {}};
   search.buckets = {counts(60, 60), counts(60, 60), counts(80, 60, 20), counts(60, 60), counts(70, 70),
                     counts(70, 70)};
   r.features = {play, search};
-  Series consumers{"consumers", 0, counts(700, 620), play.buckets, {}};
-  Series businesses{"businesses, shops", 0, counts(300, 280), search.buckets, {}};
+  Series consumers{"consumers", 0, counts(700, 620), play.buckets, {}, {}, {}, {}};
+  Series businesses{"businesses, shops", 0, counts(300, 280), search.buckets, {}, {}, {}, {}};
   r.segments = {consumers, businesses};
-  Series eu{"eu", 0, r.summary.requests, play.buckets, {}};
+  Series eu{"eu", 0, r.summary.requests, play.buckets, {}, {}, {}, {}};
   r.regions = {eu};
 
   ServiceReport storage;
@@ -58,7 +60,16 @@ inline Report sample_report() {
   storage.ttr = 900;
   storage.buckets = {counts(300, 300), counts(300, 300), counts(400, 300), counts(300, 300),
                      counts(300, 300), counts(400, 400)};
-  storage.p99_by_bucket = {0.004, 0.004, 1.5, 0.2, 0.004, 0.004};
+  storage.latency_by_bucket = {{0.002, 0.002, 0.9, 0.1, 0.002, 0.002}, {0.004, 0.004, 1.5, 0.2, 0.004, 0.004},
+                               {0.002, 0.002, 1.0, 0.1, 0.002, 0.002}, {0.004, 0.004, 2.0, 0.3, 0.004, 0.004}};
+  storage.latency_all = {0.002, 0.01, 2.0, 0.07};
+  storage.queue_by_bucket = {0, 0.5, 12.25, 3, 0, 0};
+  storage.served_by_bucket = {300, 300, 390, 300, 300, 400};
+  storage.wasted_by_bucket = {0, 0, 40, 2, 0, 0};
+  storage.wasted_work_by_bucket = {0, 0, 6.5, 0.25, 0, 0};
+  storage.served = 1990;
+  storage.wasted = 42;
+  storage.wasted_work = 6.75;
   storage.uptime = 1 - 330.0 / 3500;
   storage.downtime = 330;
   storage.outages = 1;

@@ -75,3 +75,23 @@ TEST_CASE("a bounded queue matches the M/M/c/K blocking probability", "[verifica
   CHECK(expected == Approx(2.0 / 11));  // the formula itself, a = 2, c = 2, K = 5
   CHECK(blocked == Approx(expected).epsilon(0.05));
 }
+
+TEST_CASE("the per-bucket queue length and throughput of M/M/1 and M/M/4 match Lq and lambda", "[verification][queueing]") {
+  for (const auto& [lambda, workers] : {std::pair{80.0, 1}, std::pair{320.0, 4}}) {
+    const double mu = 100;
+    Report r = simulate_isolated(single_queue(lambda, mu, workers, 10000000, 20000), 15);
+    const ServiceReport& server = service(r, "server");
+    // Little's law on the waiting line: Lq = lambda * Wq, Wq = W - 1/mu (Erlang C).
+    const double lq = lambda * (erlang_c_response(lambda, mu, workers) - 1 / mu);
+    if (workers == 1) CHECK(lq == Approx(3.2));  // rho^2 / (1 - rho) at rho = 0.8
+    double queued = 0;
+    std::uint64_t served = 0;
+    for (std::size_t b = 0; b < server.buckets.size(); ++b) {
+      queued += server.queue_by_bucket[b];  // every bucket is 60 s: the mean of means is the mean
+      served += server.served_by_bucket[b];
+    }
+    CHECK(queued / double(server.buckets.size()) == Approx(lq).epsilon(0.05));
+    CHECK(double(served) / r.duration == Approx(lambda).epsilon(0.01));
+    CHECK(server.wasted == 0);  // the client waits for every answer
+  }
+}

@@ -19,7 +19,11 @@ INCIDENT_DURATIONS = ("ttd", "tta", "ttm", "ttr")
 TTR_STAGES = ("detection", "acknowledgement", "diagnosis", "mitigation", "recovery")
 
 _TIMELINE_COLUMNS = ["t_start", "t_end", "kind", "name", "requests", "ok", "degraded", "failed", "availability",
-                     "ejected", "circuit_open", "replicas"]
+                     "ejected", "circuit_open", "replicas", "p50", "p99", "p50_all", "p99_all", "queue", "served",
+                     "throughput", "wasted", "wasted_work"]
+# Per-bucket latency (seconds) in a feature's or service's report, by timeline column.
+_LATENCY_COLUMNS = (("p50", "p50_by_bucket"), ("p99", "p99_by_bucket"), ("p50_all", "p50_all_by_bucket"),
+                    ("p99_all", "p99_all_by_bucket"))
 _STATUS_UPDATE_COLUMNS = ["time", "state", "message", "eta", "channel"]
 _INCIDENT_COLUMNS = [*INCIDENT_STAGES, "ttr", "detected_by", "mitigated_by", *TTR_STAGES]
 # Report sections with per-bucket counts, and the kind each gets in the timeline (as in timeline.csv).
@@ -36,6 +40,18 @@ def _bucket_counts(buckets):
     with np.errstate(invalid="ignore", divide="ignore"):
         availability = np.where(counts["requests"] > 0, counts["ok"] / counts["requests"], np.nan)
     return counts, availability
+
+def _floats(values, n):
+    """A report's per-bucket numbers as n floats, None (JSON null) as NaN; all NaN when absent."""
+    import numpy as np
+
+    if values is None:
+        return np.full(n, np.nan)
+    out = np.full(n, np.nan)
+    known = np.asarray([np.nan if v is None else v for v in values[:n]], dtype=float)
+    out[:len(known)] = known
+    return out
+
 
 class Result:
     """One simulation run. Made by :func:`faultline.run`, or from a report the CLI wrote:
@@ -96,11 +112,23 @@ class Result:
         (NaN in a bucket without requests), and for services ejected (replicas ejected by outlier
         detection), circuit_open (calls to it refused by its callers' circuit breakers) and replicas
         (serving at the end of the bucket), as nullable integers (``Int64``), <NA> otherwise.
+
+        For features and services, p50 and p99 are the latency (seconds) of the bucket's successful
+        requests (degraded ones included), p50_all and p99_all of all of them, a failed one at the time
+        its caller saw it fail; NaN where nothing was measured. For services, queue is the mean number
+        of calls waiting in its replicas' queues over the bucket, served the calls its workers finished
+        (``Int64``), throughput those per second, wasted the ones finished after their caller had given
+        up (``Int64``) and wasted_work the worker-seconds they took.
+
+        A scenario with sessions (a status mapped to ``logout``) adds sessions_lost: for a feature, the
+        represented users its requests logged out in the bucket; NaN on other rows.
         """
         import numpy as np
         import pandas as pd
 
         parts = []
+        sessions = self._report.get("users") is not None
+        columns = _TIMELINE_COLUMNS + (["sessions_lost"] if sessions else [])
         for section, kind in _TIMELINE_SECTIONS:
             for series in self._report[section]:
                 counts, availability = _bucket_counts(series["buckets"])
@@ -118,14 +146,25 @@ class Result:
                     # As in timeline.csv: unknown (no per-bucket count) stays NaN rather than 0 replicas.
                     known = np.asarray(series.get("replicas_by_bucket", [])[:n], dtype=float)
                     replicas[:len(known)] = known
+                latency = {column: _floats(series.get(key), n) for column, key in _LATENCY_COLUMNS}
+                work = {c: np.full(n, np.nan) for c in ("queue", "served", "throughput", "wasted", "wasted_work")}
+                if kind == "service" and "served_by_bucket" in series:
+                    work["queue"] = _floats(series["queue_by_bucket"], n)
+                    work["served"] = _floats(series["served_by_bucket"], n)
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        work["throughput"] = work["served"] / (t_end - t_start)
+                    work["wasted"] = _floats(series["wasted_by_bucket"], n)
+                    work["wasted_work"] = _floats(series["wasted_work_by_bucket"], n)
+                if sessions:
+                    work["sessions_lost"] = _floats(series.get("sessions_lost_by_bucket"), n)
                 parts.append(pd.DataFrame({"t_start": t_start, "t_end": t_end, "kind": kind, "name": series["name"],
                                            **counts, "availability": availability, "ejected": ejected,
-                                           "circuit_open": circuit_open, "replicas": replicas}))
+                                           "circuit_open": circuit_open, "replicas": replicas, **latency, **work}))
         if not parts:
-            return pd.DataFrame({c: [] for c in _TIMELINE_COLUMNS})
+            return pd.DataFrame({c: [] for c in columns})
         # Counts are whole numbers: pandas' nullable integers, <NA> where a column does not apply.
-        return pd.concat(parts, ignore_index=True)[_TIMELINE_COLUMNS].astype(
-            {"ejected": "Int64", "circuit_open": "Int64", "replicas": "Int64"})
+        return pd.concat(parts, ignore_index=True)[columns].astype(
+            {"ejected": "Int64", "circuit_open": "Int64", "replicas": "Int64", "served": "Int64", "wasted": "Int64"})
 
     @functools.cached_property
     def unhealthy_spells(self):
