@@ -6,6 +6,7 @@
 #include "experiment/parameter_grid.hpp"
 #include "experiment/sweep.hpp"
 #include "io/loader.hpp"
+#include "io/scenario_tables.hpp"
 #include "report/json.hpp"
 #include "scenario/errors.hpp"
 #include "simulation/simulation.hpp"
@@ -299,6 +300,15 @@ PYBIND11_MODULE(_faultline, m) {
   m.def("describe_scenario", &describe_scenario, py::arg("text"), py::arg("origin"), py::arg("overrides"),
         "Load the scenario text with the overrides (KEY, VALUE text) applied; raise ScenarioError with every "
         "diagnostic, or return its name, description, duration, seed, bucket, applied overrides and warnings.");
+  m.def(
+      "scenario_tables",
+      [](const std::string& text, const std::string& origin, const Overrides& overrides) {
+        py::gil_scoped_release unlocked;
+        return scenario_tables_json(text, origin, overrides);
+      },
+      py::arg("text"), py::arg("origin"), py::arg("overrides"),
+      "The scenario's tables as JSON text: every key the schema declares, as given (after the overrides) or its "
+      "default, durations in seconds; raise ScenarioError as describe_scenario does.");
   m.def("simulate", &simulate_to_json, py::arg("text"), py::arg("origin"), py::arg("overrides"), py::arg("seed"),
         "Load and simulate the scenario in a forked child (the GIL is released meanwhile); return report.json's "
         "text, byte for byte what `faultline run --format json` prints.");

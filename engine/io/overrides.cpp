@@ -27,16 +27,6 @@ toml::table parse_value(const std::string& text) {
   return as_string;
 }
 
-// What an element of an array of tables is called in a key path: its `name`, or for a dependency
-// (which has none) "from->to".
-std::optional<std::string> element_name(const toml::table& element) {
-  if (const auto* name = element.get_as<std::string>("name")) return name->get();
-  const auto* from = element.get_as<std::string>("from");
-  const auto* to = element.get_as<std::string>("to");
-  if (from && to) return from->get() + "->" + to->get();
-  return std::nullopt;
-}
-
 // Sets `key` to `value` in the tree; the reason it cannot, otherwise. Copying the value drops its
 // source position, which is how diagnostics later know it came from --set.
 std::optional<std::string> set_value(toml::table& root, std::string_view key, const toml::node& value) {
@@ -85,7 +75,7 @@ std::optional<std::string> set_value(toml::table& root, std::string_view key, co
       std::size_t best_length = 0, same = 0;
       std::vector<std::string> known;
       for (toml::node& element : *array) {
-        const std::optional<std::string> name = element_name(*element.as_table());
+        const std::optional<std::string> name = element_name(*element.as_table(), segment);
         if (!name) continue;
         const std::string& n = *name;
         known.push_back(n);

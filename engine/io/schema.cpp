@@ -909,7 +909,8 @@ them), the users and their traffic, the faults injected and the people and autom
 `faultline validate FILE` checks one without running it. Every key is listed below with its type,
 unit, default and bounds; a key not listed here is an error, as is a key that does not apply (a
 `fallback` on a hard dependency, a `rate` on a latency fault). Every error names the file, line,
-column and key path (`dependency[3].to`), and all errors are reported at once.
+column and key path, entries named as you named them (`service.db.replicas`, `dependency.api->db.to`;
+by index, `fault[2].at`, when an entry has no name or shares it), and all errors are reported at once.
 
 ## Conventions
 

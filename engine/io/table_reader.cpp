@@ -475,11 +475,33 @@ std::vector<TableReader> TableReader::tables(std::string_view key) {
     return out;
   }
   const std::string element_schema = join(schema_path_, fmt::format("{}[]", key));
+  // Each element is called what the user called it, as overrides address it (`service.db`,
+  // `dependency.api->db`); by its index when it has no usable name or shares it with another.
+  std::vector<std::optional<std::string>> names;
+  std::map<std::string, int> uses;
+  for (const toml::node& element : *a) {
+    std::optional<std::string> name = element_name(*element.as_table(), key);
+    if (name && !is_valid_name(*name) && name->find("->") == std::string::npos) name.reset();
+    if (name) ++uses[*name];
+    names.push_back(std::move(name));
+  }
   for (std::size_t i = 0; i < a->size(); ++i) {
     const toml::table& element = *a->get(i)->as_table();
-    out.emplace_back(&element, element.source(), fmt::format("{}[{}]", path_of(key), i), element_schema, *out_);
+    const bool by_name = names[i] && uses[*names[i]] == 1;
+    out.emplace_back(&element, element.source(),
+                     by_name ? fmt::format("{}.{}", path_of(key), *names[i]) : fmt::format("{}[{}]", path_of(key), i),
+                     element_schema, *out_);
   }
   return out;
+}
+
+std::optional<std::string> element_name(const toml::table& element, std::string_view array) {
+  if (const auto* name = element.get_as<std::string>("name")) return name->get();
+  if (array != "dependency") return std::nullopt;
+  const auto* from = element.get_as<std::string>("from");
+  const auto* to = element.get_as<std::string>("to");
+  if (from && to) return from->get() + "->" + to->get();
+  return std::nullopt;
 }
 
 }  // namespace faultline

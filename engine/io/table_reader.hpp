@@ -18,11 +18,15 @@
 
 namespace faultline {
 
+// What an element of the array of tables `array` is called in a key path: its `name`, or for a
+// dependency (which has none) "from->to"; nullopt when it has neither.
+std::optional<std::string> element_name(const toml::table& element, std::string_view array);
+
 class TableReader {
  public:
   // `table` may be null: an optional table that is absent reads as empty (every key its default).
   // `where` is the table's position, used for keys missing from it. `key_path` is what diagnostics
-  // show ("service[2]"), `schema_path` the row prefix it is checked against ("service[]").
+  // show ("service.db", "service[2]"), `schema_path` the row prefix it is checked against ("service[]").
   // Reports unknown keys at once.
   TableReader(const toml::table* table, toml::source_region where, std::string key_path, std::string schema_path,
               DiagnosticList& out);

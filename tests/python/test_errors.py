@@ -27,8 +27,8 @@ def test_bad_file_reports_every_mistake_with_line_column_and_key(tmp_path, tiny_
     assert isinstance(error, ValueError)
     where = [(d.file, d.line, d.column, d.key) for d in error.diagnostics]
     assert where == [
-        (str(path), line_of(text, "replicaz"), 1, "service[1].replicaz"),
-        (str(path), line_of(text, 'to = "storag"'), 6, "dependency[0].to"),
+        (str(path), line_of(text, "replicaz"), 1, "service.storage.replicaz"),
+        (str(path), line_of(text, 'to = "storag"'), 6, "dependency.frontend->storag.to"),
     ]
     assert "storag" in error.diagnostics[1].message and "known: frontend, storage" in error.diagnostics[1].message
     # The error itself carries the first diagnostic's position.
@@ -36,7 +36,7 @@ def test_bad_file_reports_every_mistake_with_line_column_and_key(tmp_path, tiny_
     assert error.message == error.diagnostics[0].message
     # str() is every diagnostic as the CLI prints them.
     assert str(error).splitlines() == [str(d) for d in error.diagnostics]
-    assert str(error).splitlines()[0].startswith(f"{path}:{where[0][1]}:1: error: service[1].replicaz: ")
+    assert str(error).splitlines()[0].startswith(f"{path}:{where[0][1]}:1: error: service.storage.replicaz: ")
 
 
 def test_toml_syntax_error_points_at_the_line(tmp_path, tiny_text):
@@ -77,7 +77,7 @@ name = "nonsense"
 metric = "feature.play.availability"
 below = 1.5
 """
-    with pytest.warns(faultline.ScenarioWarning, match=r"monitor\[\d+\]\.below.*always true"):
+    with pytest.warns(faultline.ScenarioWarning, match=r"monitor\.nonsense\.below.*always true"):
         sc = faultline.load_text(risky, "risky.toml")
     (w,) = sc.warnings
     assert w.warning and w.key.endswith(".below") and w.line > 0 and w.file == "risky.toml"
@@ -97,7 +97,7 @@ def test_override_with_an_invalid_value_is_reported_against_set(tiny):
     with pytest.raises(faultline.ScenarioError) as caught:
         tiny.with_overrides({"service.storage.replicas": "many"})
     error = caught.value
-    assert (error.file, error.line, error.column, error.key) == ("<--set>", 0, 0, "service[1].replicas")
+    assert (error.file, error.line, error.column, error.key) == ("<--set>", 0, 0, "service.storage.replicas")
     assert "many" in error.message
 
 

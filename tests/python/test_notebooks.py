@@ -44,3 +44,13 @@ def test_notebooks_are_committed_without_outputs():
         for cell in notebook.cells:
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: strip the outputs"
+
+
+def test_notebooks_build_and_read_scenarios_through_the_python_api():
+    """Scenarios are built with ScenarioBuilder (or loaded) and read as objects, not written as TOML
+    text in strings or parsed back out of ``Scenario.text`` with tomllib (issue 13, item 6)."""
+    for path in NOTEBOOKS:
+        notebook = nbformat.read(path, as_version=4)
+        code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+        assert "tomllib" not in code and "import toml" not in code, f"{path.name} parses TOML itself"
+        assert "schema_version" not in code and "load_text(" not in code, f"{path.name} writes TOML in a string"

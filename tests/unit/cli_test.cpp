@@ -41,8 +41,8 @@ TEST_CASE("cli: validate prints every diagnostic on stderr, as run does, one per
   REQUIRE(lines.size() == 2);
   const std::regex diagnostic(R"(^.*two-mistakes\.toml:[0-9]+:[0-9]+: error: .+)");
   for (const std::string& line : lines) CHECK(std::regex_match(line, diagnostic));
-  CHECK_THAT(lines[0], Contains("service[0]") && Contains("wokers"));
-  CHECK_THAT(lines[1], Contains("dependency[0].to") && Contains("storag"));
+  CHECK_THAT(lines[0], Contains("service.frontend.wokers") && Contains("wokers"));
+  CHECK_THAT(lines[1], Contains("dependency.frontend->storag.to") && Contains("storag"));
 }
 
 TEST_CASE("cli: validate and run print warnings with positions, and --strict makes them errors", "[cli]") {
@@ -55,8 +55,8 @@ TEST_CASE("cli: validate and run print warnings with positions, and --strict mak
   REQUIRE(lines.size() == 2);
   const std::regex warning(R"(^.*warned\.toml:[0-9]+:[0-9]+: warning: .+)");
   for (const std::string& line : lines) CHECK(std::regex_match(line, warning));
-  CHECK_THAT(lines[0], Contains("monitor[0].below") && Contains("always true"));
-  CHECK_THAT(lines[1], Contains("action[0].delay") && Contains("never happens"));
+  CHECK_THAT(lines[0], Contains("monitor.always.below") && Contains("always true"));
+  CHECK_THAT(lines[1], Contains("action.too-late.delay") && Contains("never happens"));
 
   const CliResult strict = cli.run("validate " + warned + " --strict");
   CHECK(strict.exit_code == 1);

@@ -66,7 +66,7 @@ TEST_CASE("cli: sweep and compare report user errors with exit code 1", "[cli][e
   const CliResult bad_value = cli.run("sweep " + scenario + " --runs 1 --param service.api.replicas=1,0");
   CHECK(bad_value.exit_code == 1);
   // A value of the grid is reported against --param, with the point it makes; --set stays --set.
-  CHECK_THAT(bad_value.err, Contains("<--param>: error: service[1].replicas") &&
+  CHECK_THAT(bad_value.err, Contains("<--param>: error: service.api.replicas") &&
                                 Contains("(at the point service.api.replicas=0)"));
   CHECK_THAT(bad_value.err, !Contains("<--set>"));
   const CliResult bad_set =

@@ -119,7 +119,7 @@ TEST_CASE("experiment: every point's mistakes are reported together, each once",
   } catch (const ScenarioError& e) {
     // replicas 0 and -2, each in two points (rate 5 and 6): two distinct diagnostics.
     REQUIRE(e.diagnostics().size() == 2);
-    for (const Diagnostic& d : e.diagnostics()) CHECK(d.key == "service[1].replicas");
+    for (const Diagnostic& d : e.diagnostics()) CHECK(d.key == "service.api.replicas");
   }
 }
 

@@ -136,7 +136,7 @@ TEST_CASE("a fault happens at a time, repeatedly, after another, or by chance: o
   CHECK(messages(fault("host_crash", "eu-a", "after = \"ghost\"\n")) ==
         std::vector<std::string>{"fault[0].after: unknown fault 'ghost'; known: fault[0]"});
   CHECK(messages(with_fault("name = \"me\"\nkind = \"host_crash\"\ntarget = \"eu-a\"\nafter = \"me\"\n")) ==
-        std::vector<std::string>{"fault[0].after: a fault cannot start after itself ('me')"});
+        std::vector<std::string>{"fault.me.after: a fault cannot start after itself ('me')"});
 }
 
 TEST_CASE("the keys of one kind of fault are mistakes on another", "[loader][faults]") {
@@ -155,7 +155,7 @@ TEST_CASE("the keys of one kind of fault are mistakes on another", "[loader][fau
         std::vector<std::string>{"fault[0].direction: unknown direction 'sideways'; known: both, one_way"});
   std::string too_many_racks = kPlatform;
   too_many_racks.replace(too_many_racks.find("racks = 2"), 9, "racks = 5");
-  CHECK(messages(too_many_racks) == std::vector<std::string>{"zone[1].racks: must be at most hosts (4), got 5"});
+  CHECK(messages(too_many_racks) == std::vector<std::string>{"zone.eu-b.racks: must be at most hosts (4), got 5"});
 }
 
 TEST_CASE("a fault's diagnostics point at the fault's lines", "[loader][faults]") {

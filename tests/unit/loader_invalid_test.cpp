@@ -69,8 +69,8 @@ TEST_CASE("five mistakes are five diagnostics in file order", "[loader][invalid]
                        [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; }));
   std::vector<std::string> keys;
   for (const Diagnostic& d : found) keys.push_back(d.key);
-  CHECK(keys == std::vector<std::string>{"scenario.duraton", "service[0].restart_time", "dependency[0].to",
-                                         "monitor[0].metric", "action[0].after"});
+  CHECK(keys == std::vector<std::string>{"scenario.duraton", "service.auth.restart_time", "dependency.playback->auht.to",
+                                         "monitor.play-down.metric", "action[0].after"});
 }
 
 TEST_CASE("a syntax error is one diagnostic at the parser's position", "[loader][invalid]") {

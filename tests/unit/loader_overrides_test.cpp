@@ -107,14 +107,14 @@ TEST_CASE("a bad override path is a diagnostic against <--set>", "[loader][overr
 
 TEST_CASE("an overridden value is checked like a written one and reported against <--set>", "[loader][overrides]") {
   CHECK(mistakes({{"service.auth.replicas", "0"}}) ==
-        std::vector<std::string>{"<--set>: error: service[0].replicas: must be at least 1, got 0"});
+        std::vector<std::string>{"<--set>: error: service.auth.replicas: must be at least 1, got 0"});
   // The list of known keys grows with the schema: check how it starts.
   auto unknown = mistakes({{"service.auth.wokers", "3"}});
   REQUIRE(unknown.size() == 1);
-  CHECK_THAT(unknown[0], Catch::StartsWith("<--set>: error: service[0].wokers: unknown key 'wokers'; known: name, "
+  CHECK_THAT(unknown[0], Catch::StartsWith("<--set>: error: service.auth.wokers: unknown key 'wokers'; known: name, "
                                            "replicas, zones, workers, queue, service_time, cpu, restart_time"));
-  CHECK(mistakes({{"dependency[0].timeout", "30"}}) ==
-        std::vector<std::string>{"<--set>: error: dependency[0].timeout: durations need a unit, e.g. \"30s\""});
+  CHECK(mistakes({{"dependency[0].timeout", "30"}}) ==  // addressed by index, reported by name
+        std::vector<std::string>{"<--set>: error: dependency.api.v2->auth.timeout: durations need a unit, e.g. \"30s\""});
 }
 
 TEST_CASE("override diagnostics come before those of the file", "[loader][overrides]") {
@@ -127,7 +127,7 @@ TEST_CASE("override diagnostics come before those of the file", "[loader][overri
   }
   CHECK(found == std::vector<std::string>{
                      "<--set>: error: traffic.rate: must be greater than 0, got -1",
-                     "o.toml:25:10: error: monitor[0].metric: unknown metric 'x'; known: feature.<f>.availability, "
+                     "o.toml:25:10: error: monitor.m.metric: unknown metric 'x'; known: feature.<f>.availability, "
                      "service.<s>.availability, service.<s>.error_rate, service.<s>.p50_latency, "
                      "service.<s>.p95_latency, service.<s>.p99_latency, service.<s>.queue, "
                      "service.<s>.replicas_serving"});

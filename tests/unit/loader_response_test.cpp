@@ -65,30 +65,30 @@ TEST_CASE("startup requirements name other services", "[loader][response]") {
   CHECK(load_scenario_text(with_back("startup_requires = [\"front\"]\n"), "t.toml").services[1].startup_requires ==
         Lines{"front"});
   CHECK(mistakes(with_back("startup_requires = [\"back\", \"bakc\"]\n")) ==
-        Lines{"service[1].startup_requires[0]: a service cannot require itself ('back')",
-              "service[1].startup_requires[1]: unknown service 'bakc'; known: front, back"});
+        Lines{"service.back.startup_requires[0]: a service cannot require itself ('back')",
+              "service.back.startup_requires[1]: unknown service 'bakc'; known: front, back"});
 }
 
 TEST_CASE("a restart back-off cap is at least the back-off", "[loader][response]") {
   CHECK(mistakes(with_back("restart_policy = { backoff = \"2m\", max_backoff = \"1m\" }\n")) ==
-        Lines{"service[1].restart_policy.max_backoff: must be at least backoff (2m), got \"1m\""});
+        Lines{"service.back.restart_policy.max_backoff: must be at least backoff (2m), got \"1m\""});
   CHECK(mistakes(with_back("restart_policy = { backoff = \"10m\" }\n")) ==
-        Lines{"service[1].restart_policy.backoff: must be at most max_backoff (5m, the default), got \"10m\""});
+        Lines{"service.back.restart_policy.backoff: must be at most max_backoff (5m, the default), got \"10m\""});
   CHECK(mistakes(with_back("restart_policy = { window = \"0s\" }\n")) ==
-        Lines{"service[1].restart_policy.window: must be greater than 0s, got \"0s\""});
+        Lines{"service.back.restart_policy.window: must be greater than 0s, got \"0s\""});
 }
 
 TEST_CASE("an autoscaling range holds the service's replicas", "[loader][response]") {
   CHECK(mistakes(with_back("autoscaling = { min = 1 }\n")) ==
-        Lines{"service[1].autoscaling.max: missing required key 'max'"});
+        Lines{"service.back.autoscaling.max: missing required key 'max'"});
   CHECK(mistakes(with_back("autoscaling = { max = 1 }\n")) ==
-        Lines{"service[1].autoscaling.max: must be at least the service's replicas (2), got 1"});
+        Lines{"service.back.autoscaling.max: must be at least the service's replicas (2), got 1"});
   CHECK(mistakes(with_back("autoscaling = { min = 3, max = 5 }\n")) ==
-        Lines{"service[1].autoscaling.min: must be at most the service's replicas (2), got 3"});
+        Lines{"service.back.autoscaling.min: must be at most the service's replicas (2), got 3"});
   CHECK(mistakes(with_back("autoscaling = { min = 4, max = 3 }\n")) ==
-        Lines{"service[1].autoscaling.max: must be at least min (4), got 3"});
+        Lines{"service.back.autoscaling.max: must be at least min (4), got 3"});
   CHECK(mistakes(with_back("autoscaling = { max = 4, target = 1.5 }\n")) ==
-        Lines{"service[1].autoscaling.target: with signal = \"cpu\" the target is a busy share of the workers: at "
+        Lines{"service.back.autoscaling.target: with signal = \"cpu\" the target is a busy share of the workers: at "
               "most 1, got 1.5"});
   const Scenario queue = load_scenario_text(with_back("autoscaling = { max = 4, signal = \"queue\", target = 12 }\n"), "t.toml");
   CHECK(queue.services[1].autoscaling.signal == ScalingSignal::queue);
@@ -97,16 +97,16 @@ TEST_CASE("an autoscaling range holds the service's replicas", "[loader][respons
 
 TEST_CASE("failover stands by in some of the service's zones and observes from a known one", "[loader][response]") {
   CHECK(mistakes(with_back("failover = { standby = [\"eu-a\", \"us-a\"], observer = \"eu-a\" }\n")) ==
-        Lines{"service[1].failover.standby: leaves no active zone: every zone of 'back' stands by; leave at least one "
+        Lines{"service.back.failover.standby: leaves no active zone: every zone of 'back' stands by; leave at least one "
               "out"});
   CHECK(mistakes(with_back("failover = { standby = [\"ap-a\"], observer = \"ap-b\" }\n")) ==
-        Lines{"service[1].failover.standby[0]: unknown zone 'ap-a'; known: eu-a, us-a",
-              "service[1].failover.observer: unknown zone 'ap-b'; known: eu-a, us-a"});
+        Lines{"service.back.failover.standby[0]: unknown zone 'ap-a'; known: eu-a, us-a",
+              "service.back.failover.observer: unknown zone 'ap-b'; known: eu-a, us-a"});
   CHECK(mistakes(kBase + "[[service]]\nname = \"db\"\nzones = [\"eu-a\"]\n"
                          "failover = { standby = [\"us-a\"], observer = \"eu-a\" }\n") ==
-        Lines{"service[2].failover.standby[0]: zone 'us-a' holds no replicas of 'db'; its zones: eu-a"});
+        Lines{"service.db.failover.standby[0]: zone 'us-a' holds no replicas of 'db'; its zones: eu-a"});
   CHECK(mistakes(with_back("failover = { standby = [], observer = \"eu-a\" }\n")) ==
-        Lines{"service[1].failover.standby: must not be empty"});
+        Lines{"service.back.failover.standby: must not be empty"});
 }
 
 TEST_CASE("a zone listed more than once weighs a service's placement", "[loader][response]") {
@@ -115,13 +115,13 @@ TEST_CASE("a zone listed more than once weighs a service's placement", "[loader]
       with_back(weighted + "failover = { standby = [\"us-a\"], observer = \"eu-a\" }\n"), "t.toml");
   CHECK(s.services[1].zones == Lines{"eu-a", "eu-a", "us-a"});
   CHECK(mistakes(with_back(weighted + "failover = { standby = [\"us-a\", \"eu-a\"], observer = \"eu-a\" }\n")) ==
-        Lines{"service[1].failover.standby: leaves no active zone: every zone of 'back' stands by; leave at least one "
+        Lines{"service.back.failover.standby: leaves no active zone: every zone of 'back' stands by; leave at least one "
               "out"});
   CHECK(mistakes(with_back("zones = [\"eu-a\", \"eu-a\"]\nfailover = { standby = [\"us-a\"], observer = \"eu-a\" }\n")) ==
-        Lines{"service[1].failover.standby[0]: zone 'us-a' holds no replicas of 'back'; its zones: eu-a"});
+        Lines{"service.back.failover.standby[0]: zone 'us-a' holds no replicas of 'back'; its zones: eu-a"});
   // Other name lists still take each name once.
   CHECK(mistakes(with_back("startup_requires = [\"front\", \"front\"]\n")) ==
-        Lines{"service[1].startup_requires[1]: 'front' is listed twice"});
+        Lines{"service.back.startup_requires[1]: 'front' is listed twice"});
 }
 
 TEST_CASE("monitors take every service metric and a monitoring pipeline", "[loader][response]") {
@@ -137,9 +137,9 @@ TEST_CASE("monitors take every service metric and a monitoring pipeline", "[load
 
   CHECK(mistakes(kBase + "[[monitor]]\nname = \"m\"\nmetric = \"service.back.p95_latency\"\nabove = \"200ms\"\n"
                          "depends_on = [\"prometheus\"]\n") ==
-        Lines{"monitor[0].depends_on[0]: unknown service 'prometheus'; known: front, back"});
+        Lines{"monitor.m.depends_on[0]: unknown service 'prometheus'; known: front, back"});
   CHECK(mistakes(kBase + "[[monitor]]\nname = \"m\"\nmetric = \"service.back.p90_latency\"\nabove = 1\n") ==
-        Lines{"monitor[0].metric: unknown metric 'service.back.p90_latency'; known: feature.<f>.availability, "
+        Lines{"monitor.m.metric: unknown metric 'service.back.p90_latency'; known: feature.<f>.availability, "
               "service.<s>.availability, service.<s>.error_rate, service.<s>.p50_latency, service.<s>.p95_latency, "
               "service.<s>.p99_latency, service.<s>.queue, service.<s>.replicas_serving"});
 }
@@ -224,14 +224,14 @@ TEST_CASE("a rollback goes in batches only where its fault has replicas or hosts
 TEST_CASE("a fault's scope names segments and shares, on the kinds that hit users' calls", "[loader][response]") {
   const std::string fault = "[[fault]]\nname = \"bad\"\nat = \"1m\"\ntarget = \"back\"\n";
   CHECK(mistakes(kBase + fault + "kind = \"error_rate\"\nscope = { segments = [\"tv\"], users = 1.5 }\n") ==
-        Lines{"fault[0].scope.segments[0]: unknown segment 'tv'; known: (none)",
-              "fault[0].scope.users: must be at most 1, got 1.5"});
+        Lines{"fault.bad.scope.segments[0]: unknown segment 'tv'; known: (none)",
+              "fault.bad.scope.users: must be at most 1, got 1.5"});
   CHECK(mistakes(kBase + fault + "kind = \"error_rate\"\nscope = { tenants = 0.5 }\n") ==
-        Lines{"fault[0].scope.tenants: users belong to no tenant: give traffic.tenants to scope a fault by tenant"});
+        Lines{"fault.bad.scope.tenants: users belong to no tenant: give traffic.tenants to scope a fault by tenant"});
   CHECK(mistakes(kBase + fault + "kind = \"error_rate\"\nscope = {}\n") ==
-        Lines{"fault[0].scope: an empty scope hits every user: give `segments`, `users` or `tenants` (or drop 'scope')"});
+        Lines{"fault.bad.scope: an empty scope hits every user: give `segments`, `users` or `tenants` (or drop 'scope')"});
   CHECK(mistakes(kBase + fault + "kind = \"service_crash\"\nscope = { users = 0.5 }\n") ==
-        Lines{"fault[0].scope: 'scope' applies only to kind = \"error_rate\", \"latency\", \"slowdown\" or "
+        Lines{"fault.bad.scope: 'scope' applies only to kind = \"error_rate\", \"latency\", \"slowdown\" or "
               "\"config_rollout\" without crash_loop"});
   CHECK_NOTHROW(load_scenario_text(kBase + fault + "kind = \"latency\"\ndelay = { dist = \"constant\", mean = \"1s\" }\n"
                                    "scope = { users = 0.5 }\n", "test.toml"));

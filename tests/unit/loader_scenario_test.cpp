@@ -418,8 +418,8 @@ TEST_CASE("every entity remembers where it was written", "[loader]") {
   const Scenario s = load_scenario_file(complete_path());
   CHECK(s.services[0].source.line == 48);
   CHECK(s.services[0].source.column == 1);
-  CHECK(s.services[0].source.key == "service[0]");
-  CHECK(s.dependencies[2].source.key == "dependency[2]");
+  CHECK(s.services[0].source.key == "service.gateway");
+  CHECK(s.dependencies[2].source.key == "dependency.gateway->login");
   CHECK(s.faults[1].source.key == "fault[1]");
   CHECK(s.info.source.key == "scenario");
 }
@@ -625,17 +625,17 @@ TEST_CASE("service times take each distribution family", "[loader][distribution]
 TEST_CASE("distribution mistakes point into the distribution table", "[loader][distribution]") {
   CHECK(formatted(with_back("service_time = { dist = \"uniform\", min = \"2ms\", max = \"1ms\" }\n")) ==
         std::vector<std::string>{
-            "test.toml:11:55: error: service[1].service_time.max: must be greater than min (2ms), got \"1ms\""});
+            "test.toml:11:55: error: service.back.service_time.max: must be greater than min (2ms), got \"1ms\""});
   CHECK(formatted(with_back("service_time = { dist = \"exponential\", mean = \"0s\" }\n")) ==
         std::vector<std::string>{
-            "test.toml:11:47: error: service[1].service_time.mean: must be greater than 0s for dist = \"exponential\""});
+            "test.toml:11:47: error: service.back.service_time.mean: must be greater than 0s for dist = \"exponential\""});
   CHECK(formatted(with_back("service_time = { dist = \"gamma\", mean = \"1s\" }\n")) ==
-        std::vector<std::string>{"test.toml:11:25: error: service[1].service_time.dist: unknown dist 'gamma'; known: "
+        std::vector<std::string>{"test.toml:11:25: error: service.back.service_time.dist: unknown dist 'gamma'; known: "
                                  "constant, exponential, lognormal, uniform, weibull"});
   CHECK(formatted(with_back("service_time = { dist = \"weibull\", scale = \"1s\" }\n")) ==
-        std::vector<std::string>{"test.toml:11:16: error: service[1].service_time.shape: missing required key 'shape'"});
+        std::vector<std::string>{"test.toml:11:16: error: service.back.service_time.shape: missing required key 'shape'"});
   CHECK(formatted(with_back("service_time = 5\n")) ==
-        std::vector<std::string>{"test.toml:11:16: error: service[1].service_time: durations need a unit, e.g. \"30s\""});
+        std::vector<std::string>{"test.toml:11:16: error: service.back.service_time: durations need a unit, e.g. \"30s\""});
 }
 
 TEST_CASE("error mappings read status names on both sides", "[loader][error_mapping]") {
@@ -650,7 +650,7 @@ TEST_CASE("error mappings read status names on both sides", "[loader][error_mapp
                                                "[[dependency]]\nfrom = \"back\"\nto = \"front\"\nkind = \"soft\"\n"
                                                "error_mapping = { NOT_FOUND = 3 }\n");
   REQUIRE(bad.size() == 1);
-  CHECK(bad[0].key == "dependency[1].error_mapping.NOT_FOUND");
+  CHECK(bad[0].key == "dependency.back->front.error_mapping.NOT_FOUND");
   CHECK(bad[0].message == "expected a status name string, got the integer 3");
 }
 
@@ -667,9 +667,9 @@ TEST_CASE("loaded scenarios find entities by name", "[loader][names]") {
 
 TEST_CASE("an unknown name lists the known ones of its kind", "[loader][names]") {
   CHECK(formatted(kMinimal + "[[feature]]\nname = \"search\"\nentry = \"serch\"\nshare = 1\n") ==
-        std::vector<std::string>{"test.toml:20:9: error: feature[1].entry: unknown service 'serch'; known: front, back"});
+        std::vector<std::string>{"test.toml:20:9: error: feature.search.entry: unknown service 'serch'; known: front, back"});
   CHECK(formatted(with_back("zones = [\"eu-a\", \"eu-b\"]\n")) ==
-        std::vector<std::string>{"test.toml:11:18: error: service[1].zones[1]: unknown zone 'eu-b'; known: eu-a"});
+        std::vector<std::string>{"test.toml:11:18: error: service.back.zones[1]: unknown zone 'eu-b'; known: eu-a"});
 }
 
 TEST_CASE("names are checked for their characters and uniqueness", "[loader][names]") {
@@ -718,8 +718,8 @@ TEST_CASE("a scenario error carries every diagnostic in its message", "[loader][
   } catch (const ScenarioError& e) {
     REQUIRE(e.diagnostics().size() == 2);
     CHECK(std::string(e.what()) ==
-          "test.toml:11:12: error: service[1].replicas: must be at least 1, got 0\n"
-          "test.toml:12:9: error: service[1].queue: must be at least 0, got -1");
+          "test.toml:11:12: error: service.back.replicas: must be at least 1, got 0\n"
+          "test.toml:12:9: error: service.back.queue: must be at least 0, got -1");
     const std::invalid_argument& as_standard = e;
     CHECK(std::string(as_standard.what()).find("replicas") != std::string::npos);
   }

@@ -95,11 +95,11 @@ above = "2s"
 )");
   const auto w = keys_and_messages(l.warnings);
   REQUIRE(w.size() == 2);
-  CHECK_THAT(w[0], Contains("monitor[0].below") && Contains("always true") && Contains("fires at the first bucket"));
-  CHECK_THAT(w[1], Contains("monitor[1].above") && Contains("never true") && Contains("never fires"));
+  CHECK_THAT(w[0], Contains("monitor.always.below") && Contains("always true") && Contains("fires at the first bucket"));
+  CHECK_THAT(w[1], Contains("monitor.never.above") && Contains("never true") && Contains("never fires"));
   CHECK(l.warnings[0].warning);
   CHECK(l.warnings[0].line > 0);
-  CHECK_THAT(l.warnings[0].format(), Contains("test.toml:") && Contains(": warning: monitor[0].below: "));
+  CHECK_THAT(l.warnings[0].format(), Contains("test.toml:") && Contains(": warning: monitor.always.below: "));
 }
 
 TEST_CASE("a monitor or an action that cannot act within the run is warned about", "[loader][warnings]") {
@@ -124,9 +124,9 @@ delay = "1h"
 )");
   const auto w = keys_and_messages(l.warnings);
   REQUIRE(w.size() == 3);
-  CHECK_THAT(w[0], Contains("monitor[0].for") && Contains("never fires"));
-  CHECK_THAT(w[1], Contains("action[0].delay") && Contains("after the end of the run") && Contains("never happens"));
-  CHECK_THAT(w[2], Contains("action[1].delay") && Contains("never happens"));
+  CHECK_THAT(w[0], Contains("monitor.slow.for") && Contains("never fires"));
+  CHECK_THAT(w[1], Contains("action.late.delay") && Contains("after the end of the run") && Contains("never happens"));
+  CHECK_THAT(w[2], Contains("action.later.delay") && Contains("never happens"));
 }
 
 TEST_CASE("a monitoring pipeline that needs the service it watches is warned about", "[loader][warnings]") {
@@ -149,8 +149,8 @@ depends_on = ["logs"]
 )");
   const auto w = keys_and_messages(l.warnings);
   REQUIRE(w.size() == 2);
-  CHECK_THAT(w[0], Contains("monitor[0].depends_on") && Contains("metrics needs back") && Contains("cannot fire"));
-  CHECK_THAT(w[1], Contains("monitor[1].depends_on") && Contains("is front, the service it watches"));
+  CHECK_THAT(w[0], Contains("monitor.back-errors.depends_on") && Contains("metrics needs back") && Contains("cannot fire"));
+  CHECK_THAT(w[1], Contains("monitor.play-down.depends_on") && Contains("is front, the service it watches"));
 }
 
 TEST_CASE("warnings do not hide errors, and errors carry no warnings", "[loader][warnings]") {
@@ -162,6 +162,6 @@ TEST_CASE("warnings do not hide errors, and errors carry no warnings", "[loader]
     FAIL("loaded");
   } catch (const ScenarioError& e) {
     for (const Diagnostic& d : e.diagnostics()) CHECK_FALSE(d.warning);
-    CHECK_THAT(std::string(e.what()), Contains("monitor[0].for"));
+    CHECK_THAT(std::string(e.what()), Contains("monitor.m.for"));
   }
 }
