@@ -155,10 +155,21 @@ std::vector<std::pair<std::string, toml::source_region>> TableReader::keys() con
   return out;
 }
 
+namespace {
+thread_local SchemaReadProbe* active_probe = nullptr;
+}  // namespace
+
+SchemaReadProbe::SchemaReadProbe() : previous_(active_probe) { active_probe = this; }
+SchemaReadProbe::~SchemaReadProbe() { active_probe = previous_; }
+void SchemaReadProbe::record(std::string_view row) {
+  if (active_probe) active_probe->rows_.emplace(row);
+}
+
 const SchemaKey& TableReader::row(std::string_view key, std::initializer_list<ValueType> accepted) const {
   const SchemaKey* found = find_schema_key(join(schema_path_, key));
   if (!found) found = find_schema_key(join(schema_path_, "*"));
   if (!found) throw InternalError(fmt::format("{} is read but not in the schema table", join(schema_path_, key)));
+  SchemaReadProbe::record(found->path);
   if (std::find(accepted.begin(), accepted.end(), found->type) == accepted.end())
     throw InternalError(fmt::format("{} is read as another type than the schema table says", found->path));
   return *found;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,23 @@ namespace faultline {
 // What an element of the array of tables `array` is called in a key path: its `name`, or for a
 // dependency (which has none) "from->to"; nullopt when it has neither.
 std::optional<std::string> element_name(const toml::table& element, std::string_view array);
+
+// While one is alive (on this thread), every schema row a TableReader looks up is recorded: the test
+// that the reader reads every key the schema declares, so the declaration and the reader cannot
+// drift apart unnoticed (a key declared but never read would be accepted and ignored).
+class SchemaReadProbe {
+ public:
+  SchemaReadProbe();
+  ~SchemaReadProbe();
+  SchemaReadProbe(const SchemaReadProbe&) = delete;
+  SchemaReadProbe& operator=(const SchemaReadProbe&) = delete;
+  const std::set<std::string>& rows() const { return rows_; }
+  static void record(std::string_view row);
+
+ private:
+  std::set<std::string> rows_;
+  SchemaReadProbe* previous_;
+};
 
 class TableReader {
  public:

@@ -97,13 +97,14 @@ void time_axis(std::string& svg, const Frame& f) {
     // Whole days on a long run read as days ("60d"); the last label would overhang the right edge when
     // centred under its tick, and a label that would run into the previous one is left out.
     const std::string label = step >= 86400 && std::fmod(t, 86400) == 0 ? fmt::format("{:.0f}d", t / 86400) : clock_text(t);
+    // The first label starts at its tick, clear of the value axis' lowest label to its left.
     const double width = kLabelCharWidth * double(label.size());
-    const bool overhangs = x + width / 2 > kChartWidth;
-    const double left = overhangs ? x - width : x - width / 2;
+    const bool overhangs = x + width / 2 > kChartWidth, first = k == 0;
+    const double left = overhangs ? x - width : first ? x : x - width / 2;
     if (left < last_right + kLabelCharWidth) continue;
-    last_right = overhangs ? x : x + width / 2;
+    last_right = overhangs ? x : first ? x + width : x + width / 2;
     svg += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">{}</text>", x,
-                       f.bottom + 16, overhangs ? "end" : "middle", label);
+                       f.bottom + 16, overhangs ? "end" : first ? "start" : "middle", label);
   }
 }
 

@@ -3,6 +3,7 @@
 #include "io/duration.hpp"
 #include "io/loader.hpp"
 #include "io/schema.hpp"
+#include "io/table_reader.hpp"
 #include "io/toml.hpp"
 #include "support/text_files.hpp"
 
@@ -75,6 +76,18 @@ TEST_CASE("the test scenarios use every key of the schema", "[loader][schema]") 
   for (const std::string& path : used) {
     INFO("used key " << path);
     CHECK(find_schema_key(path) != nullptr);
+  }
+}
+
+TEST_CASE("the reader reads every key the schema declares", "[loader][schema]") {
+  // A key declared but never read would be accepted and ignored: the two cannot drift apart.
+  SchemaReadProbe probe;
+  for (const char* file : {"tests/data/loader/complete.toml", "tests/data/loader/diurnal.toml"})
+    REQUIRE(validate_scenario_file(source_file(file)).empty());
+  for (const SchemaKey& key : schema_keys()) {
+    if (key.path.starts_with("<distribution>")) continue;  // read as one value: a duration or a table
+    INFO("schema key " << key.path);
+    CHECK(probe.rows().count(std::string(key.path)) == 1);
   }
 }
 
