@@ -1,5 +1,6 @@
 // The inside of PlatformModel, shared by the files that implement it: platform_model.cpp (traffic,
-// calls and attempts, the platform's notifications, faults, the loop and the report),
+// the platform's notifications, faults, the loop and the report), platform_calls.cpp (calls and
+// attempts between replicas),
 // platform_response.cpp (monitors, the responders, status updates and operators' actions) and
 // platform_recovery.cpp (supervised restarts, autoscaling and failover). Not a public header.
 #pragma once
@@ -502,7 +503,8 @@ struct PlatformModel::Impl {
     }
   }
 
-  // ---- platform_model.cpp: set-up, traffic, calls, the platform, faults, the loop, the report
+  // ---- platform_model.cpp (set-up, traffic, the platform, faults, the loop, the report) and
+  // platform_calls.cpp (calls and attempts)
   Impl(const Scenario& sc, const Topology& t, std::uint64_t sd, PlatformPort& p);
   int find_service(const std::string& name) const;
   int service_index_or_throw(const std::string& name) const;
