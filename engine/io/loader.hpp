@@ -53,7 +53,7 @@ std::vector<Diagnostic> validate_scenario_file(const std::string& path);
 // The scenarios bundled into the binary, by file name (defined in a file generated at build time).
 const std::map<std::string, std::string>& embedded_scenarios();
 
-// The text of scenarios/SCHEMA.md, rendered from the schema table (defined in io/schema.cpp).
+// The text of scenarios/SCHEMA.md, rendered from the schema table (defined in io/schema_markdown.cpp).
 std::string schema_markdown();
 
 }  // namespace faultline

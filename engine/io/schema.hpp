@@ -49,7 +49,7 @@ struct SchemaKey {
   std::string_view doc;
   bool repeats = false;  // a name list whose names may repeat (each repetition counts)
 
-  // Chained setters keep the table in schema.cpp readable as one row per key.
+  // Chained setters keep the table (schema_platform.cpp, schema_workload.cpp) readable as one row per key.
   SchemaKey& need() { required = true; return *this; }
   SchemaKey& fallback(std::string_view literal) { default_value = literal; return *this; }
   SchemaKey& computed(std::string_view how) { default_doc = how; return *this; }
