@@ -9,11 +9,6 @@ namespace faultline {
 namespace {
 constexpr double kMin = 1e-6;
 
-int bin_of(double s) {
-  if (s < kMin) return 0;
-  int b = 1 + int(std::floor(std::log10(s / kMin) * LatencyHistogram::kBinsPerDecade));
-  return std::min(b, LatencyHistogram::kBins - 1);
-}
 
 // Geometric middle of a bin: the value reported for every latency in it.
 double value_of(int bin) {
@@ -27,10 +22,10 @@ double LatencyHistogram::value_of_bin(std::uint16_t bin) {
   return bin == kNoBin ? std::numeric_limits<double>::quiet_NaN() : value_of(int(bin));
 }
 
-void LatencyHistogram::add(double seconds) {
-  ++bins_[std::size_t(bin_of(seconds))];
-  ++count_;
-  sum_ += seconds;
+int LatencyHistogram::bin_of(double s) {
+  if (s < kMin) return 0;
+  int b = 1 + int(std::floor(std::log10(s / kMin) * kBinsPerDecade));
+  return std::min(b, kBins - 1);
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& o) {

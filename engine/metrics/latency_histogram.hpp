@@ -18,7 +18,14 @@ class LatencyHistogram {
   static constexpr std::uint16_t kNoBin = 0xFFFF;
   static double value_of_bin(std::uint16_t bin);  // NaN for kNoBin
 
-  void add(double seconds);
+  void add(double seconds) { add_in_bin(bin_of(seconds), seconds); }
+  // The same latency into several histograms costs one logarithm: bin_of once, then add_in_bin.
+  static int bin_of(double seconds);
+  void add_in_bin(int bin, double seconds) {
+    ++bins_[std::size_t(bin)];
+    ++count_;
+    sum_ += seconds;
+  }
   void merge(const LatencyHistogram& other);
   void clear();
   std::uint64_t count() const { return count_; }

@@ -134,15 +134,16 @@ void MetricsRecorder::user_request(int feature, int segment, int region, std::ui
   count(f.total, o);
   count(f.buckets[std::size_t(b)], o);
   FeatureState& fs = feature_state_[std::size_t(feature)];
-  fs.all_total.add(latency);
-  fs.all_now.add(latency);
-  segment_latency_all_[std::size_t(segment)].add(latency);
-  region_latency_all_[std::size_t(region)].add(latency);
+  const int bin = LatencyHistogram::bin_of(latency);
+  fs.all_total.add_in_bin(bin, latency);
+  fs.all_now.add_in_bin(bin, latency);
+  segment_latency_all_[std::size_t(segment)].add_in_bin(bin, latency);
+  region_latency_all_[std::size_t(region)].add_in_bin(bin, latency);
   if (o != Outcome::failed) {
-    feature_latency_[std::size_t(feature)].add(latency);
-    fs.ok_now.add(latency);
-    segment_latency_[std::size_t(segment)].add(latency);
-    region_latency_[std::size_t(region)].add(latency);
+    feature_latency_[std::size_t(feature)].add_in_bin(bin, latency);
+    fs.ok_now.add_in_bin(bin, latency);
+    segment_latency_[std::size_t(segment)].add_in_bin(bin, latency);
+    region_latency_[std::size_t(region)].add_in_bin(bin, latency);
   }
   Series& g = segments_[std::size_t(segment)];
   count(g.total, o);
@@ -206,13 +207,14 @@ void MetricsRecorder::attempt(int service, double t, bool ok, Cause cause, doubl
   Counts& c = r.buckets[std::size_t(b)];
   ++c.requests;
   ++r.total.requests;
-  st.all_total.add(latency);
-  st.all_now.add(latency);
+  const int bin = LatencyHistogram::bin_of(latency);
+  st.all_total.add_in_bin(bin, latency);
+  st.all_now.add_in_bin(bin, latency);
   if (ok) {
     ++c.ok;
     ++r.total.ok;
-    st.all.add(latency);
-    st.current.add(latency);
+    st.all.add_in_bin(bin, latency);
+    st.current.add_in_bin(bin, latency);
     return;
   }
   ++c.failed;
