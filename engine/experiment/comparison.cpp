@@ -17,7 +17,8 @@ std::optional<Better> better_direction(std::string_view metric) {
   if (metric == "degraded" || of_feature(".degraded")) return Better::lower;
   for (std::string_view lower : {"users_affected", "user_minutes_lost", "sessions_lost", "ttd", "tta", "ttm", "ttr",
                                   "detection_span", "acknowledgement_span", "diagnosis_span", "mitigation_span",
-                                  "recovery_span", "incidents", "worst_ttr", "mean_ttr", "writes_lost", "read_only"})
+                                  "recovery_span", "incidents", "worst_ttr", "mean_ttr", "wasted_work", "writes_lost",
+                                  "read_only"})
     if (metric == lower) return Better::lower;
   return std::nullopt;
 }

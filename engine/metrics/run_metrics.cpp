@@ -52,6 +52,14 @@ constexpr TrailingMetric kTrailing[] = {
     {"worst_ttr", [](const Report& r) { return or_never(tally(r.incidents).worst_ttr); }, Measure::incident},
     {"mean_ttr", [](const Report& r) { return or_never(tally(r.incidents).mean_ttr); }, Measure::incident},
     {"service_calls", [](const Report& r) { return double(r.summary.service_calls); }},
+    // Worker-seconds the services spent on calls finished after their caller had given up.
+    {"wasted_work",
+     [](const Report& r) {
+       double t = 0;
+       for (const ServiceReport& s : r.services) t += s.wasted_work;
+       return t;
+     },
+     Measure::seconds},
 };
 
 // Only in scenarios with replicated state (service[].replication), after the others: over every

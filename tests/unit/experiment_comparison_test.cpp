@@ -28,7 +28,7 @@ TEST_CASE("experiment: availability is better higher, losses and times lower", "
   CHECK(better_direction("availability") == Better::higher);
   CHECK(better_direction("feature.play.availability") == Better::higher);
   for (const char* m : {"users_affected", "user_minutes_lost", "sessions_lost", "ttd", "tta", "ttm", "ttr",
-                        "incidents", "degraded", "feature.play.degraded"})
+                        "incidents", "degraded", "feature.play.degraded", "wasted_work"})
     CHECK(better_direction(m) == Better::lower);
   for (const char* m : {"service_calls", "requests", "impact_start", "recovered", "seed", "feature..availability",
                         "feature..degraded"})

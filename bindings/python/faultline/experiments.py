@@ -36,8 +36,8 @@ def sweep(scenario, grid=None, runs=1, jobs=1, client=None, seed=None):
     Returns a pandas DataFrame in (point, run) order with the columns ``point``, ``run`` (replicate
     index within the point), one column per grid key (the values given), ``seed``, then the metrics:
     availability, ``feature.<name>.availability``, users_affected, user_minutes_lost, sessions_lost,
-    ttd, tta, ttm, ttr, the incident stage times (NaN for a stage that never happened) and
-    service_calls. Raises ScenarioError (every point's mistakes at once) before anything runs.
+    ttd, tta, ttm, ttr, the incident stage times (NaN for a stage that never happened),
+    service_calls and wasted_work. Raises ScenarioError (every point's mistakes at once) before anything runs.
     """
     _check_scenario(scenario)
     _check_count("runs", runs)
