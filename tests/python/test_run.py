@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 
+import numpy as np
 import pytest
 
 import faultline
@@ -262,6 +263,24 @@ def test_plot_returns_a_figure_with_each_feature_and_its_slo(tiny_result, tmp_pa
     assert "impact" in stage_labels and "detected" in stage_labels
     figure.savefig(tmp_path / "plot.png")
     assert (tmp_path / "plot.png").stat().st_size > 0
+
+
+def test_plot_latency_draws_both_p99s_of_each_feature_on_a_log_axis(tiny_result, tmp_path):
+    from matplotlib.figure import Figure
+
+    figure = tiny_result.plot_latency()
+    assert isinstance(figure, Figure)
+    (ax,) = figure.axes
+    assert ax.get_yscale() == "log"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["play p99", "play p99, all requests", "search p99", "search p99, all requests"]
+    # During the crash play's successful requests are gone (a gap), while all of them still have a p99.
+    stairs = {p.get_label(): p for p in ax.patches}
+    values = stairs["play p99, all requests"].get_data().values
+    assert np.isfinite(values).sum() > np.isfinite(stairs["play p99"].get_data().values).sum()
+    assert "impact" in " ".join(t.get_text() for t in ax.texts)
+    figure.savefig(tmp_path / "latency.png")
+    assert (tmp_path / "latency.png").stat().st_size > 0
 
 
 def test_plot_is_a_pyplot_figure_when_pyplot_is_in_use(tiny_result):

@@ -620,6 +620,14 @@ class Result:
 
         return plot_availability(self, ax)
 
+    def plot_latency(self, ax=None):
+        """Per-feature p99 latency over time, of successful requests (solid) and of all requests
+        (dashed), on a logarithmic axis, with the incident stages. Draws into ``ax`` when given;
+        returns the Figure."""
+        from .availability_plot import plot_latency
+
+        return plot_latency(self, ax)
+
     def _repr_html_(self):
         """A compact summary for notebooks: headline numbers, features against their SLO, the incident and
         where its time to recovery went."""
