@@ -163,7 +163,7 @@ void fault_windows(std::string& svg, const Frame& f, const std::vector<FaultWind
         "<rect class=\"fault-window\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"4\"><title>fault {} from +{} "
         "to {}</title></rect>",
         x0, y, std::max(1.5, x1 - x0), escape(w.name), clock_text(w.start),
-        w.ended ? "+" + clock_text(w.end) : std::string("the end of the run"));
+        w.ended ? fmt::format("+{}", clock_text(w.end)) : std::string("the end of the run"));
   }
 }
 

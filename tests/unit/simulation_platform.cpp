@@ -7,6 +7,8 @@
 #include "simulation/simgrid_platform.hpp"
 #include "simulation_fixtures.hpp"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -117,7 +119,7 @@ TEST_CASE("a platform of 5,000 hosts builds quickly", "[simulation][platform]") 
   Scenario s;
   s.info.duration = 10;
   for (int z = 0; z < 20; ++z)
-    s.zones.push_back(testing::zone("z" + std::to_string(z), "r" + std::to_string(z % 4), 250));
+    s.zones.push_back(testing::zone(fmt::format("z{}", z), fmt::format("r{}", z % 4), 250));  // GCC 12: see scenario_builder.hpp
   s.network.links = {latency_link("r0", "r1", 0.03), latency_link("z0", "z19", 0.2)};
   s.services = {testing::service("api", 100, {}, 1)};
   const std::vector<double> got = numbers(run_in_child_process([&](const ProgressSink&) {
