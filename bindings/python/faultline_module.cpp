@@ -226,6 +226,8 @@ py::dict comparison_for_python(const ScenarioArguments& a, const ScenarioArgumen
     row["ranked"] = m.ranked;
     row["no_incident_a"] = m.no_incident_a;
     row["no_incident_b"] = m.no_incident_b;
+    row["not_recovered_a"] = m.not_recovered_a;
+    row["not_recovered_b"] = m.not_recovered_b;
     table.append(row);
   }
   py::dict out;

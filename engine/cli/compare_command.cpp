@@ -32,7 +32,10 @@ std::string comparison_table(const Comparison& c, std::size_t runs) {
   std::vector<std::array<std::string, 5>> rows{{"metric", "A mean", "B mean", "B - A [95% CI]", "verdict"}};
   for (const MetricComparison& m : c.metrics) {
     std::string verdict = to_string(m.verdict);
-    if (m.ranked)
+    if (m.ranked && m.not_recovered_a + m.not_recovered_b > 0)
+      verdict += fmt::format(" (ranked: not recovered in {} of {} runs of A, {} of B)", m.not_recovered_a, runs,
+                             m.not_recovered_b);
+    else if (m.ranked)
       verdict += fmt::format(" (ranked: no incident in {} of {} runs of A, {} of B)", m.no_incident_a, runs,
                              m.no_incident_b);
     else if (m.difference.pairs < runs)

@@ -45,28 +45,50 @@ Verdict verdict(const PairedDifference& d, Better better) {
 
 namespace {
 
-// An incident time as a rank: -inf for a run without an incident, else the time (NaN when the
-// incident never reached the stage, or the run does not say how many incidents it had: such a pair
-// is left out, as an undetected incident may be a small one rather than a worse one).
-double ranked_time(const RunMetrics& run, std::string_view name) {
+// An incident time as a rank: -inf for a run without an incident, else the time. A ttr the incident
+// never got (not recovered by the end of the run) is at least the run's end minus its impact start:
+// `at_least`. NaN when the incident never reached the stage otherwise, or the run does not say how
+// many incidents it had: such a pair is left out, as an undetected incident may be a small one
+// rather than a worse one.
+struct RankedTime {
+  double at = std::nan("");
+  bool at_least = false;
+};
+
+RankedTime ranked_time(const RunMetrics& run, std::string_view name) {
   const double v = run[name];
-  if (!std::isnan(v)) return v;
-  return run["incidents"] == 0 ? -std::numeric_limits<double>::infinity() : v;
+  if (!std::isnan(v)) return {v, false};
+  if (run["incidents"] == 0) return {-std::numeric_limits<double>::infinity(), false};
+  const double start = run["impact_start"], end = run["duration"];
+  if (name == "ttr" && std::isnan(run["recovered"]) && !std::isnan(start) && !std::isnan(end))
+    return {end - start, true};
+  return {};
 }
 
-// Ranks the pairs of an incident time when a run of one side has no incident and the other's has a
-// time; false when no pair is so (the plain difference decides).
+// B's time against A's: -1, 0 or +1, or NaN when it is not known (one or both only a lower bound
+// that does not decide, or a time missing).
+double rank_of(const RankedTime& x, const RankedTime& y) {
+  if (std::isnan(x.at) || std::isnan(y.at) || (x.at_least && y.at_least)) return std::nan("");
+  if (x.at_least) return y.at < x.at ? -1.0 : std::nan("");  // x is at least x.at
+  if (y.at_least) return x.at < y.at ? 1.0 : std::nan("");
+  return double((y.at > x.at) - (y.at < x.at));
+}
+
+// Ranks the pairs of an incident time when a run of one side has no incident, or did not recover,
+// and the other's has a time; false when no pair is so (the plain difference decides).
 bool rank_incident_time(const std::vector<RunMetrics>& a, const std::vector<RunMetrics>& b, MetricComparison& c) {
   std::vector<double> zero, rank;
   bool one_sided = false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const double x = ranked_time(a[i], c.metric), y = ranked_time(b[i], c.metric);
-    c.no_incident_a += std::isinf(x);
-    c.no_incident_b += std::isinf(y);
-    const bool defined = !std::isnan(x) && !std::isnan(y);
-    one_sided |= defined && std::isinf(x) != std::isinf(y);
+    const RankedTime x = ranked_time(a[i], c.metric), y = ranked_time(b[i], c.metric);
+    c.no_incident_a += std::isinf(x.at);
+    c.no_incident_b += std::isinf(y.at);
+    c.not_recovered_a += x.at_least;
+    c.not_recovered_b += y.at_least;
+    const double r = rank_of(x, y);
+    one_sided |= !std::isnan(r) && (std::isinf(x.at) != std::isinf(y.at) || x.at_least != y.at_least);
     zero.push_back(0);
-    rank.push_back(defined ? double((y > x) - (y < x)) : std::nan(""));
+    rank.push_back(r);
   }
   if (!one_sided) return false;
   c.ranked = true;

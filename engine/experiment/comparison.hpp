@@ -45,8 +45,11 @@ struct MetricComparison {
   // and the other's has a time: no incident is better than any time. Then every pair is ranked (-1, 0
   // or +1, B - A; a pair where an incident never reached the stage is left out) and the verdict is
   // the interval of the mean rank difference.
+  // A ttr the incident did not get (not recovered by the end of the run) ranks above every shorter
+  // time: it lasted at least the rest of the run.
   bool ranked = false;
-  std::size_t no_incident_a = 0, no_incident_b = 0;  // runs without an incident
+  std::size_t no_incident_a = 0, no_incident_b = 0;      // runs without an incident
+  std::size_t not_recovered_a = 0, not_recovered_b = 0;  // runs whose incident had not recovered (ttr)
 };
 
 struct Comparison {

@@ -215,7 +215,13 @@ def test_cli_compare_prints_the_table_and_agrees_with_python(single_zone, three_
     comparison = faultline.compare(single_zone, three_zones, runs=4, jobs=2)
     lines = {line.split()[0]: line for line in printed.stdout.splitlines() if line.strip()}
     for row in comparison.table.itertuples():
-        assert lines[row.metric].endswith(row.verdict if row.pairs == 4 else f"({row.pairs} of 4 runs had it in both)")
+        if row.ranked and row.not_recovered_a + row.not_recovered_b:
+            expected = f"{row.verdict} (ranked: not recovered in {row.not_recovered_a} of 4 runs of A, {row.not_recovered_b} of B)"
+        elif row.ranked:
+            expected = f"{row.verdict} (ranked: no incident in {row.no_incident_a} of 4 runs of A, {row.no_incident_b} of B)"
+        else:
+            expected = row.verdict if row.pairs == 4 else f"({row.pairs} of 4 runs had it in both)"
+        assert lines[row.metric].endswith(expected)
     assert "B - A [95% CI]" in printed.stdout
     rows = read_sweep_csv(out).sort_values(["point", "run"]).reset_index(drop=True)
     assert list(rows.design) == ["A"] * 4 + ["B"] * 4

@@ -146,3 +146,36 @@ TEST_CASE("experiment: no incident beats any incident time", "[experiment][compa
     CHECK(ttr.verdict == Verdict::b_better);
   }
 }
+
+TEST_CASE("experiment: an incident not recovered by the end ranks above every shorter ttr", "[experiment][compare]") {
+  const double none = std::nan("");
+  // One incident each, starting at 100 s of a 3,600 s run; recovered at `recovered` (none: not by the end).
+  const auto runs = [&](std::vector<double> recovered) {
+    std::vector<RunMetrics> out;
+    for (std::size_t i = 0; i < recovered.size(); ++i)
+      out.push_back(run(i + 1, {{"ttr", std::isnan(recovered[i]) ? none : recovered[i] - 100},
+                                {"impact_start", 100},
+                                {"recovered", recovered[i]},
+                                {"incidents", 1},
+                                {"duration", 3600}}));
+    return out;
+  };
+  SECTION("A never recovers, B does within minutes") {
+    const MetricComparison& ttr = find(compare_runs(runs({none, none, none}), runs({400, 300, 500})), "ttr");
+    CHECK(ttr.ranked);
+    CHECK(ttr.not_recovered_a == 3);
+    CHECK(ttr.not_recovered_b == 0);
+    CHECK(ttr.difference.pairs == 0);  // no pair has two ttrs to subtract
+    CHECK(ttr.verdict == Verdict::b_better);
+  }
+  SECTION("both censored, or a ttr longer than what the other run could show: not known, left out") {
+    const MetricComparison& ttr = find(compare_runs(runs({none, none}), runs({none, none})), "ttr");
+    CHECK_FALSE(ttr.ranked);
+    CHECK(ttr.verdict == Verdict::not_available);
+  }
+  SECTION("without the run's duration (an older sweep file) nothing is assumed") {
+    std::vector<RunMetrics> a{run(1, {{"ttr", none}, {"impact_start", 100}, {"recovered", none}, {"incidents", 1}})};
+    std::vector<RunMetrics> b{run(1, {{"ttr", 300}, {"impact_start", 100}, {"recovered", 400}, {"incidents", 1}})};
+    CHECK_FALSE(find(compare_runs(a, b), "ttr").ranked);
+  }
+}

@@ -37,7 +37,7 @@ def sweep(scenario, grid=None, runs=1, jobs=1, client=None, seed=None):
     index within the point), one column per grid key (the values given), ``seed``, then the metrics:
     availability, ``feature.<name>.availability``, users_affected, user_minutes_lost, sessions_lost,
     ttd, tta, ttm, ttr, the incident stage times (NaN for a stage that never happened),
-    service_calls and wasted_work. Raises ScenarioError (every point's mistakes at once) before anything runs.
+    service_calls, duration and wasted_work. Raises ScenarioError (every point's mistakes at once) before anything runs.
     """
     _check_scenario(scenario)
     _check_count("runs", runs)
@@ -96,10 +96,12 @@ class Comparison:
     which both runs have it), ci_low, ci_high (its 95% confidence interval),
     verdict ("A better", "B better", "no significant difference", "no difference" when identical in
     every pair, "n/a" when no pair has it), pairs, better ("higher" or "lower"), ranked, no_incident_a,
-    no_incident_b. An incident time (ttd, tta, ttm, ttr, a stage's span) that a run of one design
-    lacks is ranked: no incident is better than any time; when a pair differs so, ``ranked`` is True
-    and the verdict comes from the mean rank difference over every pair (no_incident_a and
-    no_incident_b count the runs of each without an incident).
+    no_incident_b, not_recovered_a, not_recovered_b. An incident time (ttd, tta, ttm, ttr, a stage's
+    span) that a run of one design lacks is ranked: no incident is better than any time, and an
+    incident not recovered by the end of the run has a ttr longer than any shorter one the other had;
+    when a pair differs so, ``ranked`` is True and the verdict comes from the mean rank difference
+    over every pair (no_incident_* and not_recovered_* count the runs of each without an incident, and
+    whose incident had not recovered).
     ``runs``: every run of both, with columns design ("A" or "B"), run, seed and the metrics.
     """
 
@@ -108,7 +110,7 @@ class Comparison:
 
         self.a, self.b = a, b
         columns = ["metric", "a_mean", "b_mean", "diff", "ci_low", "ci_high", "verdict", "pairs", "better", "ranked",
-                   "no_incident_a", "no_incident_b"]
+                   "no_incident_a", "no_incident_b", "not_recovered_a", "not_recovered_b"]
         self.table = pd.DataFrame(compared["table"], columns=columns)
         rows = []
         for design, runs in (("A", compared["a"]), ("B", compared["b"])):
@@ -146,7 +148,9 @@ class Comparison:
         colours = {"A better": "#2b7bba", "B better": "#2b7bba", "no significant difference": "#777",
                    "no difference": "#777", "n/a": "#aaa"}
         for row in self.table.itertuples():
-            if row.ranked:
+            if row.ranked and row.not_recovered_a + row.not_recovered_b > 0:
+                pairs = f" (ranked: not recovered in {row.not_recovered_a} of A's runs, {row.not_recovered_b} of B's)"
+            elif row.ranked:
                 pairs = f" (ranked: no incident in {row.no_incident_a} of A's runs, {row.no_incident_b} of B's)"
             else:
                 pairs = "" if row.pairs == len(self.seeds) else f" ({row.pairs} of {len(self.seeds)} pairs)"
