@@ -59,7 +59,7 @@ RankedTime ranked_time(const RunMetrics& run, std::string_view name) {
   const double v = run[name];
   if (!std::isnan(v)) return {v, false};
   if (run["incidents"] == 0) return {-std::numeric_limits<double>::infinity(), false};
-  const double start = run["impact_start"], end = run["duration"];
+  const double start = run["impact_start"], end = run["run_duration"];
   if (name == "ttr" && std::isnan(run["recovered"]) && !std::isnan(start) && !std::isnan(end))
     return {end - start, true};
   return {};

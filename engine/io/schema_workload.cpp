@@ -380,7 +380,7 @@ std::vector<SchemaKey> workload() {
           .says("A per-run metric, as `faultline sweep` names its columns: `availability`, "
                 "`feature.<f>.availability`, `degraded`, `feature.<f>.degraded`, `requests`, `users_affected`, "
                 "`user_minutes_lost`, `sessions_lost`, `ttd`, `tta`, `ttm`, `ttr`, `impact_start` ... `recovered`, "
-                "`detection_span` ... `recovery_span`, `incidents`, `worst_ttr`, `mean_ttr`, `service_calls`, `duration`, "
+                "`detection_span` ... `recovery_span`, `incidents`, `worst_ttr`, `mean_ttr`, `service_calls`, `run_duration`, "
                 "`wasted_work` (and "
                 "`writes_lost`, `read_only` with replicated state). An incident time of a run without an incident "
                 "meets its bound; one the incident never reached (never detected, never recovered) misses it."),

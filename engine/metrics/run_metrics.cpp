@@ -53,7 +53,7 @@ constexpr TrailingMetric kTrailing[] = {
     {"mean_ttr", [](const Report& r) { return or_never(tally(r.incidents).mean_ttr); }, Measure::incident},
     {"service_calls", [](const Report& r) { return double(r.summary.service_calls); }},
     // Simulated seconds: an incident not recovered by then lasted at least until the end (compare ranks it).
-    {"duration", [](const Report& r) { return r.duration; }, Measure::seconds},
+    {"run_duration", [](const Report& r) { return r.duration; }, Measure::seconds},
     // Worker-seconds the services spent on calls finished after their caller had given up.
     {"wasted_work",
      [](const Report& r) {

@@ -157,7 +157,7 @@ TEST_CASE("experiment: an incident not recovered by the end ranks above every sh
                                 {"impact_start", 100},
                                 {"recovered", recovered[i]},
                                 {"incidents", 1},
-                                {"duration", 3600}}));
+                                {"run_duration", 3600}}));
     return out;
   };
   SECTION("A never recovers, B does within minutes") {

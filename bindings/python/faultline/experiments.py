@@ -37,7 +37,7 @@ def sweep(scenario, grid=None, runs=1, jobs=1, client=None, seed=None):
     index within the point), one column per grid key (the values given), ``seed``, then the metrics:
     availability, ``feature.<name>.availability``, users_affected, user_minutes_lost, sessions_lost,
     ttd, tta, ttm, ttr, the incident stage times (NaN for a stage that never happened),
-    service_calls, duration and wasted_work. Raises ScenarioError (every point's mistakes at once) before anything runs.
+    service_calls, run_duration and wasted_work. Raises ScenarioError (every point's mistakes at once) before anything runs.
     """
     _check_scenario(scenario)
     _check_count("runs", runs)

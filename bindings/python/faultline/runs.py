@@ -41,7 +41,7 @@ def replicate(scenario, runs=10, jobs=1, seed=None, client=None):
     order and with the same values: availability, ``feature.<name>.availability``, degraded,
     ``feature.<name>.degraded``, requests, users_affected, user_minutes_lost, sessions_lost, ttd, tta,
     ttm, ttr (NaN when the stage never happened), the incident stage times and spans, incidents,
-    worst_ttr, mean_ttr, service_calls, duration and wasted_work (then writes_lost and read_only with replicated state). It
+    worst_ttr, mean_ttr, service_calls, run_duration and wasted_work (then writes_lost and read_only with replicated state). It
     is ``sweep(scenario, runs=runs, seed=seed)`` without the ``point`` column. The rows do not depend
     on ``jobs`` or ``client``.
     """
