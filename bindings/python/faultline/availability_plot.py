@@ -52,35 +52,40 @@ def _mark_stages(ax, report, scale, height):
                 ha="right", va="top", transform=ax.get_xaxis_transform())
 
 
+def _per_feature(result, scale):
+    """Each feature with its colour, its timeline rows and the edges of its buckets (in the time unit):
+    steps over whole buckets, the value is the bucket's from its start to its end, NaN a gap."""
+    timeline = result.timeline
+    for index, feature in enumerate(result.report["features"]):
+        rows = timeline[(timeline.kind == "feature") & (timeline.name == feature["name"])]
+        edges = np.append(rows.t_start.to_numpy(), rows.t_end.to_numpy()[-1:]) / scale
+        yield feature, f"C{index % 10}", rows, edges
+
+
+def _finish(ax, report, unit, scale, title, ylabel):
+    provenance = report["provenance"]
+    ax.set_title(f"{provenance['scenario_name']} (seed {provenance['seed']}){title}", fontsize=10)
+    ax.set_xlabel(f"time ({unit})")
+    ax.set_ylabel(ylabel)
+    ax.set_xlim(0, report["duration"] / scale)
+    if report["features"]:
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+
+
 def plot_availability(result, ax=None):
     """Draw a Result's feature availability into ``ax`` (a new Figure when None); return the Figure."""
     figure, ax = _figure_and_axes(ax)
-    report, timeline = result.report, result.timeline
-    duration = report["duration"]
-    unit, scale = _time_unit(duration)
-
-    for index, feature in enumerate(report["features"]):
-        colour = f"C{index % 10}"
-        rows = timeline[(timeline.kind == "feature") & (timeline.name == feature["name"])]
-        # Steps over whole buckets: the value is the bucket's, from its start to its end; a bucket
-        # without requests (NaN) is a gap.
-        edges = np.append(rows.t_start.to_numpy(), rows.t_end.to_numpy()[-1:]) / scale
+    report = result.report
+    unit, scale = _time_unit(report["duration"])
+    for feature, colour, rows, edges in _per_feature(result, scale):
         ax.stairs(rows.availability.to_numpy(), edges, color=colour, linewidth=1.4, label=feature["name"],
                   baseline=None)
         ax.axhline(feature["slo"], color=colour, linestyle="--", linewidth=0.8, alpha=0.8)
-
     # Stage names run down the left of their marker from just under availability 1: while users are
     # fine the curves sit at the top, and during the incident there is room below them.
     _mark_stages(ax, report, scale, 0.94)
-
-    provenance = report["provenance"]
-    ax.set_title(f"{provenance['scenario_name']} (seed {provenance['seed']})", fontsize=10)
-    ax.set_xlabel(f"time ({unit})")
-    ax.set_ylabel("availability (dashed: SLO)")
-    ax.set_xlim(0, duration / scale)
+    _finish(ax, report, unit, scale, "", "availability (dashed: SLO)")
     ax.set_ylim(-0.02, 1.04)
-    if report["features"]:
-        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
     return figure
 
 
@@ -89,26 +94,16 @@ def plot_latency(result, ax=None):
     successful requests (solid) and of all of them (dashed: failed ones counted when the user saw them
     fail), on a logarithmic axis with the incident stages; return the Figure."""
     figure, ax = _figure_and_axes(ax)
-    report, timeline = result.report, result.timeline
-    duration = report["duration"]
-    unit, scale = _time_unit(duration)
-    for index, feature in enumerate(report["features"]):
-        colour = f"C{index % 10}"
-        rows = timeline[(timeline.kind == "feature") & (timeline.name == feature["name"])]
-        edges = np.append(rows.t_start.to_numpy(), rows.t_end.to_numpy()[-1:]) / scale
+    report = result.report
+    unit, scale = _time_unit(report["duration"])
+    for feature, colour, rows, edges in _per_feature(result, scale):
         ax.stairs(rows.p99.to_numpy(), edges, color=colour, linewidth=1.4, label=f"{feature['name']} p99",
                   baseline=None)
         ax.stairs(rows.p99_all.to_numpy(), edges, color=colour, linewidth=1.0, linestyle="--",
                   label=f"{feature['name']} p99, all requests", baseline=None)
     ax.set_yscale("log")
     _mark_stages(ax, report, scale, 0.97)
-    provenance = report["provenance"]
-    ax.set_title(f"{provenance['scenario_name']} (seed {provenance['seed']}): latency", fontsize=10)
-    ax.set_xlabel(f"time ({unit})")
-    ax.set_ylabel("p99 latency (s; dashed: all requests)")
-    ax.set_xlim(0, duration / scale)
-    if report["features"]:
-        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+    _finish(ax, report, unit, scale, ": latency", "p99 latency (s; dashed: all requests)")
     return figure
 
 
