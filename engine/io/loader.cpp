@@ -46,9 +46,8 @@ std::string fnv1a_hex(std::string_view text) { return fmt::format("{:016x}", fnv
 
 }  // namespace
 
-Scenario load_scenario_text(std::string_view text, const std::string& origin, const Overrides& overrides,
-                            std::vector<Diagnostic>* warnings) {
-  DiagnosticList out(origin);
+toml::table parse_scenario(std::string_view text, const std::string& origin, const Overrides& overrides,
+                           DiagnosticList& out, std::map<std::string, std::string>& applied) {
   toml::table tree;
   if (const auto problem = toml_guard(text)) {
     const toml::source_position at{toml::source_index(problem->line), toml::source_index(problem->column)};
@@ -61,7 +60,15 @@ Scenario load_scenario_text(std::string_view text, const std::string& origin, co
     out.add(e.source(), "", std::string(e.description()));
     throw ScenarioError(out.in_file_order());
   }
-  std::map<std::string, std::string> applied = apply_overrides(tree, overrides, out);
+  applied = apply_overrides(tree, overrides, out);
+  return tree;
+}
+
+Scenario load_scenario_text(std::string_view text, const std::string& origin, const Overrides& overrides,
+                            std::vector<Diagnostic>* warnings) {
+  DiagnosticList out(origin);
+  std::map<std::string, std::string> applied;
+  const toml::table tree = parse_scenario(text, origin, overrides, out, applied);
   Scenario scenario = read_scenario(tree, out);
   if (!out.empty()) throw ScenarioError(out.in_file_order());
   if (warnings) *warnings = out.warnings_in_file_order();

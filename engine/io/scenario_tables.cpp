@@ -2,7 +2,7 @@
 
 #include "io/diagnostic_list.hpp"
 #include "io/duration.hpp"
-#include "io/overrides.hpp"
+#include "io/scenario_reader.hpp"
 #include "io/schema.hpp"
 #include "io/toml.hpp"
 
@@ -105,10 +105,11 @@ ordered_json table_json(const toml::table* table, const std::string& path) {
 }  // namespace
 
 std::string scenario_tables_json(std::string_view text, const std::string& origin, const Overrides& overrides) {
-  load_scenario_text(text, origin, overrides);  // every check: what follows reads a valid file
-  toml::table tree = toml::parse(text, std::string_view(origin));
-  DiagnosticList ignored(origin);
-  apply_overrides(tree, overrides, ignored);
+  DiagnosticList out(origin);
+  std::map<std::string, std::string> applied;
+  const toml::table tree = parse_scenario(text, origin, overrides, out, applied);
+  read_scenario(tree, out);  // every check: what follows reads a valid file
+  if (!out.empty()) throw ScenarioError(out.in_file_order());
   return table_json(&tree, "").dump();
 }
 

@@ -44,6 +44,7 @@ MetricsRecorder::MetricsRecorder(const Scenario& s, const Topology& t) : scenari
   user_scale_ = s.traffic.users / double(std::max(1, s.traffic.sample_users));
   for (const Feature& f : s.features) features_.push_back(make_series(f.name, f.slo, buckets_));
   feature_latency_.resize(features_.size());
+  feature_latency_all_.resize(features_.size());
   feature_state_.resize(features_.size());
   for (FeatureState& f : feature_state_) f.bins.resize(buckets_);
   if (s.traffic.segments.empty())
@@ -117,9 +118,15 @@ LatencyByBucket MetricsRecorder::BucketBins::seconds() const {
   return {values(p50), values(p99), values(p50_all), values(p99_all)};
 }
 
-double MetricsRecorder::service_p99(int s, int b) const {
-  const std::uint16_t bin = service_state_[std::size_t(s)].bins.p99[std::size_t(b)];
+namespace {
+// A percentile's bin as monitors and autoscalers read it: 0 when nothing was measured.
+double seconds_or_zero(std::uint16_t bin) {
   return bin == LatencyHistogram::kNoBin ? 0.0 : LatencyHistogram::value_of_bin(bin);
+}
+}  // namespace
+
+double MetricsRecorder::service_p99(int s, int b) const {
+  return seconds_or_zero(service_state_[std::size_t(s)].bins.p99[std::size_t(b)]);
 }
 
 int MetricsRecorder::bucket_of(double t) const {
@@ -135,7 +142,7 @@ void MetricsRecorder::user_request(int feature, int segment, int region, std::ui
   count(f.buckets[std::size_t(b)], o);
   FeatureState& fs = feature_state_[std::size_t(feature)];
   const int bin = LatencyHistogram::bin_of(latency);
-  fs.all_total.add_in_bin(bin, latency);
+  feature_latency_all_[std::size_t(feature)].add_in_bin(bin, latency);
   fs.all_now.add_in_bin(bin, latency);
   segment_latency_all_[std::size_t(segment)].add_in_bin(bin, latency);
   region_latency_all_[std::size_t(region)].add_in_bin(bin, latency);
@@ -213,8 +220,8 @@ void MetricsRecorder::attempt(int service, double t, bool ok, Cause cause, doubl
   if (ok) {
     ++c.ok;
     ++r.total.ok;
-    st.all.add_in_bin(bin, latency);
-    st.current.add_in_bin(bin, latency);
+    st.ok_total.add_in_bin(bin, latency);
+    st.ok_now.add_in_bin(bin, latency);
     return;
   }
   ++c.failed;
@@ -268,10 +275,10 @@ void MetricsRecorder::close_bucket(int b) {
   for (std::size_t s = 0; s < services_.size(); ++s) {
     ServiceReport& r = services_[s];
     ServiceState& st = service_state_[s];
-    const auto last = st.current.percentile_bins(std::array{0.5, 0.95});
-    st.p50_last = last[0] == LatencyHistogram::kNoBin ? 0.0 : LatencyHistogram::value_of_bin(last[0]);
-    st.p95_last = last[1] == LatencyHistogram::kNoBin ? 0.0 : LatencyHistogram::value_of_bin(last[1]);
-    st.bins.close(b, st.current, st.all_now);
+    const auto last = st.ok_now.percentile_bins(std::array{0.5, 0.95});
+    st.p50_last = seconds_or_zero(last[0]);
+    st.p95_last = seconds_or_zero(last[1]);
+    st.bins.close(b, st.ok_now, st.all_now);
     r.queue_by_bucket[std::size_t(b)] = st.queued.take(t_end) / length;
     // Ejections that outlast a bucket show in the next ones too.
     if (b + 1 < buckets_) r.ejected_by_bucket[std::size_t(b + 1)] = std::max(r.ejected_by_bucket[std::size_t(b + 1)], st.ejected_now);
@@ -312,9 +319,7 @@ void MetricsRecorder::fill(Report& r) const {
     }
     return series;
   };
-  std::vector<LatencyHistogram> feature_all;
-  for (const FeatureState& f : feature_state_) feature_all.push_back(f.all_total);
-  r.features = with_latency(features_, feature_latency_, feature_all);
+  r.features = with_latency(features_, feature_latency_, feature_latency_all_);
   for (std::size_t f = 0; f < r.features.size(); ++f) {
     const FeatureState& fs = feature_state_[f];
     r.features[f].latency_by_bucket = fs.bins.seconds();
@@ -325,7 +330,7 @@ void MetricsRecorder::fill(Report& r) const {
   r.services = services_;
   for (std::size_t s = 0; s < r.services.size(); ++s) {
     ServiceReport& sr = r.services[s];
-    sr.latency = summary(service_state_[s].all);
+    sr.latency = summary(service_state_[s].ok_total);
     sr.latency_all = summary(service_state_[s].all_total);
     sr.latency_by_bucket = service_state_[s].bins.seconds();
     std::vector<bool> healthy(sr.buckets.size());

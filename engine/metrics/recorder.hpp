@@ -99,13 +99,13 @@ class MetricsRecorder {
     LatencyByBucket seconds() const;
   };
   struct FeatureState {
-    LatencyHistogram all_total, ok_now, all_now;  // the run's, and the current bucket's
+    LatencyHistogram ok_now, all_now;  // the current bucket's
     BucketBins bins;
     std::vector<std::uint32_t> logouts_by_bucket;  // scenarios with sessions
   };
   struct ServiceState {
     std::vector<std::array<std::uint32_t, kCauseCount>> cause_by_bucket;
-    LatencyHistogram all, current, all_total, all_now;
+    LatencyHistogram ok_total, ok_now, all_total, all_now;  // successful and all calls: the run's, the current bucket's
     BucketBins bins;
     Gauge queued;
     std::vector<std::uint32_t> blame_counts;  // by blame slot, for the current bucket
@@ -124,7 +124,7 @@ class MetricsRecorder {
   double user_scale_;
   std::vector<Series> features_, segments_, regions_;
   std::vector<LatencyHistogram> feature_latency_, segment_latency_, region_latency_;
-  std::vector<LatencyHistogram> segment_latency_all_, region_latency_all_;
+  std::vector<LatencyHistogram> feature_latency_all_, segment_latency_all_, region_latency_all_;
   std::vector<FeatureState> feature_state_;
   std::vector<ServiceReport> services_;
   std::vector<ServiceState> service_state_;

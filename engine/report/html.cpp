@@ -23,8 +23,7 @@ namespace {
 std::string availability_or_dash(const Counts& c) { return c.requests ? percent_text(c.availability()) : "-"; }
 
 // ---- time windows ------------------------------------------------------------------------------------
-// A chart is a few hundred pixels wide but a run may have a million buckets: neighbouring buckets
-// are summed into windows so that there is about one window per pixel at most.
+// The buckets of each window (html_chart.hpp: window_spans), summed.
 
 struct Window {
   double t0 = 0, t1 = 0;
@@ -39,15 +38,10 @@ void add(Counts& sum, const Counts& c) {
 }
 
 std::vector<Window> windows(const Report& r, const std::vector<Counts>& buckets, std::size_t max_windows) {
-  const std::size_t per_window = std::max<std::size_t>(1, (buckets.size() + max_windows - 1) / max_windows);
   std::vector<Window> out;
-  for (std::size_t first = 0; first < buckets.size(); first += per_window) {
-    const std::size_t last = std::min(buckets.size(), first + per_window);
-    Window w;
-    w.t0 = double(first) * r.bucket;
-    w.t1 = double(last) * r.bucket;
-    if (r.duration > w.t0) w.t1 = std::min(w.t1, r.duration);
-    for (std::size_t i = first; i < last; ++i) add(w.counts, buckets[i]);
+  for (const WindowSpan& span : window_spans(r, buckets.size(), max_windows)) {
+    Window w{span.t0, span.t1, {}};
+    for (std::size_t i = span.first; i < span.last; ++i) add(w.counts, buckets[i]);
     out.push_back(w);
   }
   return out;

@@ -44,6 +44,18 @@ void grid_line(std::string& svg, const Frame& f, double y, std::string_view labe
                      y + 4, escape(label));
 }
 
+std::vector<WindowSpan> window_spans(const Report& r, std::size_t buckets, std::size_t max_windows) {
+  const std::size_t per_window = std::max<std::size_t>(1, (buckets + max_windows - 1) / max_windows);
+  std::vector<WindowSpan> out;
+  for (std::size_t first = 0; first < buckets; first += per_window) {
+    const std::size_t last = std::min(buckets, first + per_window);
+    WindowSpan w{first, last, double(first) * r.bucket, double(last) * r.bucket};
+    if (r.duration > w.t0) w.t1 = std::min(w.t1, r.duration);
+    out.push_back(w);
+  }
+  return out;
+}
+
 std::string bucket_steps(const Report& r, const Frame& f, const std::vector<double>& ys) {
   std::string points;
   for (std::size_t b = 0; b < ys.size(); ++b) {

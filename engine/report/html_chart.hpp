@@ -54,6 +54,13 @@ const char* stage_colour(const std::vector<Stage>& stages, std::string_view name
 void time_axis(std::string& svg, const Frame& f);
 // A horizontal grid line at height y with its tick label at the left edge.
 void grid_line(std::string& svg, const Frame& f, double y, std::string_view label);
+// A chart is a few hundred pixels wide but a run may have a million buckets: neighbouring buckets
+// are grouped into windows of about one pixel at most, buckets [first, last) from t0 to t1.
+struct WindowSpan {
+  std::size_t first, last;
+  double t0, t1;
+};
+std::vector<WindowSpan> window_spans(const Report& r, std::size_t buckets, std::size_t max_windows);
 // A step line of per-bucket values (y already mapped), each held across its bucket.
 std::string bucket_steps(const Report& r, const Frame& f, const std::vector<double>& ys);
 // The faults' windows along the bottom of the plot, then vertical lines at the incident stages, each

@@ -15,22 +15,20 @@ namespace {
 
 constexpr double kLatencyChartHeight = 170;
 
-// Per-bucket values summed into windows of about one pixel: each window shows its worst bucket (the
-// highest latency), so a short spike is not averaged away; NaN where no bucket measured anything.
+// Per-bucket values in windows of about one pixel (window_spans): each window shows its worst bucket
+// (the highest latency), so a short spike is not averaged away; NaN where no bucket measured anything.
 struct Windowed {
   std::vector<double> t0, t1, value;
 };
 
 Windowed worst_per_window(const Report& r, const std::vector<double>& v, std::size_t max_windows) {
   Windowed out;
-  const std::size_t per_window = std::max<std::size_t>(1, (v.size() + max_windows - 1) / max_windows);
-  for (std::size_t first = 0; first < v.size(); first += per_window) {
-    const std::size_t last = std::min(v.size(), first + per_window);
+  for (const WindowSpan& span : window_spans(r, v.size(), max_windows)) {
     double worst = std::numeric_limits<double>::quiet_NaN();
-    for (std::size_t i = first; i < last; ++i)
+    for (std::size_t i = span.first; i < span.last; ++i)
       if (!std::isnan(v[i])) worst = std::isnan(worst) ? v[i] : std::max(worst, v[i]);
-    out.t0.push_back(double(first) * r.bucket);
-    out.t1.push_back(std::min(double(last) * r.bucket, run_length(r)));
+    out.t0.push_back(span.t0);
+    out.t1.push_back(span.t1);
     out.value.push_back(worst);
   }
   return out;

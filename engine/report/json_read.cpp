@@ -91,9 +91,17 @@ LatencySummary read_latency(const Node& n) {
   return {n["p50"].number(), n["p95"].number(), n["p99"].number(), n["mean"].number()};
 }
 
+// An array of numbers (null reads as NaN), or of counts as T.
 std::vector<double> numbers(const Node& n) {
   std::vector<double> out;
   n.for_each([&](const Node& v) { out.push_back(v.number()); });
+  return out;
+}
+
+template <class T>
+std::vector<T> counts(const Node& n) {
+  std::vector<T> out;
+  n.for_each([&](const Node& v) { out.push_back(T(v.count())); });
   return out;
 }
 
@@ -174,16 +182,16 @@ std::vector<ServiceReport> read_services(const Node& n) {
       service.wasted = s["wasted"].count();
       service.wasted_work = s["wasted_work"].number();
       service.queue_by_bucket = numbers(s["queue_by_bucket"]);
-      s["served_by_bucket"].for_each([&](const Node& v) { service.served_by_bucket.push_back(std::uint32_t(v.count())); });
-      s["wasted_by_bucket"].for_each([&](const Node& v) { service.wasted_by_bucket.push_back(std::uint32_t(v.count())); });
+      service.served_by_bucket = counts<std::uint32_t>(s["served_by_bucket"]);
+      service.wasted_by_bucket = counts<std::uint32_t>(s["wasted_by_bucket"]);
       service.wasted_work_by_bucket = numbers(s["wasted_work_by_bucket"]);
     }
-    s["ejected_by_bucket"].for_each([&](const Node& v) { service.ejected_by_bucket.push_back(int(v.count())); });
+    service.ejected_by_bucket = counts<int>(s["ejected_by_bucket"]);
     service.uptime = s["uptime"].number();
     service.outages = s["outages"].count();
     service.downtime = s["downtime"].number();
-    s["time_by_replicas_up"].for_each([&](const Node& v) { service.time_by_replicas_up.push_back(v.number()); });
-    s["replicas_by_bucket"].for_each([&](const Node& v) { service.replicas_by_bucket.push_back(int(v.count())); });
+    service.time_by_replicas_up = numbers(s["time_by_replicas_up"]);
+    service.replicas_by_bucket = counts<int>(s["replicas_by_bucket"]);
     service.restarts = s["restarts"].count();
     service.crashes = s["crashes"].count();
     out.push_back(std::move(service));
@@ -276,8 +284,8 @@ Report report_from_json(std::string_view text) {
     if (e.has("failed_refreshes")) edge.failed_refreshes = e["failed_refreshes"].count();
     if (e.has("poisoned_hits")) {
       edge.poisoned_hits = e["poisoned_hits"].count();
-      e["requests_by_bucket"].for_each([&](const Node& v) { edge.requests_by_bucket.push_back(std::uint32_t(v.count())); });
-      e["poisoned_by_bucket"].for_each([&](const Node& v) { edge.poisoned_by_bucket.push_back(std::uint32_t(v.count())); });
+      edge.requests_by_bucket = counts<std::uint32_t>(e["requests_by_bucket"]);
+      edge.poisoned_by_bucket = counts<std::uint32_t>(e["poisoned_by_bucket"]);
     }
     r.edges.push_back(std::move(edge));
   });
@@ -290,10 +298,10 @@ Report report_from_json(std::string_view text) {
       res.utilisation = n["utilisation"].number();
       res.peak_utilisation = n["peak_utilisation"].number();
       res.saturated_time = n["saturated_time"].number();
-      n["utilisation_by_bucket"].for_each([&](const Node& v) { res.utilisation_by_bucket.push_back(v.number()); });
-      n["backlog_by_bucket"].for_each([&](const Node& v) { res.backlog_by_bucket.push_back(v.number()); });
+      res.utilisation_by_bucket = numbers(n["utilisation_by_bucket"]);
+      res.backlog_by_bucket = numbers(n["backlog_by_bucket"]);
       res.limit_hits = n["limit_hits"].count();
-      n["limit_hits_by_bucket"].for_each([&](const Node& v) { res.limit_hits_by_bucket.push_back(std::uint32_t(v.count())); });
+      res.limit_hits_by_bucket = counts<std::uint32_t>(n["limit_hits_by_bucket"]);
       if (n.has("drops_by_class"))
         for (const char* cls : {"bulk", "rpc", "control"}) res.drops_by_class[cls] = n["drops_by_class"][cls].count();
       r.resources.push_back(std::move(res));
@@ -319,7 +327,7 @@ Report report_from_json(std::string_view text) {
       ro.finished = n["finished"].optional_number();
       ro.paused_time = n["paused_time"].number();
       ro.reverted = n["reverted"].boolean();
-      n["share_by_bucket"].for_each([&](const Node& v) { ro.share_by_bucket.push_back(v.number()); });
+      ro.share_by_bucket = numbers(n["share_by_bucket"]);
       r.rollouts.push_back(std::move(ro));
     });
   if (root.has("restores"))
@@ -329,15 +337,13 @@ Report report_from_json(std::string_view text) {
       re.fault = n["fault"].text();
       re.service = n["service"].text();
       re.tenants = int(n["tenants"].count());
-      n["tenant_ids"].for_each([&](const Node& v) { re.tenant_ids.push_back(int(v.count())); });
+      re.tenant_ids = counts<int>(n["tenant_ids"]);
       re.size = n["size"].number();
       re.lost_at = n["lost_at"].optional_number();
       re.started = n["started"].optional_number();
       re.finished = n["finished"].optional_number();
-      n["restored_at"].for_each([&](const Node& v) {
-        re.restored_at.push_back(v.optional_number().value_or(std::numeric_limits<double>::quiet_NaN()));
-      });
-      n["share_by_bucket"].for_each([&](const Node& v) { re.share_by_bucket.push_back(v.number()); });
+      re.restored_at = numbers(n["restored_at"]);
+      re.share_by_bucket = numbers(n["share_by_bucket"]);
       re.requests = read_total(n);
       re.buckets = read_buckets(n["buckets"]);
       r.restores.push_back(std::move(re));
@@ -399,9 +405,9 @@ Report report_from_json(std::string_view text) {
       b.first_kept = n["first_kept"].optional_number();
       b.drained_at = n["drained_at"].optional_number();
       b.failed_replays = n["failed_replays"].count();
-      n["length_by_bucket"].for_each([&](const Node& v) { b.length_by_bucket.push_back(v.count()); });
-      n["kept_by_bucket"].for_each([&](const Node& v) { b.kept_by_bucket.push_back(std::uint32_t(v.count())); });
-      n["replayed_by_bucket"].for_each([&](const Node& v) { b.replayed_by_bucket.push_back(std::uint32_t(v.count())); });
+      b.length_by_bucket = counts<std::uint64_t>(n["length_by_bucket"]);
+      b.kept_by_bucket = counts<std::uint32_t>(n["kept_by_bucket"]);
+      b.replayed_by_bucket = counts<std::uint32_t>(n["replayed_by_bucket"]);
       r.backlogs.push_back(std::move(b));
     });
   if (root.has("users")) {
@@ -411,7 +417,7 @@ Report report_from_json(std::string_view text) {
                                std::pair{"impaired_by_bucket", &u.impaired_by_bucket},
                                std::pair{"logged_out_by_bucket", &u.logged_out_by_bucket},
                                std::pair{"sessions_lost_by_bucket", &u.sessions_lost_by_bucket}})
-      n[key].for_each([&](const Node& v) { series->push_back(v.number()); });
+      *series = numbers(n[key]);
     r.users = std::move(u);
   }
   if (root.has("user_reports")) {
@@ -419,7 +425,7 @@ Report report_from_json(std::string_view text) {
     UserReportsReport u;
     u.threshold = n["threshold"].number();
     u.window = n["window"].number();
-    n["reports_by_bucket"].for_each([&](const Node& v) { u.by_bucket.push_back(v.count()); });
+    u.by_bucket = counts<std::uint64_t>(n["reports_by_bucket"]);
     r.user_reports = std::move(u);
   }
   return r;

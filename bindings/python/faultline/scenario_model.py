@@ -85,8 +85,8 @@ class Entry:
 
     def __setattr__(self, key, value):
         raise AttributeError(
-            f"a Scenario is immutable: make the changed one with sc = sc.get_entry(...).set({key!r}, {value!r}), "
-            f"for example sc = sc.set({self._path + '.' + key!r}, {value!r})")
+            f"a Scenario is immutable: make the changed one with sc = entry.set({key!r}, {value!r}), which is "
+            f"sc = sc.set({self._path + '.' + key!r}, {value!r})")
 
     def __contains__(self, key):
         return key in self._values
