@@ -69,18 +69,15 @@ void ScenarioReader::read_info(TableReader& root) {
   auto t = root.table("scenario");
   if (!t) return;
   s_.info.source = source_of(*t);
-  if (auto v = t->text("name")) s_.info.name = *v;
-  if (auto v = t->text("description")) s_.info.description = *v;
-  if (auto v = t->duration("duration")) s_.info.duration = run_duration_.emplace(*v);
-  if (auto v = t->integer("seed")) s_.info.seed = static_cast<std::uint64_t>(*v);
-  if (auto v = t->duration("bucket")) {
-    s_.info.bucket = *v;
-    if (run_duration_ && *v > *run_duration_)
+  t->fill(s_.info);
+  if (t->filled("duration")) run_duration_ = s_.info.duration;
+  if (const Seconds bucket = s_.info.bucket; t->filled("bucket") && run_duration_) {
+    if (bucket > *run_duration_)
       t->error("bucket", fmt::format("must be at most the duration ({}), got {}", format_duration(*run_duration_),
                                      shown(*t, "bucket")));
-    else if (run_duration_ && *run_duration_ / *v > 1e6)
+    else if (*run_duration_ / bucket > 1e6)
       t->error("bucket", fmt::format("makes {:.0f} buckets; at most 1000000 are allowed, so use at least {}",
-                                     std::ceil(*run_duration_ / *v), format_duration(*run_duration_ / 1e6)));
+                                     std::ceil(*run_duration_ / bucket), format_duration(*run_duration_ / 1e6)));
   }
 }
 
@@ -89,28 +86,12 @@ void ScenarioReader::read_zones(TableReader& root) {
   for (TableReader& z : tables) {
     Zone zone;
     zone.source = source_of(z);
-    if (auto v = z.text("name")) {
-      zone.name = *v;
-      zones_.declare(*v, z, "name");
-    }
-    if (auto v = z.text("region")) {
-      zone.region = *v;
-      regions_.note(*v);
-    }
-    if (auto v = z.integer("hosts")) zone.hosts = static_cast<int>(*v);
-    if (auto v = z.integer("racks")) {
-      zone.racks = static_cast<int>(*v);
-      if (zone.racks > zone.hosts)
-        z.error("racks", fmt::format("must be at most hosts ({}), got {}", zone.hosts, zone.racks));
-    }
-    if (auto v = z.integer("cores")) zone.cores = static_cast<int>(*v);
-    if (auto v = z.number("speed")) zone.speed = *v;
-    if (auto v = z.number("disk_bandwidth")) zone.disk_bandwidth = *v;
-    if (z.has("tags"))
-      if (auto v = z.list("tags")) {
-        zone.tags = *v;
-        for (const std::string& tag : *v) tags_.note(tag);
-      }
+    z.fill(zone);
+    if (z.filled("name")) zones_.declare(zone.name, z, "name");
+    if (z.filled("region")) regions_.note(zone.region);
+    if (z.filled("racks") && zone.racks > zone.hosts)
+      z.error("racks", fmt::format("must be at most hosts ({}), got {}", zone.hosts, zone.racks));
+    for (const std::string& tag : zone.tags) tags_.note(tag);
     s_.zones.push_back(std::move(zone));
   }
   // A fault target names a zone or a region: one name must not be both.
@@ -120,12 +101,7 @@ void ScenarioReader::read_zones(TableReader& root) {
 }
 
 void ScenarioReader::read_network(TableReader& root) {
-  if (auto n = root.table("network")) {
-    if (auto v = n->duration("intra_zone")) s_.network.intra_zone = *v;
-    if (auto v = n->duration("inter_zone")) s_.network.inter_zone = *v;
-    if (auto v = n->duration("inter_region")) s_.network.inter_region = *v;
-    if (auto v = n->duration("sync_interval")) s_.network.sync_interval = *v;
-  }
+  if (auto n = root.table("network")) n->fill(s_.network);
   for (TableReader& l : root.tables("link")) {
     LinkOverride link;
     link.source = source_of(l);
@@ -146,30 +122,23 @@ void ScenarioReader::read_network(TableReader& root) {
         check_link_ends(l, link.a, link.b);
       }
     }
-    if (l.has("latency"))
-      if (auto v = l.duration("latency")) link.latency = *v;
-    link.name = l.has("within") ? link.a + ".network" : link.a + "<->" + link.b;
-    if (auto v = l.text("name")) link.name = *v;
-    if (l.has("bandwidth"))
-      if (auto v = l.number("bandwidth")) link.bandwidth = *v;
-    if (l.has("buffer")) {
-      if (!l.has("bandwidth")) l.error("buffer", "applies to a link with a `bandwidth` only");
-      if (auto v = l.number("buffer")) link.buffer = *v;
-    }
+    link.name = l.has("within") ? link.a + ".network" : link.a + "<->" + link.b;  // unless it has one
+    l.fill(link);
+    if (l.has("buffer") && !l.has("bandwidth")) l.error("buffer", "applies to a link with a `bandwidth` only");
     check_link_unique(l, link);
     s_.network.links.push_back(std::move(link));
   }
   for (TableReader& d : root.tables("device")) {
     Device dev;
     dev.source = source_of(d);
-    if (auto v = d.text("name")) {
-      dev.name = *v;
+    d.fill(dev);
+    if (d.filled("name")) {
       for (const LinkOverride& l : s_.network.links)
-        if (l.named(*v)) d.error("name", fmt::format("'{}' already names a [[link]]; a device needs a name of its own", *v));
-      devices_.declare(*v, d, "name");
+        if (l.named(dev.name))
+          d.error("name", fmt::format("'{}' already names a [[link]]; a device needs a name of its own", dev.name));
+      devices_.declare(dev.name, d, "name");
     }
-    if (auto v = d.list("joins")) {
-      dev.joins = *v;
+    if (const std::vector<std::string>* v = &dev.joins; d.filled("joins")) {
       const auto* array = d.node("joins")->as_array();
       for (std::size_t i = 0; i < v->size(); ++i) {
         const std::string& j = (*v)[i];
@@ -180,9 +149,6 @@ void ScenarioReader::read_network(TableReader& root) {
       }
       if (v->size() < 2) d.error("joins", fmt::format("needs at least two zones or regions, got {}", v->size()));
     }
-    if (auto v = d.number("bandwidth")) dev.bandwidth = *v;
-    if (d.has("buffer"))
-      if (auto v = d.number("buffer")) dev.buffer = *v;
     s_.network.devices.push_back(std::move(dev));
   }
 }
@@ -239,16 +205,9 @@ void ScenarioReader::read_features(TableReader& root) {
   for (TableReader& t : root.tables("feature")) {
     Feature f;
     f.source = source_of(t);
-    if (auto v = t.text("name")) {
-      f.name = *v;
-      features_.declare(*v, t, "name");
-    }
-    if (auto v = t.text("entry")) {
-      f.entry = *v;
-      check_reference(t, "entry", *v, services_);
-    }
-    if (auto v = t.number("share")) f.share = *v;
-    if (auto v = t.number("slo")) f.slo = *v;
+    t.fill(f);
+    if (t.filled("name")) features_.declare(f.name, t, "name");
+    if (t.filled("entry")) check_reference(t, "entry", f.entry, services_);
     s_.features.push_back(std::move(f));
   }
   normalise(s_.features);
@@ -258,20 +217,11 @@ void ScenarioReader::read_traffic(TableReader& root) {
   auto t = root.table("traffic");
   if (!t) return;
   Traffic& traffic = s_.traffic;
-  if (auto v = t->number("rate")) traffic.rate = *v;
-  if (auto v = t->number("users")) traffic.users = *v;
-  if (auto v = t->integer("sample_users")) traffic.sample_users = static_cast<int>(*v);
-  if (auto v = t->integer("tenants")) {
-    traffic.tenants = static_cast<int>(*v);
-    if (traffic.tenants > traffic.sample_users)
-      t->error("tenants", fmt::format("must be at most sample_users ({}), got {}: every tenant needs a simulated user",
-                                      traffic.sample_users, traffic.tenants));
-  }
-  const auto pattern = t->text("pattern");
-  if (pattern)
-    traffic.pattern = from_choice<TrafficPattern>(*pattern, {{"constant", TrafficPattern::constant},
-                                                             {"piecewise", TrafficPattern::piecewise},
-                                                             {"diurnal", TrafficPattern::diurnal}});
+  t->fill(traffic);
+  if (t->filled("tenants") && traffic.tenants > traffic.sample_users)
+    t->error("tenants", fmt::format("must be at most sample_users ({}), got {}: every tenant needs a simulated user",
+                                    traffic.sample_users, traffic.tenants));
+  const bool pattern = t->filled("pattern");
   if (pattern) {
     t->only_for(traffic.pattern == TrafficPattern::piecewise, "steps", "pattern = \"piecewise\"");
     t->only_for(traffic.pattern == TrafficPattern::diurnal, "diurnal", "pattern = \"diurnal\"");
@@ -280,43 +230,31 @@ void ScenarioReader::read_traffic(TableReader& root) {
     std::optional<Seconds> previous;
     for (TableReader& step : t->tables("steps")) {
       TrafficStep s;
-      if (auto v = step.duration("at")) {
-        s.at = *v;
-        check_before_end(step, "at", *v);
-        if (previous && *v <= *previous)
+      step.fill(s);
+      if (step.filled("at")) {
+        check_before_end(step, "at", s.at);
+        if (previous && s.at <= *previous)
           step.error("at", fmt::format("steps must be in ascending order of 'at': {} is not after {}",
                                        shown(step, "at"), format_duration(*previous)));
-        previous = *v;
+        previous = s.at;
       }
-      if (auto v = step.number("multiplier")) s.multiplier = *v;
       traffic.steps.push_back(s);
     }
   }
   if (pattern && traffic.pattern == TrafficPattern::diurnal)
     if (auto d = t->table("diurnal")) {
-      if (auto v = d->duration("period")) traffic.diurnal_period = *v;
-      if (auto v = d->duration("peak")) {
-        traffic.diurnal_peak = *v;
-        if (*v >= traffic.diurnal_period)
-          d->error("peak", fmt::format("must be less than the period ({}), got {}",
-                                       format_duration(traffic.diurnal_period), shown(*d, "peak")));
-      }
-      if (auto v = d->number("trough")) traffic.diurnal_trough = *v;
+      d->fill(traffic);
+      if (d->filled("peak") && traffic.diurnal_peak >= traffic.diurnal_period)
+        d->error("peak", fmt::format("must be less than the period ({}), got {}",
+                                     format_duration(traffic.diurnal_period), shown(*d, "peak")));
     }
   if (auto shares = t->table("region_share")) read_region_share(*t, *shares);
   for (TableReader& seg : t->tables("segment")) {
     Segment segment;
     segment.source = source_of(seg);
-    if (auto v = seg.text("name")) {
-      segment.name = *v;
-      segments_.declare(*v, seg, "name");
-    }
-    if (auto v = seg.number("share")) segment.share = *v;
-    if (seg.has("features"))
-      if (auto v = seg.list("features")) {
-        check_list_references(seg, "features", *v, features_);
-        segment.features = *v;
-      }
+    seg.fill(segment);
+    if (seg.filled("name")) segments_.declare(segment.name, seg, "name");
+    if (seg.filled("features")) check_list_references(seg, "features", segment.features, features_);
     traffic.segments.push_back(std::move(segment));
   }
   normalise(traffic.segments);
@@ -357,14 +295,8 @@ void ScenarioReader::read_client(TableReader& root) {
                                                                            {"ignore", ClientAction::ignore}});
     }
   }
-  if (auto v = c->integer("retries")) s_.client.retries = static_cast<int>(*v);
-  if (auto v = c->duration("retry_delay")) s_.client.retry_delay = *v;
-  if (auto v = c->duration("timeout")) s_.client.timeout = *v;
-  if (c->has("relogin_feature"))
-    if (auto v = c->text("relogin_feature")) {
-      s_.client.relogin_feature = *v;
-      check_reference(*c, "relogin_feature", *v, features_);
-    }
+  c->fill(s_.client);
+  if (c->filled("relogin_feature")) check_reference(*c, "relogin_feature", s_.client.relogin_feature, features_);
 }
 
 // Reported once per cycle, at its first dependency in the file, walking from there.

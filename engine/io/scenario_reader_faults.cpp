@@ -16,56 +16,24 @@ void ScenarioReader::read_faults(TableReader& root) {
     Fault fault;
     fault.source = source_of(t);
     fault.name = fmt::format("fault[{}]", i);
-    if (t.has("name"))
-      if (auto v = t.text("name")) fault.name = *v;
+    t.fill(fault);
     faults_.declare(fault.name, t, "name");
 
-    const auto kind = t.text("kind");
-    if (kind)
-      fault.kind = from_choice<FaultKind>(*kind, {{"host_crash", FaultKind::host_crash},
-                                                  {"service_crash", FaultKind::service_crash},
-                                                  {"zone_outage", FaultKind::zone_outage},
-                                                  {"region_outage", FaultKind::region_outage},
-                                                  {"link_down", FaultKind::link_down},
-                                                  {"partition", FaultKind::partition},
-                                                  {"latency", FaultKind::latency},
-                                                  {"packet_loss", FaultKind::packet_loss},
-                                                  {"error_rate", FaultKind::error_rate},
-                                                  {"slowdown", FaultKind::slowdown},
-                                                  {"traffic_surge", FaultKind::traffic_surge},
-                                                  {"config_rollout", FaultKind::config_rollout},
-                                                  {"cert_expiry", FaultKind::cert_expiry},
-                                                  {"dns_failure", FaultKind::dns_failure},
-                                                  {"control_plane", FaultKind::control_plane},
-                                                  {"clock_skew", FaultKind::clock_skew},
-                                                  {"cpu_hog", FaultKind::cpu_hog},
-                                                  {"link_capacity", FaultKind::link_capacity},
-                                                  {"memory_leak", FaultKind::memory_leak},
-                                                  {"slow_disk", FaultKind::slow_disk},
-                                                  {"limit_lowered", FaultKind::limit_lowered},
-                                                  {"data_loss", FaultKind::data_loss}});
-    const auto target = t.text("target");
-    if (target) fault.target = *target;
-    if (kind && target) check_fault_target(t, fault.kind, *target);
-
-    if (auto mode = t.text("mode")) {
-      fault.mode = from_choice<SelectorMode>(*mode, {{"one", SelectorMode::one},
-                                                     {"all", SelectorMode::all},
-                                                     {"fixed", SelectorMode::fixed},
-                                                     {"percent", SelectorMode::percent}});
-      const bool counted = fault.mode == SelectorMode::fixed || fault.mode == SelectorMode::percent;
+    const bool kind = t.filled("kind");
+    if (kind && t.filled("target")) check_fault_target(t, fault.kind, fault.target);
+    const bool counted = fault.mode == SelectorMode::fixed || fault.mode == SelectorMode::percent;
+    if (t.filled("mode")) {
       t.only_for(counted, "value", "mode = \"fixed\" or \"percent\"");
-      if (counted && t.require("value"))
-        if (auto v = t.number("value")) {
-          fault.value = *v;
-          if (fault.mode == SelectorMode::fixed && (*v < 1 || *v != std::floor(*v)))
-            t.error("value", fmt::format("mode = \"fixed\" needs a whole number of at least 1, got {}", *v));
-          if (fault.mode == SelectorMode::percent && (*v <= 0 || *v > 100))
-            t.error("value", fmt::format("mode = \"percent\" needs 0 < value <= 100, got {}", *v));
-        }
+      if (counted && t.require("value") && t.filled("value")) {
+        const double v = fault.value;
+        if (fault.mode == SelectorMode::fixed && (v < 1 || v != std::floor(v)))
+          t.error("value", fmt::format("mode = \"fixed\" needs a whole number of at least 1, got {}", v));
+        if (fault.mode == SelectorMode::percent && (v <= 0 || v > 100))
+          t.error("value", fmt::format("mode = \"percent\" needs 0 < value <= 100, got {}", v));
+      }
     }
     if (kind && fault.kind == FaultKind::data_loss) check_tenants_hit(t, fault);
-    read_fault_timing(t, fault, kind.has_value());
+    read_fault_timing(t, fault, kind);
     if (kind) read_fault_effect(t, fault);
     s_.faults.push_back(std::move(fault));
   }
@@ -95,29 +63,18 @@ void ScenarioReader::read_fault_timing(TableReader& t, Fault& fault, bool kind_k
   if ((at || after) && random)
     t.error(random_key, fmt::format("'{}' makes the fault happen by chance: leave out '{}'", random_key, at ? "at" : "after"));
 
-  if (at)
-    if (auto v = t.duration("at")) {
-      fault.at = *v;
-      check_before_end(t, "at", *v);
-    }
-  if (t.has("duration")) {
-    if (random) t.error("duration", "a fault that happens by chance lasts its repair time: use 'mttr' or 'repair'");
-    else if (auto v = t.duration("duration")) fault.duration = *v;
-  }
+  if (at && t.filled("at")) check_before_end(t, "at", fault.at);
+  if (t.has("duration") && random)
+    t.error("duration", "a fault that happens by chance lasts its repair time: use 'mttr' or 'repair'");
   if (t.has("every")) {
     if (!at) t.error("every", "'every' repeats a fault that starts 'at' a time");
-    else if (auto v = t.duration("every")) {
-      fault.every = *v;
+    else if (const Seconds every = fault.every.value_or(0); t.filled("every")) {
       if (!t.has("duration")) t.error("every", "a repeated fault needs a 'duration' (at most 'every')");
-      else if (fault.duration && *fault.duration > *v)
-        t.error("duration", fmt::format("must be at most every ({}), got {}", format_duration(*v), shown(t, "duration")));
+      else if (fault.duration && *fault.duration > every)
+        t.error("duration", fmt::format("must be at most every ({}), got {}", format_duration(every), shown(t, "duration")));
     }
   }
   t.only_for(after, "after_delay", "faults with 'after'");
-  if (after) {
-    if (auto v = t.text("after")) fault.after = *v;
-    if (auto v = t.duration("after_delay")) fault.after_delay = *v;
-  }
   for (std::string_view key : {"common_cause", "age_while_down"}) t.only_for(random, key, "faults with 'mttf' or 'failure'");
   if (random) {
     if (kind_known && fault.kind == FaultKind::config_rollout) {
@@ -157,10 +114,9 @@ FailureProcess ScenarioReader::read_failure_process(TableReader& t) {
                                     got(repair_key)));
   if (t.has("failure") && p.failure.expected() <= 0)
     t.error("failure", fmt::format("a time to failure of zero: give a time greater than 0s ({})", got("failure")));
+  t.fill(p);
   if (t.has("common_cause"))
-    if (auto cc = t.table("common_cause"))
-      if (auto v = cc->number("probability")) p.common_cause = *v;
-  if (auto v = t.boolean("age_while_down")) p.age_while_down = *v;
+    if (auto cc = t.table("common_cause")) cc->fill(p);
   return p;
 }
 
@@ -197,8 +153,6 @@ void ScenarioReader::read_fault_effect(TableReader& t, Fault& fault) {
              partition = k == FaultKind::partition, hog = k == FaultKind::cpu_hog,
              leak = k == FaultKind::memory_leak, data_loss = k == FaultKind::data_loss,
              capacity = k == FaultKind::link_capacity || k == FaultKind::slow_disk || k == FaultKind::limit_lowered;
-  if (rollout)
-    if (auto v = t.boolean("crash_loop")) fault.crash_loop = *v;
   const bool erring_rollout = rollout && !fault.crash_loop;
   t.only_for(latency, "delay", "kind = \"latency\"");
   t.only_for(error_rate || packet_loss || erring_rollout, "rate",
@@ -222,65 +176,28 @@ void ScenarioReader::read_fault_effect(TableReader& t, Fault& fault) {
   const bool scoped = error_rate || latency || slowdown || erring_rollout;
   t.only_for(scoped, "scope", "kind = \"error_rate\", \"latency\", \"slowdown\" or \"config_rollout\" without crash_loop");
 
-  if (latency && t.require("delay"))
-    if (auto v = t.distribution("delay")) fault.delay = *v;
-  if (error_rate || packet_loss || erring_rollout)
-    if (auto v = t.number("rate")) fault.rate = *v;
+  // What applies is read (by TableReader::fill); what is required of this kind must be there.
+  if (latency) t.require("delay");
   if (error_rate || erring_rollout) {
-    if (auto v = t.boolean("poisons_cache")) fault.poisons_cache = *v;
     if (fault.poisons_cache && parse_fault_target(fault.target).form == FaultTarget::Form::dependency)
       t.error("poisons_cache", "a fault on a dependency gives no answer for a cache to keep; target the service");
-    if (t.has("poison_ttl")) {
-      if (auto v = t.duration("poison_ttl")) fault.poison_ttl = *v;
-      if (!fault.poisons_cache) t.error("poison_ttl", "'poison_ttl' needs 'poisons_cache = true'");
-    }
+    if (t.has("poison_ttl") && !fault.poisons_cache) t.error("poison_ttl", "'poison_ttl' needs 'poisons_cache = true'");
   }
   if (error_rate || control_plane || erring_rollout || cert || dns || data_loss) {
-    fault.status = control_plane || data_loss ? Status::NOT_FOUND : Status::UNAVAILABLE;
-    if (t.has("status"))
-      if (auto v = t.status("status")) {
-        fault.status = *v;
-        if (*v == Status::OK) t.error("status", "OK is not a failure: give the status failed requests answer with, e.g. \"UNAVAILABLE\"");
-      }
+    if (!t.filled("status")) fault.status = control_plane || data_loss ? Status::NOT_FOUND : Status::UNAVAILABLE;
+    else if (fault.status == Status::OK)
+      t.error("status", "OK is not a failure: give the status failed requests answer with, e.g. \"UNAVAILABLE\"");
   }
-  if (control_plane)
-    if (auto v = t.text("behaviour"))
-      fault.behaviour = from_choice<ControlPlaneBehaviour>(
-          *v, {{"missing", ControlPlaneBehaviour::missing}, {"errors", ControlPlaneBehaviour::errors}});
-  if ((slowdown || surge || capacity) && t.require("factor"))
-    if (auto v = t.number("factor")) {
-      fault.factor = *v;
-      if (capacity && *v > 1)
-        t.error("factor", fmt::format("a {} fault leaves a share of what there was: at most 1, got {}",
-                                      to_string(k), *v));
-    }
-  if (partition)
-    if (auto v = t.text("direction"))
-      fault.direction = from_choice<PartitionDirection>(
-          *v, {{"both", PartitionDirection::both}, {"one_way", PartitionDirection::one_way}});
-  if (rollout && t.require("ramp"))
-    if (auto v = t.duration("ramp")) {
-      fault.ramp = *v;
-      check_ramp(t, fault);
-    }
-  if (rollout && fault.crash_loop)
-    if (auto v = t.duration("crash_after")) fault.crash_after = *v;
-  if (dns)
-    if (auto v = t.duration("ttl")) fault.ttl = *v;
-  if (hog && t.require("threads"))
-    if (auto v = t.number("threads")) fault.threads = *v;
-  if (leak && t.require("leak"))
-    if (auto v = t.number("leak")) fault.leak = *v;
+  if ((slowdown || surge || capacity) && t.require("factor") && t.filled("factor") && capacity && fault.factor > 1)
+    t.error("factor", fmt::format("a {} fault leaves a share of what there was: at most 1, got {}", to_string(k),
+                                  fault.factor));
+  if (rollout && t.require("ramp") && t.filled("ramp")) check_ramp(t, fault);
+  if (hog) t.require("threads");
+  if (leak) t.require("leak");
   if (scoped && t.has("scope")) read_fault_scope(t, fault);
   if (skew) {
-    if (t.require("skew"))
-      if (auto v = t.duration("skew")) fault.skew = *v;
-    if (auto v = t.duration("tolerance")) fault.tolerance = *v;
-    if (t.has("checked_by"))
-      if (auto v = t.list("checked_by")) {
-        check_list_references(t, "checked_by", *v, services_);
-        fault.checked_by = *v;
-      }
+    t.require("skew");
+    if (t.filled("checked_by")) check_list_references(t, "checked_by", fault.checked_by, services_);
   }
 }
 
@@ -290,18 +207,10 @@ void ScenarioReader::read_fault_scope(TableReader& t, Fault& fault) {
   if (!st) return;
   FaultScope& scope = fault.scope;
   scope.enabled = true;
-  if (st->has("segments"))
-    if (auto v = st->list("segments")) {
-      check_list_references(*st, "segments", *v, segments_);
-      scope.segments = *v;
-    }
-  if (auto v = st->number("users")) scope.users = *v;
-  if (st->has("tenants"))
-    if (auto v = st->number("tenants")) {
-      scope.tenants = *v;
-      if (s_.traffic.tenants < 1)
-        st->error("tenants", "users belong to no tenant: give traffic.tenants to scope a fault by tenant");
-    }
+  st->fill(scope);
+  if (st->filled("segments")) check_list_references(*st, "segments", scope.segments, segments_);
+  if (st->has("tenants") && st->filled("tenants") && s_.traffic.tenants < 1)
+    st->error("tenants", "users belong to no tenant: give traffic.tenants to scope a fault by tenant");
   if (fault.poisons_cache)
     t.error("scope", "a cache fetches for no user, so a fault scoped to users poisons no cache: drop 'scope' or "
                      "'poisons_cache'");

@@ -146,12 +146,11 @@ class ScenarioReader {
   void read_trigger(TableReader& t, const std::string& after, Action& a);
   void read_rollout_gate(TableReader& t, Action& a);
   void read_action_target(TableReader& t, Action& a);
-  void read_restore(TableReader& t, Action& a);
   void check_batched_rollback(TableReader& t, const Action& a);
   void check_failover_target(TableReader& t, const Service& service, const std::string& to);
   void check_scale(TableReader& t, const Service& service, int replicas);
   void read_kill_switch(TableReader& t, Action& a);
-  const Dependency* read_action_dependency(TableReader& t, Action& a);
+  const Dependency* action_dependency(TableReader& t, const Action& a);
 
   DiagnosticList& out_;
   Scenario s_;

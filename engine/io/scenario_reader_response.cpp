@@ -13,15 +13,10 @@ void ScenarioReader::read_monitors(TableReader& root) {
   for (TableReader& t : root.tables("monitor")) {
     Monitor m;
     m.source = source_of(t);
-    if (auto v = t.text("name")) {
-      m.name = *v;
-      monitors_.declare(*v, t, "name");
-    }
+    t.fill(m);
+    if (t.filled("name")) monitors_.declare(m.name, t, "name");
     std::optional<bool> latency_metric = false;  // nothing: an unknown metric (its threshold is not read)
-    if (auto v = t.text("metric")) {
-      m.metric = *v;
-      latency_metric = check_metric(t, *v);
-    }
+    if (t.filled("metric")) latency_metric = check_metric(t, m.metric);
     const bool below = t.has("below"), above = t.has("above");
     if (below && above) t.error("above", "give either 'below' or 'above', not both");
     if (!below && !above)
@@ -32,12 +27,7 @@ void ScenarioReader::read_monitors(TableReader& root) {
       if (latency_metric)
         if (auto v = threshold(t, key, *latency_metric)) m.threshold = *v;
     }
-    if (auto v = t.duration("for")) m.for_ = *v;
-    if (t.has("depends_on"))
-      if (auto v = t.list("depends_on")) {
-        check_list_references(t, "depends_on", *v, services_);
-        m.depends_on = *v;
-      }
+    if (t.filled("depends_on")) check_list_references(t, "depends_on", m.depends_on, services_);
     if (!m.metric.empty() && latency_metric && below != above) warn_about_monitor(t, m);
     s_.monitors.push_back(std::move(m));
   }
@@ -143,34 +133,14 @@ void ScenarioReader::read_incident(TableReader& root) {
   if (!t) return;
   Incident& incident = s_.incident;
   if (root.has("incident")) incident.source = source_of(*t);
-  if (auto v = t->distribution("acknowledge")) incident.acknowledge = *v;
-  if (auto v = t->distribution("diagnose")) incident.diagnose = *v;
-  if (auto v = t->distribution("act")) incident.act = *v;
-  if (auto v = t->duration("stable_for")) incident.stable_for = *v;
-  if (t->has("tooling"))
-    if (auto v = t->list("tooling")) {
-      check_list_references(*t, "tooling", *v, services_);
-      incident.tooling = *v;
-    }
-  if (auto v = t->number("tooling_down_speed")) incident.tooling_down_speed = *v;
+  t->fill(incident);
+  if (t->filled("tooling")) check_list_references(*t, "tooling", incident.tooling, services_);
   const bool status_page = t->has("status_page");
-  if (status_page)
-    if (auto v = t->text("status_page")) {
-      incident.status_page = *v;
-      check_reference(*t, "status_page", *v, services_);
-    }
+  if (t->filled("status_page")) check_reference(*t, "status_page", incident.status_page, services_);
   t->only_for(status_page, "status_page_fallback", "incidents with a status_page");
-  if (status_page && t->has("status_page_fallback"))
-    if (auto v = t->duration("status_page_fallback")) incident.status_page_fallback = *v;
-  if (t->has("status_update_every"))
-    if (auto v = t->duration("status_update_every")) incident.status_update_every = *v;
   if (auto ut = t->has("user_reports") ? t->table("user_reports") : std::nullopt) {
-    UserReports& u = incident.user_reports;
-    u.enabled = true;
-    if (auto v = ut->number("rate")) u.rate = *v;
-    if (auto v = ut->number("threshold")) u.threshold = *v;
-    if (auto v = ut->duration("window")) u.window = *v;
-    if (auto v = ut->distribution("escalate")) u.escalate = *v;
+    incident.user_reports.enabled = true;
+    ut->fill(incident.user_reports);
   }
 }
 
@@ -181,22 +151,18 @@ void ScenarioReader::read_actions(TableReader& root) {
     Action a;
     a.source = source_of(t);
     a.name = fmt::format("action[{}]", i);
-    if (t.has("name"))
-      if (auto v = t.text("name")) a.name = *v;
+    t.fill(a);
     actions_.declare(a.name, t, "name");
 
     const bool at = t.has("at"), after = t.has("after");
     if (at && after) t.error("after", "give either 'at' or 'after', not both");
     if (!at && !after) out_.add(t.where(), t.path_of("at"), "missing 'at' or 'after' (exactly one is required)");
-    if (at && !after)
-      if (auto v = t.duration("at")) {
-        a.trigger = Trigger::at;
-        a.at = *v;
-        check_before_end(t, "at", *v);
-      }
+    if (at && !after && t.filled("at")) {
+      a.trigger = Trigger::at;
+      check_before_end(t, "at", a.at);
+    }
     if (after && !at)
       if (auto v = t.text("after")) read_trigger(t, *v, a);
-    if (auto v = t.duration("delay")) a.delay = *v;
     if (run_duration_ && a.delay > 0 && (a.trigger == Trigger::at ? a.at + a.delay : a.delay) >= *run_duration_)
       t.warn("delay", a.trigger == Trigger::at
                           ? fmt::format("at {} plus a delay of {} is after the end of the run ({}): the action never "
@@ -205,31 +171,10 @@ void ScenarioReader::read_actions(TableReader& root) {
                           : fmt::format("a delay of {} after its trigger is as long as the run ({}) or longer: the "
                                         "action never happens",
                                         shown(t, "delay"), format_duration(*run_duration_)));
-    if (t.has("mitigates"))
-      if (auto v = t.boolean("mitigates")) a.mitigates = *v;
-    if (t.has("tooling"))
-      if (auto v = t.list("tooling")) {
-        check_list_references(t, "tooling", *v, services_);
-        a.tooling = *v;
-      }
+    if (t.filled("tooling")) check_list_references(t, "tooling", a.tooling, services_);
     if (t.has("tooling_down_speed") && !t.has("tooling"))
       t.error("tooling_down_speed", "'tooling_down_speed' needs a 'tooling' (the services the action is done with)");
-    if (auto v = t.number("tooling_down_speed")) a.tooling_down_speed = *v;
-
-    const auto kind = t.text("kind");
-    if (kind) {
-      a.kind = from_choice<ActionKind>(*kind, {{"switch_dependency", ActionKind::switch_dependency},
-                                               {"rollback", ActionKind::rollback},
-                                               {"restart", ActionKind::restart},
-                                               {"failover", ActionKind::failover},
-                                               {"shed_load", ActionKind::shed_load},
-                                               {"scale", ActionKind::scale},
-                                               {"kill_switch", ActionKind::kill_switch},
-                                               {"admit", ActionKind::admit},
-                                               {"restore", ActionKind::restore},
-                                               {"flush_cache", ActionKind::flush_cache}});
-      read_action_target(t, a);
-    }
+    if (t.filled("kind")) read_action_target(t, a);
     s_.actions.push_back(std::move(a));
   }
 }
@@ -253,21 +198,12 @@ void ScenarioReader::read_trigger(TableReader& t, const std::string& after, Acti
 void ScenarioReader::read_rollout_gate(TableReader& t, Action& a) {
   const bool switching = a.kind == ActionKind::switch_dependency;
   const bool counted = switching || a.kind == ActionKind::rollback || a.kind == ActionKind::failover;
-  if (counted && t.has("by"))
-    if (auto v = t.text("by"))
-      a.by = from_choice<RolloutUnit>(*v, {{"replica", RolloutUnit::replica}, {"zone", RolloutUnit::zone}});
-  if (t.has("gate"))
-    if (auto v = t.text("gate")) {
-      a.gate = *v;
-      check_reference(t, "gate", *v, monitors_);
-    }
-  if (t.has("on_gate_failure"))
-    if (auto v = t.text("on_gate_failure")) {
-      a.on_gate_failure = from_choice<GateFailure>(*v, {{"pause", GateFailure::pause}, {"revert", GateFailure::revert}});
-      if (!t.has("gate")) t.error("on_gate_failure", "'on_gate_failure' needs a 'gate'");
-      else if (a.on_gate_failure == GateFailure::revert && !switching)
-        t.error("on_gate_failure", fmt::format("a {} cannot be reverted; only a switch_dependency can", to_string(a.kind)));
-    }
+  if (t.filled("gate")) check_reference(t, "gate", a.gate, monitors_);
+  if (t.has("on_gate_failure") && t.filled("on_gate_failure")) {
+    if (!t.has("gate")) t.error("on_gate_failure", "'on_gate_failure' needs a 'gate'");
+    else if (a.on_gate_failure == GateFailure::revert && !switching)
+      t.error("on_gate_failure", fmt::format("a {} cannot be reverted; only a switch_dependency can", to_string(a.kind)));
+  }
   const bool stepped = a.kind == ActionKind::admit || a.batch > 0;
   if (t.has("gate") && !stepped)
     t.error("gate", "a gate is looked at between steps; this action goes at once (give it a 'batch')");
@@ -303,103 +239,54 @@ void ScenarioReader::read_action_target(TableReader& t, Action& a) {
   t.only_for(shed || kill, "duration", "kind = \"shed_load\" or \"kill_switch\"");
   for (std::string_view key : {"features", "step", "every"}) t.only_for(admit, key, "kind = \"admit\"");
 
-  if ((rollback || restore) && t.require("fault"))
-    if (auto v = t.text("fault")) {
-      a.fault = *v;
-      if (check_reference(t, "fault", *v, faults_) && restore)
-        if (const Fault* f = s_.find_fault(*v); f && f->kind != FaultKind::data_loss)
-          t.error("fault", fmt::format("a restore repairs a data_loss fault; '{}' is a {} fault (end it with a rollback)",
-                                       *v, to_string(f->kind)));
-    }
-  if (restore) read_restore(t, a);
-  const Service* service = nullptr;
-  if (on_service && t.require("service"))
-    if (auto v = t.text("service")) {
-      a.service = *v;
-      if (check_reference(t, "service", *v, services_)) service = s_.find_service(*v);
-    }
-  if (stepped) {
-    if (auto v = t.integer("batch")) a.batch = static_cast<int>(*v);
-    if (auto v = t.duration("interval")) a.interval = *v;
+  if ((rollback || restore) && t.require("fault") && t.filled("fault"))
+    if (check_reference(t, "fault", a.fault, faults_) && restore)
+      if (const Fault* f = s_.find_fault(a.fault); f && f->kind != FaultKind::data_loss)
+        t.error("fault", fmt::format("a restore repairs a data_loss fault; '{}' is a {} fault (end it with a rollback)",
+                                     a.fault, to_string(f->kind)));
+  if (restore) {
+    t.require("size");
+    t.require("rate");
   }
+  const Service* service = nullptr;
+  if (on_service && t.require("service") && t.filled("service") && check_reference(t, "service", a.service, services_))
+    service = s_.find_service(a.service);
   if (stepped || admit) read_rollout_gate(t, a);
   if (rollback && a.batch > 0) check_batched_rollback(t, a);
   if (failover && a.batch > 0 && service && service->replication.enabled)
     t.error("batch", fmt::format("'{}' replicates its state: its failover promotes the copy at once and "
                                  "cannot go in batches", service->name));
-  if (failover && t.require("to"))
-    if (auto v = t.text("to")) {
-      a.to = *v;
-      if (service) check_failover_target(t, *service, *v);
-    }
-  if (shed && t.require("fraction"))
-    if (auto v = t.number("fraction")) a.fraction = *v;
-  if ((shed || kill) && t.has("duration"))
-    if (auto v = t.duration("duration")) a.duration = *v;
-  if (scale && t.require("replicas"))
-    if (auto v = t.integer("replicas")) {
-      a.replicas = static_cast<int>(*v);
-      if (service) check_scale(t, *service, a.replicas);
-    }
+  if (failover && t.require("to") && t.filled("to") && service) check_failover_target(t, *service, a.to);
+  if (shed) t.require("fraction");
+  if (scale && t.require("replicas") && t.filled("replicas") && service) check_scale(t, *service, a.replicas);
   if (kill) read_kill_switch(t, a);
   if (flush && t.require("dependency"))
-    if (const Dependency* d = read_action_dependency(t, a); d && !d->cache.enabled)
+    if (const Dependency* d = action_dependency(t, a); d && !d->cache.enabled)
       t.error("dependency", fmt::format("'{}' has no cache to flush (give it a `cache`)", a.dependency));
-  if (admit) {
-    if (t.has("features"))
-      if (auto v = t.list("features")) {
-        check_list_references(t, "features", *v, features_);
-        a.features = *v;
-      }
-    if (auto v = t.number("step")) a.step = *v;
-    if (auto v = t.duration("every")) a.every = *v;
-  }
+  if (admit && t.filled("features")) check_list_references(t, "features", a.features, features_);
   if (!switching) return;
   const bool has_from = t.require("from"), has_to = t.require("to");
-  std::optional<std::string> from, to;
-  if (has_from) from = t.text("from");
-  if (has_to) to = t.text("to");
-  if (to) {
-    a.to = *to;
-    check_reference(t, "to", *to, services_);
-  }
-  if (!from) return;
-  a.from = *from;
-  if (!check_reference(t, "from", *from, services_)) return;
-  if (to && *to == *from) t.error("to", fmt::format("switches '{}' to itself", *from));
+  const bool from = has_from && t.filled("from"), to = has_to && t.filled("to");
+  if (to) check_reference(t, "to", a.to, services_);
+  if (!from || !check_reference(t, "from", a.from, services_)) return;
+  if (to && a.to == a.from) t.error("to", fmt::format("switches '{}' to itself", a.from));
   std::vector<std::string> callers;
   for (const Dependency& d : s_.dependencies)
-    if (d.to == *from && std::find(callers.begin(), callers.end(), d.from) == callers.end()) callers.push_back(d.from);
+    if (d.to == a.from && std::find(callers.begin(), callers.end(), d.from) == callers.end()) callers.push_back(d.from);
   if (callers.empty()) {
-    t.error("from", fmt::format("no service calls '{}', so there is nothing to switch", *from));
+    t.error("from", fmt::format("no service calls '{}', so there is nothing to switch", a.from));
     return;
   }
-  if (!t.has("services")) return;
-  if (auto services = t.list("services")) {
-    const auto* array = t.node("services")->as_array();
-    for (std::size_t i = 0; i < services->size(); ++i) {
-      const std::string& s = (*services)[i];
-      if (std::find(callers.begin(), callers.end(), s) != callers.end()) continue;
-      const std::string message = services_.contains(s)
-                                      ? fmt::format("'{}' does not call '{}'; callers: {}", s, *from, known_list(callers))
-                                      : services_.unknown(s);
-      out_.add(array->get(i)->source(), fmt::format("{}[{}]", t.path_of("services"), i), message);
-    }
-    a.services = *services;
+  if (!t.filled("services")) return;
+  const auto* array = t.node("services")->as_array();
+  for (std::size_t i = 0; i < a.services.size(); ++i) {
+    const std::string& s = a.services[i];
+    if (std::find(callers.begin(), callers.end(), s) != callers.end()) continue;
+    const std::string message = services_.contains(s)
+                                    ? fmt::format("'{}' does not call '{}'; callers: {}", s, a.from, known_list(callers))
+                                    : services_.unknown(s);
+    out_.add(array->get(i)->source(), fmt::format("{}[{}]", t.path_of("services"), i), message);
   }
-}
-
-// The work of a restore: each lost tenant's size, copied by parallel streams at a rate, perhaps
-// under a shared bandwidth.
-void ScenarioReader::read_restore(TableReader& t, Action& a) {
-  if (t.require("size"))
-    if (auto v = t.number("size")) a.size = *v;
-  if (auto v = t.number("size_stddev")) a.size_stddev = *v;
-  if (t.require("rate"))
-    if (auto v = t.number("rate")) a.rate = *v;
-  if (auto v = t.integer("parallelism")) a.parallelism = static_cast<int>(*v);
-  if (t.has("bandwidth"))
-    if (auto v = t.number("bandwidth")) a.bandwidth = *v;
 }
 
 // A failover makes active a zone, or a region, that holds replicas of the service.
@@ -452,28 +339,22 @@ void ScenarioReader::read_kill_switch(TableReader& t, Action& a) {
   if (feature && dependency) t.error("dependency", "give either 'feature' or 'dependency', not both");
   if (!feature && !dependency)
     out_.add(t.where(), t.path_of("feature"), "missing 'feature' or 'dependency' (exactly one is required)");
-  if (feature && !dependency)
-    if (auto v = t.text("feature")) {
-      a.feature = *v;
-      check_reference(t, "feature", *v, features_);
-    }
-  if (dependency && !feature) read_action_dependency(t, a);
+  if (feature && !dependency && t.filled("feature")) check_reference(t, "feature", a.feature, features_);
+  if (dependency && !feature) action_dependency(t, a);
 }
 
-// An action's `dependency`, written from->to: the first dependency it names, or null (after a
+// An action's `dependency` (read), written from->to: the first dependency it names, or null (after a
 // diagnostic) when it is not that form or names none.
-const Dependency* ScenarioReader::read_action_dependency(TableReader& t, Action& a) {
-  const auto v = t.text("dependency");
-  if (!v) return nullptr;
-  a.dependency = *v;
-  const FaultTarget target = parse_fault_target(*v);
+const Dependency* ScenarioReader::action_dependency(TableReader& t, const Action& a) {
+  if (!t.filled("dependency")) return nullptr;
+  const FaultTarget target = parse_fault_target(a.dependency);
   if (target.form != FaultTarget::Form::dependency) {
-    t.error("dependency", fmt::format("expected a dependency written from->to, got \"{}\"", *v));
+    t.error("dependency", fmt::format("expected a dependency written from->to, got \"{}\"", a.dependency));
     return nullptr;
   }
   for (const Dependency& d : s_.dependencies)
     if (d.from == target.first && d.to == target.second) return &d;
-  t.error("dependency", fmt::format("unknown dependency '{}'; known: {}", *v, known_list(dependency_names())));
+  t.error("dependency", fmt::format("unknown dependency '{}'; known: {}", a.dependency, known_list(dependency_names())));
   return nullptr;
 }
 
@@ -483,12 +364,12 @@ void ScenarioReader::read_expectations(TableReader& root) {
   for (TableReader& t : root.tables("expect")) {
     Expectation e;
     e.source = source_of(t);
+    t.fill(e);
     bool time = false;
-    if (auto v = t.text("metric")) {
-      e.metric = *v;
-      if (std::find(known.begin(), known.end(), *v) == known.end())
-        t.error("metric", fmt::format("unknown metric '{}'; known: {}", *v, known_list(known)));
-      time = is_time_metric(*v);
+    if (t.filled("metric")) {
+      if (std::find(known.begin(), known.end(), e.metric) == known.end())
+        t.error("metric", fmt::format("unknown metric '{}'; known: {}", e.metric, known_list(known)));
+      time = is_time_metric(e.metric);
     }
     if (t.has("at_least")) e.at_least = threshold(t, "at_least", time);
     if (t.has("at_most")) e.at_most = threshold(t, "at_most", time);

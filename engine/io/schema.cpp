@@ -52,12 +52,31 @@ const SchemaKey* find_schema_key(std::string_view path) {
   return nullptr;
 }
 
+std::vector<const SchemaKey*> schema_child_rows(std::string_view table_path) {
+  std::vector<const SchemaKey*> out;
+  for (const SchemaKey& k : schema_keys())
+    if (parent_of(k.path) == table_path && !last_segment(k.path).starts_with('<')) out.push_back(&k);
+  return out;
+}
+
 std::vector<std::string_view> schema_children(std::string_view table_path) {
   std::vector<std::string_view> out;
-  for (const SchemaKey& k : schema_keys())
-    if (parent_of(k.path) == table_path && !last_segment(k.path).starts_with('<'))
-      out.push_back(last_segment(k.path));
+  for (const SchemaKey* k : schema_child_rows(table_path)) out.push_back(last_segment(k->path));
   return out;
+}
+
+std::string_view schema_key_name(std::string_view path) { return last_segment(path); }
+
+SchemaKey& SchemaKey::into(FieldBinding b) {
+  if (std::find(b.accepts.begin(), b.accepts.end(), type) == b.accepts.end())
+    throw InternalError(fmt::format("schema row {} is bound to a field of another type", path));
+  if (!b.choices.empty()) {
+    if (!choices.empty() && choices != b.choices)
+      throw InternalError(fmt::format("schema row {} lists other choices than its field's", path));
+    choices = b.choices;
+  }
+  binding = std::move(b);
+  return *this;
 }
 
 std::string describe_bounds(const SchemaKey& key) {

@@ -1,14 +1,19 @@
-// The scenario file format as data: one row per key (path, type, unit, default, bounds, doc). The
-// loader checks files against it (unknown keys, types, bounds, defaults) and schema_markdown() renders
-// it as scenarios/SCHEMA.md, so the documentation cannot drift from what the loader accepts.
+// The scenario file format as data: one row per key (path, type, unit, default, bounds, doc, and
+// the scenario field it is read into). The loader checks files against it (unknown keys, types,
+// bounds, defaults) and reads every bound key through it (TableReader::fill), and schema_markdown()
+// renders it as scenarios/SCHEMA.md, so the documentation cannot drift from what the loader accepts.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeindex>
 #include <vector>
 
 namespace faultline {
+
+class TableReader;
 
 enum class ValueType {
   section,        // a table written under its own [header]
@@ -34,6 +39,19 @@ struct Bound {
   bool inclusive = true;
 };
 
+// Where a key's value goes in the scenario: a member of the struct `owner` (io/schema_binding.hpp
+// makes one from a pointer to member). A row with a binding is read only by TableReader::fill, which
+// reads each bound key of a table into the struct the table describes; the reader's hand-written code
+// is left with what one row cannot say (references between sections, checks across keys).
+struct FieldBinding {
+  std::type_index owner = typeid(void);
+  std::vector<ValueType> accepts;         // the row types the member can take
+  std::vector<std::string_view> choices;  // an enumeration's names, which become the row's choices
+  // Reads `key` from the table into the member of `object` (an `owner`); false, leaving it alone,
+  // when the key is absent without a default or its value is wrong (after a diagnostic).
+  std::function<bool(TableReader& table, std::string_view key, ValueType type, void* object)> read;
+};
+
 // Paths use "[]" for the elements of an array of tables ("service[].workers"), "*" for any key of a
 // map ("dependency[].error_mapping.*"), and "<distribution>" for the keys of a distribution table,
 // wherever one appears.
@@ -48,6 +66,7 @@ struct SchemaKey {
   std::string_view unit;
   std::string_view doc;
   bool repeats = false;  // a name list whose names may repeat (each repetition counts)
+  std::optional<FieldBinding> binding;
 
   // Chained setters keep the table (schema_platform.cpp, schema_workload.cpp) readable as one row per key.
   SchemaKey& need() { required = true; return *this; }
@@ -62,6 +81,8 @@ struct SchemaKey {
   SchemaKey& in(std::string_view u) { unit = u; return *this; }
   SchemaKey& says(std::string_view d) { doc = d; return *this; }
   SchemaKey& repeatable() { repeats = true; return *this; }
+  // Binds the row to a scenario field; an InternalError when the field cannot take the row's type.
+  SchemaKey& into(FieldBinding b);
 };
 
 // Every key, in documentation order (each table follows the table that holds it).
@@ -73,6 +94,10 @@ const SchemaKey* find_schema_key(std::string_view path);
 // The keys a table may hold, in schema order ("" is the top level of the file). A map has the one
 // child "*".
 std::vector<std::string_view> schema_children(std::string_view table_path);
+// The same keys' rows.
+std::vector<const SchemaKey*> schema_child_rows(std::string_view table_path);
+// A key's name in its table: "workers" for "service[].workers", "service" for "service[]".
+std::string_view schema_key_name(std::string_view path);
 
 // The bounds as a reader sees them: "1 .. 10000", "> 0s, <= 400d", "" when unbounded.
 std::string describe_bounds(const SchemaKey& key);

@@ -170,6 +170,8 @@ const SchemaKey& TableReader::row(std::string_view key, std::initializer_list<Va
   if (!found) found = find_schema_key(join(schema_path_, "*"));
   if (!found) throw InternalError(fmt::format("{} is read but not in the schema table", join(schema_path_, key)));
   SchemaReadProbe::record(found->path);
+  if (found->binding && !filling_)
+    throw InternalError(fmt::format("{} is bound to a scenario field: TableReader::fill reads it", found->path));
   if (std::find(accepted.begin(), accepted.end(), found->type) == accepted.end())
     throw InternalError(fmt::format("{} is read as another type than the schema table says", found->path));
   return *found;
@@ -183,6 +185,27 @@ const toml::node* TableReader::value_or_default(std::string_view key, const Sche
   }
   if (!row.default_value.empty()) return &parsed_default(row);
   return nullptr;
+}
+
+void TableReader::fill(std::type_index owner, void* object) {
+  for (const SchemaKey* r : schema_child_rows(schema_path_)) {
+    if (!r->binding || r->binding->owner != owner) continue;
+    const std::string_view key = schema_key_name(r->path);
+    filling_ = true;
+    bool read = false;
+    try {
+      read = r->binding->read(*this, key, r->type, object);
+    } catch (...) {
+      filling_ = false;
+      throw;
+    }
+    filling_ = false;
+    if (read) filled_.push_back(key);
+  }
+}
+
+bool TableReader::filled(std::string_view key) const {
+  return std::find(filled_.begin(), filled_.end(), key) != filled_.end();
 }
 
 bool TableReader::require(std::string_view key) {

@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <typeindex>
 #include <vector>
 
 namespace faultline {
@@ -69,6 +70,18 @@ class TableReader {
   std::optional<std::vector<std::string>> list(std::string_view key);
   std::optional<Status> status(std::string_view key);
 
+  // Reads every key of this table whose schema row is bound to a member of T (io/schema_binding.hpp)
+  // into `object`, in schema order: its value, else its default, each checked as the getters above
+  // check it. A bound key is read only here; reading one with a getter is an InternalError.
+  template <class T>
+  void fill(T& object) {
+    fill(typeid(T), &object);
+  }
+  void fill(std::type_index owner, void* object);
+  // Whether fill read a value for the key (its own or its default): the checks across keys that
+  // follow a fill look only at values that were read.
+  bool filled(std::string_view key) const;
+
   // A nested table or map; an absent one reads as empty. Nullopt when the value is not a table.
   std::optional<TableReader> table(std::string_view key);
   // The elements of an array of tables; empty when absent or wrong.
@@ -96,6 +109,8 @@ class TableReader {
   void check_unknown_keys();
 
   const toml::table* table_;
+  bool filling_ = false;
+  std::vector<std::string_view> filled_;
   toml::source_region where_;
   std::string key_path_, schema_path_;
   DiagnosticList* out_;

@@ -161,7 +161,8 @@ TEST_CASE("experiment: an incident not recovered by the end ranks above every sh
     return out;
   };
   SECTION("A never recovers, B does within minutes") {
-    const MetricComparison& ttr = find(compare_runs(runs({none, none, none}), runs({400, 300, 500})), "ttr");
+    const auto all = compare_runs(runs({none, none, none}), runs({400, 300, 500}));
+    const MetricComparison& ttr = find(all, "ttr");
     CHECK(ttr.ranked);
     CHECK(ttr.not_recovered_a == 3);
     CHECK(ttr.not_recovered_b == 0);
@@ -169,7 +170,8 @@ TEST_CASE("experiment: an incident not recovered by the end ranks above every sh
     CHECK(ttr.verdict == Verdict::b_better);
   }
   SECTION("both censored, or a ttr longer than what the other run could show: not known, left out") {
-    const MetricComparison& ttr = find(compare_runs(runs({none, none}), runs({none, none})), "ttr");
+    const auto all = compare_runs(runs({none, none}), runs({none, none}));
+    const MetricComparison& ttr = find(all, "ttr");
     CHECK_FALSE(ttr.ranked);
     CHECK(ttr.verdict == Verdict::not_available);
   }
