@@ -108,9 +108,9 @@ void SimgridKernel::run(SimgridEngine& engine, KernelClient& client) {
     }
     // SimGrid 3.32's Actor::set_stacksize is not followed when the stack is allocated (it is sized by
     // the configuration, then filled to the actor's size): the configuration changes around it.
-    sg4::Engine::set_config("contexts/stack-size:" + std::to_string(kDispatcherStackBytes / 1024));
+    engine.set_actor_stack_size_kib(kDispatcherStackBytes / 1024);
     sg4::Actor::create("dispatcher", platform_.control_host(), [this] { guarded([this] { dispatch(); }); });
-    sg4::Engine::set_config("contexts/stack-size:" + std::to_string(kReplicaStackKiB));
+    engine.set_actor_stack_size_kib(kReplicaStackKiB);
   } catch (...) {
     failure_ = std::current_exception();
   }
