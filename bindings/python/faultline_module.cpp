@@ -4,6 +4,7 @@
 // a scenario and re-loads it here for each run.
 #include "experiment/comparison.hpp"
 #include "experiment/parameter_grid.hpp"
+#include "experiment/run_budget.hpp"
 #include "experiment/sweep.hpp"
 #include "io/loader.hpp"
 #include "io/scenario_tables.hpp"
@@ -62,7 +63,7 @@ void raise_pending_signal() {
 }
 
 std::string simulate_to_json(const std::string& text, const std::string& origin, const Overrides& overrides,
-                             std::uint64_t seed) {
+                             std::uint64_t seed, bool force, double event_budget) {
   SimulationOptions options;
   // A signal sent to this process alone (the child runs on): checking now and then lets it stop the
   // run; the exception kills the child on its way out. Only the main thread ever sees a signal.
@@ -73,6 +74,7 @@ std::string simulate_to_json(const std::string& text, const std::string& origin,
   try {
     py::gil_scoped_release unlocked;
     const Scenario s = load_scenario_text(text, origin, overrides);
+    check_run_budget(s, RunBudget{event_budget, 0, force});
     return report_to_json(simulate_isolated(s, seed, options));
   } catch (const InternalError&) {
     raise_pending_signal();
@@ -132,11 +134,13 @@ py::list metric_pairs(const RunMetrics& m) {
 // The plan of a sweep: what a Dask client submits, one task per run.
 py::dict plan_sweep_for_python(const std::string& text, const std::string& origin, const Overrides& base,
                                const std::vector<std::pair<std::string, std::vector<std::string>>>& grid_values,
-                               std::size_t runs, std::optional<std::uint64_t> seed) {
+                               std::size_t runs, std::optional<std::uint64_t> seed, bool force, double event_budget) {
   const ParameterGrid grid = grid_of(grid_values);
   const SweepPlan plan = [&] {
     py::gil_scoped_release unlocked;
-    return plan_sweep(loader_of(text, origin), base, grid, runs, seed);
+    SweepPlan planned = plan_sweep(loader_of(text, origin), base, grid, runs, seed);
+    check_run_budget(planned, RunBudget{event_budget, 0, force});
+    return planned;
   }();
   py::list points;
   for (std::size_t p = 0; p < plan.points.size(); ++p) {
@@ -161,12 +165,13 @@ py::dict plan_sweep_for_python(const std::string& text, const std::string& origi
 // A sweep run here, `jobs` at a time: every run as (point, run, seed, [(metric, value), ...]) in plan order.
 py::dict sweep_for_python(const std::string& text, const std::string& origin, const Overrides& base,
                           const std::vector<std::pair<std::string, std::vector<std::string>>>& grid_values,
-                          std::size_t runs, unsigned jobs, std::optional<std::uint64_t> seed) {
+                          std::size_t runs, unsigned jobs, std::optional<std::uint64_t> seed, bool force, double event_budget) {
   const ParameterGrid grid = grid_of(grid_values);
   std::optional<SweepPlan> plan;
   std::vector<FinishedRun> finished;
   run_interruptible([&](SweepCallbacks callbacks) {
     plan = plan_sweep(loader_of(text, origin), base, grid, runs, seed);
+    check_run_budget(*plan, RunBudget{event_budget, 0, force});
     callbacks.on_finished = [&](const FinishedRun& run) { finished.push_back(run); };
     run_sweep(*plan, all_runs(*plan), jobs, callbacks);
   });
@@ -199,11 +204,12 @@ py::list run_metrics_for_python(const std::string& text, const std::string& orig
 }
 
 py::dict comparison_for_python(const ScenarioArguments& a, const ScenarioArguments& b, std::size_t runs, unsigned jobs,
-                               std::optional<std::uint64_t> seed) {
+                               std::optional<std::uint64_t> seed, bool force, double event_budget) {
   Comparison c;
   run_interruptible([&](const SweepCallbacks& callbacks) {
     const Scenario sa = load_scenario_text(std::get<0>(a), std::get<1>(a), std::get<2>(a));
     const Scenario sb = load_scenario_text(std::get<0>(b), std::get<1>(b), std::get<2>(b));
+    check_run_budget(plan_comparison(sa, sb, 1, seed), RunBudget{event_budget, 0, force});
     c = compare_designs(sa, sb, runs, jobs, seed, callbacks);
   });
   const auto design_runs = [](const std::vector<RunMetrics>& design) {
@@ -312,20 +318,21 @@ PYBIND11_MODULE(_faultline, m) {
       "The scenario's tables as JSON text: every key the schema declares, as given (after the overrides) or its "
       "default, durations in seconds; raise ScenarioError as describe_scenario does.");
   m.def("simulate", &simulate_to_json, py::arg("text"), py::arg("origin"), py::arg("overrides"), py::arg("seed"),
+        py::arg("force") = false, py::arg("event_budget") = RunBudget::kDefaultEvents,
         "Load and simulate the scenario in a forked child (the GIL is released meanwhile); return report.json's "
         "text, byte for byte what `faultline run --format json` prints.");
   m.def("plan_sweep", &plan_sweep_for_python, py::arg("text"), py::arg("origin"), py::arg("overrides"),
-        py::arg("grid"), py::arg("runs"), py::arg("seed"),
+        py::arg("grid"), py::arg("runs"), py::arg("seed"), py::arg("force") = false, py::arg("event_budget") = RunBudget::kDefaultEvents,
         "The runs of a sweep over a grid [(key, [value text, ...]), ...]: label and metric columns, each point's "
         "labels, overrides and base seed, and every run as (point, run, seed), in plan order.");
   m.def("sweep", &sweep_for_python, py::arg("text"), py::arg("origin"), py::arg("overrides"), py::arg("grid"),
-        py::arg("runs"), py::arg("jobs"), py::arg("seed"),
+        py::arg("runs"), py::arg("jobs"), py::arg("seed"), py::arg("force") = false, py::arg("event_budget") = RunBudget::kDefaultEvents,
         "Run a sweep `jobs` at a time (each run a forked child, the GIL released): label and metric columns, each "
         "point's labels and every run as (point, run, seed, [(metric, value), ...]), in plan order.");
   m.def("run_metrics", &run_metrics_for_python, py::arg("text"), py::arg("origin"), py::arg("overrides"),
         py::arg("seed"), "Simulate one run and return its metrics as [(name, value), ...], the columns of a sweep row.");
   m.def("compare", &comparison_for_python, py::arg("a"), py::arg("b"), py::arg("runs"), py::arg("jobs"),
-        py::arg("seed"),
+        py::arg("seed"), py::arg("force") = false, py::arg("event_budget") = RunBudget::kDefaultEvents,
         "Run designs a and b ((text, origin, overrides) each) on the same seeds; return both designs' runs as "
         "(run, seed, [(metric, value), ...]) and the table of paired differences and verdicts.");
   m.def("embedded_scenarios", &embedded_scenario_texts,

@@ -47,9 +47,13 @@ struct ExperimentOptions {
   CLI::Option* seed_option = nullptr;
   std::string out;
   bool quiet = false;
+  bool force = false;                   // run points estimated over the budget
+  double event_budget = 2e9;            // RunBudget::kDefaultEvents
   std::optional<std::uint64_t> chosen_seed() const;
 };
 void add_experiment_options(CLI::App& command, ExperimentOptions& o);
+// --event-budget N: the model events a run may take before it is refused (with --force, it is not).
+void add_event_budget_option(CLI::App& command, double& budget);
 SweepOutcome run_plan_into_csv(const SweepPlan& plan, const std::string& path, const ExperimentOptions& o);
 // A scenario name as a directory name under out/: only characters safe everywhere.
 std::string output_name(const std::string& scenario_name);  // a safe directory name

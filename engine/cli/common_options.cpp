@@ -19,6 +19,16 @@ CLI::Validator seed_validator() {
       "");
 }
 
+void add_event_budget_option(CLI::App& command, double& budget) {
+  command
+      .add_option("--event-budget", budget,
+                  "Refuse, before simulating, a run estimated to take more model events than this (also refused: "
+                  "one estimated over the machine's physical memory); --force runs it anyway")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+}
+
 // A scenario name is free text; as a directory name it keeps only characters safe everywhere.
 std::string output_name(const std::string& scenario_name) {
   std::string name = scenario_name;

@@ -2,6 +2,7 @@
 // reference outage.
 #include "cli/command.hpp"
 #include "cli/progress_line.hpp"
+#include "experiment/run_budget.hpp"
 #include "io/report_files.hpp"
 #include "io/report_folder.hpp"
 #include "metrics/expectations.hpp"
@@ -31,6 +32,7 @@ struct RunOptions {
   std::string format = "text";
   bool quiet = false;
   bool force = false;
+  double event_budget = RunBudget::kDefaultEvents;
   bool strict = false;
   bool check = false;
 };
@@ -42,7 +44,10 @@ void add_run_options(CLI::App& command, RunOptions& o) {
                      "Directory for report.json, timeline.csv, report.html (default: out/<name>, with --set-<tag> "
                      "and --seed-<seed> when the run has overrides or another seed than the scenario's)")
       ->type_name("DIR");
-  command.add_flag("--force", o.force, "Replace the report of a different run if the folder holds one");
+  command.add_flag("--force", o.force,
+                   "Replace the report of a different run if the folder holds one, and run a scenario estimated "
+                   "over the event budget or the machine's memory");
+  add_event_budget_option(command, o.event_budget);
   command.add_flag("--strict", o.strict, "Refuse to run a scenario with warnings (see `faultline validate`)");
   command.add_flag("--check", o.check,
                    "A CI gate: exit 3 when a feature misses its SLO or the run misses an [[expect]] of the scenario, "
@@ -61,6 +66,7 @@ int run_scenario(const Scenario& s, const std::vector<Diagnostic>& warnings, con
     std::cerr << "faultline: error: " << warnings.size() << " warning(s), and --strict treats them as errors\n";
     return kUserError;
   }
+  check_run_budget(s, RunBudget{o.event_budget, 0, o.force});
   const std::uint64_t seed = o.seed_option->count() ? o.seed : s.info.seed;
   const RunIdentity identity{s.info.name, s.text_hash, s.overrides, seed, s.info.seed};
   // Before simulating: a long run must not end unable to write its report, or replacing another's.

@@ -4,6 +4,7 @@
 #include "cli/command.hpp"
 #include "io/report_folder.hpp"
 #include "experiment/parameter_grid.hpp"
+#include "experiment/run_budget.hpp"
 #include "report/number_text.hpp"
 
 #include <fmt/format.h>
@@ -118,9 +119,12 @@ void add_experiment_options(CLI::App& command, ExperimentOptions& o) {
   o.seed_option = command.add_option("--seed", o.seed, "Seed of the first run; run i uses seed + i (default: the scenario's)")
                       ->check(seed_validator());
   command.add_flag("--quiet,-q", o.quiet, "No progress and no file notes on stderr");
+  command.add_flag("--force", o.force, "Run points estimated over the event budget or the machine's memory");
+  add_event_budget_option(command, o.event_budget);
 }
 
 SweepOutcome run_plan_into_csv(const SweepPlan& plan, const std::string& path, const ExperimentOptions& o) {
+  check_run_budget(plan, RunBudget{o.event_budget, 0, o.force});  // before the file is touched
   RunCountLine progress(plan.size(), !o.quiet && ::isatty(STDERR_FILENO) == 1);
   const SweepOutcome outcome =
       run_sweep_into_csv(plan, path, o.jobs, [&progress](std::size_t done) { progress.show(done); });

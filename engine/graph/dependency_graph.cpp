@@ -162,10 +162,50 @@ std::vector<std::vector<std::size_t>> zone_cut_sets(const std::vector<std::size_
   return singles;
 }
 
+// The hard dependencies between services that can lie on a cycle: a service without a hard caller,
+// or without a hard callee, is on none, and neither is one left so once those are gone. The circuit
+// enumeration's set-up costs the square of the vertices (100,000 services: minutes), so the others
+// are left out before it; the services kept keep their order, and the cycles are the same.
+ServiceGraph hard_cycle_candidates(const Scenario& s) {
+  const ServiceGraph all = build_service_graph(s, is_hard);
+  const std::size_t n = boost::num_vertices(all);
+  std::vector<std::size_t> in(n), out(n);
+  std::vector<bool> gone(n, false);
+  std::vector<ServiceVertex> todo;
+  for (ServiceVertex v = 0; v < n; ++v) {
+    in[v] = boost::in_degree(v, all);
+    out[v] = boost::out_degree(v, all);
+    if (in[v] == 0 || out[v] == 0) todo.push_back(v);
+  }
+  while (!todo.empty()) {
+    const ServiceVertex v = todo.back();
+    todo.pop_back();
+    if (gone[v]) continue;
+    gone[v] = true;
+    for (auto e : boost::make_iterator_range(boost::out_edges(v, all)))
+      if (const ServiceVertex w = boost::target(e, all); !gone[w] && --in[w] == 0) todo.push_back(w);
+    for (auto e : boost::make_iterator_range(boost::in_edges(v, all)))
+      if (const ServiceVertex w = boost::source(e, all); !gone[w] && --out[w] == 0) todo.push_back(w);
+  }
+  std::vector<ServiceVertex> kept_index(n);
+  std::size_t kept = 0;
+  for (ServiceVertex v = 0; v < n; ++v)
+    if (!gone[v]) kept_index[v] = kept++;
+  ServiceGraph g(kept);
+  // Edges in the order they were declared, as build_service_graph adds them.
+  std::vector<std::pair<std::size_t, std::pair<ServiceVertex, ServiceVertex>>> edges;
+  for (auto e : boost::make_iterator_range(boost::edges(all)))
+    if (!gone[boost::source(e, all)] && !gone[boost::target(e, all)])
+      edges.push_back({all[e].dependency, {kept_index[boost::source(e, all)], kept_index[boost::target(e, all)]}});
+  std::sort(edges.begin(), edges.end());
+  for (const auto& [d, ends] : edges) boost::add_edge(ends.first, ends.second, DependencyEdge{d}, g);
+  return g;
+}
+
 }  // namespace
 
 std::vector<std::vector<std::size_t>> hard_dependency_cycles(const Scenario& s) {
-  const ServiceGraph g = build_service_graph(s, is_hard);
+  const ServiceGraph g = hard_cycle_candidates(s);
   std::vector<std::vector<std::size_t>> cycles;
   try {
     boost::hawick_unique_circuits(g, CycleCollector(cycles));

@@ -74,4 +74,9 @@ SimgridEngine::~SimgridEngine() = default;
 
 void SimgridEngine::run() { engine_->run(); }
 
+void SimgridEngine::set_actor_stack_size_kib(unsigned kib) {
+  const std::string config = "contexts/stack-size:" + std::to_string(kib);
+  if (!overridden_under_sanitizer(config)) simgrid::s4u::Engine::set_config(config);
+}
+
 }  // namespace faultline

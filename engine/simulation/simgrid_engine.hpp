@@ -28,6 +28,10 @@ class SimgridEngine {
   simgrid::s4u::Engine& get() { return *engine_; }
   void run();
 
+  // The stack of the actors created from now on (SimGrid sizes a stack by the configuration when
+  // the actor is created); ignored under AddressSanitizer, as `extra_config`'s stack sizes are.
+  void set_actor_stack_size_kib(unsigned kib);
+
   // Whether this process has already created a SimGrid engine (then it cannot create another).
   static bool used_in_this_process();
 

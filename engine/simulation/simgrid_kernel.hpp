@@ -37,6 +37,7 @@
 #include <functional>
 #include <map>
 #include <queue>
+#include <string>
 #include <vector>
 
 namespace faultline {
@@ -48,6 +49,13 @@ class SimgridKernel final : public PlatformPort {
   using Progress = std::function<void(double sim_time)>;
 
   SimgridKernel(const Scenario& scenario, const Topology& topology, SimgridPlatform& platform, Progress progress = {});
+
+  // The SimGrid configuration its actors need (for SimgridEngine): one small daemon per replica,
+  // so small stacks (SimGrid's default, 8 MiB each, puts 1,000 replicas past an 8 GiB address
+  // space), and the dispatcher, which runs the whole model on its own stack, a large one of its own.
+  static std::vector<std::string> engine_config();
+  static constexpr unsigned kReplicaStackKiB = 64;
+  static constexpr unsigned kDispatcherStackBytes = 8u << 20;
 
   // Starts the client, runs SimGrid to the end of the scenario. An exception raised by the client or
   // by the kernel stops the run and is rethrown here as InternalError; one raised by the progress

@@ -32,7 +32,7 @@ class PlatformModelClient final : public KernelClient {
 
 Report simulate(const Scenario& s, std::uint64_t seed, const SimulationOptions& o) {
   const Topology topology = Topology::build(s);
-  SimgridEngine engine;
+  SimgridEngine engine(SimgridKernel::engine_config());
   SimgridPlatform platform(s, topology);
   SimgridKernel kernel(s, topology, platform, o.progress);
   PlatformModel model(s, topology, seed, kernel);

@@ -131,7 +131,7 @@ std::string run_scripted(const Scenario& s, const std::function<void(ScriptedCli
                          const SimgridKernel::Progress& progress = {}) {
   return run_in_child_process(
       [&](const ProgressSink& report) {
-        SimgridEngine engine;
+        SimgridEngine engine(SimgridKernel::engine_config());  // the stacks the product runs with
         const Topology t = Topology::build(s);
         SimgridPlatform platform(s, t);
         SimgridKernel kernel(s, t, platform, progress ? SimgridKernel::Progress(report) : SimgridKernel::Progress());

@@ -19,7 +19,7 @@ __all__ = ["sweep", "compare", "Comparison"]
 VERDICTS = ("A better", "B better", "no significant difference", "no difference", "n/a")
 
 
-def sweep(scenario, grid=None, runs=1, jobs=1, client=None, seed=None):
+def sweep(scenario, grid=None, runs=1, jobs=1, client=None, seed=None, force=False, event_budget=2e9):
     """Run ``runs`` replicates of every point of ``grid`` and return one row per run.
 
     ``grid`` maps override keys to the values to try, ``{"service.api.replicas": [1, 2, 3],
@@ -37,7 +37,9 @@ def sweep(scenario, grid=None, runs=1, jobs=1, client=None, seed=None):
     index within the point), one column per grid key (the values given), ``seed``, then the metrics:
     availability, ``feature.<name>.availability``, users_affected, user_minutes_lost, sessions_lost,
     ttd, tta, ttm, ttr, the incident stage times (NaN for a stage that never happened),
-    service_calls, run_duration and wasted_work. Raises ScenarioError (every point's mistakes at once) before anything runs.
+    service_calls, run_duration and wasted_work. Raises ScenarioError (every point's mistakes at once) before anything runs,
+    also for points estimated over the event budget or the machine's memory, as :func:`run` does
+    (``force=True`` runs them anyway).
     """
     _check_scenario(scenario)
     _check_count("runs", runs)
@@ -48,10 +50,10 @@ def sweep(scenario, grid=None, runs=1, jobs=1, client=None, seed=None):
     text, origin, overrides = scenario._load_arguments()
 
     if client is None:
-        swept = _faultline.sweep(text, origin, overrides, grid_text, runs, jobs, seed)
+        swept = _faultline.sweep(text, origin, overrides, grid_text, runs, jobs, seed, bool(force), float(event_budget))
         labels, rows = swept["labels"], swept["runs"]
     else:
-        swept = _faultline.plan_sweep(text, origin, overrides, grid_text, runs, seed)
+        swept = _faultline.plan_sweep(text, origin, overrides, grid_text, runs, seed, bool(force), float(event_budget))
         points = swept["points"]
         futures = [client.submit(_run_metrics_task, text, origin, points[point]["overrides"], run_seed)
                    for point, _, run_seed in swept["runs"]]
@@ -67,7 +69,7 @@ def _run_metrics_task(text, origin, overrides, seed):
     return _faultline.run_metrics(text, origin, overrides, seed)
 
 
-def compare(a, b, runs=10, jobs=1, seed=None):
+def compare(a, b, runs=10, jobs=1, seed=None, force=False, event_budget=2e9):
     """Run designs ``a`` and ``b`` (two Scenarios) on the same ``runs`` seeds and compare them.
 
     Common random numbers: run i of each uses seed ``seed + i`` (default: a's seed), and every random
@@ -75,7 +77,8 @@ def compare(a, b, runs=10, jobs=1, seed=None):
     same fault selections, and a design change is not confused with luck. For each metric with a
     better direction (availability higher; users_affected, user_minutes_lost, sessions_lost, ttd, tta,
     ttm, ttr lower) the :class:`Comparison` has the mean paired difference B - A, its 95% Student t
-    interval and a verdict, as ``faultline compare`` prints them.
+    interval and a verdict, as ``faultline compare`` prints them. A design estimated over the budget
+    is refused before anything runs, as by :func:`faultline.run` (``force=True`` runs it anyway).
     """
     _check_scenario(a)
     _check_scenario(b)
@@ -84,7 +87,7 @@ def compare(a, b, runs=10, jobs=1, seed=None):
         raise ValueError("a comparison needs at least 2 runs for a confidence interval")
     _check_count("jobs", jobs)
     seed = None if seed is None else _check_seed(seed)
-    compared = _faultline.compare(a._load_arguments(), b._load_arguments(), runs, jobs, seed)
+    compared = _faultline.compare(a._load_arguments(), b._load_arguments(), runs, jobs, seed, bool(force), float(event_budget))
     return Comparison(a, b, compared)
 
 

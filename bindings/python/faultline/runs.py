@@ -13,15 +13,18 @@ __all__ = ["run", "replicate", "replicate_seeds"]
 _SEED_LIMIT = 2**64
 
 
-def run(scenario, seed=None):
+def run(scenario, seed=None, force=False, event_budget=2e9):
     """Simulate the scenario once; ``seed`` defaults to the scenario's own. Returns a :class:`Result`.
 
-    Raises ScenarioError for a scenario that does not load and SimulationError when the run fails.
+    Raises ScenarioError for a scenario that does not load, or that is estimated, before anything is
+    simulated, to need more than 2e9 model events or more memory than the machine has (the
+    diagnostics give the estimate and the keys that drive it; ``force=True`` runs it anyway, as
+    ``faultline run --force`` does), and SimulationError when the run fails.
     """
     _check_scenario(scenario)
     seed = scenario.seed if seed is None else _check_seed(seed)
     text, origin, overrides = scenario._load_arguments()
-    return Result(_faultline.simulate(text, origin, overrides, seed))
+    return Result(_faultline.simulate(text, origin, overrides, seed, bool(force), float(event_budget)))
 
 
 def replicate_seeds(scenario, runs, seed=None):
@@ -32,7 +35,7 @@ def replicate_seeds(scenario, runs, seed=None):
     return [(base + i) % _SEED_LIMIT for i in range(runs)]
 
 
-def replicate(scenario, runs=10, jobs=1, seed=None, client=None):
+def replicate(scenario, runs=10, jobs=1, seed=None, client=None, force=False, event_budget=2e9):
     """Run the scenario ``runs`` times with the seeds of :func:`replicate_seeds`, ``jobs`` at a time (or,
     with ``client``, a ``dask.distributed.Client``, one task per run on its workers).
 
@@ -43,11 +46,12 @@ def replicate(scenario, runs=10, jobs=1, seed=None, client=None):
     ttm, ttr (NaN when the stage never happened), the incident stage times and spans, incidents,
     worst_ttr, mean_ttr, service_calls, run_duration and wasted_work (then writes_lost and read_only with replicated state). It
     is ``sweep(scenario, runs=runs, seed=seed)`` without the ``point`` column. The rows do not depend
-    on ``jobs`` or ``client``.
+    on ``jobs`` or ``client``. A scenario estimated over the budget is refused as by :func:`run`
+    (``force=True`` runs it anyway).
     """
     from .experiments import sweep
 
-    table = sweep(scenario, runs=runs, jobs=jobs, client=client, seed=seed)
+    table = sweep(scenario, runs=runs, jobs=jobs, client=client, seed=seed, force=force, event_budget=event_budget)
     return table.drop(columns="point").set_index("run")
 
 
