@@ -203,15 +203,8 @@ py::list run_metrics_for_python(const std::string& text, const std::string& orig
   return metric_pairs(metrics);
 }
 
-py::dict comparison_for_python(const ScenarioArguments& a, const ScenarioArguments& b, std::size_t runs, unsigned jobs,
-                               std::optional<std::uint64_t> seed, bool force, double event_budget) {
-  Comparison c;
-  run_interruptible([&](const SweepCallbacks& callbacks) {
-    const Scenario sa = load_scenario_text(std::get<0>(a), std::get<1>(a), std::get<2>(a));
-    const Scenario sb = load_scenario_text(std::get<0>(b), std::get<1>(b), std::get<2>(b));
-    check_run_budget(plan_comparison(sa, sb, 1, seed), RunBudget{event_budget, 0, force});
-    c = compare_designs(sa, sb, runs, jobs, seed, callbacks);
-  });
+// Both designs' runs and the table of paired differences and verdicts, as Python's Comparison reads them.
+py::dict comparison_dict(const Comparison& c) {
   const auto design_runs = [](const std::vector<RunMetrics>& design) {
     py::list out;
     for (std::size_t i = 0; i < design.size(); ++i) out.append(py::make_tuple(i, design[i].seed, metric_pairs(design[i])));
@@ -241,6 +234,55 @@ py::dict comparison_for_python(const ScenarioArguments& a, const ScenarioArgumen
   out["b"] = design_runs(c.b);
   out["table"] = table;
   return out;
+}
+
+py::dict comparison_for_python(const ScenarioArguments& a, const ScenarioArguments& b, std::size_t runs, unsigned jobs,
+                               std::optional<std::uint64_t> seed, bool force, double event_budget) {
+  Comparison c;
+  run_interruptible([&](const SweepCallbacks& callbacks) {
+    const Scenario sa = load_scenario_text(std::get<0>(a), std::get<1>(a), std::get<2>(a));
+    const Scenario sb = load_scenario_text(std::get<0>(b), std::get<1>(b), std::get<2>(b));
+    check_run_budget(plan_comparison(sa, sb, 1, seed), RunBudget{event_budget, 0, force});
+    c = compare_designs(sa, sb, runs, jobs, seed, callbacks);
+  });
+  return comparison_dict(c);
+}
+
+// The seeds a comparison runs both designs on, after both are loaded and held against the budget:
+// what a Dask client submits, a task per design and seed.
+std::vector<std::uint64_t> comparison_seeds_for_python(const ScenarioArguments& a, const ScenarioArguments& b,
+                                                       std::size_t runs, std::optional<std::uint64_t> seed, bool force,
+                                                       double event_budget) {
+  py::gil_scoped_release unlocked;
+  const Scenario sa = load_scenario_text(std::get<0>(a), std::get<1>(a), std::get<2>(a));
+  const Scenario sb = load_scenario_text(std::get<0>(b), std::get<1>(b), std::get<2>(b));
+  const SweepPlan plan = plan_comparison(sa, sb, runs, seed);
+  check_run_budget(plan, RunBudget{event_budget, 0, force});
+  std::vector<std::uint64_t> seeds;
+  for (const PlannedRun& r : all_runs(plan))
+    if (r.point == 0) seeds.push_back(r.seed);
+  return seeds;
+}
+
+// The comparison of runs made elsewhere (a Dask cluster): each design's runs as (seed, [(metric, value), ...])
+// in seed order, as run_metrics returns them.
+py::dict compare_metrics_for_python(const std::vector<std::pair<std::uint64_t, std::vector<std::pair<std::string, double>>>>& a,
+                                    const std::vector<std::pair<std::uint64_t, std::vector<std::pair<std::string, double>>>>& b) {
+  const auto runs_of = [](const auto& rows) {
+    std::vector<RunMetrics> out;
+    for (const auto& [seed, metrics] : rows) {
+      RunMetrics m;
+      m.seed = seed;
+      for (const auto& [name, value] : metrics) m.metrics.push_back(MetricValue{name, value});
+      out.push_back(std::move(m));
+    }
+    return out;
+  };
+  Comparison c;
+  c.a = runs_of(a);
+  c.b = runs_of(b);
+  c.metrics = compare_runs(c.a, c.b);
+  return comparison_dict(c);
 }
 
 py::dict embedded_scenario_texts() {
@@ -335,6 +377,12 @@ PYBIND11_MODULE(_faultline, m) {
         py::arg("seed"), py::arg("force") = false, py::arg("event_budget") = RunBudget::kDefaultEvents,
         "Run designs a and b ((text, origin, overrides) each) on the same seeds; return both designs' runs as "
         "(run, seed, [(metric, value), ...]) and the table of paired differences and verdicts.");
+  m.def("comparison_seeds", &comparison_seeds_for_python, py::arg("a"), py::arg("b"), py::arg("runs"), py::arg("seed"),
+        py::arg("force") = false, py::arg("event_budget") = RunBudget::kDefaultEvents,
+        "The seeds a comparison of designs a and b runs both on (refusing designs over the budget first).");
+  m.def("compare_metrics", &compare_metrics_for_python, py::arg("a"), py::arg("b"),
+        "The comparison of runs made elsewhere: each design's runs as (seed, [(metric, value), ...]); returns what "
+        "compare returns.");
   m.def("embedded_scenarios", &embedded_scenario_texts,
         "The scenarios bundled into faultline, file name -> TOML text (bytes).");
 }

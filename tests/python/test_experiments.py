@@ -139,6 +139,20 @@ def test_sweep_on_a_dask_local_cluster_equals_the_local_sweep(single_zone, local
     pdt.assert_frame_equal(distributed, local_sweep)
 
 
+@pytest.mark.skipif(bool(os.environ.get("FAULTLINE_SANITIZED")),
+                    reason="forks from a Dask worker thread hang under GCC 12's AddressSanitizer")
+def test_compare_on_a_dask_local_cluster_equals_the_local_comparison(single_zone, three_zones):
+    from dask.distributed import Client, LocalCluster
+
+    local = faultline.compare(single_zone, three_zones, runs=3, jobs=2, seed=40)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        distributed = faultline.compare(single_zone, three_zones, runs=3, seed=40, client=client)
+    pdt.assert_frame_equal(distributed.table, local.table)
+    pdt.assert_frame_equal(distributed.runs, local.runs)
+    assert distributed.verdict("availability") == local.verdict("availability")
+
+
 def test_bad_grids_are_rejected_before_anything_runs(single_zone):
     with pytest.raises(faultline.ScenarioError) as error:
         faultline.sweep(single_zone, {"service.api.replicas": [1, 0, -1]}, runs=1)

@@ -467,3 +467,19 @@ at_most = 5
     assert ttr.at_most == 1.0 and ttr.line > 0
     assert not ttr.met  # the tiny scenario's outage takes minutes
     assert checks[checks.metric == "incidents"].iloc[0].met
+
+
+def test_a_run_over_the_event_budget_is_refused_unless_forced(tiny, repo_root):
+    with pytest.raises(faultline.ScenarioError) as error:
+        faultline.run(tiny, event_budget=10)
+    assert "refused before simulating" in error.value.message
+    assert any(d.key == "traffic.rate" for d in error.value.diagnostics)
+    assert faultline.run(tiny, event_budget=10, force=True).seed == tiny.seed
+    # The four runaway scenarios the issue names are refused at the default budget, before anything runs.
+    for name in ("fault-every-1us.toml", "fault-mttf-1us.toml", "traffic-rate-1e12.toml"):
+        with pytest.raises(faultline.ScenarioError) as error:
+            faultline.run(faultline.load(repo_root / "tests" / "data" / "runaway" / name))
+        assert "refused before simulating" in error.value.message
+    with pytest.raises(faultline.ScenarioError):
+        faultline.replicate(tiny, runs=2, event_budget=10)
+    assert len(faultline.replicate(tiny, runs=2, event_budget=10, force=True)) == 2

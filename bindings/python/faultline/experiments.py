@@ -69,7 +69,7 @@ def _run_metrics_task(text, origin, overrides, seed):
     return _faultline.run_metrics(text, origin, overrides, seed)
 
 
-def compare(a, b, runs=10, jobs=1, seed=None, force=False, event_budget=2e9):
+def compare(a, b, runs=10, jobs=1, seed=None, client=None, force=False, event_budget=2e9):
     """Run designs ``a`` and ``b`` (two Scenarios) on the same ``runs`` seeds and compare them.
 
     Common random numbers: run i of each uses seed ``seed + i`` (default: a's seed), and every random
@@ -79,6 +79,8 @@ def compare(a, b, runs=10, jobs=1, seed=None, force=False, event_budget=2e9):
     ttm, ttr lower) the :class:`Comparison` has the mean paired difference B - A, its 95% Student t
     interval and a verdict, as ``faultline compare`` prints them. A design estimated over the budget
     is refused before anything runs, as by :func:`faultline.run` (``force=True`` runs it anyway).
+    Runs go ``jobs`` at a time here, or, with ``client`` (a ``dask.distributed.Client``), as one task
+    per design and seed on its workers: either way the comparison is the same.
     """
     _check_scenario(a)
     _check_scenario(b)
@@ -87,7 +89,16 @@ def compare(a, b, runs=10, jobs=1, seed=None, force=False, event_budget=2e9):
         raise ValueError("a comparison needs at least 2 runs for a confidence interval")
     _check_count("jobs", jobs)
     seed = None if seed is None else _check_seed(seed)
-    compared = _faultline.compare(a._load_arguments(), b._load_arguments(), runs, jobs, seed, bool(force), float(event_budget))
+    if client is None:
+        compared = _faultline.compare(a._load_arguments(), b._load_arguments(), runs, jobs, seed, bool(force),
+                                      float(event_budget))
+    else:
+        seeds = _faultline.comparison_seeds(a._load_arguments(), b._load_arguments(), runs, seed, bool(force),
+                                            float(event_budget))
+        futures = {design: [client.submit(_run_metrics_task, *scenario._load_arguments(), run_seed) for run_seed in seeds]
+                   for design, scenario in (("a", a), ("b", b))}
+        rows = {design: list(zip(seeds, client.gather(f))) for design, f in futures.items()}
+        compared = _faultline.compare_metrics(rows["a"], rows["b"])
     return Comparison(a, b, compared)
 
 
