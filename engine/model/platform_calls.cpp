@@ -129,6 +129,8 @@ void PlatformModel::Impl::send_attempt(Handle ch) {
   } else {  // the user's client: no cost inside its region, the inter-region hop otherwise
     there = back = ri.region == c.caller_region ? 0.0 : s.network.inter_region;
   }
+  // The hops of the network as it is: each latency has its lane (a fault's extra delay goes to the heap).
+  const std::uint32_t there_lane = q.hop_lane(there), back_lane = there == back ? there_lane : q.hop_lane(back);
   if (c.edge >= 0 && faults.touches_edge(c.edge)) {
     {
       there += faults.added_delay_on(c.edge, c.user);
@@ -167,7 +169,8 @@ void PlatformModel::Impl::send_attempt(Handle ch) {
       }
     }
   a.back_latency = back;
-  q.push(now + there, kAttemptArrive, std::uint32_t(r), ah);
+  a.back_lane = back_lane;
+  q.push_after(there_lane, now, there, kAttemptArrive, std::uint32_t(r), ah);
   arm_timeout(c, ah);
 }
 
@@ -207,7 +210,7 @@ void PlatformModel::Impl::reply(Handle ah, const Result& r) {
   }
   a.result = r;
   if (!r.ok && r.at < 0) a.result.at = now;
-  q.push(now + a.back_latency, kReply, 0, ah);
+  q.push_after(a.back_lane, now, a.back_latency, kReply, 0, ah);
 }
 
 void PlatformModel::Impl::on_attempt_arrive(int r, Handle ah) {

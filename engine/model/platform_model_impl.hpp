@@ -132,6 +132,7 @@ struct Attempt {
   int feature = 0;
   double sent = 0;
   double back_latency = 0;
+  std::uint32_t back_lane = EventQueue::kNoLane;  // the event queue's lane for the answer's hop
   int caller_host = -1;      // -1: a user's client
   bool caller_done = false;  // the caller has its answer (a reply or its own timeout)
   bool server_done = false;  // the callee will send nothing more
