@@ -21,6 +21,9 @@ class LatencyHistogram {
   void add(double seconds) { add_in_bin(bin_of(seconds), seconds); }
   // The same latency into several histograms costs one logarithm: bin_of once, then add_in_bin.
   static int bin_of(double seconds);
+  // The bins' definition, 1 + floor(log10(seconds / 1 us) * 40) within [0, kBins - 1], which bin_of
+  // gives without a logarithm (for tests).
+  static int bin_of_by_log10(double seconds);
   void add_in_bin(int bin, double seconds) {
     ++bins_[std::size_t(bin)];
     ++count_;
