@@ -19,7 +19,7 @@ bool PlatformModel::Impl::available(int service, int r) const {
 // own cursor, as each Envoy does: a cursor shared by all callers would pair callers and callees in
 // lockstep.
 int PlatformModel::Impl::round_robin(int service, int caller, const std::vector<int>& list) {
-  std::uint32_t& cursor = rr[std::size_t(service)][std::size_t(caller + 1)];
+  std::uint32_t& cursor = rr.at(service, caller);
   for (std::size_t i = 0; i < list.size(); ++i) {
     int r = list[(cursor + i) % list.size()];
     if (available(service, r)) {

@@ -40,7 +40,6 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
   region_replicas.assign(ns, std::vector<std::vector<int>>(topo.regions.size()));
   for (std::size_t r = 0; r < topo.replicas.size(); ++r)
     region_replicas[std::size_t(topo.replicas[r].service)][std::size_t(topo.replicas[r].region)].push_back(int(r));
-  rr.assign(ns, std::vector<std::uint32_t>(topo.replicas.size() + 1, 0));
   zone_replicas.assign(ns, std::vector<std::vector<int>>(topo.zones.size()));
   replica_pos.assign(topo.replicas.size(), 0);
   for (std::size_t sv = 0; sv < ns; ++sv) {

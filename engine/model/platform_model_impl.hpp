@@ -25,6 +25,7 @@
 #include "model/restore_work.hpp"
 #include "model/restart_supervisor.hpp"
 #include "model/retry_policy.hpp"
+#include "model/round_robin_cursors.hpp"
 #include "model/traffic_shape.hpp"
 #include "model/user_reports.hpp"
 #include "report/number_text.hpp"
@@ -253,7 +254,7 @@ struct PlatformModel::Impl {
   std::uint32_t client_lane = 0;
   std::vector<Resolver> resolvers;                      // per edge (control edges only)
   std::vector<std::vector<std::vector<int>>> region_replicas;  // [service][region]
-  std::vector<std::vector<std::uint32_t>> rr;           // round-robin cursor per service and caller replica (+1)
+  RoundRobinCursors rr{topo};                           // per service and caller replica (or the users)
   std::vector<std::vector<std::vector<int>>> zone_replicas;  // [service][zone]
   std::vector<int> replica_pos;                         // index of a replica within its service
   std::vector<OutlierDetector> outliers;                // per service
