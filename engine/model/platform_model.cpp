@@ -37,6 +37,7 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
     deadline_lane.push_back(d.retry_policy.per_try_timeout ? q.lane_for(d.timeout) : 0);
   }
   client_lane = q.lane_for(s.client.timeout);
+  client_retry_lane = q.lane_for(s.client.retry_delay);
   region_replicas.assign(ns, std::vector<std::vector<int>>(topo.regions.size()));
   for (std::size_t r = 0; r < topo.replicas.size(); ++r)
     region_replicas[std::size_t(topo.replicas[r].service)][std::size_t(topo.replicas[r].region)].push_back(int(r));
@@ -194,7 +195,7 @@ void PlatformModel::Impl::on_root_result(Call& c, const Result& r) {
       return;
     case ClientAction::retry:
       if (u.client_attempts <= s.client.retries) {
-        q.push(now + s.client.retry_delay, kClientRetry, 0, ur);
+        q.push_lane(client_retry_lane, now, kClientRetry, 0, ur);
         return;
       }
       finish_user_request(ur, Outcome::failed);

@@ -252,6 +252,7 @@ struct PlatformModel::Impl {
   std::vector<std::uint32_t> timeout_lane;              // per edge (per-try)
   std::vector<std::uint32_t> deadline_lane;             // per edge (overall), when per_try_timeout is set
   std::uint32_t client_lane = 0;
+  std::uint32_t client_retry_lane = 0;  // clients retry a fixed delay after a failure
   std::vector<Resolver> resolvers;                      // per edge (control edges only)
   std::vector<std::vector<std::vector<int>>> region_replicas;  // [service][region]
   RoundRobinCursors rr{topo};                           // per service and caller replica (or the users)
