@@ -89,6 +89,12 @@ void LatencyHistogram::merge(const LatencyHistogram& o) {
   sum_ += o.sum_;
 }
 
+void LatencyHistogram::merge_counts(const LatencyHistogram& o) {
+  if (!o.count_) return;
+  for (int i = 0; i < kBins; ++i) bins_[std::size_t(i)] += o.bins_[std::size_t(i)];
+  count_ += o.count_;
+}
+
 void LatencyHistogram::clear() {
   if (!count_) return;  // most buckets of most services: nothing to wipe
   bins_.fill(0);

@@ -30,6 +30,11 @@ class LatencyHistogram {
     sum_ += seconds;
   }
   void merge(const LatencyHistogram& other);
+  // A run's histogram kept from its buckets' histograms: merge_counts takes a bucket's bins and count
+  // when it closes, add_to_sum each value as it comes, so that the mean adds the same numbers in the
+  // same order as add() would have (a merged sum would round differently).
+  void merge_counts(const LatencyHistogram& other);
+  void add_to_sum(double seconds) { sum_ += seconds; }
   void clear();
   std::uint64_t count() const { return count_; }
   double mean() const { return count_ ? sum_ / double(count_) : 0.0; }

@@ -72,3 +72,24 @@ TEST_CASE("histogram bins at the edges: below 1 us, the last bin, beyond", "[met
   CHECK(LatencyHistogram::bin_of(std::numeric_limits<double>::infinity()) == LatencyHistogram::kBins - 1);
   CHECK(LatencyHistogram::bin_of(1e300) == LatencyHistogram::bin_of_by_log10(1e300));
 }
+
+TEST_CASE("a run's histogram kept from its buckets' counts and its own sum equals one fed every value",
+          "[metrics][histogram]") {
+  std::mt19937_64 rng(3);
+  std::exponential_distribution<double> latency(200.0);
+  LatencyHistogram direct, run, bucket;
+  for (int b = 0; b < 50; ++b) {
+    const int n = int(rng() % 3000);  // some buckets empty
+    for (int i = 0; i < (b % 7 == 3 ? 0 : n); ++i) {
+      const double s = latency(rng);
+      direct.add(s);
+      bucket.add(s);
+      run.add_to_sum(s);
+    }
+    run.merge_counts(bucket);
+    bucket.clear();
+  }
+  CHECK(run.count() == direct.count());
+  CHECK(run.mean() == direct.mean());  // the same sum, added in the same order
+  for (double q : {0.0, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0}) CHECK(run.percentile(q) == direct.percentile(q));
+}
