@@ -309,7 +309,7 @@ void PlatformModel::Impl::start_job(Handle jh) {
   int service = topo.replicas[std::size_t(j.replica)].service;
   // A caller whose resolver lost its entries cannot reach anything: it fails before doing work.
   // Each is a lookup on its control edge, answered from the caller's cache.
-  for (int e : controls[std::size_t(service)][std::size_t(j.feature)]) {
+  for (int e : controls.at(std::size_t(service), std::size_t(j.feature))) {
     const Resolver& res = resolver_of(e, j.replica);
     rec.edge_request(e);
     if (res.broken) {
@@ -371,7 +371,7 @@ void PlatformModel::Impl::on_service_done(int r, Handle jh) {
     finish_job(jh, Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, down_blame(service)});
     return;
   }
-  const auto& edges = children[std::size_t(service)][std::size_t(j.feature)];
+  const std::span<const int> edges = children.at(std::size_t(service), std::size_t(j.feature));
   int feature = j.feature;
   for (int e : edges) {
     const Dependency& d = s.dependencies[std::size_t(e)];

@@ -14,6 +14,7 @@
 #include "model/cache_entries.hpp"
 #include "model/call_limits.hpp"
 #include "model/fault_plan.hpp"
+#include "model/flat_lists.hpp"
 #include "model/gauge.hpp"
 #include "model/host_cpu.hpp"
 #include "model/outlier_detector.hpp"
@@ -247,8 +248,8 @@ struct PlatformModel::Impl {
   std::vector<int> feature_entry;                       // entry service of each feature
   std::vector<int> edge_target;                         // current target of each dependency
   std::vector<int> edge_from;
-  std::vector<std::vector<std::vector<int>>> children;  // [service][feature] -> hard/soft edges
-  std::vector<std::vector<std::vector<int>>> controls;  // [service][feature] -> control edges
+  FlatLists children;                                   // (service, feature) -> hard/soft edges
+  FlatLists controls;                                   // (service, feature) -> control edges
   std::vector<std::uint32_t> timeout_lane;              // per edge (per-try)
   std::vector<std::uint32_t> deadline_lane;             // per edge (overall), when per_try_timeout is set
   std::uint32_t client_lane = 0;
