@@ -21,12 +21,20 @@ class LatencyHistogram {
   void add(double seconds) { add_in_bin(bin_of(seconds), seconds); }
   // The same latency into several histograms costs one logarithm: bin_of once, then add_in_bin.
   static int bin_of(double seconds);
+  // The bins' definition, 1 + floor(log10(seconds / 1 us) * 40) within [0, kBins - 1], which bin_of
+  // gives without a logarithm (for tests).
+  static int bin_of_by_log10(double seconds);
   void add_in_bin(int bin, double seconds) {
     ++bins_[std::size_t(bin)];
     ++count_;
     sum_ += seconds;
   }
   void merge(const LatencyHistogram& other);
+  // A run's histogram kept from its buckets' histograms: merge_counts takes a bucket's bins and count
+  // when it closes, add_to_sum each value as it comes, so that the mean adds the same numbers in the
+  // same order as add() would have (a merged sum would round differently).
+  void merge_counts(const LatencyHistogram& other);
+  void add_to_sum(double seconds) { sum_ += seconds; }
   void clear();
   std::uint64_t count() const { return count_; }
   double mean() const { return count_ ? sum_ / double(count_) : 0.0; }

@@ -215,12 +215,12 @@ void MetricsRecorder::attempt(int service, double t, bool ok, Cause cause, doubl
   ++c.requests;
   ++r.total.requests;
   const int bin = LatencyHistogram::bin_of(latency);
-  st.all_total.add_in_bin(bin, latency);
+  st.all_total.add_to_sum(latency);
   st.all_now.add_in_bin(bin, latency);
   if (ok) {
     ++c.ok;
     ++r.total.ok;
-    st.ok_total.add_in_bin(bin, latency);
+    st.ok_total.add_to_sum(latency);
     st.ok_now.add_in_bin(bin, latency);
     return;
   }
@@ -278,6 +278,8 @@ void MetricsRecorder::close_bucket(int b) {
     const auto last = st.ok_now.percentile_bins(std::array{0.5, 0.95});
     st.p50_last = seconds_or_zero(last[0]);
     st.p95_last = seconds_or_zero(last[1]);
+    st.ok_total.merge_counts(st.ok_now);
+    st.all_total.merge_counts(st.all_now);
     st.bins.close(b, st.ok_now, st.all_now);
     r.queue_by_bucket[std::size_t(b)] = st.queued.take(t_end) / length;
     // Ejections that outlast a bucket show in the next ones too.

@@ -105,7 +105,10 @@ class MetricsRecorder {
   };
   struct ServiceState {
     std::vector<std::array<std::uint32_t, kCauseCount>> cause_by_bucket;
-    LatencyHistogram ok_total, ok_now, all_total, all_now;  // successful and all calls: the run's, the current bucket's
+    // Successful and all calls: the current bucket's, and the run's, which takes the bucket's bins
+    // as it closes (LatencyHistogram::merge_counts) and the sums call by call: a call touches two
+    // histograms, not four.
+    LatencyHistogram ok_now, all_now, ok_total, all_total;
     BucketBins bins;
     Gauge queued;
     std::vector<std::uint32_t> blame_counts;  // by blame slot, for the current bucket

@@ -47,49 +47,75 @@ ModelEvent EventQueue::pop_heap_top() {
 std::uint32_t EventQueue::lane_for(double delay) {
   for (std::size_t i = 0; i < lanes_.size(); ++i)
     if (lanes_[i].delay == delay) return std::uint32_t(i);
-  lanes_.push_back(Lane{delay, {}});
+  lanes_.push_back(Lane{delay, {}, 0, 0});
+  fronts_.push_back(Front{kNever, kNoSeq});
   return std::uint32_t(lanes_.size() - 1);
+}
+
+std::uint32_t EventQueue::hop_lane(double delay) {
+  for (std::size_t i = 0; i < lanes_.size(); ++i)
+    if (lanes_[i].delay == delay) return std::uint32_t(i);
+  if (hop_lanes_ == kMaxHopLanes) return kNoLane;
+  ++hop_lanes_;
+  return lane_for(delay);
 }
 
 void EventQueue::push_lane(std::uint32_t lane, double now, std::uint32_t type, std::uint32_t a, std::uint64_t b) {
   Lane& l = lanes_[lane];
-  l.events.push_back(ModelEvent{now + l.delay, next_seq_++, type, a, b});
+  const double time = now + l.delay;
+  // A lane stays in time order: an event pushed from an earlier `now` than the last (never in the
+  // model, whose clock only moves on) goes to the heap, where it keeps its place just the same.
+  if (l.count && time < l.back().time) {
+    push(time, type, a, b);
+    return;
+  }
+  if (l.count == l.ring.size()) {  // full: double the ring, oldest first
+    std::vector<ModelEvent> bigger(std::max<std::size_t>(16, 2 * l.ring.size()));
+    for (std::size_t k = 0; k < l.count; ++k) bigger[k] = l.ring[(l.head + k) & (l.ring.size() - 1)];
+    l.ring.swap(bigger);
+    l.head = 0;
+  }
+  ModelEvent& e = l.ring[(l.head + l.count) & (l.ring.size() - 1)];
+  e = ModelEvent{time, next_seq_++, type, a, b};
+  if (l.count++ == 0) fronts_[lane] = Front{e.time, e.seq};
   ++lane_events_;
 }
 
-int EventQueue::best_lane() const {
-  int best = -1;
-  for (std::size_t i = 0; i < lanes_.size(); ++i) {
-    if (lanes_[i].events.empty()) continue;
-    const ModelEvent& e = lanes_[i].events.front();
-    if (best < 0) {
-      best = int(i);
-      continue;
-    }
-    const ModelEvent& b = lanes_[std::size_t(best)].events.front();
-    if (e.time < b.time || (e.time == b.time && e.seq < b.seq)) best = int(i);
+void EventQueue::pop_lane(std::size_t lane, ModelEvent& out) {
+  Lane& l = lanes_[lane];
+  out = l.ring[l.head];
+  l.head = (l.head + 1) & (l.ring.size() - 1);
+  --lane_events_;
+  if (--l.count == 0) {
+    fronts_[lane] = Front{kNever, kNoSeq};
+  } else {
+    const ModelEvent& next = l.ring[l.head];
+    fronts_[lane] = Front{next.time, next.seq};
   }
+}
+
+std::size_t EventQueue::best_lane() const {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < fronts_.size(); ++i)
+    if (earlier(fronts_[i], fronts_[best])) best = i;
   return best;
 }
 
 double EventQueue::next_time() const {
   double t = heap_.empty() ? kNever : heap_.front().time;
-  if (lane_events_) {
-    int l = best_lane();
-    t = std::min(t, lanes_[std::size_t(l)].events.front().time);
-  }
+  if (lane_events_) t = std::min(t, fronts_[best_lane()].time);
   return t;
 }
 
 bool EventQueue::pop_before(double limit, ModelEvent& out) {
-  int l = lane_events_ ? best_lane() : -1;
-  const ModelEvent* lane_front = l >= 0 ? &lanes_[std::size_t(l)].events.front() : nullptr;
-  if (lane_front && (heap_.empty() || earlier(*lane_front, heap_.front()))) {
-    if (lane_front->time >= limit) return false;
-    out = *lane_front;
-    lanes_[std::size_t(l)].events.pop_front();
-    --lane_events_;
-    return true;
+  if (lane_events_) {
+    const std::size_t l = best_lane();
+    const Front& f = fronts_[l];
+    if (heap_.empty() || earlier(f, Front{heap_.front().time, heap_.front().seq})) {
+      if (f.time >= limit) return false;
+      pop_lane(l, out);
+      return true;
+    }
   }
   if (heap_.empty() || heap_.front().time >= limit) return false;
   out = pop_heap_top();

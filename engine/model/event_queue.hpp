@@ -1,11 +1,15 @@
 // The model's future events, in (time, sequence) order so that ties resolve the same way every run.
-// Timeouts, the most common events and nearly always cancelled, don't go through the heap: all
-// timeouts of one duration expire in the order they were set, so each duration gets a FIFO lane and
-// only the lanes' fronts compete with the heap.
+//
+// Most events are a fixed delay after the moment they are pushed: timeouts (nearly always cancelled)
+// and network hops (an attempt reaching its callee, an answer reaching its caller, a latency of the
+// platform's network table). All events of one delay come due in the order they were pushed, so each
+// such delay gets a FIFO lane, and only the lanes' fronts compete with the heap, which is left with
+// the events of drawn delays (service times, back-offs) and the rare ones. Which of the two holds an
+// event changes nothing in the order they come out: every event gets its sequence number when it is
+// pushed, and pop takes the earliest (time, sequence) of the heap's top and every lane's front.
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <limits>
 #include <vector>
 
@@ -22,11 +26,23 @@ struct ModelEvent {
 class EventQueue {
  public:
   static constexpr double kNever = std::numeric_limits<double>::infinity();
+  static constexpr std::uint32_t kNoLane = std::numeric_limits<std::uint32_t>::max();
+  // Lanes for network hops stop being made at this many (the lanes' fronts are scanned on each pop).
+  static constexpr std::size_t kMaxHopLanes = 16;
 
   void push(double time, std::uint32_t type, std::uint32_t a = 0, std::uint64_t b = 0);
   // Lane for events that are always `delay` after their push time (pass the same delay for a lane).
   std::uint32_t lane_for(double delay);
+  // The same for a network latency, or kNoLane once kMaxHopLanes were made and none has this delay.
+  std::uint32_t hop_lane(double delay);
+  // At now + the lane's delay.
   void push_lane(std::uint32_t lane, double now, std::uint32_t type, std::uint32_t a, std::uint64_t b);
+  // At now + delay: in `lane` when that lane's delay is `delay`, in the heap otherwise (kNoLane, or a
+  // delay a fault lengthened).
+  void push_after(std::uint32_t lane, double now, double delay, std::uint32_t type, std::uint32_t a, std::uint64_t b) {
+    if (lane != kNoLane && lanes_[lane].delay == delay) push_lane(lane, now, type, a, b);
+    else push(now + delay, type, a, b);
+  }
 
   bool empty() const { return heap_.empty() && lane_events_ == 0; }
   double next_time() const;
@@ -35,14 +51,28 @@ class EventQueue {
   std::size_t size() const { return heap_.size() + lane_events_; }
 
  private:
+  // A lane's events in a ring buffer (capacity a power of two).
   struct Lane {
-    double delay;
-    std::deque<ModelEvent> events;
+    double delay = 0;
+    std::vector<ModelEvent> ring;
+    std::size_t head = 0, count = 0;
+    const ModelEvent& back() const { return ring[(head + count - 1) & (ring.size() - 1)]; }
   };
-  int best_lane() const;  // -1 when every lane is empty
+  // The lanes' fronts side by side, so that finding the earliest is a short scan; an empty lane's
+  // front is (kNever, kNoSeq), later than any event.
+  struct Front {
+    double time;
+    std::uint64_t seq;
+  };
+  static constexpr std::uint64_t kNoSeq = std::numeric_limits<std::uint64_t>::max();
   static bool earlier(const ModelEvent& x, const ModelEvent& y) {
     return x.time < y.time || (x.time == y.time && x.seq < y.seq);
   }
+  static bool earlier(const Front& x, const Front& y) {
+    return x.time < y.time || (x.time == y.time && x.seq < y.seq);
+  }
+  std::size_t best_lane() const;  // the lane with the earliest front (only meaningful with lane_events_)
+  void pop_lane(std::size_t lane, ModelEvent& out);
   // A 4-ary heap: half the depth of a binary one, and a node's children share a cache line or two.
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
@@ -50,7 +80,9 @@ class EventQueue {
 
   std::vector<ModelEvent> heap_;
   std::vector<Lane> lanes_;
+  std::vector<Front> fronts_;  // by lane
   std::size_t lane_events_ = 0;
+  std::size_t hop_lanes_ = 0;
   std::uint64_t next_seq_ = 0;
 };
 

@@ -19,7 +19,7 @@ bool PlatformModel::Impl::available(int service, int r) const {
 // own cursor, as each Envoy does: a cursor shared by all callers would pair callers and callees in
 // lockstep.
 int PlatformModel::Impl::round_robin(int service, int caller, const std::vector<int>& list) {
-  std::uint32_t& cursor = rr[std::size_t(service)][std::size_t(caller + 1)];
+  std::uint32_t& cursor = rr.at(service, caller);
   for (std::size_t i = 0; i < list.size(); ++i) {
     int r = list[(cursor + i) % list.size()];
     if (available(service, r)) {
@@ -129,6 +129,8 @@ void PlatformModel::Impl::send_attempt(Handle ch) {
   } else {  // the user's client: no cost inside its region, the inter-region hop otherwise
     there = back = ri.region == c.caller_region ? 0.0 : s.network.inter_region;
   }
+  // The hops of the network as it is: each latency has its lane (a fault's extra delay goes to the heap).
+  const std::uint32_t there_lane = q.hop_lane(there), back_lane = there == back ? there_lane : q.hop_lane(back);
   if (c.edge >= 0 && faults.touches_edge(c.edge)) {
     {
       there += faults.added_delay_on(c.edge, c.user);
@@ -167,7 +169,8 @@ void PlatformModel::Impl::send_attempt(Handle ch) {
       }
     }
   a.back_latency = back;
-  q.push(now + there, kAttemptArrive, std::uint32_t(r), ah);
+  a.back_lane = back_lane;
+  q.push_after(there_lane, now, there, kAttemptArrive, std::uint32_t(r), ah);
   arm_timeout(c, ah);
 }
 
@@ -207,7 +210,7 @@ void PlatformModel::Impl::reply(Handle ah, const Result& r) {
   }
   a.result = r;
   if (!r.ok && r.at < 0) a.result.at = now;
-  q.push(now + a.back_latency, kReply, 0, ah);
+  q.push_after(a.back_lane, now, a.back_latency, kReply, 0, ah);
 }
 
 void PlatformModel::Impl::on_attempt_arrive(int r, Handle ah) {
@@ -306,7 +309,7 @@ void PlatformModel::Impl::start_job(Handle jh) {
   int service = topo.replicas[std::size_t(j.replica)].service;
   // A caller whose resolver lost its entries cannot reach anything: it fails before doing work.
   // Each is a lookup on its control edge, answered from the caller's cache.
-  for (int e : controls[std::size_t(service)][std::size_t(j.feature)]) {
+  for (int e : controls.at(std::size_t(service), std::size_t(j.feature))) {
     const Resolver& res = resolver_of(e, j.replica);
     rec.edge_request(e);
     if (res.broken) {
@@ -368,7 +371,7 @@ void PlatformModel::Impl::on_service_done(int r, Handle jh) {
     finish_job(jh, Result{false, false, Status::UNAVAILABLE, Cause::rejected, false, down_blame(service)});
     return;
   }
-  const auto& edges = children[std::size_t(service)][std::size_t(j.feature)];
+  const std::span<const int> edges = children.at(std::size_t(service), std::size_t(j.feature));
   int feature = j.feature;
   for (int e : edges) {
     const Dependency& d = s.dependencies[std::size_t(e)];

@@ -20,8 +20,7 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
   const std::size_t ns = s.services.size(), nf = s.features.size(), ne = s.dependencies.size();
   for (const Service& svc : s.services) service_rng.emplace_back(sd, "service." + svc.name);
   for (const Feature& f : s.features) feature_entry.push_back(service_index_or_throw(f.entry));
-  children.assign(ns, std::vector<std::vector<int>>(nf));
-  controls.assign(ns, std::vector<std::vector<int>>(nf));
+  std::vector<std::vector<std::vector<int>>> child_edges(ns, std::vector<std::vector<int>>(nf)), control_edges = child_edges;
   resolvers.resize(ne);
   for (std::size_t e = 0; e < ne; ++e) {
     const Dependency& d = s.dependencies[e];
@@ -31,16 +30,18 @@ PlatformModel::Impl::Impl(const Scenario& sc, const Topology& t, std::uint64_t s
     edge_target.push_back(service_index_or_throw(d.to));
     for (std::size_t f = 0; f < nf; ++f)
       if (carries(d.features, s.features[f].name))
-        (d.kind == DependencyKind::control ? controls : children)[std::size_t(from)][f].push_back(int(e));
+        (d.kind == DependencyKind::control ? control_edges : child_edges)[std::size_t(from)][f].push_back(int(e));
     double per_try = d.retry_policy.per_try_timeout.value_or(d.timeout);
     timeout_lane.push_back(q.lane_for(per_try));
     deadline_lane.push_back(d.retry_policy.per_try_timeout ? q.lane_for(d.timeout) : 0);
   }
+  children = FlatLists(child_edges);
+  controls = FlatLists(control_edges);
   client_lane = q.lane_for(s.client.timeout);
+  client_retry_lane = q.lane_for(s.client.retry_delay);
   region_replicas.assign(ns, std::vector<std::vector<int>>(topo.regions.size()));
   for (std::size_t r = 0; r < topo.replicas.size(); ++r)
     region_replicas[std::size_t(topo.replicas[r].service)][std::size_t(topo.replicas[r].region)].push_back(int(r));
-  rr.assign(ns, std::vector<std::uint32_t>(topo.replicas.size() + 1, 0));
   zone_replicas.assign(ns, std::vector<std::vector<int>>(topo.zones.size()));
   replica_pos.assign(topo.replicas.size(), 0);
   for (std::size_t sv = 0; sv < ns; ++sv) {
@@ -195,7 +196,7 @@ void PlatformModel::Impl::on_root_result(Call& c, const Result& r) {
       return;
     case ClientAction::retry:
       if (u.client_attempts <= s.client.retries) {
-        q.push(now + s.client.retry_delay, kClientRetry, 0, ur);
+        q.push_lane(client_retry_lane, now, kClientRetry, 0, ur);
         return;
       }
       finish_user_request(ur, Outcome::failed);

@@ -14,6 +14,7 @@
 #include "model/cache_entries.hpp"
 #include "model/call_limits.hpp"
 #include "model/fault_plan.hpp"
+#include "model/flat_lists.hpp"
 #include "model/gauge.hpp"
 #include "model/host_cpu.hpp"
 #include "model/outlier_detector.hpp"
@@ -25,6 +26,7 @@
 #include "model/restore_work.hpp"
 #include "model/restart_supervisor.hpp"
 #include "model/retry_policy.hpp"
+#include "model/round_robin_cursors.hpp"
 #include "model/traffic_shape.hpp"
 #include "model/user_reports.hpp"
 #include "report/number_text.hpp"
@@ -132,6 +134,7 @@ struct Attempt {
   int feature = 0;
   double sent = 0;
   double back_latency = 0;
+  std::uint32_t back_lane = EventQueue::kNoLane;  // the event queue's lane for the answer's hop
   int caller_host = -1;      // -1: a user's client
   bool caller_done = false;  // the caller has its answer (a reply or its own timeout)
   bool server_done = false;  // the callee will send nothing more
@@ -245,14 +248,15 @@ struct PlatformModel::Impl {
   std::vector<int> feature_entry;                       // entry service of each feature
   std::vector<int> edge_target;                         // current target of each dependency
   std::vector<int> edge_from;
-  std::vector<std::vector<std::vector<int>>> children;  // [service][feature] -> hard/soft edges
-  std::vector<std::vector<std::vector<int>>> controls;  // [service][feature] -> control edges
+  FlatLists children;                                   // (service, feature) -> hard/soft edges
+  FlatLists controls;                                   // (service, feature) -> control edges
   std::vector<std::uint32_t> timeout_lane;              // per edge (per-try)
   std::vector<std::uint32_t> deadline_lane;             // per edge (overall), when per_try_timeout is set
   std::uint32_t client_lane = 0;
+  std::uint32_t client_retry_lane = 0;  // clients retry a fixed delay after a failure
   std::vector<Resolver> resolvers;                      // per edge (control edges only)
   std::vector<std::vector<std::vector<int>>> region_replicas;  // [service][region]
-  std::vector<std::vector<std::uint32_t>> rr;           // round-robin cursor per service and caller replica (+1)
+  RoundRobinCursors rr{topo};                           // per service and caller replica (or the users)
   std::vector<std::vector<std::vector<int>>> zone_replicas;  // [service][zone]
   std::vector<int> replica_pos;                         // index of a replica within its service
   std::vector<OutlierDetector> outliers;                // per service

@@ -28,6 +28,10 @@ double at_least_zero(double v) { return std::max(0.0, v); }
 
 SimgridPlatform::SimgridPlatform(const Scenario& s, const Topology& t) {
   if (!sg4::Engine::has_instance()) throw InternalError("SimgridPlatform needs a SimgridEngine");
+  for (const HostInfo& h : t.hosts) host_zone_.push_back(h.zone);
+  zone_count_ = t.zones.size();
+  self_latency_.assign(zone_count_, -1.0);
+  if (zone_count_ <= kDenseZones) pair_latency_.assign(zone_count_ * zone_count_, -1.0);
   const Network& n = s.network;
   const double half_intra = at_least_zero(n.intra_zone / 2);
 
@@ -106,19 +110,26 @@ SimgridPlatform::SimgridPlatform(const Scenario& s, const Topology& t) {
   root->seal();
 }
 
-double SimgridPlatform::latency(int from_host, int to_host) {
-  const std::uint64_t key = (std::uint64_t(std::uint32_t(from_host)) << 32) | std::uint32_t(to_host);
-  if (auto it = latency_cache_.find(key); it != latency_cache_.end()) return it->second;
+double SimgridPlatform::route_latency(int from_host, int to_host, double* slot) {
+  const std::uint64_t key = (std::uint64_t(std::uint32_t(host_zone_[std::size_t(from_host)])) << 32) |
+                            std::uint32_t(host_zone_[std::size_t(to_host)]);
+  if (!slot)
+    if (auto it = sparse_latency_.find(key); it != sparse_latency_.end()) return it->second;
   std::vector<sg4::Link*> links;
   double seconds = 0;
   host(from_host)->route_to(host(to_host), links, &seconds);
-  latency_cache_.emplace(key, seconds);
+  if (slot) *slot = seconds;
+  else sparse_latency_.emplace(key, seconds);
+  ++cached_;
   return seconds;
 }
 
 void SimgridPlatform::set_link_latency(sg4::Link* link, double seconds) {
   link->set_latency(seconds);
-  latency_cache_.clear();
+  std::fill(self_latency_.begin(), self_latency_.end(), -1.0);
+  std::fill(pair_latency_.begin(), pair_latency_.end(), -1.0);
+  sparse_latency_.clear();
+  cached_ = 0;
 }
 
 }  // namespace faultline

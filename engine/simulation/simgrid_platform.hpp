@@ -37,21 +37,40 @@ class SimgridPlatform {
   // A host outside every zone where the kernel's own actors live, so that no fault can kill them.
   simgrid::s4u::Host* control_host() const { return control_host_; }
 
-  // One-way latency from SimGrid's routing, cached per host pair until a latency changes.
-  double latency(int from_host, int to_host);
+  // One-way latency from SimGrid's routing, cached until a latency changes. Every host of a zone has
+  // the same NIC, so a route's latency depends only on the two zones (and, for a host and itself, on
+  // the zone): the cache is by zone pair, filled as pairs are first asked for.
+  double latency(int from_host, int to_host) {
+    const int a = host_zone_[std::size_t(from_host)], b = host_zone_[std::size_t(to_host)];
+    double* slot = from_host == to_host ? &self_latency_[std::size_t(a)] : zone_pair_slot(a, b);
+    if (slot && *slot >= 0) return *slot;
+    return route_latency(from_host, to_host, slot);
+  }
   // Changes a link's latency; every latency derived from routes is recomputed lazily afterwards.
   void set_link_latency(simgrid::s4u::Link* link, double seconds);
   simgrid::s4u::Link* zone_uplink(int zone) const { return zone_uplinks_[std::size_t(zone)]; }
   simgrid::s4u::Link* region_uplink(int region) const { return region_uplinks_[std::size_t(region)]; }
 
-  std::size_t cached_latencies() const { return latency_cache_.size(); }
+  std::size_t cached_latencies() const { return cached_; }
 
  private:
+  // The dense table's slot of a zone pair; null past kDenseZones zones (then the sparse map).
+  double* zone_pair_slot(int a, int b) {
+    return pair_latency_.empty() ? nullptr : &pair_latency_[std::size_t(a) * zone_count_ + std::size_t(b)];
+  }
+  double route_latency(int from_host, int to_host, double* slot);  // SimGrid's route, then cached
+  static constexpr std::size_t kDenseZones = 1024;
+
   std::vector<simgrid::s4u::Host*> hosts_;
   std::vector<simgrid::s4u::Link*> zone_uplinks_;
   std::vector<simgrid::s4u::Link*> region_uplinks_;
   simgrid::s4u::Host* control_host_ = nullptr;
-  std::unordered_map<std::uint64_t, double> latency_cache_;
+  std::vector<int> host_zone_;         // by host
+  std::size_t zone_count_ = 0;
+  std::vector<double> self_latency_;  // by zone, -1: not asked yet
+  std::vector<double> pair_latency_;  // by zone pair (dense), -1: not asked yet
+  std::unordered_map<std::uint64_t, double> sparse_latency_;  // by zone pair, past kDenseZones zones
+  std::size_t cached_ = 0;
 };
 
 }  // namespace faultline

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 using namespace faultline;
 
 TEST_CASE("events come out in time order, ties in the order they were pushed", "[model][events]") {
@@ -81,6 +83,23 @@ TEST_CASE("retry_on decides which failures are retried", "[model][retry]") {
   CHECK(retry_allowed(p, {Status::NOT_FOUND, Cause::dependency, false}));
   p.num_retries = 0;
   CHECK_FALSE(retry_allowed(p, {Status::NOT_FOUND, Cause::dependency, false}));
+}
+
+TEST_CASE("a user's region is the fractional part of its scrambled id on the regions' shares", "[model][traffic]") {
+  Scenario s = testing::basic_scenario(3);
+  s.zones[1].region = "r2";
+  s.zones[2].region = "r3";
+  s.traffic.region_share = {{"r1", 0.5}, {"r2", 0.3}, {"r3", 0.2}};
+  TrafficShape t(s, 3);
+  // The definition: fmod(user * (golden ratio - 1) + 0.5, 1) against the cumulative shares.
+  const auto region = [](std::uint32_t user) {
+    const double u = std::fmod(double(user) * 0.6180339887498949 + 0.5, 1.0);
+    return u < 0.5 ? 0 : u < 0.8 ? 1 : 2;
+  };
+  int differ = 0;
+  for (std::uint32_t user = 0; user < 3000000; ++user) differ += t.region_of(user) != region(user);
+  for (std::uint32_t user = 4294967295u; user > 4294967295u - 1000000; --user) differ += t.region_of(user) != region(user);
+  CHECK(differ == 0);
 }
 
 TEST_CASE("traffic follows its pattern and its shares", "[model][traffic]") {

@@ -8,6 +8,7 @@
 #include "simulation_fixtures.hpp"
 
 #include <fmt/format.h>
+#include <simgrid/s4u/Host.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -91,6 +92,35 @@ TEST_CASE("SimGrid latencies equal table_latency for every host pair", "[simulat
     INFO(t.hosts[std::size_t(pairs[i].first)].name << " -> " << t.hosts[std::size_t(pairs[i].second)].name);
     CHECK(got[i] == Approx(table_latency(s, t, pairs[i].first, pairs[i].second)).margin(1e-12));
   }
+}
+
+TEST_CASE("latencies cached by zone pair are SimGrid's route latencies exactly, for every host pair",
+          "[simulation][platform]") {
+  Scenario s = testing::three_region_scenario();
+  s.network.links.push_back(latency_link("b1", "a3", 0.15));
+  for (auto& z : s.zones) z.hosts = 3;  // several hosts per zone: pairs of one zone, and a host and itself
+  const std::string out = run_in_child_process([&](const ProgressSink&) {
+    SimgridEngine engine;
+    Topology t = Topology::build(s);
+    SimgridPlatform platform(s, t);
+    const int n = int(t.hosts.size());
+    int differ = 0;
+    for (int pass = 0; pass < 2; ++pass)  // asked first, then from the cache
+      for (int a = 0; a < n; ++a)
+        for (int b = 0; b < n; ++b) {
+          std::vector<simgrid::s4u::Link*> links;
+          double route = 0;
+          platform.host(a)->route_to(platform.host(b), links, &route);
+          if (platform.latency(a, b) != route) ++differ;
+        }
+    // one entry per zone pair and one per zone (a host and itself), not one per host pair
+    return number(double(differ)) + " " + number(double(platform.cached_latencies())) + " " +
+           number(double(t.zones.size()));
+  });
+  const std::vector<double> got = numbers(out);
+  REQUIRE(got.size() == 3);
+  CHECK(got[0] == 0);
+  CHECK(got[1] == got[2] * got[2] + got[2]);
 }
 
 TEST_CASE("a link latency change reaches cached latencies", "[simulation][platform]") {
