@@ -48,8 +48,26 @@ std::uint32_t EventQueue::lane_for(double delay) {
   for (std::size_t i = 0; i < lanes_.size(); ++i)
     if (lanes_[i].delay == delay) return std::uint32_t(i);
   lanes_.push_back(Lane{delay, {}, 0, 0});
-  fronts_.push_back(Front{kNever, kNoSeq});
+  if (lanes_.size() > leaves_) grow_tree();  // else its padding front is already (kNever, kNoSeq)
   return std::uint32_t(lanes_.size() - 1);
+}
+
+void EventQueue::grow_tree() {
+  leaves_ = leaves_ == 0 ? 1 : 2 * leaves_;
+  fronts_.resize(leaves_, Front{kNever, kNoSeq});
+  tree_.assign(2 * leaves_, 0);
+  for (std::size_t i = 0; i < leaves_; ++i) tree_[leaves_ + i] = std::uint32_t(i);
+  for (std::size_t i = leaves_ - 1; i >= 1; --i) {
+    const std::uint32_t x = tree_[2 * i], y = tree_[2 * i + 1];
+    tree_[i] = earlier(fronts_[y], fronts_[x]) ? y : x;
+  }
+}
+
+void EventQueue::front_changed(std::size_t lane) {
+  for (std::size_t i = (leaves_ + lane) / 2; i >= 1; i /= 2) {
+    const std::uint32_t x = tree_[2 * i], y = tree_[2 * i + 1];
+    tree_[i] = earlier(fronts_[y], fronts_[x]) ? y : x;
+  }
 }
 
 std::uint32_t EventQueue::hop_lane(double delay) {
@@ -77,7 +95,10 @@ void EventQueue::push_lane(std::uint32_t lane, double now, std::uint32_t type, s
   }
   ModelEvent& e = l.ring[(l.head + l.count) & (l.ring.size() - 1)];
   e = ModelEvent{time, next_seq_++, type, a, b};
-  if (l.count++ == 0) fronts_[lane] = Front{e.time, e.seq};
+  if (l.count++ == 0) {
+    fronts_[lane] = Front{e.time, e.seq};
+    front_changed(lane);
+  }
   ++lane_events_;
 }
 
@@ -92,13 +113,7 @@ void EventQueue::pop_lane(std::size_t lane, ModelEvent& out) {
     const ModelEvent& next = l.ring[l.head];
     fronts_[lane] = Front{next.time, next.seq};
   }
-}
-
-std::size_t EventQueue::best_lane() const {
-  std::size_t best = 0;
-  for (std::size_t i = 1; i < fronts_.size(); ++i)
-    if (earlier(fronts_[i], fronts_[best])) best = i;
-  return best;
+  front_changed(lane);
 }
 
 double EventQueue::next_time() const {

@@ -27,7 +27,7 @@ class EventQueue {
  public:
   static constexpr double kNever = std::numeric_limits<double>::infinity();
   static constexpr std::uint32_t kNoLane = std::numeric_limits<std::uint32_t>::max();
-  // Lanes for network hops stop being made at this many (the lanes' fronts are scanned on each pop).
+  // Lanes for network hops stop being made at this many (past that, a hop goes to the heap).
   static constexpr std::size_t kMaxHopLanes = 16;
 
   void push(double time, std::uint32_t type, std::uint32_t a = 0, std::uint64_t b = 0);
@@ -58,8 +58,9 @@ class EventQueue {
     std::size_t head = 0, count = 0;
     const ModelEvent& back() const { return ring[(head + count - 1) & (ring.size() - 1)]; }
   };
-  // The lanes' fronts side by side, so that finding the earliest is a short scan; an empty lane's
-  // front is (kNever, kNoSeq), later than any event.
+  // The lanes' fronts side by side (padded to a power of two); an empty lane's front is (kNever,
+  // kNoSeq), later than any event. A tournament tree over them keeps the earliest at its root, so a
+  // front that changes costs log2(lanes) comparisons instead of a scan of every lane.
   struct Front {
     double time;
     std::uint64_t seq;
@@ -71,7 +72,9 @@ class EventQueue {
   static bool earlier(const Front& x, const Front& y) {
     return x.time < y.time || (x.time == y.time && x.seq < y.seq);
   }
-  std::size_t best_lane() const;  // the lane with the earliest front (only meaningful with lane_events_)
+  std::size_t best_lane() const { return tree_[1]; }  // the earliest front (meaningful with lane_events_)
+  void front_changed(std::size_t lane);  // replays the lane's matches up to the root
+  void grow_tree();                      // room for another lane: twice the leaves, every match replayed
   void pop_lane(std::size_t lane, ModelEvent& out);
   // A 4-ary heap: half the depth of a binary one, and a node's children share a cache line or two.
   void sift_up(std::size_t i);
@@ -80,7 +83,10 @@ class EventQueue {
 
   std::vector<ModelEvent> heap_;
   std::vector<Lane> lanes_;
-  std::vector<Front> fronts_;  // by lane
+  std::vector<Front> fronts_;  // by lane, then padding up to a power of two
+  // tree_[leaves_ + lane] is the lane; tree_[i] the lane of the earlier front of its two children.
+  std::vector<std::uint32_t> tree_;
+  std::size_t leaves_ = 0;
   std::size_t lane_events_ = 0;
   std::size_t hop_lanes_ = 0;
   std::uint64_t next_seq_ = 0;

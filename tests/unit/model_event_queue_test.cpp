@@ -22,18 +22,24 @@ struct Ref {
 
 // Pushes and pops at random, the clock moving to each popped event as the model's does; every
 // event gets a distinct type (its push number), so the two orders must agree event by event.
-void agree_with_reference(std::uint64_t seed, int steps, bool clock_may_go_back) {
+// `more_lanes`: a lane of a new delay is made now and then while events are queued (up to 40, so
+// that the tournament over the lanes' fronts grows past several powers of two mid-run).
+void agree_with_reference(std::uint64_t seed, int steps, bool clock_may_go_back, bool more_lanes = false) {
   std::mt19937_64 rng(seed);
   EventQueue q;
   std::priority_queue<Ref, std::vector<Ref>, std::greater<>> ref;
   // Few distinct delays and a coarse clock, so that ties between the heap and the lanes are common.
-  const std::vector<double> delays = {0.0, 0.25, 0.5, 1.0, 2.0, 0.5};
+  std::vector<double> delays = {0.0, 0.25, 0.5, 1.0, 2.0, 0.5};
   std::vector<std::uint32_t> lanes;
   for (double d : delays) lanes.push_back(q.lane_for(d));
   const std::uint32_t hop = q.hop_lane(0.75);
   std::uint32_t pushed = 0;
   double now = 0;
   for (int step = 0; step < steps; ++step) {
+    if (more_lanes && step % 400 == 0 && delays.size() < 40) {
+      delays.push_back(0.125 * double(delays.size()));
+      lanes.push_back(q.lane_for(delays.back()));
+    }
     const int what = int(rng() % 10);
     if (what < 6 || ref.empty()) {
       double at = now;
@@ -93,6 +99,10 @@ void agree_with_reference(std::uint64_t seed, int steps, bool clock_may_go_back)
 
 TEST_CASE("the event queue pops in the order of a reference priority queue", "[model][events]") {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) agree_with_reference(seed, 20000, false);
+}
+
+TEST_CASE("the event queue keeps the order while lanes are added", "[model][events]") {
+  for (std::uint64_t seed = 200; seed <= 210; ++seed) agree_with_reference(seed, 20000, false, true);
 }
 
 TEST_CASE("the event queue keeps the order when an event is pushed from an earlier clock", "[model][events]") {
