@@ -33,6 +33,11 @@ constexpr int kMaxDepth = 16;  // soft edges may form cycles: a request goes no 
 
 std::string count_text(double n) { return n < 1e6 ? fmt::format("{:.0f}", n) : fmt::format("{:.3g}", n); }
 
+// As reports write durations, but in microseconds below a millisecond (`every = "1us"` reads as itself).
+std::string time_text(double seconds) {
+  return seconds > 0 && seconds < 1e-3 ? fmt::format("{:g}us", seconds * 1e6) : duration_text(seconds);
+}
+
 class Estimator {
  public:
   explicit Estimator(const Scenario& s) : s_(s), t_(Topology::build(s)), T_(s.info.duration) {
@@ -119,7 +124,7 @@ class Estimator {
     add("traffic.rate",
         {},
         fmt::format("{} user requests/s for {} (scenario.duration), {:.3g} service calls each", count_text(rate),
-                    duration_text(T_), calls),
+                    time_text(T_), calls),
         events, in_flight * kBytesPerRequestInFlight);
     add("traffic.sample_users", {}, fmt::format("{} simulated users", s_.traffic.sample_users), 0,
         double(s_.traffic.sample_users) * kBytesPerSampleUser);
@@ -159,7 +164,7 @@ class Estimator {
                           double(std::max<std::size_t>(1, t_.regions.size()));
     add("scenario.bucket", s_.info.source,
         fmt::format("{} buckets of {} over {} ({} services, {} features, segments and regions)", count_text(buckets),
-                    duration_text(s_.info.bucket), duration_text(T_), s_.services.size(), count_text(series)),
+                    time_text(s_.info.bucket), time_text(T_), s_.services.size(), count_text(series)),
         buckets * (1 + double(s_.monitors.size())),
         buckets * (double(s_.services.size()) * kBytesPerServiceBucket + series * kBytesPerSeriesBucket));
   }
@@ -244,15 +249,15 @@ class Estimator {
         key += mttf ? ".mttf" : ".failure";
         what = fmt::format("{} targets failing about every {} (mean time to failure and repair) over {}: {} failures",
                            count_text(units_of(f)),
-                           duration_text(f.random->failure.expected() + f.random->repair.expected()), duration_text(T_),
+                           time_text(f.random->failure.expected() + f.random->repair.expected()), time_text(T_),
                            count_text(n));
       } else if (!f.after.empty()) {
         key += ".after";
         what = fmt::format("one occurrence for each of '{}': {}", f.after, count_text(n));
       } else if (f.every) {
         key += ".every";
-        what = fmt::format("an occurrence every {} from {} to {}: {}", duration_text(*f.every), duration_text(f.at),
-                           duration_text(T_), count_text(n));
+        what = fmt::format("an occurrence every {} from {} to {}: {}", time_text(*f.every), time_text(f.at),
+                           time_text(T_), count_text(n));
       } else {
         key += ".at";
         what = "one occurrence";
@@ -266,26 +271,26 @@ class Estimator {
     for (const Dependency& d : s_.dependencies) {
       const std::string edge = "dependency." + d.from + "->" + d.to;
       if (d.kind == DependencyKind::control && d.refresh > 0)
-        add(edge + ".refresh", d.source, fmt::format("a refresh every {}", duration_text(d.refresh)),
+        add(edge + ".refresh", d.source, fmt::format("a refresh every {}", time_text(d.refresh)),
             T_ / d.refresh * (1 + kEventsPerAttempt), 0);
       if (d.cache.enabled && d.cache.refresh > 0)
-        add(edge + ".cache.refresh", d.source, fmt::format("a cache refresh every {}", duration_text(d.cache.refresh)),
+        add(edge + ".cache.refresh", d.source, fmt::format("a cache refresh every {}", time_text(d.cache.refresh)),
             T_ / d.cache.refresh * (1 + kEventsPerAttempt), 0);
     }
     for (const Service& svc : s_.services) {
       if (svc.autoscaling.enabled && svc.autoscaling.interval > 0)
         add("service." + svc.name + ".autoscaling.interval", svc.source,
-            fmt::format("a decision every {}, a sample every second", duration_text(svc.autoscaling.interval)),
+            fmt::format("a decision every {}, a sample every second", time_text(svc.autoscaling.interval)),
             T_ / svc.autoscaling.interval + T_, 0);
       if (svc.failover.enabled && svc.health_check.interval > 0)
         add("service." + svc.name + ".health_check.interval", svc.source,
-            fmt::format("a failover probe every {}", duration_text(svc.health_check.interval)),
+            fmt::format("a failover probe every {}", time_text(svc.health_check.interval)),
             T_ / svc.health_check.interval, 0);
     }
     bool shared_links = !s_.network.devices.empty();
     for (const LinkOverride& l : s_.network.links) shared_links |= l.bandwidth.has_value();
     if (shared_links && s_.network.sync_interval > 0)
-      add("network.sync_interval", {}, fmt::format("links' shares every {}", duration_text(s_.network.sync_interval)),
+      add("network.sync_interval", {}, fmt::format("links' shares every {}", time_text(s_.network.sync_interval)),
           T_ / s_.network.sync_interval, 0);
     for (const Fault& f : s_.faults)
       if (f.kind == FaultKind::memory_leak) {
