@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace faultline {
 
@@ -46,17 +47,39 @@ const std::vector<SchemaKey>& schema_keys() {
   return keys;
 }
 
-const SchemaKey* find_schema_key(std::string_view path) {
-  for (const SchemaKey& k : schema_keys())
-    if (k.path == path) return &k;
-  return nullptr;
+namespace {
+
+// The rows by path and by the table that holds them, made once: every table of a scenario looks its
+// keys up here (a file of 100,000 services reads millions of keys).
+struct SchemaIndex {
+  std::unordered_map<std::string_view, const SchemaKey*> by_path;
+  std::unordered_map<std::string_view, std::vector<const SchemaKey*>> children;
+  SchemaIndex() {
+    for (const SchemaKey& k : schema_keys()) {
+      by_path.emplace(k.path, &k);  // the first row of a path, as a walk in schema order finds it
+      if (!last_segment(k.path).starts_with('<')) children[parent_of(k.path)].push_back(&k);
+    }
+  }
+};
+
+const SchemaIndex& schema_index() {
+  static const SchemaIndex index;
+  return index;
 }
 
-std::vector<const SchemaKey*> schema_child_rows(std::string_view table_path) {
-  std::vector<const SchemaKey*> out;
-  for (const SchemaKey& k : schema_keys())
-    if (parent_of(k.path) == table_path && !last_segment(k.path).starts_with('<')) out.push_back(&k);
-  return out;
+}  // namespace
+
+const SchemaKey* find_schema_key(std::string_view path) {
+  const auto& by_path = schema_index().by_path;
+  const auto it = by_path.find(path);
+  return it == by_path.end() ? nullptr : it->second;
+}
+
+const std::vector<const SchemaKey*>& schema_child_rows(std::string_view table_path) {
+  static const std::vector<const SchemaKey*> none;
+  const auto& children = schema_index().children;
+  const auto it = children.find(table_path);
+  return it == children.end() ? none : it->second;
 }
 
 std::vector<std::string_view> schema_children(std::string_view table_path) {

@@ -95,7 +95,7 @@ const SchemaKey* find_schema_key(std::string_view path);
 // child "*".
 std::vector<std::string_view> schema_children(std::string_view table_path);
 // The same keys' rows.
-std::vector<const SchemaKey*> schema_child_rows(std::string_view table_path);
+const std::vector<const SchemaKey*>& schema_child_rows(std::string_view table_path);
 // A key's name in its table: "workers" for "service[].workers", "service" for "service[]".
 std::string_view schema_key_name(std::string_view path);
 
