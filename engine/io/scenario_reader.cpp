@@ -138,16 +138,17 @@ void ScenarioReader::read_network(TableReader& root) {
           d.error("name", fmt::format("'{}' already names a [[link]]; a device needs a name of its own", dev.name));
       devices_.declare(dev.name, d, "name");
     }
-    if (const std::vector<std::string>* v = &dev.joins; d.filled("joins")) {
+    if (d.filled("joins")) {
       const auto* array = d.node("joins")->as_array();
-      for (std::size_t i = 0; i < v->size(); ++i) {
-        const std::string& j = (*v)[i];
+      for (std::size_t i = 0; i < dev.joins.size(); ++i) {
+        const std::string& j = dev.joins[i];
         if (!zones_.contains(j) && !regions_.contains(j))
           out_.add(array->get(i)->source(), fmt::format("{}[{}]", d.path_of("joins"), i),
                    fmt::format("unknown zone or region '{}'; zones: {}; regions: {}", j, known_list(zones_.names()),
                                known_list(regions_.names())));
       }
-      if (v->size() < 2) d.error("joins", fmt::format("needs at least two zones or regions, got {}", v->size()));
+      if (dev.joins.size() < 2)
+        d.error("joins", fmt::format("needs at least two zones or regions, got {}", dev.joins.size()));
     }
     s_.network.devices.push_back(std::move(dev));
   }

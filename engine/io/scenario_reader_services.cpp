@@ -229,12 +229,13 @@ std::map<Status, Status> ScenarioReader::read_status_map(TableReader& mapping) {
 
 void ScenarioReader::read_retry_policy(TableReader& rp, RetryPolicy& policy) {
   rp.fill(policy);
-  if (const std::vector<std::string>* v = &policy.retry_on; rp.filled("retry_on")) {
+  if (rp.filled("retry_on")) {
+    const std::vector<std::string>& retry_on = policy.retry_on;
     const auto* array = rp.node("retry_on") ? rp.node("retry_on")->as_array() : nullptr;
     const auto& conditions = retry_conditions();
     std::vector<std::string> known(conditions.begin(), conditions.end());
-    for (std::size_t i = 0; i < v->size(); ++i) {
-      const std::string& c = (*v)[i];
+    for (std::size_t i = 0; i < retry_on.size(); ++i) {
+      const std::string& c = retry_on[i];
       if (c == "OK") {
         out_.add(array ? array->get(i)->source() : rp.where(), fmt::format("{}[{}]", rp.path_of("retry_on"), i),
                  "OK is a success: it is never retried");

@@ -64,12 +64,7 @@ bool read(TableReader& t, std::string_view key, ValueType type, M& out) {
   }
 }
 
-}  // namespace faultline::binding
-
-namespace faultline {
-
-namespace binding {
-
+// A choice read into an enumeration member, each name with its enumerator.
 template <class Owner, class E>
 FieldBinding choice(E Owner::*member, std::vector<std::pair<std::string_view, E>> names) {
   FieldBinding b;
@@ -89,7 +84,9 @@ FieldBinding choice(E Owner::*member, std::vector<std::pair<std::string_view, E>
   return b;
 }
 
-}  // namespace binding
+}  // namespace faultline::binding
+
+namespace faultline {
 
 // A key read into `member` of the struct its table describes.
 template <class Owner, class M>
