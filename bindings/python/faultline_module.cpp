@@ -383,6 +383,7 @@ PYBIND11_MODULE(_faultline, m) {
   m.def("compare_metrics", &compare_metrics_for_python, py::arg("a"), py::arg("b"),
         "The comparison of runs made elsewhere: each design's runs as (seed, [(metric, value), ...]); returns what "
         "compare returns.");
+  m.attr("default_event_budget") = RunBudget::kDefaultEvents;
   m.def("embedded_scenarios", &embedded_scenario_texts,
         "The scenarios bundled into faultline, file name -> TOML text (bytes).");
 }

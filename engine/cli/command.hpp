@@ -4,6 +4,7 @@
 // mapping to exit codes.
 #pragma once
 
+#include "experiment/run_budget.hpp"
 #include "experiment/sweep_csv.hpp"
 #include "io/loader.hpp"
 
@@ -48,7 +49,7 @@ struct ExperimentOptions {
   std::string out;
   bool quiet = false;
   bool force = false;                   // run points estimated over the budget
-  double event_budget = 2e9;            // RunBudget::kDefaultEvents
+  double event_budget = RunBudget::kDefaultEvents;
   std::optional<std::uint64_t> chosen_seed() const;
 };
 void add_experiment_options(CLI::App& command, ExperimentOptions& o);

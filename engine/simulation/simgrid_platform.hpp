@@ -46,7 +46,9 @@ class SimgridPlatform {
     if (slot && *slot >= 0) return *slot;
     return route_latency(from_host, to_host, slot);
   }
-  // Changes a link's latency; every latency derived from routes is recomputed lazily afterwards.
+  // Changes a link's latency; every latency derived from routes is recomputed lazily afterwards. Only
+  // for links every host of a zone shares (uplinks, links between zones): the cache is by zone pair,
+  // so one host's NIC may not differ from its zone's others.
   void set_link_latency(simgrid::s4u::Link* link, double seconds);
   simgrid::s4u::Link* zone_uplink(int zone) const { return zone_uplinks_[std::size_t(zone)]; }
   simgrid::s4u::Link* region_uplink(int region) const { return region_uplinks_[std::size_t(region)]; }

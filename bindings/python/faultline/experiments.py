@@ -19,7 +19,7 @@ __all__ = ["sweep", "compare", "Comparison"]
 VERDICTS = ("A better", "B better", "no significant difference", "no difference", "n/a")
 
 
-def sweep(scenario, grid=None, runs=1, jobs=1, client=None, seed=None, force=False, event_budget=2e9):
+def sweep(scenario, grid=None, runs=1, jobs=1, client=None, seed=None, force=False, event_budget=_faultline.default_event_budget):
     """Run ``runs`` replicates of every point of ``grid`` and return one row per run.
 
     ``grid`` maps override keys to the values to try, ``{"service.api.replicas": [1, 2, 3],
@@ -69,7 +69,7 @@ def _run_metrics_task(text, origin, overrides, seed):
     return _faultline.run_metrics(text, origin, overrides, seed)
 
 
-def compare(a, b, runs=10, jobs=1, seed=None, client=None, force=False, event_budget=2e9):
+def compare(a, b, runs=10, jobs=1, seed=None, client=None, force=False, event_budget=_faultline.default_event_budget):
     """Run designs ``a`` and ``b`` (two Scenarios) on the same ``runs`` seeds and compare them.
 
     Common random numbers: run i of each uses seed ``seed + i`` (default: a's seed), and every random

@@ -13,7 +13,7 @@ __all__ = ["run", "replicate", "replicate_seeds"]
 _SEED_LIMIT = 2**64
 
 
-def run(scenario, seed=None, force=False, event_budget=2e9):
+def run(scenario, seed=None, force=False, event_budget=_faultline.default_event_budget):
     """Simulate the scenario once; ``seed`` defaults to the scenario's own. Returns a :class:`Result`.
 
     Raises ScenarioError for a scenario that does not load, or that is estimated, before anything is
@@ -35,7 +35,7 @@ def replicate_seeds(scenario, runs, seed=None):
     return [(base + i) % _SEED_LIMIT for i in range(runs)]
 
 
-def replicate(scenario, runs=10, jobs=1, seed=None, client=None, force=False, event_budget=2e9):
+def replicate(scenario, runs=10, jobs=1, seed=None, client=None, force=False, event_budget=_faultline.default_event_budget):
     """Run the scenario ``runs`` times with the seeds of :func:`replicate_seeds`, ``jobs`` at a time (or,
     with ``client``, a ``dask.distributed.Client``, one task per run on its workers).
 
